@@ -1,0 +1,44 @@
+import { Column, CreateDateColumn, Entity, Index, UpdateDateColumn } from 'typeorm';
+import { UuidEntity } from '../database/uuid-entity.js';
+
+export const ADMIN_ROLES = ['super-admin', 'tenant-admin', 'staff'] as const;
+export type AdminRole = (typeof ADMIN_ROLES)[number];
+
+/**
+ * A person who logs in: super-admins run the installation (no tenant), tenant-admins configure
+ * their municipality in the panel, staff work at the counters (no panel). Extends BaseEntity for
+ * the AdminJS adapter; admin-config scopes it by tenant itself.
+ */
+@Entity('admin_user')
+@Index(['tenantId', 'role'])
+export class AdminUser extends UuidEntity {
+  /** Null only for super-admins. */
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  tenantId!: string | null;
+
+  /** Stored lower-case; unique across the installation because it is the login name. */
+  @Column({ type: 'varchar', length: 254, unique: true })
+  email!: string;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  displayName!: string | null;
+
+  @Column({ type: 'varchar', length: 20 })
+  role!: AdminRole;
+
+  /** bcrypt hash; never leaves the server. */
+  @Column({ type: 'varchar', length: 100 })
+  passwordHash!: string;
+
+  @Column({ type: 'boolean', default: true })
+  active!: boolean;
+
+  @Column({ type: 'datetime', nullable: true })
+  lastLoginAt!: Date | null;
+
+  @CreateDateColumn()
+  createdAt!: Date;
+
+  @UpdateDateColumn()
+  updatedAt!: Date;
+}

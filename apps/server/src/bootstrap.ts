@@ -1,0 +1,67 @@
+import type { DynamicModule, INestApplication, LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ALL_PLUGINS } from '../../../plugins/index.js';
+import { AppModule } from './app.module.js';
+import { Clock, SystemClock } from './common/clock.js';
+import { JsonLogger } from './common/json-logger.js';
+import { fromRoot } from './common/project-root.js';
+import { loadEnv, type Env } from './config/env.config.js';
+import { detectDriver } from './database/data-source-options.js';
+import type { AmtszeitPlugin } from './plugin-host/plugin.types.js';
+import { loadTenantConfigs } from './tenancy/tenant-config.loader.js';
+import { TenantRegistryService } from './tenancy/tenant-registry.service.js';
+import { tenantResolverMiddleware } from './tenancy/tenant-resolver.middleware.js';
+
+export interface CreateAppOptions {
+  env?: Env;
+  plugins?: AmtszeitPlugin[];
+  clock?: Clock;
+  logger?: LoggerService | false;
+  imports?: DynamicModule['imports'];
+  runMigrations?: boolean;
+}
+
+export function tenantsDir(env: Env): string {
+  return env.TENANTS_DIR ?? fromRoot('tenants');
+}
+
+/** Builds the whole application; `main.ts` listens on it, tests drive it with supertest. */
+export async function createApp(options: CreateAppOptions = {}): Promise<NestExpressApplication> {
+  const env = options.env ?? loadEnv();
+  const plugins = options.plugins ?? ALL_PLUGINS;
+  // Tenant files are validated before anything else starts: a bad file stops the start.
+  const tenants = loadTenantConfigs(tenantsDir(env), plugins);
+  const logger = options.logger ?? new JsonLogger(env.LOG_LEVEL, env.LOG_FORMAT);
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot({
+      env,
+      plugins,
+      clock: options.clock ?? new SystemClock(),
+      tenants,
+      runMigrations: options.runMigrations ?? true,
+      imports: options.imports,
+      driver: await detectDriver(env.DATABASE_URL),
+    }),
+    { logger: logger === false ? false : logger, bufferLogs: false },
+  );
+  if (env.TRUST_PROXY) app.set('trust proxy', 1);
+  app.disable('x-powered-by');
+  app.use(tenantResolverMiddleware(app.get(TenantRegistryService)));
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Amtszeit API')
+      .setDescription('Appointments and visitor management for municipalities')
+      .setVersion('1')
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+  await app.init();
+  return app;
+}
+
+export type { INestApplication };

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['on', 'off', 'true', 'false', '1', '0'])
+  .transform((v) => v === 'on' || v === 'true' || v === '1');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .default('sqlite:./data/amtszeit.sqlite')
+    .refine((v) => /^(sqlite:|mysql:\/\/|mariadb:\/\/)/.test(v), {
+      message: 'must start with sqlite: or mysql:// (e.g. sqlite:./data/amtszeit.sqlite, mysql://user:pass@127.0.0.1:3306/amtszeit)',
+    }),
+  PUBLIC_BASE_URL: z.url({ message: 'must be an absolute URL such as https://termine.example.de' }).optional(),
+  SMTP_URL: z
+    .string()
+    .refine((v) => /^smtps?:\/\//.test(v), { message: 'must start with smtp:// or smtps://' })
+    .optional(),
+  MAIL_FROM: z.string().default('Amtszeit <noreply@localhost>'),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  TENANTS_DIR: z.string().optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+  TASK_POLL_SECONDS: z.coerce.number().int().min(0).default(30),
+  BOT_PROTECTION: bool.default(true),
+  TRUST_PROXY: bool.default(false),
+});
+
+export type Env = z.infer<typeof envSchema> & { PUBLIC_BASE_URL: string; SESSION_SECRET: string };
+
+export class EnvValidationError extends Error {}
+
+/** Reads and validates the environment; a bad value stops the start with the variable named. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new EnvValidationError(`Invalid environment configuration:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
+    throw new EnvValidationError('Invalid environment configuration:\n  SESSION_SECRET: required in production');
+  }
+  return {
+    ...env,
+    PUBLIC_BASE_URL: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
+    // Development only: a per-process secret means sessions end at restart, which is acceptable there.
+    SESSION_SECRET: env.SESSION_SECRET ?? `dev-${process.pid}-${Date.now()}-insecure-session-secret`,
+  };
+}
+
+export const ENV = Symbol('ENV');

@@ -1,0 +1,42 @@
+import { AuditLog } from './audit/audit-log.entity.js';
+import { AdminSession } from './auth/admin-session.entity.js';
+import { AdminUser } from './auth/admin-user.entity.js';
+import { LoginThrottle } from './auth/login-throttle.entity.js';
+import { Closure } from './catalog/entities/closure.entity.js';
+import { Counter } from './catalog/entities/counter.entity.js';
+import { DocumentChecklistItem } from './catalog/entities/document-checklist-item.entity.js';
+import { Location } from './catalog/entities/location.entity.js';
+import { ReleasePolicy } from './catalog/entities/release-policy.entity.js';
+import { ScheduleRange } from './catalog/entities/schedule-range.entity.js';
+import { Schedule } from './catalog/entities/schedule.entity.js';
+import { ServiceOffering } from './catalog/entities/service-offering.entity.js';
+import { Service } from './catalog/entities/service.entity.js';
+import { CORE_MIGRATION_LIST } from './database/migrations/index.js';
+import { SharedCounter } from './limits/shared-counter.entity.js';
+import { OutboxMessage } from './notifications/outbox-message.entity.js';
+import { TaskRun } from './tasks/task-run.entity.js';
+import { TenantPluginState } from './tenancy/tenant-plugin-state.entity.js';
+import { Tenant } from './tenancy/tenant.entity.js';
+
+export const CORE_ENTITIES: Function[] = [
+  Tenant,
+  TenantPluginState,
+  TaskRun,
+  Location,
+  Counter,
+  Service,
+  DocumentChecklistItem,
+  ServiceOffering,
+  Schedule,
+  ScheduleRange,
+  Closure,
+  ReleasePolicy,
+  AdminUser,
+  AdminSession,
+  LoginThrottle,
+  SharedCounter,
+  AuditLog,
+  OutboxMessage,
+];
+
+export const CORE_MIGRATIONS: Function[] = CORE_MIGRATION_LIST;

@@ -1,0 +1,65 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { BootService, LOADED_TENANTS, RUN_MIGRATIONS } from './boot/boot.service.js';
+import { CatalogSeedService } from './catalog/catalog-seed.service.js';
+import { CatalogService } from './catalog/catalog.service.js';
+import { HolidayService } from './catalog/holiday.service.js';
+import { OpeningCalendarService } from './catalog/opening-calendar.service.js';
+import { Clock } from './common/clock.js';
+import { ENV, type Env } from './config/env.config.js';
+import { SharedLimitsService } from './limits/shared-limits.service.js';
+import { MailTemplateService } from './notifications/mail-template.service.js';
+import { OutboxService } from './notifications/outbox.service.js';
+import { PluginEnabledGuard } from './plugin-host/plugin-enabled.guard.js';
+import { PluginHostService } from './plugin-host/plugin-host.service.js';
+import { PLUGINS, type AmtszeitPlugin } from './plugin-host/plugin.types.js';
+import { TaskRunnerService } from './tasks/task-runner.service.js';
+import type { LoadedTenant } from './tenancy/tenant-config.loader.js';
+import { TenantDataService } from './tenancy/tenant-data.service.js';
+import { TenantRegistryService } from './tenancy/tenant-registry.service.js';
+import { TenantSyncService } from './tenancy/tenant-sync.service.js';
+
+export interface CoreOptions {
+  env: Env;
+  plugins: AmtszeitPlugin[];
+  clock: Clock;
+  tenants: LoadedTenant[];
+  runMigrations: boolean;
+}
+
+/** The published core: what plugins may inject. */
+const EXPORTED = [
+  TenantDataService,
+  TenantRegistryService,
+  PluginHostService,
+  TaskRunnerService,
+  HolidayService,
+  OpeningCalendarService,
+  CatalogService,
+  MailTemplateService,
+  OutboxService,
+  SharedLimitsService,
+];
+
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(options: CoreOptions): DynamicModule {
+    return {
+      module: CoreModule,
+      providers: [
+        { provide: ENV, useValue: options.env },
+        { provide: PLUGINS, useValue: options.plugins },
+        { provide: Clock, useValue: options.clock },
+        { provide: LOADED_TENANTS, useValue: options.tenants },
+        { provide: RUN_MIGRATIONS, useValue: options.runMigrations },
+        { provide: APP_GUARD, useClass: PluginEnabledGuard },
+        ...EXPORTED,
+        TenantSyncService,
+        CatalogSeedService,
+        BootService,
+      ],
+      exports: [ENV, PLUGINS, Clock, ...EXPORTED],
+    };
+  }
+}

@@ -1,0 +1,26 @@
+import { Logger } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { isMysqlFamily } from './data-source-options.js';
+
+/**
+ * Runs pending migrations. On MySQL a named lock serialises instances that start together;
+ * SQLite's file lock does the same there.
+ */
+export async function runMigrations(dataSource: DataSource): Promise<void> {
+  const logger = new Logger('Migrations');
+  const isMysql = isMysqlFamily(dataSource.options);
+  const runner = isMysql ? dataSource.createQueryRunner() : null;
+  try {
+    if (runner) {
+      const [row] = await runner.query(`SELECT GET_LOCK('amtszeit_migrations', 120) AS got`);
+      if (Number(row.got) !== 1) throw new Error('Could not get the migration lock within 120 s');
+    }
+    const done = await dataSource.runMigrations({ transaction: isMysql ? 'each' : 'all' });
+    if (done.length) logger.log(`Applied ${done.length} migration(s): ${done.map((m) => m.name).join(', ')}`);
+  } finally {
+    if (runner) {
+      await runner.query(`SELECT RELEASE_LOCK('amtszeit_migrations')`).catch(() => undefined);
+      await runner.release();
+    }
+  }
+}

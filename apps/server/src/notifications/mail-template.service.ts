@@ -1,0 +1,86 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Inject, Injectable } from '@nestjs/common';
+import Handlebars from 'handlebars';
+import { DataSource } from 'typeorm';
+import { fromRoot } from '../common/project-root.js';
+import { ENV, type Env } from '../config/env.config.js';
+import { TenantContext } from '../tenancy/tenant-context.js';
+import { Tenant } from '../tenancy/tenant.entity.js';
+
+export type MailLocale = 'de' | 'en';
+
+export interface RenderedMailText {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+const PARTS = ['subject', 'html', 'text'] as const;
+
+/**
+ * Handlebars mail templates. A template `<namespace>/<name>` is looked up first in the tenant's
+ * folder (`tenants/<slug>/templates/<namespace>/<name>.<locale>.<part>.hbs`), then in the folder
+ * its owner registered; English falls back to German part by part. The HTML body is wrapped in
+ * `layout.html.hbs` (tenant override, else the core layout) with the tenant's branding.
+ */
+@Injectable()
+export class MailTemplateService {
+  private readonly dirs = new Map<string, string>([['core', fromRoot('apps/server/src/notifications/templates')]]);
+  private readonly compiled = new Map<string, Handlebars.TemplateDelegate | null>();
+  private readonly hbs = Handlebars.create();
+
+  constructor(
+    @Inject(ENV) private readonly env: Env,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  /** A plugin registers the folder holding its templates, e.g. ('booking', plugins/booking/templates). */
+  register(namespace: string, dir: string): void {
+    this.dirs.set(namespace, dir);
+  }
+
+  async render(template: string, locale: MailLocale, data: Record<string, unknown>): Promise<RenderedMailText> {
+    const ref = TenantContext.current();
+    const tenant = await this.dataSource.getRepository(Tenant).findOneByOrFail({ id: ref.id });
+    const context = {
+      ...data,
+      locale,
+      en: locale === 'en',
+      tenant: { name: tenant.name, slug: tenant.slug, branding: tenant.branding },
+      baseUrl: this.env.PUBLIC_BASE_URL,
+    };
+    const [namespace, name] = template.includes('/') ? template.split('/', 2) : ['core', template];
+    const part = (p: (typeof PARTS)[number]) => {
+      const fn = this.lookup(tenant.slug, namespace, `${name}.${locale}.${p}.hbs`) ?? this.lookup(tenant.slug, namespace, `${name}.de.${p}.hbs`);
+      if (!fn) throw new Error(`Mail template ${template} (${p}) not found`);
+      return fn(context);
+    };
+    const body = part('html');
+    const layout = this.lookup(tenant.slug, 'core', 'layout.html.hbs', true)!;
+    return {
+      subject: part('subject').replace(/\s+/g, ' ').trim(),
+      html: layout({ ...context, body: new Handlebars.SafeString(body) }),
+      text: part('text'),
+    };
+  }
+
+  private tenantsDir(): string {
+    return this.env.TENANTS_DIR ?? fromRoot('tenants');
+  }
+
+  private lookup(slug: string, namespace: string, file: string, required = false): Handlebars.TemplateDelegate | null {
+    const tenantFile = namespace === 'core' ? join(this.tenantsDir(), slug, 'templates', file) : join(this.tenantsDir(), slug, 'templates', namespace, file);
+    const dir = this.dirs.get(namespace);
+    for (const path of [tenantFile, dir ? join(dir, file) : null]) {
+      if (!path) continue;
+      if (!this.compiled.has(path)) {
+        this.compiled.set(path, existsSync(path) ? this.hbs.compile(readFileSync(path, 'utf8')) : null);
+      }
+      const fn = this.compiled.get(path);
+      if (fn) return fn;
+    }
+    if (required) throw new Error(`Mail template ${namespace}/${file} not found`);
+    return null;
+  }
+}

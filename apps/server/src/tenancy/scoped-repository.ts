@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { NotFoundException } from '@nestjs/common';
+import type {
+  DeepPartial,
+  FindManyOptions,
+  FindOneOptions,
+  FindOptionsWhere,
+  ObjectLiteral,
+  Repository,
+  SelectQueryBuilder,
+} from 'typeorm';
+import { TenantContext } from './tenant-context.js';
+
+type Where<T> = FindOptionsWhere<T> | FindOptionsWhere<T>[];
+
+/**
+ * A repository that can only see and write the current tenant's rows: every read gets the
+ * tenant added to its where clause, every write gets it stamped, and without a tenant context
+ * every call throws.
+ */
+export class ScopedRepository<T extends ObjectLiteral & { tenantId: string; id: string }> {
+  constructor(private readonly inner: Repository<T>) {}
+
+  get tenantId(): string {
+    return TenantContext.current().id;
+  }
+
+  /** The plain repository, for metadata only; never query through it. */
+  get metadata() {
+    return this.inner.metadata;
+  }
+
+  private scope(where?: Where<T>): Where<T> {
+    const tenantId = this.tenantId;
+    if (Array.isArray(where)) return where.map((w) => ({ ...w, tenantId }) as FindOptionsWhere<T>);
+    return { ...(where ?? {}), tenantId } as FindOptionsWhere<T>;
+  }
+
+  find(options: FindManyOptions<T> = {}): Promise<T[]> {
+    return this.inner.find({ ...options, where: this.scope(options.where as Where<T>) });
+  }
+
+  findBy(where: Where<T>): Promise<T[]> {
+    return this.inner.findBy(this.scope(where));
+  }
+
+  findOne(options: FindOneOptions<T>): Promise<T | null> {
+    return this.inner.findOne({ ...options, where: this.scope(options.where as Where<T>) });
+  }
+
+  findOneBy(where: Where<T>): Promise<T | null> {
+    return this.inner.findOneBy(this.scope(where));
+  }
+
+  findById(id: string, options: Omit<FindOneOptions<T>, 'where'> = {}): Promise<T | null> {
+    if (typeof id !== 'string' || id.length === 0 || id.length > 64) return Promise.resolve(null);
+    return this.findOne({ ...options, where: { id } as FindOptionsWhere<T> });
+  }
+
+  /** Like findById, but a foreign or unknown id is a 404; the id is not echoed back. */
+  async getById(id: string, what: string, options: Omit<FindOneOptions<T>, 'where'> = {}): Promise<T> {
+    const found = await this.findById(id, options);
+    if (!found) throw new NotFoundException(`${what} not found`);
+    return found;
+  }
+
+  count(options: FindManyOptions<T> = {}): Promise<number> {
+    return this.inner.count({ ...options, where: this.scope(options.where as Where<T>) });
+  }
+
+  countBy(where: Where<T>): Promise<number> {
+    return this.inner.countBy(this.scope(where));
+  }
+
+  create(data: DeepPartial<T> = {} as DeepPartial<T>): T {
+    return this.inner.create({ ...data, tenantId: this.tenantId } as DeepPartial<T>);
+  }
+
+  private stamp(entity: T): T {
+    const tenantId = this.tenantId;
+    if (entity.tenantId && entity.tenantId !== tenantId) {
+      throw new Error(`Refusing to write a ${this.inner.metadata.name} of another tenant`);
+    }
+    (entity as { tenantId: string }).tenantId = tenantId;
+    return entity;
+  }
+
+  save(entity: T): Promise<T>;
+  save(entities: T[]): Promise<T[]>;
+  async save(entityOrEntities: T | T[]): Promise<T | T[]> {
+    if (Array.isArray(entityOrEntities)) return this.inner.save(entityOrEntities.map((e) => this.stamp(e)));
+    return this.inner.save(this.stamp(entityOrEntities));
+  }
+
+  /**
+   * Plain INSERT of new rows (ids assigned here), without save()'s existence check and the
+   * re-read of database defaults that MySQL needs after it: for hot write paths.
+   */
+  async insert(entities: T[]): Promise<void> {
+    if (entities.length === 0) return;
+    for (const e of entities) {
+      this.stamp(e);
+      (e as { id: string }).id ??= randomUUID();
+    }
+    await this.inner.createQueryBuilder().insert().values(entities as never).updateEntity(false).callListeners(false).execute();
+  }
+
+  async update(where: FindOptionsWhere<T>, patch: DeepPartial<T>): Promise<number> {
+    const { tenantId: _ignored, ...rest } = patch as DeepPartial<T> & { tenantId?: string };
+    const result = await this.inner.update(this.scope(where) as FindOptionsWhere<T>, rest as never);
+    return result.affected ?? 0;
+  }
+
+  async delete(where: FindOptionsWhere<T>): Promise<number> {
+    const result = await this.inner.delete(this.scope(where) as FindOptionsWhere<T>);
+    return result.affected ?? 0;
+  }
+
+  /** A query builder already restricted to the current tenant. */
+  qb(alias: string): SelectQueryBuilder<T> {
+    return this.inner.createQueryBuilder(alias).where(`${alias}.tenantId = :scopeTenantId`, { scopeTenantId: this.tenantId });
+  }
+}

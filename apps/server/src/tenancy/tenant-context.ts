@@ -1,0 +1,42 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/** What a request or a job knows about the tenant it acts for. */
+export interface TenantRef {
+  id: string;
+  slug: string;
+  name: string;
+  timeZone: string;
+  state: string;
+  locale: string;
+}
+
+export class MissingTenantContextError extends Error {
+  constructor() {
+    super('No tenant context: tenant data may only be reached inside a tenant request or runAsTenant()');
+  }
+}
+
+const storage = new AsyncLocalStorage<TenantRef>();
+
+export const TenantContext = {
+  /** The current tenant; throws rather than letting a query run unscoped. */
+  current(): TenantRef {
+    const tenant = storage.getStore();
+    if (!tenant) throw new MissingTenantContextError();
+    return tenant;
+  },
+  currentOrNull(): TenantRef | null {
+    return storage.getStore() ?? null;
+  },
+  run<T>(tenant: TenantRef, fn: () => T): T {
+    return storage.run(tenant, fn);
+  },
+};
+
+export function runAsTenant<T>(tenant: TenantRef, fn: () => T): T {
+  return TenantContext.run(tenant, fn);
+}
+
+export function toTenantRef(t: TenantRef): TenantRef {
+  return { id: t.id, slug: t.slug, name: t.name, timeZone: t.timeZone, state: t.state, locale: t.locale };
+}

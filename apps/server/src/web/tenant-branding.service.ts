@@ -1,0 +1,68 @@
+import { join } from 'node:path';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { fromRoot } from '../common/project-root.js';
+import { ENV, type Env } from '../config/env.config.js';
+import type { TenantBranding } from '../tenancy/tenant-config.schema.js';
+import { Tenant } from '../tenancy/tenant.entity.js';
+import { AssetRegistry } from './assets.js';
+import { accessiblePalette, type AccessiblePalette } from './contrast.js';
+
+export interface Branding {
+  name: string;
+  palette: AccessiblePalette;
+  /** Served URL of the logo file in the tenant's folder, or null. */
+  logoUrl: string | null;
+  imprintUrl: string | null;
+  privacyUrl: string | null;
+  accessibilityUrl: string | null;
+  contactEmail: string | null;
+  contactPhone: string | null;
+}
+
+const TTL_MS = 10_000;
+
+/** A tenant's branding as the web pages use it: accessible colours, footer links, logo. */
+@Injectable()
+export class TenantBrandingService {
+  private readonly cache = new Map<string, { at: number; branding: Branding }>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly assets: AssetRegistry,
+    @Inject(ENV) private readonly env: Env,
+  ) {}
+
+  async forTenant(tenantId: string): Promise<Branding> {
+    const hit = this.cache.get(tenantId);
+    if (hit && Date.now() - hit.at < TTL_MS) return hit.branding;
+    // The tenant table is the registry itself, not tenant-owned data.
+    const tenant = await this.dataSource.getRepository(Tenant).findOneByOrFail({ id: tenantId });
+    const branding = this.toBranding(tenant.slug, tenant.name, tenant.branding);
+    this.cache.set(tenantId, { at: Date.now(), branding });
+    return branding;
+  }
+
+  private toBranding(slug: string, name: string, b: TenantBranding): Branding {
+    return {
+      name,
+      palette: accessiblePalette(b.primaryColor, b.accentColor),
+      logoUrl: b.logo ? this.logoUrl(slug, b.logo) : null,
+      imprintUrl: b.imprintUrl ?? null,
+      privacyUrl: b.privacyUrl ?? null,
+      accessibilityUrl: b.accessibilityUrl ?? null,
+      contactEmail: b.contactEmail ?? null,
+      contactPhone: b.contactPhone ?? null,
+    };
+  }
+
+  /**
+   * `branding.logo` names a file in the tenant's folder (e.g. `logo.svg`); only that file is
+   * served. A logo on another host is never linked: the portal makes no third-party requests.
+   */
+  private logoUrl(slug: string, logo: string): string | null {
+    const namespace = `tenant-${slug}`;
+    this.assets.register(namespace, join(this.env.TENANTS_DIR ?? fromRoot('tenants'), slug), logo);
+    return this.assets.hash(namespace, logo) ? this.assets.url(namespace, logo) : null;
+  }
+}

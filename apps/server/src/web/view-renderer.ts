@@ -1,0 +1,104 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import Handlebars from 'handlebars';
+import { DateTime } from 'luxon';
+import type { AssetRegistry } from './assets.js';
+import type { Locale, Params, Translate } from './i18n.js';
+
+/** What every render knows besides the page's own data; reachable in helpers and partials as @-data. */
+export interface RenderData {
+  locale: Locale;
+  t: Translate;
+  /** IANA zone for dates and times. */
+  zone: string;
+}
+
+type HelperOptions = Handlebars.HelperOptions & { data: { root: unknown } & RenderData };
+
+function toDateTime(value: unknown, zone: string): DateTime {
+  // A bare calendar date is a day in the tenant's zone; an instant keeps its offset until converted.
+  const dt =
+    value instanceof Date
+      ? DateTime.fromJSDate(value)
+      : /^\d{4}-\d{2}-\d{2}$/.test(String(value))
+        ? DateTime.fromISO(String(value), { zone })
+        : DateTime.fromISO(String(value), { setZone: true });
+  if (!dt.isValid) throw new Error(`Not a date: ${String(value)}`);
+  return dt.setZone(zone);
+}
+
+/**
+ * Server-side HTML with handlebars for one UI (the citizen portal now; kiosk and display pages
+ * later): `<dir>/<view>.hbs` pages, `<dir>/partials/*.hbs`, `<dir>/layouts/*.hbs` (the layout
+ * gets the page as `{{{body}}}`). Templates are compiled once; in development they are re-read on
+ * every render so edits show without a restart.
+ */
+export class ViewRenderer {
+  private readonly hbs = Handlebars.create();
+  private readonly compiled = new Map<string, Handlebars.TemplateDelegate>();
+
+  constructor(
+    private readonly dir: string,
+    private readonly assets: AssetRegistry,
+    private readonly reload = false,
+  ) {
+    this.registerHelpers();
+    this.loadPartials();
+  }
+
+  render(view: string, context: object, data: RenderData, layout = 'main'): string {
+    if (this.reload) {
+      this.compiled.clear();
+      this.loadPartials();
+    }
+    const options = { data, allowProtoPropertiesByDefault: false };
+    const body = this.template(view)(context, options);
+    return this.template(`layouts/${layout}`)({ ...context, body }, options);
+  }
+
+  private template(name: string): Handlebars.TemplateDelegate {
+    let template = this.compiled.get(name);
+    if (!template) {
+      template = this.hbs.compile(readFileSync(join(this.dir, `${name}.hbs`), 'utf8'), { strict: false, noEscape: false });
+      this.compiled.set(name, template);
+    }
+    return template;
+  }
+
+  private loadPartials(): void {
+    const partials = join(this.dir, 'partials');
+    if (!existsSync(partials)) return;
+    for (const file of readdirSync(partials).filter((f) => f.endsWith('.hbs'))) {
+      this.hbs.registerPartial(basename(file, '.hbs'), readFileSync(join(partials, file), 'utf8'));
+    }
+  }
+
+  private registerHelpers(): void {
+    const h = this.hbs;
+    // {{t "key" name=value}}: a message of the page's language, HTML-escaped by handlebars.
+    h.registerHelper('t', (key: string, options: HelperOptions) => options.data.t(key, options.hash as Params));
+    h.registerHelper('asset', (path: string) => {
+      const [namespace, ...file] = path.split('/');
+      return this.assets.url(namespace, file.join('/'));
+    });
+    h.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+    h.registerHelper('not', (a: unknown) => !a);
+    h.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
+    h.registerHelper('and', (...args: unknown[]) => args.slice(0, -1).every(Boolean));
+    h.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
+    h.registerHelper('includes', (list: unknown, item: unknown) => Array.isArray(list) && list.includes(item));
+    // Dates in the tenant's zone and the page's language: "Montag, 30. November 2026" / "09:15".
+    h.registerHelper('date', (value: unknown, options: HelperOptions) =>
+      toDateTime(value, options.data.zone).setLocale(options.data.locale).toLocaleString({ weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }),
+    );
+    h.registerHelper('shortDate', (value: unknown, options: HelperOptions) =>
+      toDateTime(value, options.data.zone).setLocale(options.data.locale).toLocaleString({ weekday: 'short', day: 'numeric', month: 'short' }),
+    );
+    h.registerHelper('time', (value: unknown, options: HelperOptions) =>
+      toDateTime(value, options.data.zone).setLocale(options.data.locale).toLocaleString({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
+    );
+    h.registerHelper('money', (value: unknown, options: HelperOptions) =>
+      new Intl.NumberFormat(options.data.locale === 'de' ? 'de-DE' : 'en-GB', { style: 'currency', currency: 'EUR' }).format(Number(value)),
+    );
+  }
+}
