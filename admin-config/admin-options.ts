@@ -1,0 +1,72 @@
+import type { AdminJSOptions, ResourceWithOptions } from 'adminjs';
+import type { PluginHostService } from '../apps/server/src/plugin-host/plugin-host.service.js';
+import type { TypeormSessionStore } from '../apps/server/src/auth/typeorm-session-store.js';
+import { componentLoader, dashboard } from './dashboard.js';
+import { pluginGate, TENANT_DATA } from './features/access.js';
+import { adminLocale } from './locale.js';
+import { adminUserResource } from './resources/admin-user.resource.js';
+import { auditLogResource } from './resources/audit-log.resource.js';
+import { closureResource } from './resources/closure.resource.js';
+import { counterResource } from './resources/counter.resource.js';
+import { defineResource, type AdminResourceDefinition } from './resources/define-resource.js';
+import { documentChecklistItemResource } from './resources/document-checklist-item.resource.js';
+import { locationResource } from './resources/location.resource.js';
+import { releasePolicyResource } from './resources/release-policy.resource.js';
+import { scheduleRangeResource } from './resources/schedule-range.resource.js';
+import { scheduleResource } from './resources/schedule.resource.js';
+import { serviceOfferingResource } from './resources/service-offering.resource.js';
+import { serviceResource } from './resources/service.resource.js';
+import { tenantPluginStateResource } from './resources/tenant-plugin-state.resource.js';
+import { tenantResource } from './resources/tenant.resource.js';
+import type { ResourceDeps } from './scoped-resource.js';
+
+export const ADMIN_ROOT = '/admin';
+
+/** Resources contributed by plugins, each behind its plugin's switch and scoped like the core's. */
+function pluginResources(plugins: PluginHostService): AdminResourceDefinition[] {
+  return plugins.all().flatMap((plugin) =>
+    (plugin.adminResources ?? []).map((r) => ({
+      entity: r.entity as unknown as AdminResourceDefinition['entity'],
+      navigation: r.navigation,
+      access: TENANT_DATA,
+      gate: pluginGate(plugin.name),
+      rules: { scope: 'tenant-owned' as const, secret: r.secret },
+      options: r.options,
+    })),
+  );
+}
+
+export function adminResourceDefinitions(plugins: PluginHostService, sessions: TypeormSessionStore): AdminResourceDefinition[] {
+  return [
+    locationResource,
+    counterResource,
+    serviceResource,
+    documentChecklistItemResource,
+    serviceOfferingResource,
+    scheduleResource,
+    scheduleRangeResource,
+    closureResource,
+    releasePolicyResource,
+    adminUserResource(sessions),
+    tenantPluginStateResource(plugins),
+    tenantResource(plugins),
+    auditLogResource,
+    ...pluginResources(plugins),
+  ];
+}
+
+export function adminOptions(deps: ResourceDeps & { plugins: PluginHostService; sessions: TypeormSessionStore }): AdminJSOptions {
+  const resources: ResourceWithOptions[] = adminResourceDefinitions(deps.plugins, deps.sessions).map((def) => defineResource(def, deps));
+  return {
+    rootPath: ADMIN_ROOT,
+    loginPath: `${ADMIN_ROOT}/login`,
+    logoutPath: `${ADMIN_ROOT}/logout`,
+    resources,
+    locale: adminLocale(),
+    componentLoader,
+    dashboard: dashboard(deps.dataSource, deps.plugins),
+    branding: { companyName: 'Amtszeit', logo: false, withMadeWithLove: false },
+    settings: { defaultPerPage: 20 },
+  } as AdminJSOptions;
+}
+

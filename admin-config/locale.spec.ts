@@ -1,0 +1,29 @@
+import { describe, expect, it } from '@jest/globals';
+import type { PluginHostService } from '../apps/server/src/plugin-host/plugin-host.service.js';
+import type { TypeormSessionStore } from '../apps/server/src/auth/typeorm-session-store.js';
+import { adminResourceDefinitions } from './admin-options.js';
+import { adminLocale } from './locale.js';
+import { NAVIGATION } from './navigation.js';
+
+describe('admin locale', () => {
+  const definitions = adminResourceDefinitions({ all: () => [] } as unknown as PluginHostService, {} as TypeormSessionStore);
+  const { translations } = adminLocale() as unknown as {
+    translations: Record<'de' | 'en', { labels: Record<string, string>; messages: Record<string, string>; resources: Record<string, { properties: Record<string, string> }> }>;
+  };
+
+  it.each(['de', 'en'] as const)('has a %s label for every resource and navigation group, and every help text', (lang) => {
+    const t = translations[lang];
+    for (const def of definitions) {
+      expect({ resource: def.entity.name, label: t.labels[def.entity.name] }).toEqual({ resource: def.entity.name, label: expect.any(String) });
+      for (const [property, options] of Object.entries((def.options?.properties ?? {}) as Record<string, { description?: string }>)) {
+        if (options.description) expect({ property, help: t.messages[options.description] }).toEqual({ property, help: expect.any(String) });
+      }
+    }
+    for (const group of Object.values(NAVIGATION)) expect(t.labels[group.name]).toEqual(expect.any(String));
+  });
+
+  it('translates the same keys in German and English', () => {
+    expect(Object.keys(translations.en.messages).sort()).toEqual(Object.keys(translations.de.messages).sort());
+    expect(Object.keys(translations.en.labels).sort()).toEqual(Object.keys(translations.de.labels).sort());
+  });
+});

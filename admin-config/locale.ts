@@ -1,0 +1,227 @@
+import type { LocaleTranslations } from 'adminjs';
+
+/**
+ * Panel texts: German by default, English available (AdminJS's language selector). Resource and
+ * field names, help texts (`help*` message keys used as property descriptions) and login messages.
+ */
+const common = {
+  id: { de: 'ID', en: 'ID' },
+  tenantId: { de: 'Kommune', en: 'Municipality' },
+  createdAt: { de: 'Angelegt am', en: 'Created' },
+  updatedAt: { de: 'Geändert am', en: 'Updated' },
+  name: { de: 'Name', en: 'Name' },
+  active: { de: 'Aktiv', en: 'Active' },
+  locationId: { de: 'Standort', en: 'Location' },
+  serviceId: { de: 'Dienstleistung', en: 'Service' },
+  position: { de: 'Reihenfolge', en: 'Order' },
+};
+
+const resources: Record<string, { label: { de: string; en: string }; properties: Record<string, { de: string; en: string }> }> = {
+  Location: {
+    label: { de: 'Standorte', en: 'Locations' },
+    properties: {
+      street: { de: 'Straße und Hausnummer', en: 'Street' },
+      postalCode: { de: 'PLZ', en: 'Postcode' },
+      city: { de: 'Ort', en: 'City' },
+      directions: { de: 'Anfahrt', en: 'Directions' },
+      accessibility: { de: 'Barrierefreiheit', en: 'Accessibility' },
+      phone: { de: 'Telefon', en: 'Phone' },
+      email: { de: 'E-Mail', en: 'Email' },
+    },
+  },
+  Counter: {
+    label: { de: 'Plätze / Schalter', en: 'Counters' },
+    properties: { name: { de: 'Platz (Anzeige)', en: 'Counter (as displayed)' }, room: { de: 'Raum / Etage', en: 'Room / floor' } },
+  },
+  Service: {
+    label: { de: 'Dienstleistungen', en: 'Services' },
+    properties: {
+      nameEn: { de: 'Name (englisch)', en: 'Name (English)' },
+      description: { de: 'Beschreibung', en: 'Description' },
+      durationMinutes: { de: 'Dauer (Minuten)', en: 'Duration (minutes)' },
+      maxQuantity: { de: 'Höchstanzahl je Buchung', en: 'Max. quantity per booking' },
+      feeCents: { de: 'Gebühr (Cent)', en: 'Fee (cents)' },
+      onlineBookable: { de: 'Online buchbar', en: 'Bookable online' },
+      walkIn: { de: 'Ohne Termin (Wartemarke)', en: 'Walk-in' },
+      leikaKey: { de: 'LeiKa-Schlüssel', en: 'LeiKa key' },
+      checklist: { de: 'Mitzubringende Unterlagen', en: 'Documents to bring' },
+      locations: { de: 'Angeboten an', en: 'Offered at' },
+    },
+  },
+  DocumentChecklistItem: {
+    label: { de: 'Unterlagen (Checkliste)', en: 'Document checklist' },
+    properties: { text: { de: 'Unterlage', en: 'Document' }, textEn: { de: 'Unterlage (englisch)', en: 'Document (English)' } },
+  },
+  ServiceOffering: { label: { de: 'Angebote je Standort', en: 'Services per location' }, properties: {} },
+  Schedule: {
+    label: { de: 'Zeitpläne', en: 'Schedules' },
+    properties: {
+      validFrom: { de: 'Gültig ab', en: 'Valid from' },
+      validTo: { de: 'Gültig bis', en: 'Valid until' },
+      slotMinutes: { de: 'Taktung (Minuten)', en: 'Slot length (minutes)' },
+    },
+  },
+  ScheduleRange: {
+    label: { de: 'Öffnungszeiten', en: 'Opening hours' },
+    properties: {
+      scheduleId: { de: 'Zeitplan', en: 'Schedule' },
+      weekday: { de: 'Wochentag', en: 'Weekday' },
+      startTime: { de: 'Von', en: 'From' },
+      endTime: { de: 'Bis', en: 'To' },
+      counters: { de: 'Besetzte Plätze', en: 'Staffed counters' },
+    },
+  },
+  Closure: {
+    label: { de: 'Schließtage', en: 'Closures' },
+    properties: { fromDate: { de: 'Von', en: 'From' }, toDate: { de: 'Bis', en: 'To' }, reason: { de: 'Grund', en: 'Reason' } },
+  },
+  ReleasePolicy: {
+    label: { de: 'Terminkontingente', en: 'Release policies' },
+    properties: {
+      dailyReleaseTime: { de: 'Tägliche Freigabe um', en: 'Daily release at' },
+      horizonDays: { de: 'Vorlauf (Tage)', en: 'Horizon (days)' },
+      sameDayReleaseTime: { de: 'Tagestermine ab', en: 'Same-day release at' },
+      shareOnlinePercent: { de: 'Anteil online (%)', en: 'Online share (%)' },
+      shareAgentPercent: { de: 'Anteil Terminagent (%)', en: 'Terminagent share (%)' },
+      sharePhonePercent: { de: 'Anteil Telefon (%)', en: 'Phone share (%)' },
+      shareKioskPercent: { de: 'Anteil Kiosk (%)', en: 'Kiosk share (%)' },
+      cancelReturnDelayMinutes: { de: 'Rückgabe nach Storno (Minuten)', en: 'Return after cancel (minutes)' },
+    },
+  },
+  AdminUser: {
+    label: { de: 'Personal', en: 'Staff' },
+    properties: {
+      email: { de: 'E-Mail (Anmeldename)', en: 'Email (login)' },
+      displayName: { de: 'Anzeigename', en: 'Display name' },
+      role: { de: 'Rolle', en: 'Role' },
+      password: { de: 'Passwort', en: 'Password' },
+      lastLoginAt: { de: 'Letzte Anmeldung', en: 'Last login' },
+    },
+  },
+  TenantPluginState: {
+    label: { de: 'Plugins', en: 'Plugins' },
+    properties: {
+      label: { de: 'Plugin', en: 'Plugin' },
+      plugin: { de: 'Kennung', en: 'Key' },
+      enabled: { de: 'Eingeschaltet', en: 'Enabled' },
+      settingsJson: { de: 'Einstellungen (JSON)', en: 'Settings (JSON)' },
+    },
+  },
+  Tenant: {
+    label: { de: 'Kommunen', en: 'Municipalities' },
+    properties: {
+      slug: { de: 'Kürzel', en: 'Slug' },
+      timeZone: { de: 'Zeitzone', en: 'Time zone' },
+      state: { de: 'Bundesland', en: 'Federal state' },
+      locale: { de: 'Sprache', en: 'Language' },
+      branding: { de: 'Gestaltung', en: 'Branding' },
+      domains: { de: 'Domains', en: 'Domains' },
+      settings: { de: 'Einstellungen', en: 'Settings' },
+    },
+  },
+  AuditLog: {
+    label: { de: 'Änderungsprotokoll', en: 'Audit log' },
+    properties: {
+      actorEmail: { de: 'Wer', en: 'Who' },
+      action: { de: 'Aktion', en: 'Action' },
+      resource: { de: 'Bereich', en: 'Resource' },
+      recordId: { de: 'Eintrag', en: 'Record' },
+      changes: { de: 'Änderungen', en: 'Changes' },
+      createdAt: { de: 'Zeitpunkt', en: 'When' },
+    },
+  },
+};
+
+const help: Record<string, { de: string; en: string }> = {
+  helpLocationDirections: { de: 'Wie man hinkommt: Bus und Bahn, Parken, Eingang.', en: 'How to get there: public transport, parking, entrance.' },
+  helpLocationAccessibility: { de: 'Stufenloser Zugang, Aufzug, barrierefreies WC, Hörschleife …', en: 'Step-free access, lift, accessible toilet, hearing loop …' },
+  helpCounterName: { de: 'So erscheint der Platz auf dem Aufrufmonitor, z. B. „Platz 3“.', en: 'As shown on the call display, e.g. "Counter 3".' },
+  helpCounterRoom: { de: 'Raum oder Etage, z. B. „Raum 0.12, Erdgeschoss“.', en: 'Room or floor, e.g. "Room 0.12, ground floor".' },
+  helpClosureLocation: { de: 'Leer lassen, um alle Standorte zu schließen. Gesetzliche Feiertage gelten automatisch.', en: 'Leave empty to close every location. Public holidays apply automatically.' },
+  helpDate: { de: 'Datum im Format JJJJ-MM-TT.', en: 'Date as YYYY-MM-DD.' },
+  helpValidTo: { de: 'Leer lassen für unbefristet.', en: 'Leave empty for no end.' },
+  helpOffering: { de: 'An welchem Standort die Dienstleistung angeboten wird.', en: 'Where the service is offered.' },
+  helpDuration: { de: 'Minuten je Vorgang am Schalter (mindestens 1).', en: 'Minutes per unit at the counter (at least 1).' },
+  helpMaxQuantity: { de: 'Wie oft die Leistung in einer Buchung gewählt werden darf (z. B. Ausweise für eine Familie).', en: 'How many of it one booking may ask for.' },
+  helpFeeCents: { de: 'Gebühr in Cent (4600 = 46,00 €); leer, wenn kostenlos oder je nach Fall.', en: 'Fee in cents (4600 = €46.00); empty if free or depending on the case.' },
+  helpLeika: { de: '14-stelliger Schlüssel aus dem Leistungskatalog (LeiKa), optional.', en: '14-digit key from the federal service catalogue (LeiKa), optional.' },
+  helpChecklist: { de: 'Eine Unterlage je Zeile, in der gewünschten Reihenfolge. Erscheint in der Bestätigungs-E-Mail.', en: 'One document per line, in order. Shown in the confirmation email.' },
+  helpLocations: { de: 'Standorte laut „Angebote je Standort“. Ohne Standort ist die Leistung nicht buchbar.', en: 'Locations from "Services per location". Without one the service cannot be booked.' },
+  helpSlotMinutes: { de: 'Länge einer buchbaren Einheit; muss jede Öffnungszeit des Zeitplans teilen.', en: 'Length of one bookable unit; must divide every opening range.' },
+  helpWeekday: { de: 'Wochentag der Öffnungszeit.', en: 'Weekday of the opening range.' },
+  helpTime: { de: 'Uhrzeit HH:MM (Ortszeit der Kommune).', en: 'Time HH:MM (local time of the municipality).' },
+  helpCounters: { de: 'Wie viele Plätze in dieser Zeit besetzt sind (Termine je Takt).', en: 'How many counters are staffed (appointments per slot).' },
+  helpPolicyLocation: { de: 'Leer lassen für die Standardregel der Kommune; eine Regel je Standort überschreibt sie.', en: 'Empty for the default rule; a location rule overrides it.' },
+  helpDailyRelease: { de: 'Uhrzeit der täglichen Freigabe neuer Termine (z. B. 09:00).', en: 'Time of the daily release (e.g. 09:00).' },
+  helpHorizon: { de: 'Wie viele Tage im Voraus freigegeben wird (höchstens 28).', en: 'How many days ahead are released (at most 28).' },
+  helpSameDay: { de: 'Ab wann die restlichen Termine des Tages (Tagestermine) buchbar sind.', en: 'When the rest of today becomes bookable.' },
+  helpShares: { de: 'Die vier Anteile (online, Terminagent, Telefon, Kiosk) ergeben zusammen 100 %.', en: 'The four shares add up to 100 %.' },
+  helpShareAgent: { de: 'Anteil, den der Terminagent für die Warteliste erhält (z. B. 20 %).', en: 'Share handed to the Terminagent (e.g. 20 %).' },
+  helpCancelDelay: { de: 'Stornierte Termine werden erst nach dieser Zeit wieder buchbar (gegen Terminhandel).', en: 'Cancelled capacity returns after this delay (against slot trading).' },
+  helpRole: { de: 'Kommunen-Admins verwalten die Kommune im Admin-Bereich; Sachbearbeitung arbeitet am Schalter.', en: 'Tenant admins use this panel; staff work at the counters.' },
+  helpPassword: { de: 'Mindestens 12 Zeichen. Beim Bearbeiten leer lassen, um es nicht zu ändern.', en: 'At least 12 characters. Leave empty when editing to keep it.' },
+  helpUserTenant: { de: 'Nur für Super-Admins wählbar; sonst gilt die eigene Kommune.', en: 'Only super-admins choose; otherwise your own municipality.' },
+  helpPluginEnabled: { de: 'Nur Super-Admins schalten Plugins ein oder aus.', en: 'Only super-admins switch plugins.' },
+  helpPluginSettings: { de: 'Einstellungen des Plugins als JSON; sie werden beim Speichern geprüft.', en: 'Plugin settings as JSON; checked when saved.' },
+  helpSlug: { de: 'Kurzname in Links (/kuerzel/), nicht änderbar.', en: 'Short name in links (/slug/), cannot be changed.' },
+  helpTenantFile: { de: 'Kommunen mit einer Datei tenants/<Kürzel>/tenant.yaml übernehmen Name, Zeitzone, Bundesland und Sprache bei jedem Start aus der Datei.', en: 'Municipalities with a tenants/<slug>/tenant.yaml file take name, time zone, state and language from it at every start.' },
+  helpState: { de: 'Bundesland für die gesetzlichen Feiertage.', en: 'Federal state for public holidays.' },
+};
+
+const messages = {
+  invalidCredentials: { de: 'E-Mail oder Passwort ist falsch.', en: 'Wrong email or password.' },
+  accountLocked: { de: 'Zu viele Fehlversuche: Das Konto ist für 15 Minuten gesperrt.', en: 'Too many failed attempts: the account is locked for 15 minutes.' },
+  tooManyAttempts: { de: 'Zu viele Fehlversuche von dieser Adresse. Bitte später erneut versuchen.', en: 'Too many failed attempts from this address. Please try again later.' },
+  noPanelAccess: { de: 'Dieses Konto hat keinen Zugang zum Admin-Bereich.', en: 'This account has no access to the admin panel.' },
+  recordNotFound: { de: 'Der Eintrag wurde nicht gefunden.', en: 'The record was not found.' },
+  dashboardWelcome: { de: 'Willkommen, {{name}}', en: 'Welcome, {{name}}' },
+  dashboardTenant: { de: 'Sie verwalten die Terminvergabe von {{tenant}}. Links finden Sie Stammdaten, Kontingente, Geräte, Personal und Plugins.', en: 'You manage the appointments of {{tenant}}. Master data, contingents, devices, staff and plugins are on the left.' },
+  dashboardSuperAdmin: { de: 'Sie verwalten alle Kommunen dieser Installation.', en: 'You manage every municipality of this installation.' },
+  dashboardLocations: { de: 'Aktive Standorte', en: 'Active locations' },
+  dashboardServices: { de: 'Aktive Dienstleistungen', en: 'Active services' },
+  dashboardNotOffered: { de: 'Dienstleistungen ohne Standort', en: 'Services offered nowhere' },
+  dashboardPlugins: { de: 'Eingeschaltete Plugins', en: 'Plugins on' },
+  dashboardTenants: { de: 'Kommunen', en: 'Municipalities' },
+  dashboardPages: { de: 'Seiten für Ihr Team', en: 'Pages for your team' },
+  anyForbiddenError: { de: 'Sie dürfen diese Aktion nicht ausführen.', en: 'You may not perform this action.' },
+};
+
+const labels = {
+  Stammdaten: { de: 'Stammdaten', en: 'Master data' },
+  Kontingente: { de: 'Kontingente', en: 'Contingents' },
+  Geräte: { de: 'Geräte', en: 'Devices' },
+  Personal: { de: 'Personal', en: 'Staff' },
+  Plugins: { de: 'Plugins', en: 'Plugins' },
+  Verwaltung: { de: 'Verwaltung', en: 'Administration' },
+};
+
+function pick(lang: 'de' | 'en', table: Record<string, { de: string; en: string }>): Record<string, string> {
+  return Object.fromEntries(Object.entries(table).map(([k, v]) => [k, v[lang]]));
+}
+
+function build(lang: 'de' | 'en', extraLabels: Record<string, { de: string; en: string }>) {
+  return {
+    labels: { ...pick(lang, labels), ...Object.fromEntries(Object.entries(resources).map(([id, r]) => [id, r.label[lang]])), ...pick(lang, extraLabels) },
+    properties: pick(lang, common),
+    messages: { ...pick(lang, messages), ...pick(lang, help) },
+    components: {
+      Login: {
+        welcomeHeader: lang === 'de' ? 'Amtszeit' : 'Amtszeit',
+        welcomeMessage: lang === 'de' ? 'Verwaltung der Terminvergabe Ihrer Kommune' : 'Appointment administration for your municipality',
+        properties: { email: lang === 'de' ? 'E-Mail' : 'Email', password: lang === 'de' ? 'Passwort' : 'Password' },
+        loginButton: lang === 'de' ? 'Anmelden' : 'Log in',
+      },
+    },
+    resources: Object.fromEntries(Object.entries(resources).map(([id, r]) => [id, { properties: pick(lang, r.properties) }])),
+  };
+}
+
+/** Translations; plugins add labels for their own resources (`extraLabels`: resource id → label). */
+export function adminLocale(extraLabels: Record<string, { de: string; en: string }> = {}) {
+  return {
+    language: 'de',
+    availableLanguages: ['de', 'en'],
+    translations: { de: build('de', extraLabels), en: build('en', extraLabels) } as unknown as Record<string, Partial<LocaleTranslations>>,
+    withBackend: false,
+  };
+}
