@@ -1,0 +1,391 @@
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { BadRequestException, ConflictException, HttpException, HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
+import { DateTime } from 'luxon';
+import { In, IsNull, LessThanOrEqual, MoreThan } from 'typeorm';
+import { CatalogService } from '../../apps/server/src/catalog/catalog.service.js';
+import { DocumentChecklistItem } from '../../apps/server/src/catalog/entities/document-checklist-item.entity.js';
+import { Service } from '../../apps/server/src/catalog/entities/service.entity.js';
+import { Clock } from '../../apps/server/src/common/clock.js';
+import { toLocalIso } from '../../apps/server/src/common/local-time.js';
+import { isUniqueViolation } from '../../apps/server/src/database/db-errors.js';
+import { OutboxMessage } from '../../apps/server/src/notifications/outbox-message.entity.js';
+import { OutboxService } from '../../apps/server/src/notifications/outbox.service.js';
+import { PluginHostService } from '../../apps/server/src/plugin-host/plugin-host.service.js';
+import { TenantContext } from '../../apps/server/src/tenancy/tenant-context.js';
+import { TenantDataService } from '../../apps/server/src/tenancy/tenant-data.service.js';
+import { assertLocationOffers, resolveRequest } from './booking-request.js';
+import { BookingMailService } from './booking-mail.service.js';
+import type { BookingSettings } from './booking.settings.js';
+import type { BookingView, CreateBookingInput } from './booking.types.js';
+import { BotProtectionService } from './bot-protection.service.js';
+import { CapacityService, CHANNEL_FALLBACK } from './capacity.service.js';
+import { Booking } from './entities/booking.entity.js';
+import { MAX_HORIZON_DAYS, ReleaseService } from './release.service.js';
+import { newReference } from './booking-reference.js';
+
+export type { BookingView, CreateBookingInput };
+
+export type TrustedBookingInput = Omit<CreateBookingInput, 'channel' | 'citizen' | 'altcha' | 'ip'> & {
+  citizen: { name: string; email?: string; phone?: string };
+};
+
+const NOT_FOUND = 'Booking not found, or the link is not valid.';
+// No 0/O, 1/I/L: the reference is read out on the phone and typed at the kiosk.
+
+/**
+ * Bookings with double opt-in: create holds capacity as 'pending' and mails the confirm link;
+ * confirm makes it binding and mails everything for the visit; cancel and rebook move capacity.
+ * Each change and the mail it causes are written in one transaction (outbox).
+ */
+@Injectable()
+export class BookingService {
+  constructor(
+    private readonly data: TenantDataService,
+    private readonly clock: Clock,
+    private readonly host: PluginHostService,
+    private readonly capacity: CapacityService,
+    private readonly release: ReleaseService,
+    private readonly catalog: CatalogService,
+    private readonly mails: BookingMailService,
+    private readonly outbox: OutboxService,
+    private readonly bots: BotProtectionService,
+  ) {}
+
+  /** An online (or kiosk) booking: a pending hold until the citizen confirms by mail. */
+  async create(input: CreateBookingInput): Promise<BookingView & { token: string }> {
+    return this.book(input, false);
+  }
+
+  /**
+   * A back-office booking on behalf of a caller (channel phone): binding at once, since staff
+   * spoke to the person; the confirmation mail goes out when an address was given.
+   */
+  async createByStaff(input: TrustedBookingInput): Promise<BookingView & { token: string }> {
+    return this.createTrusted('phone', input);
+  }
+
+  /**
+   * A booking made where the person is known to be present: by staff (phone) or at an
+   * authenticated kiosk (kiosk share first, then online). No captcha, caps or double opt-in.
+   */
+  async createTrusted(channel: 'phone' | 'kiosk', input: TrustedBookingInput): Promise<BookingView & { token: string }> {
+    return this.book({ ...input, channel, citizen: { ...input.citizen, email: input.citizen.email ?? '' } }, true);
+  }
+
+  private async book(input: CreateBookingInput, byStaff: boolean): Promise<BookingView & { token: string }> {
+    const settings = await this.host.settings<BookingSettings>('booking');
+    if (input.idempotencyKey) {
+      const earlier = await this.data.repo(Booking).findOneBy({ idempotencyKey: input.idempotencyKey });
+      if (earlier) return { ...(await this.view(earlier)), token: earlier.token };
+    }
+    if (!byStaff) await this.bots.check(settings, input.ip, input.altcha);
+    if (input.consent !== true) throw new BadRequestException('Please agree to the privacy notice.');
+    const resolved = await resolveRequest(this.data, input.services, settings, input.channel);
+    assertLocationOffers(resolved, input.locationId);
+    const start = this.parseStart(input.start);
+    const email = input.citizen.email.trim().toLowerCase() || null;
+    const channels = CHANNEL_FALLBACK[input.channel];
+    // In a rush most requests find the time gone: tell them before any further query or rendering.
+    await this.capacity.precheck({ locationId: input.locationId, start, minutes: resolved.minutes, channels });
+    if (!byStaff && email) await this.checkCaps(email, resolved.services.map((s) => s.service.id), settings);
+
+    const now = this.clock.now();
+    for (let attempt = 0; ; attempt++) {
+      const booking = this.data.repo(Booking).create({
+        id: randomUUID(),
+        reference: newReference(),
+        token: randomBytes(24).toString('base64url'),
+        status: byStaff ? 'confirmed' : 'pending',
+        channel: input.channel,
+        locale: input.locale,
+        locationId: input.locationId,
+        startAt: start,
+        endAt: new Date(start.getTime() + resolved.minutes * 60_000),
+        minutes: resolved.minutes,
+        services: resolved.services.map((s) => ({ serviceId: s.service.id, quantity: s.quantity })),
+        holdUntil: byStaff ? null : new Date(now.getTime() + settings.holdMinutes * 60_000),
+        confirmedAt: byStaff ? now : null,
+        cancelledAt: null,
+        revision: byStaff ? 1 : 0,
+        citizenName: input.citizen.name.trim(),
+        citizenEmail: email,
+        citizenPhone: input.citizen.phone?.trim() || null,
+        idempotencyKey: input.idempotencyKey ?? null,
+        anonymizedAt: null,
+      });
+      const kind = byStaff ? 'confirmation' : 'receipt';
+      // Rendered before the transaction, which then holds its row locks only for the writes.
+      let view = await this.view(booking);
+      let mail = email ? await this.mails.compose(kind, view, booking.token) : null;
+      try {
+        await this.capacity.writeTx(async (tx) => {
+          await tx.repo(Booking).insert([booking]);
+          if (mail) await this.outbox.enqueue(tx, `booking:${booking.id}:${kind}:${booking.revision}`, mail);
+          // Units last: the hot rows stay locked only for this step and the commit.
+          const { end } = await this.capacity.holdUnits(tx, { locationId: booking.locationId, start, minutes: booking.minutes, channels, ownerId: booking.id });
+          // Slots may be longer than the services need; the booking ends where its last slot ends.
+          if (end.getTime() !== booking.endAt.getTime()) {
+            booking.endAt = end;
+            await tx.repo(Booking).update({ id: booking.id }, { endAt: end });
+            view = await this.view(booking);
+            if (mail) {
+              mail = await this.mails.compose(kind, view, booking.token);
+              await tx.repo(OutboxMessage).update({ messageKey: `booking:${booking.id}:${kind}:${booking.revision}` }, { mail });
+            }
+          }
+        });
+        if (mail) this.outbox.kick();
+        return { ...view, token: booking.token };
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+        if (input.idempotencyKey) {
+          const earlier = await this.data.repo(Booking).findOneBy({ idempotencyKey: input.idempotencyKey });
+          if (earlier) return { ...(await this.view(earlier)), token: earlier.token };
+        }
+        if (attempt >= 3) throw err; // a reference collision three times running is not luck
+      }
+    }
+  }
+
+  async get(reference: string, token: string): Promise<BookingView> {
+    return this.view(await this.find(reference, token));
+  }
+
+  async confirm(reference: string, token: string): Promise<BookingView> {
+    const booking = await this.find(reference, token);
+    if (booking.status === 'confirmed') return this.view(booking);
+    if (booking.status !== 'pending') throw new ConflictException(this.stateMessage(booking));
+    if (booking.holdUntil && booking.holdUntil <= this.clock.now()) {
+      throw new ConflictException('The reservation was not confirmed in time and has lapsed. Please book again.');
+    }
+    const next = { ...booking, status: 'confirmed' as const, confirmedAt: this.clock.now(), holdUntil: null, revision: booking.revision + 1 };
+    const mail = await this.mails.compose('confirmation', await this.view(next as Booking), booking.token);
+    await this.capacity.writeTx(async (tx) => {
+      const changed = await tx.repo(Booking).update(
+        { id: booking.id, status: 'pending', revision: booking.revision },
+        { status: 'confirmed', confirmedAt: next.confirmedAt, holdUntil: null, revision: next.revision },
+      );
+      if (changed !== 1) throw new ConflictException('The booking changed meanwhile. Please reload.');
+      await this.outbox.enqueue(tx, `booking:${booking.id}:confirmation:${next.revision}`, mail);
+    });
+    this.outbox.kick();
+    return this.view(next as Booking);
+  }
+
+  async cancel(reference: string, token: string): Promise<BookingView> {
+    const booking = await this.find(reference, token);
+    if (booking.status === 'cancelled') return this.view(booking);
+    this.assertChangeable(booking);
+    const policy = (await this.release.policies([booking.locationId])).get(booking.locationId)!;
+    const next = { ...booking, status: 'cancelled' as const, cancelledAt: this.clock.now(), holdUntil: null, revision: booking.revision + 1 };
+    const mail = await this.mails.compose('cancellation', await this.view(next as Booking), booking.token);
+    await this.capacity.writeTx(async (tx) => {
+      const changed = await tx.repo(Booking).update(
+        { id: booking.id, status: booking.status, revision: booking.revision },
+        { status: 'cancelled', cancelledAt: next.cancelledAt, holdUntil: null, revision: next.revision },
+      );
+      if (changed !== 1) throw new ConflictException('The booking changed meanwhile. Please reload.');
+      // Against slot trading: a confirmed appointment's time comes back only after a delay.
+      await this.capacity.releaseUnits(tx, booking.id, { delayMinutes: booking.status === 'confirmed' ? policy.cancelReturnDelayMinutes : 0 });
+      await this.outbox.enqueue(tx, `booking:${booking.id}:cancellation:${next.revision}`, mail);
+    });
+    this.outbox.kick();
+    return this.view(next as Booking);
+  }
+
+  /** Moves the appointment in one step; the old time is given back only if the new one is taken. */
+  async rebook(reference: string, token: string, to: { locationId: string; start: string }): Promise<BookingView> {
+    const booking = await this.find(reference, token);
+    this.assertChangeable(booking);
+    const settings = await this.host.settings<BookingSettings>('booking');
+    const resolved = await resolveRequest(this.data, booking.services, settings, booking.channel === 'agent' ? 'phone' : booking.channel);
+    assertLocationOffers(resolved, to.locationId);
+    const start = this.parseStart(to.start);
+    const policy = (await this.release.policies([booking.locationId])).get(booking.locationId)!;
+    const next = {
+      ...booking,
+      locationId: to.locationId,
+      startAt: start,
+      endAt: new Date(start.getTime() + booking.minutes * 60_000),
+      revision: booking.revision + 1,
+    } as Booking;
+    const mail = booking.status === 'confirmed' ? await this.mails.compose('confirmation', await this.view(next), booking.token) : null;
+    if (mail) mail.subject = `${booking.locale === 'en' ? 'Moved' : 'Verlegt'}: ${mail.subject}`;
+    await this.capacity.writeTx(async (tx) => {
+      const changed = await tx.repo(Booking).update(
+        { id: booking.id, status: booking.status, revision: booking.revision },
+        { locationId: next.locationId, startAt: next.startAt, endAt: next.endAt, revision: next.revision },
+      );
+      if (changed !== 1) throw new ConflictException('The booking changed meanwhile. Please reload.');
+      const { end } = await this.capacity.moveHold(
+        tx,
+        // An appointment placed by the terminagent is moved by the citizen: on the online share.
+        { locationId: next.locationId, start, minutes: booking.minutes, channels: CHANNEL_FALLBACK[booking.channel === 'agent' ? 'online' : booking.channel], ownerId: booking.id },
+        booking.status === 'confirmed' ? policy.cancelReturnDelayMinutes : 0,
+      );
+      if (end.getTime() !== next.endAt.getTime()) await tx.repo(Booking).update({ id: booking.id }, { endAt: end });
+      next.endAt = end;
+      if (mail) await this.outbox.enqueue(tx, `booking:${booking.id}:confirmation:${next.revision}`, mail);
+    });
+    if (mail) this.outbox.kick();
+    return this.view(next);
+  }
+
+  async icsFor(reference: string, token: string): Promise<string> {
+    const booking = await this.find(reference, token);
+    if (booking.status !== 'confirmed' && booking.status !== 'cancelled') {
+      throw new ConflictException('The calendar entry is available once the appointment is confirmed.');
+    }
+    return this.mails.ics(await this.view(booking), booking.token);
+  }
+
+  /** Lapsed holds become 'expired' and free their capacity at once (run every minute). */
+  async expireHolds(limit = 500): Promise<number> {
+    const lapsed = await this.data.repo(Booking).find({
+      where: { status: 'pending', holdUntil: LessThanOrEqual(this.clock.now()) },
+      take: limit,
+    });
+    let expired = 0;
+    for (const b of lapsed) {
+      await this.capacity.writeTx(async (tx) => {
+        // holdUntil stays: the privacy task purges lapsed holds a day after it.
+        if ((await tx.repo(Booking).update({ id: b.id, status: 'pending', revision: b.revision }, { status: 'expired' })) !== 1) return;
+        await this.capacity.releaseUnits(tx, b.id);
+        expired += 1;
+      });
+    }
+    return expired;
+  }
+
+  /**
+   * Privacy: personal data goes `retentionDays` after the appointment; lapsed holds are deleted
+   * after a day. What stays (services, location, times, status) carries no person and feeds the
+   * statistics' counts.
+   */
+  async applyRetention(retentionDays: number): Promise<{ anonymized: number; purged: number }> {
+    const now = this.clock.now();
+    const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
+    let anonymized = 0;
+    let purged = 0;
+    await this.capacity.writeTx(async (tx) => {
+      const repo = tx.repo(Booking);
+      const old = await repo.find({ select: { id: true }, where: { endAt: LessThanOrEqual(cutoff), anonymizedAt: IsNull() } });
+      const ids = old.map((b) => b.id);
+      for (let i = 0; i < ids.length; i += 200) {
+        anonymized += await repo.update(
+          { id: In(ids.slice(i, i + 200)) },
+          { citizenName: '', citizenEmail: null, citizenPhone: null, idempotencyKey: null, anonymizedAt: now },
+        );
+      }
+      purged = await repo.delete({ status: 'expired', holdUntil: LessThanOrEqual(new Date(now.getTime() - 86_400_000)) });
+    });
+    return { anonymized, purged };
+  }
+
+  async view(b: Booking): Promise<BookingView> {
+    const tenant = TenantContext.current();
+    const serviceIds = b.services.map((l) => l.serviceId);
+    const [location, services, checklist] = await Promise.all([
+      this.catalog.location(b.locationId),
+      this.data.repo(Service).findBy({ id: In(serviceIds) }),
+      this.data.repo(DocumentChecklistItem).find({ where: { serviceId: In(serviceIds) }, order: { position: 'ASC' } }),
+    ]);
+    const now = this.clock.now();
+    // A lapsed hold is expired even before the housekeeping task has written it down.
+    const status = b.status === 'pending' && b.holdUntil && b.holdUntil <= now ? 'expired' : b.status;
+    const changeable = (status === 'pending' || status === 'confirmed') && b.startAt > now;
+    return {
+      reference: b.reference,
+      status,
+      channel: b.channel,
+      locale: b.locale,
+      start: toLocalIso(b.startAt, tenant.timeZone),
+      end: toLocalIso(b.endAt, tenant.timeZone),
+      holdUntil: status === 'pending' && b.holdUntil ? toLocalIso(b.holdUntil, tenant.timeZone) : null,
+      minutes: b.minutes,
+      revision: b.revision,
+      location,
+      services: b.services.map((line) => {
+        const s = services.find((x) => x.id === line.serviceId);
+        return {
+          serviceId: line.serviceId,
+          name: s?.name ?? '—',
+          nameEn: s?.nameEn ?? null,
+          quantity: line.quantity,
+          durationMinutes: s?.durationMinutes ?? 0,
+          checklist: checklist.filter((c) => c.serviceId === line.serviceId).map((c) => ({ text: c.text, textEn: c.textEn })),
+        };
+      }),
+      citizen: { name: b.citizenName, email: b.citizenEmail, phone: b.citizenPhone },
+      qrPayload: `AMTSZEIT:${tenant.slug}:${b.reference}`,
+      canCancel: changeable,
+      canRebook: changeable,
+    };
+  }
+
+  private async find(reference: string, token: string): Promise<Booking> {
+    if (typeof reference !== 'string' || typeof token !== 'string' || reference.length > 12 || token.length > 64) {
+      throw new NotFoundException(NOT_FOUND);
+    }
+    const booking = await this.data.repo(Booking).findOneBy({ reference: reference.toUpperCase() });
+    if (!booking || !sameSecret(booking.token, token)) throw new NotFoundException(NOT_FOUND);
+    return booking;
+  }
+
+  private parseStart(value: string): Date {
+    const dt = DateTime.fromISO(String(value), { setZone: true });
+    if (!dt.isValid || !/([+-]\d{2}:?\d{2}|Z)$/.test(String(value))) {
+      throw new BadRequestException('start must be an ISO 8601 date-time with offset, e.g. 2026-11-24T08:15:00+01:00.');
+    }
+    const start = dt.toJSDate();
+    const now = this.clock.now();
+    if (start <= now) throw new ConflictException('This time is in the past. Please choose another time.');
+    if (start.getTime() > now.getTime() + (MAX_HORIZON_DAYS + 1) * 86_400_000) {
+      throw new ConflictException(`Appointments can be booked at most ${MAX_HORIZON_DAYS} days ahead.`);
+    }
+    return start;
+  }
+
+  private assertChangeable(b: Booking): void {
+    if (b.status !== 'pending' && b.status !== 'confirmed') throw new ConflictException(this.stateMessage(b));
+    if (b.startAt <= this.clock.now()) throw new ConflictException('This appointment has already begun and can no longer be changed.');
+    if (b.status === 'pending' && b.holdUntil && b.holdUntil <= this.clock.now()) {
+      throw new ConflictException('The reservation was not confirmed in time and has lapsed. Please book again.');
+    }
+  }
+
+  private stateMessage(b: Booking): string {
+    return b.status === 'cancelled'
+      ? 'This appointment was cancelled.'
+      : b.status === 'expired'
+        ? 'The reservation was not confirmed in time and has lapsed. Please book again.'
+        : 'The appointment cannot be changed in its current state.';
+  }
+
+  /** Per-citizen cap: active appointments per email address and service. */
+  private async checkCaps(email: string, serviceIds: string[], settings: BookingSettings): Promise<void> {
+    const active = await this.data.repo(Booking).find({
+      select: { id: true, services: true },
+      where: { citizenEmail: email, status: In(['pending', 'confirmed']), endAt: MoreThan(this.clock.now()) },
+    });
+    for (const id of serviceIds) {
+      if (active.filter((b) => b.services.some((s) => s.serviceId === id)).length >= settings.maxActivePerEmailAndService) {
+        throw new HttpException(
+          {
+            statusCode: 429,
+            error: 'Too Many Requests',
+            message: `You already have ${settings.maxActivePerEmailAndService} open appointments for this service. Please cancel one first.`,
+          },
+          HttpStatus.TOO_MANY_REQUESTS,
+        );
+      }
+    }
+  }
+}
+
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}

@@ -1,0 +1,78 @@
+import { createHmac } from 'node:crypto';
+import { BadRequestException, HttpException, HttpStatus, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { createChallenge, extractParams, verifySolution } from 'altcha-lib/v1';
+import { Clock } from '../../apps/server/src/common/clock.js';
+import { ENV, type Env } from '../../apps/server/src/config/env.config.js';
+import { SharedLimitsService } from '../../apps/server/src/limits/shared-limits.service.js';
+import { TenantContext } from '../../apps/server/src/tenancy/tenant-context.js';
+import type { BookingSettings } from './booking.settings.js';
+
+const CHALLENGE_TTL_MS = 20 * 60_000;
+
+/**
+ * Bot defence without a third party: a per-IP rate limit and a self-hosted ALTCHA proof-of-work
+ * captcha, each switched per tenant; BOT_PROTECTION=off turns both off for the whole server (load
+ * tests, development). Both are counted in the database, so they hold across server instances.
+ * Per-citizen caps live in BookingService.
+ */
+@Injectable()
+export class BotProtectionService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Booking');
+
+  constructor(
+    @Inject(ENV) private readonly env: Env,
+    private readonly clock: Clock,
+    private readonly limits: SharedLimitsService,
+  ) {}
+
+  get enabled(): boolean {
+    return this.env.BOT_PROTECTION;
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.enabled) {
+      this.logger.warn(
+        '!!! BOT_PROTECTION=off: captcha and rate limits are OFF for every tenant. Use this only for load tests and local development. !!!',
+      );
+    }
+  }
+
+  private hmacKey(): string {
+    return createHmac('sha256', this.env.SESSION_SECRET).update('altcha').digest('hex');
+  }
+
+  /** A fresh ALTCHA challenge for the widget, bound to the tenant. */
+  async challenge(): Promise<Record<string, unknown>> {
+    const tenant = TenantContext.current();
+    return createChallenge({
+      hmacKey: this.hmacKey(),
+      maxNumber: 100_000,
+      expires: new Date(this.clock.now().getTime() + CHALLENGE_TTL_MS),
+      params: { tenant: tenant.slug },
+    }) as unknown as Record<string, unknown>;
+  }
+
+  /** Throws unless the request may go on: rate limit, then the captcha when the tenant wants it. */
+  async check(settings: BookingSettings, ip: string | undefined, altcha: string | undefined): Promise<void> {
+    if (!this.enabled) return;
+    if (!(await this.limits.hit(`booking-attempt|${TenantContext.current().id}|${ip ?? '-'}`, settings.rateLimitPerMinute, 60))) {
+      throw new HttpException({ statusCode: 429, error: 'Too Many Requests', message: 'Too many booking attempts. Please wait a minute.' }, HttpStatus.TOO_MANY_REQUESTS);
+    }
+    if (!settings.captcha) return;
+    if (!altcha) throw new BadRequestException('Please solve the spam protection (ALTCHA) first.');
+    let payload: { salt?: string; signature?: string };
+    try {
+      payload = JSON.parse(Buffer.from(altcha, 'base64').toString('utf8'));
+    } catch {
+      throw new BadRequestException('The spam protection answer is malformed.');
+    }
+    const ok = await verifySolution(altcha, this.hmacKey(), true).catch(() => false);
+    const params = ok ? extractParams(payload as never) : {};
+    if (!ok || params.tenant !== TenantContext.current().slug) throw new BadRequestException('The spam protection answer is not valid. Please try again.');
+    // One solution books once: remembered until its challenge has expired for certain.
+    const spentUntil = new Date(this.clock.now().getTime() + CHALLENGE_TTL_MS);
+    if (!(await this.limits.spend(`altcha|${payload.signature}`, spentUntil))) {
+      throw new BadRequestException('This spam protection answer was used already. Please try again.');
+    }
+  }
+}

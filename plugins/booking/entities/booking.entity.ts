@@ -1,0 +1,80 @@
+import { Column, Entity, Index } from 'typeorm';
+import { TenantOwnedEntity } from '../../../apps/server/src/tenancy/tenant-owned.entity.js';
+
+export type BookingStatus = 'pending' | 'confirmed' | 'cancelled' | 'expired';
+export type BookingChannel = 'online' | 'phone' | 'kiosk' | 'agent';
+
+export interface BookedService {
+  serviceId: string;
+  quantity: number;
+}
+
+/** A Termin: services with quantities at one location, from a pending hold to confirmed. */
+@Entity('booking')
+@Index(['tenantId', 'reference'], { unique: true })
+@Index(['tenantId', 'idempotencyKey'], { unique: true })
+@Index(['tenantId', 'status', 'holdUntil'])
+@Index(['tenantId', 'citizenEmail'])
+@Index(['tenantId', 'endAt'])
+export class Booking extends TenantOwnedEntity {
+  /** Shown to the citizen and scanned at the kiosk; doubles as the ticket number. */
+  @Column({ type: 'varchar', length: 12 })
+  reference!: string;
+
+  /** Secret of the citizen's links (confirm, manage, cancel). */
+  @Column({ type: 'varchar', length: 64 })
+  token!: string;
+
+  @Column({ type: 'varchar', length: 12 })
+  status!: BookingStatus;
+
+  @Column({ type: 'varchar', length: 10 })
+  channel!: BookingChannel;
+
+  @Column({ type: 'varchar', length: 2 })
+  locale!: 'de' | 'en';
+
+  @Column({ type: 'varchar', length: 36 })
+  locationId!: string;
+
+  @Column({ type: 'datetime' })
+  startAt!: Date;
+
+  @Column({ type: 'datetime' })
+  endAt!: Date;
+
+  @Column({ type: 'int' })
+  minutes!: number;
+
+  @Column({ type: 'simple-json' })
+  services!: BookedService[];
+
+  @Column({ type: 'datetime', nullable: true })
+  holdUntil!: Date | null;
+
+  @Column({ type: 'datetime', nullable: true })
+  confirmedAt!: Date | null;
+
+  @Column({ type: 'datetime', nullable: true })
+  cancelledAt!: Date | null;
+
+  /** Counts mails about this booking, so every mail gets its own outbox key (and the ICS a sequence). */
+  @Column({ type: 'int', default: 0 })
+  revision!: number;
+
+  @Column({ type: 'varchar', length: 200 })
+  citizenName!: string;
+
+  @Column({ type: 'varchar', length: 254, nullable: true })
+  citizenEmail!: string | null;
+
+  @Column({ type: 'varchar', length: 50, nullable: true })
+  citizenPhone!: string | null;
+
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  idempotencyKey!: string | null;
+
+  /** Set when personal data was removed after the retention period. */
+  @Column({ type: 'datetime', nullable: true })
+  anonymizedAt!: Date | null;
+}

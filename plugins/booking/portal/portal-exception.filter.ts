@@ -1,0 +1,39 @@
+import { Catch, HttpException, Injectable, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import { TenantContext } from '../../../apps/server/src/tenancy/tenant-context.js';
+import { PortalPages } from './portal-pages.service.js';
+
+const KNOWN = new Set([400, 404, 409, 410, 429]);
+
+/**
+ * Citizens get an HTML page, not JSON, for errors on portal routes: a booking switched off
+ * for the tenant, an unknown reference or wrong token (both 404, indistinguishable), an action
+ * no longer possible (409).
+ */
+@Injectable()
+@Catch()
+export class PortalExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Portal');
+
+  constructor(private readonly pages: PortalPages) {}
+
+  async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
+    const req = host.switchToHttp().getRequest<Request>();
+    const res = host.switchToHttp().getResponse<Response>();
+    // `/:slug` also matches one-segment paths of the server itself (/login, /favicon.ico). Without a
+    // tenant the request was never the portal's: routing goes on to whatever was registered later.
+    if (!TenantContext.currentOrNull()) return host.switchToHttp().getNext<NextFunction>()();
+    const status = exception instanceof HttpException ? exception.getStatus() : 500;
+    if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    if (res.headersSent) return;
+    try {
+      const p = await this.pages.request(req, res);
+      const kind = KNOWN.has(status) ? String(status) : status >= 500 ? '500' : '400';
+      this.pages.render(res, p, 'error', { kind, home: `${p.base}/` }, { title: `error.${kind}.title`, status });
+    } catch (err) {
+      // Rendering the error page failed too: fall back to plain JSON.
+      this.logger.error(err instanceof Error ? err.stack ?? err.message : String(err));
+      res.status(status).json({ statusCode: status, message: status === 404 ? 'Not found' : 'Error' });
+    }
+  }
+}
