@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { listen, openBrowser, type TestBrowser } from './harness/browser.js';
+import { createAccount, createAdminTestApp, TEST_PASSWORD } from './harness/admin-session.js';
+import type { TestApp } from './harness/test-app.js';
+
+describe('admin panel in a browser', () => {
+  let t: TestApp;
+  let b: TestBrowser;
+  let base: string;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    t = await createAdminTestApp();
+    await createAccount(t, 'tenant-admin', 'admin@musterstadt.test', 'musterstadt');
+    base = await listen(t.app);
+    b = await openBrowser(base);
+    b.page.on('pageerror', (e) => pageErrors.push(String(e)));
+    b.page.on('console', (m) => {
+      if (m.type() === 'error') pageErrors.push(m.text());
+    });
+  });
+  afterAll(async () => {
+    await b?.close();
+    await t?.close();
+  });
+
+  it('a tenant-admin logs in and creates a service with a three-item checklist, in German, loading nothing from elsewhere', async () => {
+    const { page } = b;
+    await page.goto(`${base}/admin/login`);
+    expect(await page.getAttribute('html', 'lang')).toBe('de');
+    await page.fill('input[name=email]', 'admin@musterstadt.test');
+    await page.fill('input[name=password]', TEST_PASSWORD);
+    await page.click('form button');
+    await page.waitForURL(`${base}/admin`);
+    await page.getByText('Stammdaten').first().waitFor();
+    await page.getByText('Aktive Dienstleistungen').first().waitFor();
+    expect(await page.getByText(/^Willkommen, /).count()).toBe(1);
+    // The Terminagent is on in Musterstadt: its figures page is one click away, in the same session.
+    const figures = page.getByRole('link', { name: 'Kennzahlen des Terminagenten' });
+    expect(await figures.getAttribute('href')).toBe('/musterstadt/terminagent/kennzahlen');
+    await figures.click();
+    await page.waitForURL(`${base}/musterstadt/terminagent/kennzahlen`);
+    expect(await page.title()).toContain('Stadt Musterstadt');
+
+    await page.goto(`${base}/admin/resources/Service/actions/new`);
+    await page.getByText('Mitzubringende Unterlagen').first().waitFor();
+    await page.fill('#name', 'Hundesteuer anmelden');
+    await page.fill('#durationMinutes', '10');
+    await page.fill('#maxQuantity', '2');
+    await page.fill('#checklist', 'Personalausweis\nNachweis der Haftpflichtversicherung\nChipnummer des Hundes');
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${base}/admin/resources/Service`);
+    await page.getByText('Hundesteuer anmelden').first().waitFor();
+
+    const res = await t.http.get('/api/v1/tenants/musterstadt/services').expect(200);
+    const service = res.body.find((s: { name: string }) => s.name === 'Hundesteuer anmelden');
+    expect(service).toMatchObject({ durationMinutes: 10, maxQuantity: 2 });
+    expect(service.checklist.map((c: { text: string }) => c.text)).toEqual([
+      'Personalausweis',
+      'Nachweis der Haftpflichtversicherung',
+      'Chipnummer des Hundes',
+    ]);
+    const other = await t.http.get('/api/v1/tenants/beispielheim/services').expect(200);
+    expect(other.body.map((s: { name: string }) => s.name)).not.toContain('Hundesteuer anmelden');
+
+    // A refused input shows the German message next to the field.
+    await page.goto(`${base}/admin/resources/ReleasePolicy/actions/new`);
+    await page.fill('#dailyReleaseTime', '9 Uhr');
+    await page.click('button[type=submit]');
+    await page.getByText('Bitte eine Uhrzeit im Format HH:MM angeben (z. B. 09:00).').first().waitFor();
+
+    expect(b.foreignRequests).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
