@@ -53,6 +53,14 @@ describe('bot protection (BOT_PROTECTION=on)', () => {
     await t.http.post(`${API}/bookings`).send(body({ altcha: Buffer.from(JSON.stringify(forged)).toString('base64') })).expect(400);
   });
 
+  it('refuses a solution whose challenge expired on the server clock (20 minutes)', async () => {
+    const payload = await solved(t);
+    t.clock.advance(21 * 60_000);
+    const late = await t.http.post(`${API}/bookings`).send(body({ altcha: payload })).expect(400);
+    expect(late.body.message).toMatch(/not valid/);
+    await t.http.post(`${API}/bookings`).send(body({ altcha: await solved(t) })).expect(201);
+  });
+
   it('limits booking attempts per IP and minute, per tenant setting', async () => {
     const tenant = await t.tenant(SLUG);
     await t.app.get(PluginHostService).updateSettings(tenant.id, 'booking', { captcha: false, rateLimitPerMinute: 3 });

@@ -66,9 +66,11 @@ export class BotProtectionService implements OnApplicationBootstrap {
     } catch {
       throw new BadRequestException('The spam protection answer is malformed.');
     }
-    const ok = await verifySolution(altcha, this.hmacKey(), true).catch(() => false);
-    const params = ok ? extractParams(payload as never) : {};
-    if (!ok || params.tenant !== TenantContext.current().slug) throw new BadRequestException('The spam protection answer is not valid. Please try again.');
+    // Expiry is checked against our clock, not the library's Date.now(), like every other deadline.
+    const ok = await verifySolution(altcha, this.hmacKey(), false).catch(() => false);
+    const params: Record<string, string> = ok ? extractParams(payload as never) : {};
+    const expiresMs = Number(params.expires) * 1000;
+    if (!ok || params.tenant !== TenantContext.current().slug || !(expiresMs > this.clock.now().getTime())) throw new BadRequestException('The spam protection answer is not valid. Please try again.');
     // One solution books once: remembered until its challenge has expired for certain.
     const spentUntil = new Date(this.clock.now().getTime() + CHALLENGE_TTL_MS);
     if (!(await this.limits.spend(`altcha|${payload.signature}`, spentUntil))) {
