@@ -43,13 +43,14 @@ export class CapacityService {
   ) {}
 
   /** A write transaction, retried on deadlock / lock-wait / busy errors. */
-  async writeTx<R>(fn: (tx: TenantTx) => Promise<R>, attempts = 6): Promise<R> {
+  async writeTx<R>(fn: (tx: TenantTx) => Promise<R>, attempts = 8): Promise<R> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.data.transaction(fn);
       } catch (err) {
         if (attempt >= attempts || !isRetryableTxError(err)) throw err;
-        await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 10 * attempt)));
+        // Full jitter, growing to at most 320 ms, so colliding transactions spread out instead of meeting again.
+        await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 5 * 2 ** Math.min(attempt, 6))));
       }
     }
   }
@@ -125,7 +126,8 @@ export class CapacityService {
   /** Deletes each allocation and, only if this call deleted it, decrements its unit. */
   private async freeNow(tx: TenantTx, allocations: CapacityAllocation[]): Promise<number> {
     let freed = 0;
-    for (const a of allocations) {
+    // One lock order for every caller, so two transactions freeing the same units cannot deadlock each other.
+    for (const a of [...allocations].sort((x, y) => x.unitId.localeCompare(y.unitId))) {
       if ((await tx.repo(CapacityAllocation).delete({ id: a.id })) !== 1) continue;
       await tx.manager
         .createQueryBuilder()

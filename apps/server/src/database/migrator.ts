@@ -2,6 +2,9 @@ import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { isMysqlFamily } from './data-source-options.js';
 
+/** Per database (lock names are server-wide and at most 64 characters), so other schemas on the server are not held up. */
+const LOCK_NAME = `CONCAT('amtszeit_migrations:', SHA1(DATABASE()))`;
+
 /**
  * Runs pending migrations. On MySQL a named lock serialises instances that start together;
  * SQLite's file lock does the same there.
@@ -12,14 +15,14 @@ export async function runMigrations(dataSource: DataSource): Promise<void> {
   const runner = isMysql ? dataSource.createQueryRunner() : null;
   try {
     if (runner) {
-      const [row] = await runner.query(`SELECT GET_LOCK('amtszeit_migrations', 120) AS got`);
+      const [row] = await runner.query(`SELECT GET_LOCK(${LOCK_NAME}, 120) AS got`);
       if (Number(row.got) !== 1) throw new Error('Could not get the migration lock within 120 s');
     }
     const done = await dataSource.runMigrations({ transaction: isMysql ? 'each' : 'all' });
     if (done.length) logger.log(`Applied ${done.length} migration(s): ${done.map((m) => m.name).join(', ')}`);
   } finally {
     if (runner) {
-      await runner.query(`SELECT RELEASE_LOCK('amtszeit_migrations')`).catch(() => undefined);
+      await runner.query(`SELECT RELEASE_LOCK(${LOCK_NAME})`).catch(() => undefined);
       await runner.release();
     }
   }

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { resolve } from 'node:path';
 import { DataSource, EntityManager, type QueryRunner } from 'typeorm';
 import { SerialQueue } from '../common/serial-queue.js';
 
@@ -8,6 +9,12 @@ interface ExclusiveState {
 }
 
 const states = new WeakMap<DataSource, ExclusiveState>();
+/**
+ * Data sources on the same file share one queue: better-sqlite3 blocks the event loop while it
+ * waits for the file lock, so a second data source in this process (tests run two instances)
+ * would otherwise wait out busy_timeout behind a transaction that cannot reach its COMMIT.
+ */
+const statesByFile = new Map<string, ExclusiveState>();
 
 /** EntityManager methods that run several statements as one unit (an explicit or implicit transaction). */
 const UNIT_METHODS = ['transaction', 'save', 'remove', 'softRemove', 'recover'] as const;
@@ -29,7 +36,11 @@ function exclusive<R>(dataSource: DataSource | undefined, fn: () => Promise<R>):
  */
 export function installSqliteExclusive(dataSource: DataSource): void {
   if (dataSource.options.type !== 'better-sqlite3' || states.has(dataSource)) return;
-  states.set(dataSource, { holder: new AsyncLocalStorage<true>(), queue: new SerialQueue() });
+  const file = String(dataSource.options.database);
+  const fresh = (): ExclusiveState => ({ holder: new AsyncLocalStorage<true>(), queue: new SerialQueue() });
+  const state = file === ':memory:' ? fresh() : (statesByFile.get(resolve(file)) ?? fresh());
+  if (file !== ':memory:') statesByFile.set(resolve(file), state);
+  states.set(dataSource, state);
   if (!prototypePatched) {
     prototypePatched = true;
     for (const name of UNIT_METHODS) {
