@@ -83,32 +83,40 @@ describe('booking under concurrency', () => {
     const capacity = t.app.get(CapacityService);
     const live: Array<{ reference: string; token: string }> = [];
     let n = 0;
+    const succeeded = { create: 0, confirm: 0, cancel: 0, rebook: 0 };
     const op = async (): Promise<void> => {
+      // Every random draw happens before the first await, so HISTORY_SEED replays the same choices
+      // on both databases whatever order the queries complete in.
       const roll = rnd();
+      const quantity = 1 + Math.floor(rnd() * 2);
+      const slot = pick(slots);
+      const b = live.length ? pick(live) : undefined;
+      const name = `h${n++}`;
       const as = <T>(fn: () => Promise<T>) => t.asTenant(SLUG, fn);
       try {
-        if (roll < 0.45 || live.length === 0) {
+        if (roll < 0.45 || !b) {
           const created = await as(() =>
             bookingsSvc.create({
-              services: [{ serviceId: ids.anmeldung, quantity: 1 + Math.floor(rnd() * 2) }],
+              services: [{ serviceId: ids.anmeldung, quantity }],
               locationId: ids.rathaus,
-              start: `2026-11-25T${pick(slots)}:00+01:00`,
-              citizen: citizen(`h${n++}`),
+              start: `2026-11-25T${slot}:00+01:00`,
+              citizen: citizen(name),
               consent: true,
               channel: 'online',
               locale: 'de',
             }),
           );
           live.push({ reference: created.reference, token: created.token });
+          succeeded.create += 1;
         } else if (roll < 0.65) {
-          const b = pick(live);
           await as(() => bookingsSvc.confirm(b.reference, b.token));
+          succeeded.confirm += 1;
         } else if (roll < 0.8) {
-          const b = pick(live);
           await as(() => bookingsSvc.cancel(b.reference, b.token));
+          succeeded.cancel += 1;
         } else {
-          const b = pick(live);
-          await as(() => bookingsSvc.rebook(b.reference, b.token, { locationId: ids.rathaus, start: `2026-11-25T${pick(slots)}:00+01:00` }));
+          await as(() => bookingsSvc.rebook(b.reference, b.token, { locationId: ids.rathaus, start: `2026-11-25T${slot}:00+01:00` }));
+          succeeded.rebook += 1;
         }
       } catch (err) {
         // Losing a race or acting on a cancelled/lapsed booking is a 409; anything else is a bug.
@@ -125,8 +133,9 @@ describe('booking under concurrency', () => {
         await expectCapacityInvariant(t.dataSource);
       }
     }
-    // The history really went through every state.
-    const states = (await t.dataSource.query('SELECT DISTINCT status FROM booking')).map((r: { status: string }) => r.status).sort();
-    expect(states).toEqual(['cancelled', 'confirmed', 'expired', 'pending']);
+    // The history really went through every transition (a confirmed booking may end cancelled, so count successes).
+    expect(Object.entries(succeeded).filter(([, count]) => count === 0).map(([kind]) => kind)).toEqual([]);
+    const states = (await t.dataSource.query('SELECT DISTINCT status FROM booking')).map((r: { status: string }) => r.status);
+    expect(states).toEqual(expect.arrayContaining(['cancelled', 'expired']));
   });
 });

@@ -3,7 +3,7 @@ import { OutboxMessage } from '../apps/server/src/notifications/outbox-message.e
 import { TaskRunnerService } from '../apps/server/src/tasks/task-runner.service.js';
 import { TenantDataService } from '../apps/server/src/tenancy/tenant-data.service.js';
 import { Booking } from '../plugins/booking/entities/booking.entity.js';
-import { listen, openBrowser, pageAuditor, runAxe, type TestBrowser } from './harness/browser.js';
+import { expectTitle, listen, openBrowser, pageAuditor, runAxe, type TestBrowser } from './harness/browser.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';
 
 /** The app with released capacity, listening on loopback, and a browser pointed at it. */
@@ -31,7 +31,7 @@ describe('citizen portal in a real browser', () => {
   it('walks services → location → day → time → details → review → check mail → confirm → manage → cancel', async () => {
     const { page } = b;
     await page.goto(`${baseUrl}/musterstadt/`);
-    expect(await page.title()).toBe('Anliegen wählen – Stadt Musterstadt');
+    await expectTitle(page, 'Anliegen wählen – Stadt Musterstadt');
     await audit();
 
     // Keyboard first: the skip link is the first stop and leads to the main content.
@@ -40,53 +40,53 @@ describe('citizen portal in a real browser', () => {
 
     // The English switch exists on every page and works both ways.
     await page.getByRole('link', { name: 'English' }).click();
-    expect(await page.title()).toBe('Choose your concerns – Stadt Musterstadt');
+    await expectTitle(page, 'Choose your concerns – Stadt Musterstadt');
     await audit();
     await page.getByRole('link', { name: 'Deutsch' }).click();
 
     // Step 1 with an error first: nothing chosen.
     await page.getByRole('button', { name: 'Weiter' }).click();
-    expect(await page.title()).toBe('Fehler – Anliegen wählen – Stadt Musterstadt');
+    await expectTitle(page, 'Fehler – Anliegen wählen – Stadt Musterstadt');
     await audit();
 
     await page.getByLabel('Personalausweis beantragen').fill('1');
     await page.getByLabel('Meldebescheinigung').fill('2');
     await page.getByRole('button', { name: 'Weiter' }).click();
-    expect(await page.title()).toBe('Standort wählen – Stadt Musterstadt');
+    await expectTitle(page, 'Standort wählen – Stadt Musterstadt');
     await audit();
 
     await page.getByLabel('Bürgerbüro im Rathaus').check();
     await page.getByRole('button', { name: 'Freie Tage anzeigen' }).click();
-    expect(await page.title()).toBe('Tag wählen – Stadt Musterstadt');
+    await expectTitle(page, 'Tag wählen – Stadt Musterstadt');
     await audit();
 
     await page.getByRole('button', { name: 'Uhrzeiten anzeigen' }).click();
-    expect(await page.title()).toBe('Uhrzeit wählen – Stadt Musterstadt');
+    await expectTitle(page, 'Uhrzeit wählen – Stadt Musterstadt');
     await audit();
     const chosenTime = await page.locator('input[name=start]:checked').getAttribute('value');
 
     await page.getByRole('button', { name: 'Weiter zu Ihren Angaben' }).click();
-    expect(await page.title()).toBe('Ihre Angaben – Stadt Musterstadt');
+    await expectTitle(page, 'Ihre Angaben – Stadt Musterstadt');
     await audit();
 
     // Submitting empty shows the summary and errors tied to the fields.
     await page.getByRole('button', { name: 'Weiter zur Übersicht' }).click();
-    expect(await page.title()).toBe('Fehler – Ihre Angaben – Stadt Musterstadt');
+    await expectTitle(page, 'Fehler – Ihre Angaben – Stadt Musterstadt');
     expect(await page.getByLabel('E-Mail-Adresse').getAttribute('aria-invalid')).toBe('true');
     // Focus lands on the error summary, so keyboard and screen reader users start there.
     // Chromium applies autofocus on its next rendering update, so wait for it rather than race it.
-    await page.waitForFunction("document.activeElement?.className === 'error-summary'", undefined, { timeout: 5000 });
+    await page.waitForFunction("document.activeElement?.className === 'error-summary'", undefined, { timeout: 15_000 });
     await audit();
 
     await page.getByLabel('Vor- und Nachname').fill('Erika Mustermann');
     await page.getByLabel('E-Mail-Adresse').fill('erika@example.org');
     await page.getByLabel('Ich bin mit der Verarbeitung').check();
     await page.getByRole('button', { name: 'Weiter zur Übersicht' }).click();
-    expect(await page.title()).toBe('Angaben prüfen – Stadt Musterstadt');
+    await expectTitle(page, 'Angaben prüfen – Stadt Musterstadt');
     await audit();
 
     await page.getByRole('button', { name: 'Termin reservieren' }).click();
-    expect(await page.title()).toBe('Bitte bestätigen Sie Ihren Termin – Stadt Musterstadt');
+    await expectTitle(page, 'Bitte bestätigen Sie Ihren Termin – Stadt Musterstadt');
     await audit();
     const reference = new URL(page.url()).searchParams.get('ref')!;
 
@@ -95,11 +95,11 @@ describe('citizen portal in a real browser', () => {
     const text = mails.map((m) => m.mail.text).find((x) => x.includes(reference))!;
     const link = new URL(/(https?:\/\/\S+\/bestaetigen\?\S+)/.exec(text)![1]);
     await page.goto(`${baseUrl}${link.pathname}${link.search}`);
-    expect(await page.title()).toBe('Termin bestätigen – Stadt Musterstadt');
+    await expectTitle(page, 'Termin bestätigen – Stadt Musterstadt');
     await audit();
 
     await page.getByRole('button', { name: 'Termin verbindlich bestätigen' }).click();
-    expect(await page.title()).toBe('Ihr Termin – Stadt Musterstadt');
+    await expectTitle(page, 'Ihr Termin – Stadt Musterstadt');
     expect(await page.getByRole('status').textContent()).toContain('Ihr Termin ist bestätigt');
     await audit();
     const booking = await t.asTenant('musterstadt', () => t.app.get(TenantDataService).repo(Booking).findOneBy({ reference }));
@@ -108,25 +108,25 @@ describe('citizen portal in a real browser', () => {
 
     // The manage page in English, then the rebook page.
     await page.getByRole('link', { name: 'English' }).click();
-    expect(await page.title()).toBe('Your appointment – Stadt Musterstadt');
+    await expectTitle(page, 'Your appointment – Stadt Musterstadt');
     await audit();
     await page.getByRole('link', { name: 'Deutsch' }).click();
     await page.getByRole('link', { name: 'Termin verschieben' }).click();
-    expect(await page.title()).toBe('Termin verschieben – Stadt Musterstadt');
+    await expectTitle(page, 'Termin verschieben – Stadt Musterstadt');
     await audit();
     await page.goBack();
 
     await page.getByRole('link', { name: 'Termin absagen' }).click();
-    expect(await page.title()).toBe('Termin absagen – Stadt Musterstadt');
+    await expectTitle(page, 'Termin absagen – Stadt Musterstadt');
     await audit();
     await page.getByRole('button', { name: 'Termin absagen' }).click();
-    expect(await page.title()).toBe('Ihr Termin – Stadt Musterstadt');
+    await expectTitle(page, 'Ihr Termin – Stadt Musterstadt');
     expect(await page.getByRole('status').textContent()).toContain('Ihr Termin ist abgesagt.');
     await audit();
 
     // The error page (a wrong token) is accessible too.
     await page.goto(`${baseUrl}/musterstadt/buchung/${reference}?token=wrong`);
-    expect(await page.title()).toBe('Seite nicht gefunden – Stadt Musterstadt');
+    await expectTitle(page, 'Seite nicht gefunden – Stadt Musterstadt');
     await audit();
 
     expectAllClean(17);
@@ -159,14 +159,14 @@ describe('citizen portal in a real browser with the spam protection on', () => {
     await page.getByLabel('E-Mail-Adresse').fill('hans@example.org');
     await page.getByLabel('Ich bin mit der Verarbeitung').check();
     await page.getByRole('button', { name: 'Weiter zur Übersicht' }).click();
-    expect(await page.title()).toBe('Angaben prüfen – Gemeinde Beispielheim');
+    await expectTitle(page, 'Angaben prüfen – Gemeinde Beispielheim');
     const { violations } = await runAxe(page);
     expect(violations).toEqual([]);
 
     // Clicking at once is fine: the script holds the submit until the answer is computed.
     await page.getByRole('button', { name: 'Termin reservieren' }).click();
     await page.waitForURL(/\/termin\/gesendet\?/);
-    expect(await page.title()).toBe('Bitte bestätigen Sie Ihren Termin – Gemeinde Beispielheim');
+    await expectTitle(page, 'Bitte bestätigen Sie Ihren Termin – Gemeinde Beispielheim');
     const count = await t.asTenant('beispielheim', () => t.app.get(TenantDataService).repo(Booking).count());
     expect(count).toBe(1);
     expect(b.foreignRequests).toEqual([]);

@@ -3,7 +3,7 @@ import { OfferService } from '../plugins/terminagent/offer.service.js';
 import { type DemoIds, releasedDemoApp, SLUG } from './booking-helpers.js';
 import { AdminPanelModule } from '../admin-config/admin-panel.module.js';
 import { createAccount, TEST_PASSWORD, TEST_SESSION_SECRET } from './harness/admin-session.js';
-import { listen, openBrowser, pageAuditor, type TestBrowser } from './harness/browser.js';
+import { expectTitle, listen, openBrowser, pageAuditor, type TestBrowser } from './harness/browser.js';
 import type { TestApp } from './harness/test-app.js';
 import { agentSlots, linkFromOutbox, match, offerOf, windowOf, wishRow } from './terminagent-helpers.js';
 
@@ -37,14 +37,14 @@ describe('terminagent pages in a real browser', () => {
     const { date, window } = windowOf(slot);
 
     await page.goto(`${baseUrl}/${SLUG}/warteliste`);
-    expect(await page.title()).toBe('Auf die Warteliste – Stadt Musterstadt');
+    await expectTitle(page, 'Auf die Warteliste – Stadt Musterstadt');
     await audit();
 
     // Empty: every problem is named, tied to its field, and focus starts at the summary.
     await page.getByRole('button', { name: 'Auf die Warteliste setzen' }).click();
-    expect(await page.title()).toBe('Fehler – Auf die Warteliste – Stadt Musterstadt');
+    await expectTitle(page, 'Fehler – Auf die Warteliste – Stadt Musterstadt');
     expect(await page.locator('#email').getAttribute('aria-invalid')).toBe('true');
-    await page.waitForFunction("document.activeElement?.className === 'error-summary'", undefined, { timeout: 5000 });
+    await page.waitForFunction("document.activeElement?.className === 'error-summary'", undefined, { timeout: 15_000 });
     await audit();
 
     await page.fill(`#n_${ids.ausweis}`, '1');
@@ -76,9 +76,10 @@ describe('terminagent pages in a real browser', () => {
     await t.asTenant(SLUG, () => t.app.get(OfferService).mailPending());
     const offer = (await offerOf(t, wishId))!;
     await page.goto(`${baseUrl}${await linkFromOutbox(t, `terminagent:offer:${offer.offer.id}`, '/terminvorschlag/')}`);
-    expect(await page.title()).toBe('Ihr Terminvorschlag – Stadt Musterstadt');
+    await expectTitle(page, 'Ihr Terminvorschlag – Stadt Musterstadt');
     await audit();
     await page.getByRole('button', { name: 'Diesen Termin annehmen' }).click();
+    await page.waitForLoadState('load');
     const reference = (await offerOf(t, wishId))!.offer.bookingReference!;
     expect(reference).toBeTruthy();
     await page.locator('main').getByText(reference).first().waitFor();
@@ -92,7 +93,7 @@ describe('terminagent pages in a real browser', () => {
     await page.click('form button');
     await page.waitForURL(`${baseUrl}/admin`);
     await page.goto(`${baseUrl}/${SLUG}/terminagent/kennzahlen`);
-    expect(await page.title()).toBe('Terminagent: Kennzahlen – Stadt Musterstadt');
+    await expectTitle(page, 'Terminagent: Kennzahlen – Stadt Musterstadt');
     await audit();
 
     expectAllClean(8);

@@ -73,6 +73,12 @@ export async function runAxe(page: Page): Promise<{ violations: AxeViolation[]; 
     }))`) as Promise<{ violations: AxeViolation[]; passed: number }>;
 }
 
+/** A click that navigates returns once the new document is committed, before its head may be parsed. */
+export async function expectTitle(page: Page, title: string): Promise<void> {
+  await page.waitForLoadState('load');
+  expect(await page.title()).toBe(title);
+}
+
 /**
  * Runs axe on each page a test visits and asserts all results at the end, so one report lists
  * every page with a violation.
@@ -81,6 +87,7 @@ export function pageAuditor(page: () => Page) {
   const audited: Array<{ title: string; url: string; violations: AxeViolation[]; passed: number }> = [];
   return {
     async audit(): Promise<void> {
+      await page().waitForLoadState('load');
       audited.push({ title: await page().title(), url: page().url(), ...(await runAxe(page())) });
     },
     expectAllClean(pages: number): void {

@@ -20,13 +20,15 @@ export interface ReceivedMail {
 }
 
 /**
- * A real SMTP server on loopback that keeps what it receives. `stop()` and `start()` keep the
- * port, so an application pointed at `url` sees an outage and a recovery.
+ * A real SMTP server on loopback that keeps what it receives. `down = true` makes it refuse every
+ * session (421) while it keeps its port, so an application pointed at `url` sees an outage and a
+ * recovery; closing and re-listening could lose the port to another socket in between.
  */
 export class TestSmtpServer {
   readonly messages: ReceivedMail[] = [];
   private server: SMTPServer | null = null;
   port = 0;
+  down = false;
 
   get url(): string {
     return `smtp://127.0.0.1:${this.port}`;
@@ -37,6 +39,7 @@ export class TestSmtpServer {
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
+      onConnect: (_session, callback) => callback(this.down ? Object.assign(new Error('Service not available'), { responseCode: 421 }) : undefined),
       onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
