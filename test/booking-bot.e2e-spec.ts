@@ -16,6 +16,7 @@ async function solved(t: TestApp): Promise<string> {
   return Buffer.from(JSON.stringify({ algorithm: challenge.algorithm, challenge: challenge.challenge, number: solution!.number, salt: challenge.salt, signature: challenge.signature })).toString('base64');
 }
 
+/** Each describe has its own database and starts again at 08:00; four starts per hour. */
 let n = 0;
 function bookingBody(ids: Awaited<ReturnType<typeof demoIds>>, extra: Record<string, unknown> = {}) {
   return {
@@ -33,6 +34,7 @@ describe('bot protection (BOT_PROTECTION=on)', () => {
   let ids: Awaited<ReturnType<typeof demoIds>>;
 
   beforeAll(async () => {
+    n = 0;
     t = await createTestApp({ env: { BOT_PROTECTION: 'on' } });
     ids = await demoIds(t);
     await release(t);
@@ -64,11 +66,25 @@ describe('bot protection (BOT_PROTECTION=on)', () => {
   it('limits booking attempts per IP and minute, per tenant setting', async () => {
     const tenant = await t.tenant(SLUG);
     await t.app.get(PluginHostService).updateSettings(tenant.id, 'booking', { captcha: false, rateLimitPerMinute: 3 });
-    t.clock.advance(61_000);
+    t.clock.advance(120_000);
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) statuses.push((await t.http.post(`${API}/bookings`).send(body())).status);
     expect(statuses).toEqual([201, 201, 201, 429]);
-    t.clock.advance(61_000);
+    // A minute later the earlier attempts no longer count.
+    t.clock.advance(120_000);
+    await t.http.post(`${API}/bookings`).send(body()).expect(201);
+  });
+
+  it('counts the rate over the last minute, not per clock minute: a burst across a minute edge is held to the limit', async () => {
+    t.clock.advance(180_000);
+    // Three attempts one second before a full minute, one more two seconds later: a per-minute
+    // counter would start again at the edge and let the fourth through.
+    t.clock.set(new Date(Math.ceil(t.clock.now().getTime() / 60_000) * 60_000 - 1000));
+    for (let i = 0; i < 3; i++) await t.http.post(`${API}/bookings`).send(body()).expect(201);
+    t.clock.advance(2000);
+    await t.http.post(`${API}/bookings`).send(body()).expect(429);
+    // As the earlier minute slides out, attempts are let through again.
+    t.clock.advance(40_000);
     await t.http.post(`${API}/bookings`).send(body()).expect(201);
   });
 });
@@ -81,6 +97,7 @@ describe('bot protection across two server instances on one database', () => {
   const clock = new TestClock(new Date('2026-11-23T07:00:00Z'));
 
   beforeAll(async () => {
+    n = 0;
     db = await createTestDatabase();
     // Instances of one installation share SESSION_SECRET, which also keys the captcha.
     const env = { BOT_PROTECTION: 'on', SESSION_SECRET: 'shared-secret-of-both-instances-0123456789' };
@@ -105,11 +122,11 @@ describe('bot protection across two server instances on one database', () => {
   it('counts the rate limit over both instances, and forgets it after the window', async () => {
     const tenant = await one.tenant(SLUG);
     await one.app.get(PluginHostService).updateSettings(tenant.id, 'booking', { captcha: false, rateLimitPerMinute: 3 });
-    clock.advance(61_000);
+    clock.advance(120_000);
     const statuses: number[] = [];
     for (const app of [one, two, one, two]) statuses.push((await app.http.post(`${API}/bookings`).send(bookingBody(ids))).status);
     expect(statuses).toEqual([201, 201, 201, 429]);
-    clock.advance(61_000);
+    clock.advance(120_000);
     await two.http.post(`${API}/bookings`).send(bookingBody(ids)).expect(201);
     // Expired counters are purged by the core task; the spent captcha is kept until it expires.
     const rows = async () => (await one.dataSource.query(`SELECT ${one.database.kind === 'mysql' ? '`key`' : '"key"'} AS k FROM shared_counter`)).map((r: { k: string }) => r.k.split('|')[0]).sort();

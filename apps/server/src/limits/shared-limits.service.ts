@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, LessThan } from 'typeorm';
+import { DataSource, In, LessThan } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { isUniqueViolation } from '../database/db-errors.js';
 import { TaskRunnerService } from '../tasks/task-runner.service.js';
 import { SharedCounter } from './shared-counter.entity.js';
 
 /**
- * Limits that must hold across server instances, kept in the database (no extra server): a fixed
+ * Limits that must hold across server instances, kept in the database (no extra server): a sliding
  * window rate limit and single-use tokens. Keys are global; callers put the tenant into them.
  */
 @Injectable()
@@ -27,17 +27,26 @@ export class SharedLimitsService {
   }
 
   /**
-   * Counts one hit on `key` in the current window of `windowSeconds` and tells whether it is
-   * within `limit`. Windows are aligned to the epoch, so every instance counts in the same row.
+   * Counts one hit on `key` and tells whether the rate over the last `windowSeconds` is within
+   * `limit`. The rate is a sliding window estimate: this window's count plus the previous window's,
+   * weighted by how much of it still lies inside the last `windowSeconds`, so a burst across a
+   * window edge cannot reach twice the limit. Windows are aligned to the epoch, so every instance
+   * counts in the same rows; refused hits count too, so a client that keeps pushing stays refused.
    */
   async hit(key: string, limit: number, windowSeconds: number): Promise<boolean> {
     const windowMs = windowSeconds * 1000;
-    const window = Math.floor(this.clock.now().getTime() / windowMs);
+    const nowMs = this.clock.now().getTime();
+    const window = Math.floor(nowMs / windowMs);
     const rowKey = `${key}|${window}`;
-    if (await this.insertFirst(rowKey, new Date((window + 1) * windowMs))) return limit >= 1;
-    await this.counters().increment({ key: rowKey }, 'count', 1);
-    const row = await this.counters().findOneBy({ key: rowKey });
-    return (row?.count ?? 1) <= limit;
+    // Kept one window longer: it is the previous window of the next one.
+    if (!(await this.insertFirst(rowKey, new Date((window + 2) * windowMs)))) {
+      await this.counters().increment({ key: rowKey }, 'count', 1);
+    }
+    const rows = await this.counters().findBy({ key: In([rowKey, `${key}|${window - 1}`]) });
+    const current = rows.find((r) => r.key === rowKey)?.count ?? 1;
+    const previous = rows.find((r) => r.key !== rowKey)?.count ?? 0;
+    const previousWeight = 1 - (nowMs - window * windowMs) / windowMs;
+    return previous * previousWeight + current <= limit;
   }
 
   /** True the first time a token is presented until it expires, false on every reuse, on any instance. */
