@@ -7,6 +7,7 @@ import { HolidayService } from './catalog/holiday.service.js';
 import { OpeningCalendarService } from './catalog/opening-calendar.service.js';
 import { Clock } from './common/clock.js';
 import { ENV, type Env } from './config/env.config.js';
+import { SqliteStatisticsService } from './database/sqlite-statistics.service.js';
 import { SharedLimitsService } from './limits/shared-limits.service.js';
 import { MailTemplateService } from './notifications/mail-template.service.js';
 import { OutboxService } from './notifications/outbox.service.js';
@@ -57,6 +58,7 @@ export class CoreModule {
         ...EXPORTED,
         TenantSyncService,
         CatalogSeedService,
+        SqliteStatisticsService,
         BootService,
       ],
       exports: [ENV, PLUGINS, Clock, ...EXPORTED],
