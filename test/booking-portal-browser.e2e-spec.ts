@@ -132,6 +132,52 @@ describe('citizen portal in a real browser', () => {
     expectAllClean(17);
     expect(b.foreignRequests).toEqual([]);
   });
+
+  it('reflows to a 320-pixel phone screen: no page of the booking flow or the wish form scrolls sideways (WCAG 1.4.10)', async () => {
+    const phone = await b.browser.newContext({ viewport: { width: 320, height: 640 }, locale: 'de-DE', timezoneId: 'Europe/Berlin' });
+    try {
+      const page = await phone.newPage();
+      const overflow: Array<{ title: string; scrollWidth: number }> = [];
+      const measure = async () => {
+        await page.waitForLoadState('load');
+        const scrollWidth = (await page.evaluate('document.documentElement.scrollWidth')) as number;
+        if (scrollWidth > 320) overflow.push({ title: await page.title(), scrollWidth });
+      };
+      await page.goto(`${baseUrl}/musterstadt/`);
+      await measure();
+      await page.getByLabel('Personalausweis beantragen').fill('1');
+      await page.getByRole('button', { name: 'Weiter' }).click();
+      await measure();
+      await page.getByLabel('Bürgerbüro im Rathaus').check();
+      await page.getByRole('button', { name: 'Freie Tage anzeigen' }).click();
+      await measure();
+      await page.getByRole('button', { name: 'Uhrzeiten anzeigen' }).click();
+      await measure();
+      await page.getByRole('button', { name: 'Weiter zu Ihren Angaben' }).click();
+      await measure();
+      await page.getByRole('button', { name: 'Weiter zur Übersicht' }).click();
+      await expectTitle(page, 'Fehler – Ihre Angaben – Stadt Musterstadt');
+      await measure();
+      await page.getByLabel('Vor- und Nachname').fill('Erika Mustermann');
+      await page.getByLabel('E-Mail-Adresse').fill('erika.phone@example.org');
+      await page.getByLabel('Ich bin mit der Verarbeitung').check();
+      await page.getByRole('button', { name: 'Weiter zur Übersicht' }).click();
+      await expectTitle(page, 'Angaben prüfen – Stadt Musterstadt');
+      await measure();
+      await page.getByRole('button', { name: 'Termin reservieren' }).click();
+      await expectTitle(page, 'Bitte bestätigen Sie Ihren Termin – Stadt Musterstadt');
+      await measure();
+      // The Terminagent's wish form, with its weekday and time-window grid, and its error state.
+      await page.goto(`${baseUrl}/musterstadt/warteliste`);
+      await measure();
+      await page.getByRole('button', { name: 'Auf die Warteliste setzen' }).click();
+      await expectTitle(page, 'Fehler – Auf die Warteliste – Stadt Musterstadt');
+      await measure();
+      expect(overflow).toEqual([]);
+    } finally {
+      await phone.close();
+    }
+  });
 });
 
 describe('citizen portal in a real browser with the spam protection on', () => {
