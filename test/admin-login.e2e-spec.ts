@@ -3,6 +3,8 @@ import supertest from 'supertest';
 import { AdminSession } from '../apps/server/src/auth/admin-session.entity.js';
 import { AdminUser } from '../apps/server/src/auth/admin-user.entity.js';
 import { LOGIN_LIMITS } from '../apps/server/src/auth/admin-auth.service.js';
+import { LoginThrottle } from '../apps/server/src/auth/login-throttle.entity.js';
+import { TaskRunnerService } from '../apps/server/src/tasks/task-runner.service.js';
 import { createAccount, createAdminTestApp, loginAgent, TEST_PASSWORD } from './harness/admin-session.js';
 import type { TestApp } from './harness/test-app.js';
 import { createTestDatabase, type TestDatabase } from './harness/test-database.js';
@@ -152,5 +154,18 @@ describe('admin login behind TLS', () => {
     const res = await t.http.post('/admin/login').set('X-Forwarded-For', '203.0.113.9').set('X-Forwarded-Proto', 'https').type('form').send({ email: 'root@example.test', password: TEST_PASSWORD });
     expect(res.text).toContain('tooManyAttempts');
     await t.http.post('/admin/login').set('X-Forwarded-For', '203.0.113.10').set('X-Forwarded-Proto', 'https').type('form').send({ email: 'root@example.test', password: TEST_PASSWORD }).expect(302);
+  });
+
+  it('forgets the failed-login counters (addresses and typed emails) once they no longer count', async () => {
+    const keys = async () => (await t.dataSource.getRepository(LoginThrottle).find()).map((r) => r.key);
+    const purge = (at: Date) => t.app.get(TaskRunnerService).runDue(at, (id) => id === 'core.login-throttle-purge');
+    expect(await keys()).toEqual(expect.arrayContaining(['ip:203.0.113.9', 'account:nobody0@example.test']));
+    // While they still count (the window and the lock are not over), the counters stay.
+    t.clock.advance((LOGIN_LIMITS.windowMinutes - 1) * 60_000);
+    await purge(t.clock.now());
+    expect(await keys()).toContain('ip:203.0.113.9');
+    t.clock.advance(Math.max(LOGIN_LIMITS.windowMinutes, LOGIN_LIMITS.lockMinutes) * 60_000);
+    await purge(t.clock.now());
+    expect(await keys()).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, IsNull, LessThan, LessThanOrEqual } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { isUniqueViolation } from '../database/db-errors.js';
+import { TaskRunnerService } from '../tasks/task-runner.service.js';
 import { AdminUser } from './admin-user.entity.js';
 import { normalizeEmail, AdminUsersService } from './admin-users.service.js';
 import { canUsePanel, type CurrentAdmin } from './current-admin.js';
@@ -38,7 +39,23 @@ export class AdminAuthService {
     private readonly dataSource: DataSource,
     private readonly users: AdminUsersService,
     private readonly clock: Clock,
-  ) {}
+    tasks: TaskRunnerService,
+  ) {
+    // The keys hold client addresses and typed email addresses: personal data, kept only while they count.
+    tasks.registerCoreTask({
+      id: 'core.login-throttle-purge',
+      schedule: { everyMinutes: 10 },
+      perTenant: false,
+      run: ({ now }) => this.purgeThrottles(now),
+    });
+  }
+
+  /** Removes counters whose window has passed and that lock nothing any more. */
+  async purgeThrottles(now: Date): Promise<void> {
+    const windowStart = LessThan(new Date(now.getTime() - LOGIN_LIMITS.windowMinutes * 60_000));
+    await this.throttles().delete({ windowStart, lockedUntil: IsNull() });
+    await this.throttles().delete({ windowStart, lockedUntil: LessThanOrEqual(now) });
+  }
 
   async login(emailInput: unknown, passwordInput: unknown, options: LoginOptions): Promise<CurrentAdmin> {
     const email = typeof emailInput === 'string' ? normalizeEmail(emailInput).slice(0, 254) : '';
