@@ -52,7 +52,7 @@ export class TestSmtpServer {
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(this.port, '127.0.0.1', () => resolve());
+      server.listen(0, '127.0.0.1', () => resolve());
     });
     this.port = (server.server.address() as AddressInfo).port;
     this.server = server;

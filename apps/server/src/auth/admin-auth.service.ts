@@ -51,7 +51,7 @@ export class AdminAuthService {
   }
 
   /** Removes counters whose window has passed and that lock nothing any more. */
-  async purgeThrottles(now: Date): Promise<void> {
+  private async purgeThrottles(now: Date): Promise<void> {
     const windowStart = LessThan(new Date(now.getTime() - LOGIN_LIMITS.windowMinutes * 60_000));
     await this.throttles().delete({ windowStart, lockedUntil: IsNull() });
     await this.throttles().delete({ windowStart, lockedUntil: LessThanOrEqual(now) });

@@ -37,9 +37,9 @@ function exclusive<R>(dataSource: DataSource | undefined, fn: () => Promise<R>):
 export function installSqliteExclusive(dataSource: DataSource): void {
   if (dataSource.options.type !== 'better-sqlite3' || states.has(dataSource)) return;
   const file = String(dataSource.options.database);
-  const fresh = (): ExclusiveState => ({ holder: new AsyncLocalStorage<true>(), queue: new SerialQueue() });
-  const state = file === ':memory:' ? fresh() : (statesByFile.get(resolve(file)) ?? fresh());
-  if (file !== ':memory:') statesByFile.set(resolve(file), state);
+  const key = file === ':memory:' ? null : resolve(file);
+  const state = (key && statesByFile.get(key)) || { holder: new AsyncLocalStorage<true>(), queue: new SerialQueue() };
+  if (key) statesByFile.set(key, state);
   states.set(dataSource, state);
   if (!prototypePatched) {
     prototypePatched = true;

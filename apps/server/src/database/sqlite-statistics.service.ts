@@ -11,20 +11,15 @@ import { TaskRunnerService } from '../tasks/task-runner.service.js';
  */
 @Injectable()
 export class SqliteStatisticsService {
-  constructor(
-    private readonly dataSource: DataSource,
-    tasks: TaskRunnerService,
-  ) {
+  constructor(dataSource: DataSource, tasks: TaskRunnerService) {
     if (dataSource.options.type !== 'better-sqlite3') return;
     tasks.registerCoreTask({
       id: 'core.sqlite-statistics',
       schedule: { everyMinutes: 60 },
       perTenant: false,
-      run: () => this.refresh(),
+      run: async () => {
+        await dataSource.query('PRAGMA optimize=0x10002');
+      },
     });
-  }
-
-  async refresh(): Promise<void> {
-    await this.dataSource.query('PRAGMA optimize=0x10002');
   }
 }
