@@ -3,32 +3,20 @@ import AdminJSExpress from '@adminjs/express';
 import { Logger } from '@nestjs/common';
 import type { AbstractHttpAdapter } from '@nestjs/core';
 import type AdminJS from 'adminjs';
+import { cspNonce } from '../apps/server/src/security/security-headers.js';
 import { canUsePanel } from '../apps/server/src/auth/current-admin.js';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 
 const logger = new Logger('AdminPanel');
 
 /**
- * Everything in the panel comes from this server: the browser is told so (CSP), and the
- * rich-text editor's scripts are served from node_modules (see scripts/patch-adminjs-fonts.mjs).
+ * AdminJS's pages carry two inline scripts (the initial state); they get this response's CSP nonce,
+ * so the panel's policy needs no 'unsafe-inline' for scripts (security-headers.ts).
  */
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self' 'unsafe-inline'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "frame-ancestors 'none'",
-  "form-action 'self'",
-  "base-uri 'self'",
-].join('; ');
-
-function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
-  res.setHeader('Content-Security-Policy', CSP);
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Referrer-Policy', 'same-origin');
-  res.setHeader('X-Frame-Options', 'DENY');
+function nonceInlineScripts(_req: Request, res: Response, next: NextFunction): void {
+  const send = res.send.bind(res);
+  res.send = (body?: unknown) =>
+    send(typeof body === 'string' && /^\s*<(!doctype|html)/i.test(body) ? body.replaceAll('<script>', `<script nonce="${cspNonce(res)}">`) : body);
   next();
 }
 
@@ -71,8 +59,8 @@ export function sendAdminError(err: unknown, req: Request, res: Response): void 
 }
 
 /**
- * @adminjs/nestjs's Express loader with our middleware in front of AdminJS's router: security
- * headers, the database session (so the login handler finds it), the local TinyMCE copy, and an
+ * @adminjs/nestjs's Express loader with our middleware in front of AdminJS's router: CSP
+ * nonces for its inline scripts, the database session (so the login handler finds it), the local TinyMCE copy, and an
  * error handler. Reuses the loader's reordering of Nest's body parsers behind the admin router.
  */
 export class AdminPanelLoader extends ExpressLoader {
@@ -86,7 +74,7 @@ export class AdminPanelLoader extends ExpressLoader {
   override async register(admin: AdminJS, httpAdapter: AbstractHttpAdapter, options: AdminModuleOptions): Promise<void> {
     const app = httpAdapter.getInstance();
     const before: Router = express.Router();
-    before.use(securityHeaders);
+    before.use(nonceInlineScripts);
     before.use('/vendor/tinymce', express.static(this.tinymceDir, { fallthrough: false, maxAge: '7d' }));
     before.use(this.sessionMiddleware);
     before.use(panelUsersOnly);
