@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { In, LessThan, LessThanOrEqual } from 'typeorm';
 import { Clock } from '../common/clock.js';
+import { ConcurrencyLimit } from '../common/concurrency-limit.js';
 import { ENV, type Env } from '../config/env.config.js';
 import { isUniqueViolation } from '../database/db-errors.js';
 import { TaskRunnerService } from '../tasks/task-runner.service.js';
@@ -66,6 +67,8 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
   private readonly logger = new Logger('Mail');
   private readonly owner = `${hostname().slice(0, 40)}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly transport: MailTransport;
+  /** Sends in flight in this process, over all drains: one per connection. */
+  private readonly sending: ConcurrencyLimit;
   private readonly drains = new Map<string, Drain>();
   private readonly kicked = new Set<string>();
   private claims = 0;
@@ -78,6 +81,7 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
     @Inject(ENV) private readonly env: Env,
   ) {
     this.transport = createMailTransport(env.SMTP_URL);
+    this.sending = new ConcurrencyLimit(this.transport.concurrency);
     // The tasks only start the drain: it may run for minutes, and the runner's other tasks
     // (release, matching) must not wait for it.
     this.tasks.registerCoreTask({
@@ -215,7 +219,7 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
         serverDown = outcome.serverDown;
       }
     } while (drain.again && !serverDown && !this.closing);
-    if (report.sent + report.failed > 0) this.logger.log({ msg: 'Mail delivered', scope: TenantContext.current().slug, ...report });
+    if (report.sent + report.failed > 0) this.logger.debug({ msg: 'Mail delivered', scope: TenantContext.current().slug, ...report });
     return report;
   }
 
@@ -260,8 +264,10 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
     let serverDown = false;
     const windowEnd = claim.at.getTime() + SEND_WINDOW_MS;
     const stopped = () => serverDown || this.closing || this.clock.now().getTime() >= windowEnd;
-    const worker = async () => {
-      while (queue.length > 0 && !stopped()) {
+    // A row is taken only once a connection is free, so the window check holds for the send itself.
+    const sendNext = () =>
+      this.sending.run(async () => {
+        if (queue.length === 0 || stopped()) return false;
         const row = queue.shift()!;
         try {
           await this.transport.send(this.envelope(row));
@@ -270,7 +276,10 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
           failures.push({ row, error: String((err as Error)?.message ?? err).slice(0, 2000) });
           if (!isMessageRejection(err)) serverDown = true;
         }
-      }
+        return true;
+      });
+    const worker = async () => {
+      while (await sendNext());
     };
     await Promise.all(Array.from({ length: Math.min(this.transport.concurrency, queue.length) }, worker));
     if (claim.rows.length > 0) await this.record(claim, sent, failures, queue.map((r) => r.id));
