@@ -169,6 +169,14 @@ describe('the outbox drain over real SMTP', () => {
     await runner.runDue(t.clock.now(), (id) => id === 'core.mail-outbox-installation');
     await outbox.idle();
     expect(smtp.to('root@amtszeit.example')).toHaveLength(1);
+
+    // It names an administrator: deleted seven days after it was sent, not earlier.
+    const kept = () => t.dataSource.getRepository(OutboxMessage).countBy({ messageKey: 'login-lock:admin@musterstadt.amtszeit.local:1' });
+    const purge = (at: string) => runner.runDue(new Date(at), (id) => id === 'core.mail-outbox-installation-purge');
+    await purge('2026-11-30T03:00:00Z');
+    expect(await kept()).toBe(1);
+    await purge('2026-12-01T03:00:00Z');
+    expect(await kept()).toBe(0);
   });
 });
 

@@ -28,6 +28,8 @@ const BATCH = 50;
  * tenant's, which are uuids.
  */
 const INSTALLATION: TenantRef = { id: 'installation', slug: '-', name: 'Amtszeit', timeZone: 'Europe/Berlin', state: '-', locale: 'de' };
+/** Sent installation mail (it names administrators) is deleted after this many days. */
+const INSTALLATION_RETENTION_DAYS = 7;
 
 /** Minutes until the next try after `attempts` failures: 1, 2, 4, … capped at an hour. */
 export function backoffMinutes(attempts: number): number {
@@ -95,6 +97,15 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
       schedule: { everyMinutes: 1 },
       perTenant: false,
       run: async () => this.drainInBackground(INSTALLATION),
+    });
+    // Tenants purge their sent mail with their retention setting (booking.privacy); this is the default.
+    this.tasks.registerCoreTask({
+      id: 'core.mail-outbox-installation-purge',
+      schedule: { dailyAt: '03:30' },
+      perTenant: false,
+      run: async ({ now }) => {
+        await runAsTenant(INSTALLATION, () => this.purgeSent(new Date(now.getTime() - INSTALLATION_RETENTION_DAYS * 86_400_000)));
+      },
     });
   }
 
