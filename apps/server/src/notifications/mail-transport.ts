@@ -30,7 +30,7 @@ const SMTP_CONNECTIONS = 5;
 /**
  * SMTP when SMTP_URL is set; otherwise a development sink writing one .eml file per mail.
  * SMTP goes through a small pool of kept-open connections: a connection per mail (TCP, greeting,
- * TLS, AUTH each time) delivers an order of magnitude fewer mails per second. Query parameters of
+ * TLS, AUTH each time) measured a sixth of the mails per second (docs/booking.md, benchmark). Query parameters of
  * SMTP_URL are nodemailer options and win over these defaults (`pool=false`, `maxConnections=…`).
  * The timeouts bound one delivery, so a send started within a claim's lease ends within it.
  */
