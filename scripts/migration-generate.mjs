@@ -37,10 +37,14 @@ async function diff(url) {
   const sql = await ds.driver.createSchemaBuilder().log();
   // A plugin's migration holds only its own tables, even while core changes are pending elsewhere.
   const own = values.tables ? values.tables.split(',') : plugin ? plugin.entities.map((e) => ds.getMetadata(e).tableName) : null;
+  // SQLite's DROP INDEX names only the index, so the own tables' existing indexes are kept by name.
+  const runner = ds.createQueryRunner();
+  const ownIndexes = own ? (await runner.getTables(own)).flatMap((t) => t.indices.map((i) => i.name)) : [];
+  await runner.release();
   await ds.destroy();
   return sql.upQueries
     .map((q) => q.query)
-    .filter((q) => !own || own.some((t) => q.includes(`"${t}"`) || q.includes(`\`${t}\``) || q.includes(`"temporary_${t}"`)));
+    .filter((q) => !own || own.some((t) => q.includes(`"${t}"`) || q.includes(`\`${t}\``) || q.includes(`"temporary_${t}"`)) || ownIndexes.some((i) => q.includes(`"${i}"`)));
 }
 
 const sqliteFile = join(mkdtempSync(join(tmpdir(), 'amtszeit-gen-')), 'gen.sqlite');

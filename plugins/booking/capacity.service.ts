@@ -1,7 +1,6 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { Between, In, IsNull, LessThanOrEqual } from 'typeorm';
 import { Clock } from '../../apps/server/src/common/clock.js';
-import { isRetryableTxError } from '../../apps/server/src/database/db-errors.js';
 import { TenantDataService, type TenantTx } from '../../apps/server/src/tenancy/tenant-data.service.js';
 import { CapacityAllocation } from './entities/capacity-allocation.entity.js';
 import { CapacityUnit, type Channel } from './entities/capacity-unit.entity.js';
@@ -43,16 +42,8 @@ export class CapacityService {
   ) {}
 
   /** A write transaction, retried on deadlock / lock-wait / busy errors. */
-  async writeTx<R>(fn: (tx: TenantTx) => Promise<R>, attempts = 8): Promise<R> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.data.transaction(fn);
-      } catch (err) {
-        if (attempt >= attempts || !isRetryableTxError(err)) throw err;
-        // Full jitter, growing to at most 320 ms, so colliding transactions spread out instead of meeting again.
-        await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 5 * 2 ** Math.min(attempt, 6))));
-      }
-    }
+  writeTx<R>(fn: (tx: TenantTx) => Promise<R>, attempts = 8): Promise<R> {
+    return this.data.retryingTransaction(fn, attempts);
   }
 
   /** Takes consecutive units covering `minutes` from `start`, all or nothing (409 otherwise). */

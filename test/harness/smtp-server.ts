@@ -20,15 +20,33 @@ export interface ReceivedMail {
 }
 
 /**
- * A real SMTP server on loopback that keeps what it receives. `down = true` makes it refuse every
- * session (421) while it keeps its port, so an application pointed at `url` sees an outage and a
- * recovery; closing and re-listening could lose the port to another socket in between.
+ * A real SMTP server on loopback that keeps what it receives. `down = true` drops the open
+ * connections (as a restarting server does) and refuses every new session (421) while it keeps its
+ * port, so an application pointed at `url` sees an outage and a recovery; closing and re-listening
+ * could lose the port to another socket in between. Recipients in `rejecting` are refused (550).
  */
 export class TestSmtpServer {
   readonly messages: ReceivedMail[] = [];
+  readonly rejecting = new Set<string>();
+  /** Runs before each mail is accepted (the client waits for it), e.g. to look at the sender's state. */
+  onMessage: ((mail: ReceivedMail) => void | Promise<void>) | null = null;
   private server: SMTPServer | null = null;
+  private isDown = false;
   port = 0;
-  down = false;
+
+  get down(): boolean {
+    return this.isDown;
+  }
+
+  set down(down: boolean) {
+    this.isDown = down;
+    if (down) {
+      for (const connection of this.server?.connections ?? []) {
+        connection.send(421, 'Service not available');
+        connection.close();
+      }
+    }
+  }
 
   get url(): string {
     return `smtp://127.0.0.1:${this.port}`;
@@ -39,14 +57,23 @@ export class TestSmtpServer {
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
+      disableReverseLookup: true,
+      closeTimeout: 1000,
       onConnect: (_session, callback) => callback(this.down ? Object.assign(new Error('Service not available'), { responseCode: 421 }) : undefined),
+      onRcptTo: (address, _session, callback) =>
+        callback(this.rejecting.has(address.address) ? Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 }) : undefined),
       onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
-          const raw = Buffer.concat(chunks);
-          this.messages.push(toMail(session.envelope.rcptTo.map((r) => r.address), raw));
-          callback();
+          const mail = toMail(session.envelope.rcptTo.map((r) => r.address), Buffer.concat(chunks));
+          Promise.resolve(this.onMessage?.(mail)).then(
+            () => {
+              this.messages.push(mail);
+              callback();
+            },
+            (err: Error) => callback(err),
+          );
         });
       },
     });

@@ -18,7 +18,7 @@ export interface OutboxMail {
  */
 @Entity('outbox_message')
 @Index(['tenantId', 'messageKey'], { unique: true })
-@Index(['status', 'nextAttemptAt'])
+@Index(['tenantId', 'status', 'nextAttemptAt'])
 export class OutboxMessage extends TenantOwnedEntity {
   /** What the message is about, e.g. booking:<id>:confirmation:2. */
   @Column({ type: 'varchar', length: 150 })

@@ -6,6 +6,7 @@ import type {
   FindOneOptions,
   FindOptionsWhere,
   ObjectLiteral,
+  QueryDeepPartialEntity,
   Repository,
   SelectQueryBuilder,
 } from 'typeorm';
@@ -105,8 +106,9 @@ export class ScopedRepository<T extends ObjectLiteral & { tenantId: string; id: 
     await this.inner.createQueryBuilder().insert().values(entities as never).updateEntity(false).callListeners(false).execute();
   }
 
-  async update(where: FindOptionsWhere<T>, patch: DeepPartial<T>): Promise<number> {
-    const { tenantId: _ignored, ...rest } = patch as DeepPartial<T> & { tenantId?: string };
+  /** `patch` may set a column from an SQL expression of the row, e.g. `{ attempts: () => 'attempts + 1' }`. */
+  async update(where: FindOptionsWhere<T>, patch: QueryDeepPartialEntity<T>): Promise<number> {
+    const { tenantId: _ignored, ...rest } = patch as QueryDeepPartialEntity<T> & { tenantId?: unknown };
     const result = await this.inner.update(this.scope(where) as FindOptionsWhere<T>, rest as never);
     return result.affected ?? 0;
   }

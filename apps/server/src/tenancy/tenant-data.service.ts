@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import { isRetryableTxError } from '../database/db-errors.js';
 import { ScopedRepository } from './scoped-repository.js';
 import { TenantContext } from './tenant-context.js';
 
@@ -28,5 +29,18 @@ export class TenantDataService {
     return this.dataSource.transaction((manager) =>
       fn({ manager, repo: <T extends Owned>(entity: EntityTarget<T>) => this.repo(entity, manager) }),
     );
+  }
+
+  /** A write transaction run again as a whole on deadlock / lock-wait / busy errors. */
+  async retryingTransaction<R>(fn: (tx: TenantTx) => Promise<R>, attempts = 8): Promise<R> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.transaction(fn);
+      } catch (err) {
+        if (attempt >= attempts || !isRetryableTxError(err)) throw err;
+        // Full jitter, growing to at most 320 ms, so colliding transactions spread out instead of meeting again.
+        await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 5 * 2 ** Math.min(attempt, 6))));
+      }
+    }
   }
 }
