@@ -65,6 +65,7 @@ describe('proof of work (ALTCHA) in the core', () => {
     const payload = (await solveProof(await pow.challenge(LOGIN, { maxNumber: 2_000, ttlMs: 60_000 })))!;
     expect(await pow.verify(withNumber(payload, (n) => n + 1), LOGIN)).toBe('invalid');
     expect(await pow.verify('bm90IGpzb24=', LOGIN)).toBe('malformed');
+    expect(await pow.verify(payload + ' '.repeat(2000), LOGIN)).toBe('malformed');
     expect(await pow.verify(Buffer.from('{"salt":1}').toString('base64'), LOGIN)).toBe('malformed');
     expect(await pow.verify(undefined, LOGIN)).toBe('missing');
     expect(await pow.verify('', LOGIN)).toBe('missing');

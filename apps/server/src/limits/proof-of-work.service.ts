@@ -26,6 +26,8 @@ export type ProofCheck = 'valid' | 'missing' | 'malformed' | 'invalid' | 'expire
 
 export const DEFAULT_PROOF_MAX_NUMBER = 100_000;
 export const DEFAULT_PROOF_TTL_MS = 20 * 60_000;
+/** A solution is a few hundred characters; anything much longer is not parsed at all. */
+const MAX_PAYLOAD_LENGTH = 2000;
 
 /**
  * Self-hosted proof of work (ALTCHA): a challenge is bound to what it was issued for (its
@@ -59,6 +61,7 @@ export class ProofOfWorkService {
   /** Checks a solution (the base64 payload a client sends) against exactly this binding, and spends it. */
   async verify(payload: unknown, binding: Record<string, string>): Promise<ProofCheck> {
     if (typeof payload !== 'string' || payload === '') return 'missing';
+    if (payload.length > MAX_PAYLOAD_LENGTH) return 'malformed';
     let decoded: { salt?: unknown; signature?: unknown };
     try {
       decoded = JSON.parse(Buffer.from(payload, 'base64').toString('utf8'));
