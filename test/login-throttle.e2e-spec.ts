@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import supertest from 'supertest';
 import { solveProof } from '../admin-config/components/proof-of-work.js';
 import { AuditLog } from '../apps/server/src/audit/audit-log.entity.js';
-import { LOGIN_LIMITS, pairDelaySeconds } from '../apps/server/src/auth/admin-auth.service.js';
+import { addressNetwork, LOGIN_LIMITS, pairDelaySeconds } from '../apps/server/src/auth/admin-auth.service.js';
 import { AdminUser } from '../apps/server/src/auth/admin-user.entity.js';
 import { LoginThrottle } from '../apps/server/src/auth/login-throttle.entity.js';
 import { OutboxMessage } from '../apps/server/src/notifications/outbox-message.entity.js';
 import { OutboxService } from '../apps/server/src/notifications/outbox.service.js';
 import { TaskRunnerService } from '../apps/server/src/tasks/task-runner.service.js';
-import { createAccount, createAdminTestApp, TEST_PASSWORD } from './harness/admin-session.js';
+import { createAccount, createAdminTestApp, loginAgent, TEST_PASSWORD } from './harness/admin-session.js';
 import { TestSmtpServer } from './harness/smtp-server.js';
 import type { TestApp } from './harness/test-app.js';
 import { createTestDatabase, type TestDatabase } from './harness/test-database.js';
@@ -168,6 +168,9 @@ describe('login throttling that an attacker cannot turn against an account', () 
     });
     // The address only as far as needed, and never a password.
     expect(JSON.stringify(entries[0])).not.toMatch(/198\.51\.100\.1|falsch/);
+    expect(['2001:db8:abcd:12::1', '::ffff:203.0.113.9', '::1', 'fe80::1%eth0', undefined].map(addressNetwork)).toEqual([
+      '2001:db8:abcd::/48', '203.0.113.0/24', '0:0:0::/48', 'fe80:0:0::/48', 'unknown',
+    ]);
 
     const queued = (await t.dataSource.getRepository(OutboxMessage).findBy({ tenantId: musterstadt.id })).filter((m) => m.mail.to === email);
     expect(queued).toHaveLength(1);
@@ -181,7 +184,13 @@ describe('login throttling that an attacker cannot turn against an account', () 
   });
 
   it('writes the notice in the language the account prefers; for a super-admin the audit entry (without tenant) only', async () => {
-    await t.dataSource.getRepository(AdminUser).update({ email: 'notice-en@musterstadt.test' }, { locale: 'en' });
+    // A tenant-admin sets the account's language in the panel (Personal); only German and English exist.
+    const admin = await loginAgent(t, 'c.nat@musterstadt.test');
+    const { id } = await t.dataSource.getRepository(AdminUser).findOneByOrFail({ email: 'notice-en@musterstadt.test' });
+    const edit = (locale: string) => admin.post(`/admin/api/resources/AdminUser/records/${id}/edit`).type('form').send({ locale });
+    expect((await edit('fr')).body.record.errors.locale.message).toBe('Bitte Deutsch oder Englisch wählen.');
+    expect((await edit('en')).body.notice.type).toBe('success');
+    expect(await t.dataSource.getRepository(AdminUser).findOneByOrFail({ id })).toMatchObject({ locale: 'en' });
     for (const email of ['notice-en@musterstadt.test', 'root@example.test']) {
       for (let i = 1; i <= LOGIN_LIMITS.accountFailures; i++) {
         expect(await code(panel(email, `falsch-${i}`, `192.0.2.${i}`))).toBe('invalidCredentials');

@@ -208,7 +208,8 @@ export class AdminAuthService {
       }
       const rows = await this.throttles(manager).findBy({ key: In(entries.map(([, key]) => key)) });
       for (const [kind, key] of entries) {
-        const row = rows.find((r) => r.key === key)!;
+        const row = rows.find((r) => r.key === key);
+        if (!row) continue; // purged between the insert and this transaction: this failure goes uncounted there
         const lockedUntil = this.restrictionEnd(kind, row.failures, now);
         // A pair's window follows its latest failure, so its waits can grow to the cap.
         const windowStart = kind === 'pair' || row.failures === 1 ? now : undefined;
