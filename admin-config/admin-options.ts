@@ -1,6 +1,7 @@
 import type { AdminJSOptions, ResourceWithOptions } from 'adminjs';
 import type { PluginHostService } from '../apps/server/src/plugin-host/plugin-host.service.js';
 import type { TypeormSessionStore } from '../apps/server/src/auth/typeorm-session-store.js';
+import { fromRoot } from '../apps/server/src/common/project-root.js';
 import { componentLoader, dashboard } from './dashboard.js';
 import { pluginGate, TENANT_DATA } from './features/access.js';
 import { adminLocale } from './locale.js';
@@ -21,6 +22,9 @@ import { tenantResource } from './resources/tenant.resource.js';
 import type { ResourceDeps } from './scoped-resource.js';
 
 export const ADMIN_ROOT = '/admin';
+
+// Our login page: labelled fields and the proof of work that repeated failures call for.
+componentLoader.override('Login', fromRoot('admin-config', 'components', 'login.ts'));
 
 /** Resources contributed by plugins, each behind its plugin's switch and scoped like the core's. */
 function pluginResources(plugins: PluginHostService): AdminResourceDefinition[] {

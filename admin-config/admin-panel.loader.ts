@@ -109,14 +109,16 @@ export function sendAdminError(err: unknown, req: Request, res: Response): void 
 }
 
 /**
- * @adminjs/nestjs's Express loader with our middleware in front of AdminJS's router: CSP
- * nonces for its inline scripts, the database session (so the login handler finds it), the local TinyMCE copy, and an
- * error handler. Reuses the loader's reordering of Nest's body parsers behind the admin router.
+ * @adminjs/nestjs's Express loader with our middleware in front of AdminJS's router: CSP nonces
+ * for its inline scripts, the database session (so the login handler finds it), the local TinyMCE
+ * copy, the login page's proof-of-work challenge, and an error handler. Reuses the loader's
+ * reordering of Nest's body parsers behind the admin router.
  */
 export class AdminPanelLoader extends ExpressLoader {
   constructor(
     private readonly sessionMiddleware: express.RequestHandler,
     private readonly tinymceDir: string,
+    private readonly loginChallenge: () => Promise<unknown>,
   ) {
     super();
   }
@@ -127,6 +129,12 @@ export class AdminPanelLoader extends ExpressLoader {
     before.use(nonceInlineScripts);
     before.use(refuseMalformedApiCalls);
     before.use('/vendor/tinymce', express.static(this.tinymceDir, { fallthrough: false, maxAge: '7d' }));
+    // The login page's proof of work (components/login.ts fetches `<login path>-challenge`).
+    const loginPath = (options.adminJsOptions.loginPath ?? '/login').replace(options.adminJsOptions.rootPath ?? '', '');
+    before.get(`${loginPath}-challenge`, (_req, res, next) => {
+      res.setHeader('Cache-Control', 'no-store');
+      this.loginChallenge().then((challenge) => res.json(challenge), next);
+    });
     before.use(this.sessionMiddleware);
     before.use(panelUsersOnly);
     before.use(sanitizeApiErrors);

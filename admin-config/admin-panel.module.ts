@@ -39,19 +39,22 @@ export class AdminPanelModule implements OnModuleInit {
       // The router would bundle again, in the background, while the file is being served.
       admin.initialize = async () => undefined;
     }
-    const loader = new AdminPanelLoader(this.sessions.handler(), fromRoot('node_modules', 'tinymce'));
+    const loader = new AdminPanelLoader(this.sessions.handler(), fromRoot('node_modules', 'tinymce'), () => this.auth.loginChallenge());
     await loader.register(admin, this.httpAdapterHost.httpAdapter, {
       adminJsOptions: admin.options,
       auth: {
         cookieName: this.sessions.options.name,
         cookiePassword: this.sessions.options.secret,
-        authenticate: async (email: string, password: string, ctx?: { req: import('express').Request }) => {
+        authenticate: async (email: string, password: string, ctx?: { req: import('express').Request & { fields?: Record<string, unknown> } }) => {
           try {
-            const user = await this.auth.login(email, password, { panel: true, address: ctx?.req.ip });
+            // The login page's hidden field (express-formidable puts form fields into req.fields).
+            const proof = ctx?.req.fields?.altcha;
+            const user = await this.auth.login(email, password, { panel: true, address: ctx?.req.ip, proof });
             if (ctx?.req.session) await this.sessions.regenerate(ctx.req);
             return user as never;
           } catch (err) {
-            if (err instanceof LoginRefused) throw new Error(err.code);
+            // The login page (components/login.ts) shows the message of the code, with the wait for a delay.
+            if (err instanceof LoginRefused) throw new Error(err.code === 'loginDelayed' ? `${err.code}:${err.retryAfterSeconds}` : err.code);
             logger.error({ msg: 'Login failed with an error', error: (err as Error).stack });
             throw new Error('invalidCredentials');
           }

@@ -96,6 +96,7 @@ const resources: Record<string, { label: { de: string; en: string }; properties:
       role: { de: 'Rolle', en: 'Role' },
       password: { de: 'Passwort', en: 'Password' },
       lastLoginAt: { de: 'Letzte Anmeldung', en: 'Last login' },
+      locale: { de: 'Sprache der E-Mails', en: 'Language of emails' },
     },
   },
   TenantPluginState: {
@@ -160,6 +161,7 @@ const help: Record<string, { de: string; en: string }> = {
   helpCancelDelay: { de: 'Stornierte Termine werden erst nach dieser Zeit wieder buchbar (gegen Terminhandel).', en: 'Cancelled capacity returns after this delay (against slot trading).' },
   helpRole: { de: 'Kommunen-Admins verwalten die Kommune im Admin-Bereich; Sachbearbeitung arbeitet am Schalter.', en: 'Tenant admins use this panel; staff work at the counters.' },
   helpPassword: { de: 'Mindestens 12 Zeichen. Beim Bearbeiten leer lassen, um es nicht zu ändern.', en: 'At least 12 characters. Leave empty when editing to keep it.' },
+  helpAccountLocale: { de: 'In dieser Sprache erhält das Konto Hinweise, z. B. nach mehreren fehlgeschlagenen Anmeldungen.', en: 'The account receives notices (e.g. after repeated failed logins) in this language.' },
   helpUserTenant: { de: 'Nur für Super-Admins wählbar; sonst gilt die eigene Kommune.', en: 'Only super-admins choose; otherwise your own municipality.' },
   helpPluginEnabled: { de: 'Nur Super-Admins schalten Plugins ein oder aus.', en: 'Only super-admins switch plugins.' },
   helpPluginSettings: { de: 'Einstellungen des Plugins als JSON; sie werden beim Speichern geprüft.', en: 'Plugin settings as JSON; checked when saved.' },
@@ -170,8 +172,12 @@ const help: Record<string, { de: string; en: string }> = {
 
 const messages = {
   invalidCredentials: { de: 'E-Mail oder Passwort ist falsch.', en: 'Wrong email or password.' },
-  accountLocked: { de: 'Zu viele Fehlversuche: Das Konto ist für 15 Minuten gesperrt.', en: 'Too many failed attempts: the account is locked for 15 minutes.' },
-  tooManyAttempts: { de: 'Zu viele Fehlversuche von dieser Adresse. Bitte später erneut versuchen.', en: 'Too many failed attempts from this address. Please try again later.' },
+  loginDelayed: { de: 'Zu viele Fehlversuche. Bitte in {{seconds}} Sekunden erneut versuchen.', en: 'Too many failed attempts. Please try again in {{seconds}} seconds.' },
+  loginDelayedMinutes: { de: 'Zu viele Fehlversuche. Bitte in {{minutes}} Minuten erneut versuchen.', en: 'Too many failed attempts. Please try again in {{minutes}} minutes.' },
+  proofOfWorkRequired: {
+    de: 'Nach mehreren Fehlversuchen ist eine zusätzliche Prüfung nötig. Sie läuft jetzt in Ihrem Browser; bitte melden Sie sich danach erneut an.',
+    en: 'After several failed attempts an additional check is needed. It is now running in your browser; please log in again afterwards.',
+  },
   noPanelAccess: { de: 'Dieses Konto hat keinen Zugang zum Admin-Bereich.', en: 'This account has no access to the admin panel.' },
   recordNotFound: { de: 'Der Eintrag wurde nicht gefunden.', en: 'The record was not found.' },
   dashboardWelcome: { de: 'Willkommen, {{name}}', en: 'Welcome, {{name}}' },
@@ -210,6 +216,13 @@ function build(lang: 'de' | 'en', extraLabels: Record<string, { de: string; en: 
         welcomeMessage: lang === 'de' ? 'Verwaltung der Terminvergabe Ihrer Kommune' : 'Appointment administration for your municipality',
         properties: { email: lang === 'de' ? 'E-Mail' : 'Email', password: lang === 'de' ? 'Passwort' : 'Password' },
         loginButton: lang === 'de' ? 'Anmelden' : 'Log in',
+        proofWorking: lang === 'de' ? 'Zusätzliche Prüfung läuft …' : 'Additional check running …',
+        proofWaiting: lang === 'de' ? 'Zusätzliche Prüfung läuft … Die Anmeldung wird danach gesendet.' : 'Additional check running … The login is sent when it is done.',
+        proofDone: lang === 'de' ? 'Zusätzliche Prüfung abgeschlossen.' : 'Additional check complete.',
+        proofUnavailable:
+          lang === 'de'
+            ? 'Die zusätzliche Prüfung ist in diesem Browser nicht möglich (sie braucht HTTPS). Nach mehreren Fehlversuchen kann die Anmeldung deshalb abgelehnt werden.'
+            : 'The additional check is not possible in this browser (it needs HTTPS). After several failed attempts the login may therefore be refused.',
       },
     },
     resources: Object.fromEntries(Object.entries(resources).map(([id, r]) => [id, { properties: pick(lang, r.properties) }])),

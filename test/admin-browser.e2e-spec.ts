@@ -1,5 +1,11 @@
+import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { listen, openBrowser, type TestBrowser } from './harness/browser.js';
+import { Like } from 'typeorm';
+import { AdminAuthService, LOGIN_LIMITS } from '../apps/server/src/auth/admin-auth.service.js';
+import { LoginThrottle } from '../apps/server/src/auth/login-throttle.entity.js';
+import { fromRoot } from '../apps/server/src/common/project-root.js';
+import { SharedCounter } from '../apps/server/src/limits/shared-counter.entity.js';
+import { listen, openBrowser, pageAuditor, type TestBrowser } from './harness/browser.js';
 import { createAccount, createAdminTestApp, TEST_PASSWORD } from './harness/admin-session.js';
 import type { TestApp } from './harness/test-app.js';
 
@@ -69,6 +75,51 @@ describe('admin panel in a browser', () => {
     await page.click('button[type=submit]');
     await page.getByText('Bitte eine Uhrzeit im Format HH:MM angeben (z. B. 09:00).').first().waitFor();
 
+    expect(b.foreignRequests).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('with the account soft-locked, the login page solves the proof of work and the right password gets in, by keyboard', async () => {
+    const { page } = b;
+    const email = 'locked@musterstadt.test';
+    await createAccount(t, 'tenant-admin', email, 'musterstadt');
+    const auth = t.app.get(AdminAuthService);
+    for (let i = 1; i <= LOGIN_LIMITS.accountFailures; i++) {
+      await expect(auth.login(email, `falsch-${i}`, { panel: true, address: `198.51.100.${i}` })).rejects.toThrow('invalidCredentials');
+    }
+    await expect(auth.login(email, TEST_PASSWORD, { panel: true, address: '127.0.0.1' })).rejects.toThrow('proofOfWorkRequired');
+
+    // The challenge is held back until the form is sent, so the page shows that it waits for the check.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/admin/login-challenge', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.goto(`${base}/admin/logout`);
+    await page.setViewportSize({ width: 375, height: 740 });
+    await page.goto(`${base}/admin/login`);
+    await page.getByText('Zusätzliche Prüfung läuft …', { exact: true }).waitFor();
+    await page.getByLabel('E-Mail').fill(email);
+    await page.getByLabel('Passwort').fill(TEST_PASSWORD);
+    await page.getByLabel('Passwort').press('Enter');
+    await page.getByText('Zusätzliche Prüfung läuft … Die Anmeldung wird danach gesendet.').waitFor();
+    expect(page.url()).toBe(`${base}/admin/login`);
+    mkdirSync(fromRoot('data', 'screenshots'), { recursive: true });
+    await page.screenshot({ path: fromRoot('data', 'screenshots', 'admin-login-proof-375.png'), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.screenshot({ path: fromRoot('data', 'screenshots', 'admin-login-proof-1280.png'), fullPage: true });
+    const auditor = pageAuditor(() => page);
+    await auditor.audit();
+    auditor.expectAllClean(1);
+
+    release();
+    await page.waitForURL(`${base}/admin`);
+    await page.getByText(/^Willkommen, /).first().waitFor();
+    await page.unroute('**/admin/login-challenge');
+    // The proof was spent, and the right password with it ended the soft lock.
+    expect(await t.dataSource.getRepository(SharedCounter).countBy({ key: Like('spent|altcha|%') })).toBe(1);
+    expect(await t.dataSource.getRepository(LoginThrottle).countBy({ key: `account:${email}` })).toBe(0);
     expect(b.foreignRequests).toEqual([]);
     expect(pageErrors).toEqual([]);
   });

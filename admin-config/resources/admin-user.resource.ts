@@ -45,6 +45,7 @@ export function adminUserResource(sessions: TypeormSessionStore): AdminResourceD
         const superAdmin = isSuperAdmin(ctx.admin);
         const allowed = superAdmin ? ['super-admin', 'tenant-admin', 'staff'] : ['tenant-admin', 'staff'];
         if (!allowed.includes(d.role)) r.fail('role', superAdmin ? 'Bitte eine Rolle wählen.' : 'Sie können nur Sachbearbeitung oder Kommunen-Admins anlegen.');
+        if (!['de', 'en'].includes(d.locale)) r.fail('locale', 'Bitte Deutsch oder Englisch wählen.');
         if (d.role === 'super-admin' && d.tenantId) r.fail('tenantId', 'Super-Admins gehören zu keiner Kommune.');
         if (d.role !== 'super-admin') {
           if (!d.tenantId) r.fail('tenantId', 'Bitte eine Kommune wählen.');
@@ -81,6 +82,13 @@ export function adminUserResource(sessions: TypeormSessionStore): AdminResourceD
           description: 'helpRole',
         },
         password: { type: 'password', isVisible: { list: false, filter: false, show: false, edit: true }, description: 'helpPassword' },
+        locale: {
+          availableValues: [
+            { value: 'de', label: 'Deutsch' },
+            { value: 'en', label: 'English' },
+          ],
+          description: 'helpAccountLocale',
+        },
         tenantId: { reference: 'Tenant', isVisible: { list: false, filter: false, show: true, edit: true }, description: 'helpUserTenant' },
         lastLoginAt: { isVisible: { list: true, filter: false, show: true, edit: false } },
       },

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AuditLog } from './audit-log.entity.js';
 
 export interface AuditEntry {
@@ -39,8 +39,9 @@ export function diffRecord(before: Record<string, unknown> | null, after: Record
 export class AuditService {
   constructor(private readonly dataSource: DataSource) {}
 
-  async write(entry: AuditEntry): Promise<void> {
-    const repo = this.dataSource.getRepository(AuditLog);
+  /** Pass the `manager` of a transaction to write the entry together with the change it records. */
+  async write(entry: AuditEntry, manager: EntityManager = this.dataSource.manager): Promise<void> {
+    const repo = manager.getRepository(AuditLog);
     await repo.save(
       repo.create({
         tenantId: entry.tenantId,

@@ -33,6 +33,10 @@ export class AdminUser extends UuidEntity {
   @Column({ type: 'boolean', default: true })
   active!: boolean;
 
+  /** Language of the mails this account receives (e.g. the notice of a login lock). */
+  @Column({ type: 'varchar', length: 2, default: 'de' })
+  locale!: 'de' | 'en';
+
   @Column({ type: 'datetime', nullable: true })
   lastLoginAt!: Date | null;
 

@@ -1,19 +1,25 @@
-import { Body, Controller, Delete, ForbiddenException, Get, HttpCode, Post, Req, Res, UnauthorizedException, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, ForbiddenException, Get, HttpCode, HttpException, HttpStatus, Post, Req, Res, UnauthorizedException, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
 import { TenantContext } from '../tenancy/tenant-context.js';
-import { AdminAuthService, LoginRefused } from './admin-auth.service.js';
+import { AdminAuthService, LoginRefused, type LoginRefusalCode } from './admin-auth.service.js';
 import { AdminSessionService } from './admin-session.service.js';
 import type { CurrentAdmin } from './current-admin.js';
 import { StaffAuthGuard, type StaffRequest } from './staff-auth.guard.js';
 
-const loginSchema = z.object({ email: z.string().max(254), password: z.string().max(200) }).strict();
+const loginSchema = z
+  .object({
+    email: z.string().max(254),
+    password: z.string().max(200),
+    /** A solved login challenge (ALTCHA payload), needed after repeated failed logins. */
+    altcha: z.string().max(2000).optional(),
+  })
+  .strict();
 
-const REFUSALS: Record<LoginRefused['code'], string> = {
+const REFUSALS: Record<Exclude<LoginRefusalCode, 'loginDelayed'>, string> = {
   invalidCredentials: 'E-Mail oder Passwort ist falsch.',
-  accountLocked: 'Zu viele Fehlversuche: Das Konto ist für 15 Minuten gesperrt.',
-  tooManyAttempts: 'Zu viele Fehlversuche von dieser Adresse. Bitte später erneut versuchen.',
+  proofOfWorkRequired: 'Nach mehreren Fehlversuchen ist eine zusätzliche Prüfung nötig: Bitte die mitgeschickte Aufgabe (ALTCHA) lösen und die Anmeldung mit dem Feld "altcha" wiederholen.',
   noPanelAccess: 'Dieses Konto hat keinen Zugang.',
 };
 
@@ -23,7 +29,7 @@ function publicUser(user: CurrentAdmin) {
 
 /**
  * JSON login for the town hall's own apps (counter app, back office) on a tenant's API: the same
- * session as the admin panel, limited and locked out like it. Staff log in here; the panel refuses them.
+ * session as the admin panel, throttled like it. Staff log in here; the panel refuses them.
  */
 @Controller('api/v1/tenants/:tenant/staff/session')
 export class StaffSessionController {
@@ -37,9 +43,9 @@ export class StaffSessionController {
   async login(@Body(new ZodValidationPipe(loginSchema)) body: z.infer<typeof loginSchema>, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     let user: CurrentAdmin;
     try {
-      user = await this.auth.login(body.email, body.password, { panel: false, address: req.ip });
+      user = await this.auth.login(body.email, body.password, { panel: false, address: req.ip, proof: body.altcha });
     } catch (err) {
-      if (err instanceof LoginRefused) throw new UnauthorizedException(REFUSALS[err.code]);
+      if (err instanceof LoginRefused) throw await this.refusal(err, res);
       throw err;
     }
     const tenant = TenantContext.current();
@@ -49,6 +55,21 @@ export class StaffSessionController {
     req.session.adminUser = user;
     await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
     return publicUser(user);
+  }
+
+  /** Machine-readable refusals: a client app waits out a delay, or solves the challenge and retries. */
+  private async refusal(err: LoginRefused, res: Response): Promise<HttpException> {
+    if (err.code === 'loginDelayed') {
+      const seconds = err.retryAfterSeconds ?? 1;
+      res.setHeader('Retry-After', String(seconds));
+      return new HttpException(
+        { statusCode: 429, error: 'Too Many Requests', code: err.code, retryAfterSeconds: seconds, message: `Zu viele Fehlversuche. Bitte in ${seconds} Sekunden erneut versuchen.` },
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
+    }
+    const body = { statusCode: 401, error: 'Unauthorized', code: err.code, message: REFUSALS[err.code] };
+    if (err.code === 'proofOfWorkRequired') return new UnauthorizedException({ ...body, challenge: await this.auth.loginChallenge() });
+    return new UnauthorizedException(body);
   }
 
   @Get()

@@ -5,7 +5,8 @@ import Handlebars from 'handlebars';
 import { DataSource } from 'typeorm';
 import { fromRoot } from '../common/project-root.js';
 import { ENV, type Env } from '../config/env.config.js';
-import { TenantContext } from '../tenancy/tenant-context.js';
+import { INSTALLATION, TenantContext } from '../tenancy/tenant-context.js';
+import { brandingSchema } from '../tenancy/tenant-config.schema.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
 
 export type MailLocale = 'de' | 'en';
@@ -42,7 +43,11 @@ export class MailTemplateService {
 
   async render(template: string, locale: MailLocale, data: Record<string, unknown>): Promise<RenderedMailText> {
     const ref = TenantContext.current();
-    const tenant = await this.dataSource.getRepository(Tenant).findOneByOrFail({ id: ref.id });
+    // Installation mail has no tenant: the product's name and default branding, no tenant overrides.
+    const tenant =
+      ref.id === INSTALLATION.id
+        ? { name: ref.name, slug: null, branding: brandingSchema.parse({}) }
+        : await this.dataSource.getRepository(Tenant).findOneByOrFail({ id: ref.id });
     const context = {
       ...data,
       locale,
@@ -69,8 +74,8 @@ export class MailTemplateService {
     return this.env.TENANTS_DIR ?? fromRoot('tenants');
   }
 
-  private lookup(slug: string, namespace: string, file: string, required = false): Handlebars.TemplateDelegate | null {
-    const tenantFile = namespace === 'core' ? join(this.tenantsDir(), slug, 'templates', file) : join(this.tenantsDir(), slug, 'templates', namespace, file);
+  private lookup(slug: string | null, namespace: string, file: string, required = false): Handlebars.TemplateDelegate | null {
+    const tenantFile = !slug ? null : namespace === 'core' ? join(this.tenantsDir(), slug, 'templates', file) : join(this.tenantsDir(), slug, 'templates', namespace, file);
     const dir = this.dirs.get(namespace);
     for (const path of [tenantFile, dir ? join(dir, file) : null]) {
       if (!path) continue;

@@ -7,7 +7,7 @@ import { ConcurrencyLimit } from '../common/concurrency-limit.js';
 import { ENV, type Env } from '../config/env.config.js';
 import { isUniqueViolation } from '../database/db-errors.js';
 import { TaskRunnerService } from '../tasks/task-runner.service.js';
-import { runAsTenant, TenantContext, type TenantRef } from '../tenancy/tenant-context.js';
+import { INSTALLATION, runAsTenant, TenantContext, type TenantRef } from '../tenancy/tenant-context.js';
 import { TenantDataService, type TenantTx } from '../tenancy/tenant-data.service.js';
 import { createMailTransport, isMessageRejection, type MailEnvelope, type MailTransport } from './mail-transport.js';
 import { OutboxMessage, type OutboxMail } from './outbox-message.entity.js';
@@ -22,12 +22,6 @@ const SEND_WINDOW_MS = LEASE_MS / 2;
 /** Rows per claim: keeps the connections busy; a process dying mid-claim resends at most these. */
 const BATCH = 50;
 
-/**
- * The outbox scope of installation-level mail (e.g. to super-admins, who belong to no tenant). Its
- * rows are reached through the same scoped repositories as a tenant's; the id can never be a
- * tenant's, which are uuids.
- */
-const INSTALLATION: TenantRef = { id: 'installation', slug: '-', name: 'Amtszeit', timeZone: 'Europe/Berlin', state: '-', locale: 'de' };
 /** Sent installation mail (it names administrators) is deleted after this many days. */
 const INSTALLATION_RETENTION_DAYS = 7;
 

@@ -10,6 +10,13 @@ export interface TenantRef {
   locale: string;
 }
 
+/**
+ * The scope of installation-level work that belongs to no tenant, e.g. mail to super-admins through
+ * the outbox. Its rows are reached through the same scoped repositories as a tenant's; the id can
+ * never be a tenant's, which are uuids.
+ */
+export const INSTALLATION: TenantRef = { id: 'installation', slug: '-', name: 'Amtszeit', timeZone: 'Europe/Berlin', state: '-', locale: 'de' };
+
 export class MissingTenantContextError extends Error {
   constructor() {
     super('No tenant context: tenant data may only be reached inside a tenant request or runAsTenant()');

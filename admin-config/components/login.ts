@@ -1,0 +1,106 @@
+// The panel's login page, in place of AdminJS's `Login` (React without JSX; bundled by AdminJS).
+// After repeated failed logins the server asks for a proof of work (ALTCHA). The browser solves
+// one while the user types, with Web Crypto, from <login path>-challenge, and sends it in the
+// hidden `altcha` field; the server checks it only when the account or the address needs it.
+// A click before the work is done waits for it. Messages are keys of admin-config/locale.ts.
+import { Box, Button, FormGroup, H1, Input, Label, MessageBox, Text } from '@adminjs/design-system';
+import { useTranslation } from 'adminjs';
+import React, { useEffect, useRef, useState } from 'react';
+import { solveProof, type ProofChallenge } from './proof-of-work.js';
+
+interface LoginState {
+  action: string;
+  errorMessage?: string | null;
+}
+
+type Proof = { state: 'working' } | { state: 'done'; at: number } | { state: 'unavailable' };
+
+const h = React.createElement;
+/** Challenges live 20 minutes on the server; an older solution is replaced before it is sent. */
+const FRESH_MS = 10 * 60_000;
+
+async function fetchAndSolve(url: string): Promise<string | null> {
+  if (!globalThis.crypto?.subtle) return null; // Web Crypto needs HTTPS (or localhost)
+  const res = await fetch(url, { credentials: 'same-origin' });
+  if (!res.ok) return null;
+  return solveProof((await res.json()) as ProofChallenge);
+}
+
+export default function Login() {
+  const { action, errorMessage } = (globalThis as unknown as { __APP_STATE__: LoginState }).__APP_STATE__;
+  const { translateComponent: tc, translateMessage: tm } = useTranslation();
+  const [proof, setProof] = useState<Proof>({ state: 'working' });
+  const [waiting, setWaiting] = useState(false);
+  const pending = useRef<Promise<string | null> | null>(null);
+  const form = useRef<{ submit(): void } | null>(null);
+  const field = useRef<{ value: string } | null>(null);
+
+  const solve = (): Promise<string | null> => {
+    setProof({ state: 'working' });
+    const run = fetchAndSolve(`${action}-challenge`).catch(() => null);
+    pending.current = run;
+    void run.then((payload) => {
+      if (pending.current !== run) return;
+      if (field.current) field.current.value = payload ?? '';
+      setProof(payload ? { state: 'done', at: Date.now() } : { state: 'unavailable' });
+    });
+    return run;
+  };
+  useEffect(() => {
+    void solve();
+  }, []);
+
+  const onSubmit = (event: React.FormEvent) => {
+    // Without a proof (no Web Crypto) the login still goes out: the server asks for one only when needed.
+    if (proof.state === 'unavailable' || (proof.state === 'done' && Date.now() - proof.at < FRESH_MS)) return;
+    event.preventDefault();
+    if (waiting) return;
+    setWaiting(true);
+    const run = proof.state === 'done' ? solve() : pending.current!;
+    // The native submit() sends the form without coming back through this handler.
+    void run.finally(() => form.current?.submit());
+  };
+
+  const [code, argument] = (errorMessage ?? '').split(':');
+  const seconds = Number(argument);
+  const message = !code
+    ? null
+    : code === 'loginDelayed'
+      ? seconds >= 120
+        ? tm('loginDelayedMinutes', undefined, { minutes: Math.ceil(seconds / 60) })
+        : tm('loginDelayed', undefined, { seconds })
+      : tm(code);
+  const status =
+    proof.state === 'unavailable' ? tc('Login.proofUnavailable') : waiting ? tc('Login.proofWaiting') : proof.state === 'working' ? tc('Login.proofWorking') : tc('Login.proofDone');
+
+  return h(
+    Box,
+    { as: 'main', flex: true, variant: 'grey', alignItems: 'center', justifyContent: 'center', style: { minHeight: '100vh', boxSizing: 'border-box' }, p: ['default', 'xl'] },
+    h(
+      Box,
+      { bg: 'white', boxShadow: 'login', p: ['xl', 'x3'], width: ['100%', '440px'] },
+      h(H1, { fontSize: 'h2', lineHeight: 'xl', mt: 0, mb: 'sm' }, tc('Login.welcomeHeader')),
+      h(Text, { mb: 'xl' }, tc('Login.welcomeMessage')),
+      message && h(Box, { role: 'alert', mb: 'xl' }, h(MessageBox, { message, variant: 'danger' })),
+      h(
+        'form',
+        { action, method: 'POST', onSubmit, ref: form as never },
+        h(
+          FormGroup,
+          null,
+          h(Label, { htmlFor: 'login-email', required: true }, tc('Login.properties.email')),
+          h(Input, { id: 'login-email', name: 'email', type: 'email', autoComplete: 'username', required: true, autoFocus: true, width: '100%' }),
+        ),
+        h(
+          FormGroup,
+          null,
+          h(Label, { htmlFor: 'login-password', required: true }, tc('Login.properties.password')),
+          h(Input, { id: 'login-password', name: 'password', type: 'password', autoComplete: 'current-password', required: true, width: '100%' }),
+        ),
+        h('input', { type: 'hidden', name: 'altcha', defaultValue: '', ref: field as never }),
+        h(Button, { type: 'submit', variant: 'contained', mt: 'lg', 'aria-busy': waiting }, tc('Login.loginButton')),
+        h(Text, { role: 'status', mt: 'lg', fontSize: 'sm', color: 'grey80' }, status),
+      ),
+    ),
+  );
+}
