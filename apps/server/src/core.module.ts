@@ -8,6 +8,7 @@ import { OpeningCalendarService } from './catalog/opening-calendar.service.js';
 import { Clock } from './common/clock.js';
 import { ENV, type Env } from './config/env.config.js';
 import { SqliteStatisticsService } from './database/sqlite-statistics.service.js';
+import { IdempotencyService } from './idempotency/idempotency.service.js';
 import { SharedLimitsService } from './limits/shared-limits.service.js';
 import { MailTemplateService } from './notifications/mail-template.service.js';
 import { OutboxService } from './notifications/outbox.service.js';
@@ -40,6 +41,7 @@ const EXPORTED = [
   MailTemplateService,
   OutboxService,
   SharedLimitsService,
+  IdempotencyService,
 ];
 
 @Global()
