@@ -105,6 +105,25 @@ export class ScopedRepository<T extends ObjectLiteral & { tenantId: string; id: 
     await this.inner.createQueryBuilder().insert().values(entities as never).updateEntity(false).callListeners(false).execute();
   }
 
+  /**
+   * INSERT a row, or UPDATE `columns` of the row of this tenant that has the same values in the
+   * unique key `conflict` (which starts with tenantId). Inside a transaction on MySQL/MariaDB the
+   * row stays locked until commit either way, which makes it a lock row.
+   */
+  async insertOrUpdate(entity: T, columns: Array<keyof T & string>, conflict: Array<keyof T & string>): Promise<void> {
+    if (conflict[0] !== 'tenantId') throw new Error('insertOrUpdate needs a unique key that starts with tenantId');
+    this.stamp(entity);
+    (entity as { id: string }).id ??= randomUUID();
+    await this.inner
+      .createQueryBuilder()
+      .insert()
+      .values(entity as never)
+      .orUpdate(columns, conflict)
+      .updateEntity(false)
+      .callListeners(false)
+      .execute();
+  }
+
   async update(where: FindOptionsWhere<T>, patch: DeepPartial<T>): Promise<number> {
     const { tenantId: _ignored, ...rest } = patch as DeepPartial<T> & { tenantId?: string };
     const result = await this.inner.update(this.scope(where) as FindOptionsWhere<T>, rest as never);
