@@ -12,6 +12,7 @@ import { detectDriver } from './database/data-source-options.js';
 import type { AmtszeitPlugin } from './plugin-host/plugin.types.js';
 import { loadTenantConfigs } from './tenancy/tenant-config.loader.js';
 import { TenantRegistryService } from './tenancy/tenant-registry.service.js';
+import { hoistWebSecurity, useWebSecurity } from './security/web-security.js';
 import { tenantResolverMiddleware } from './tenancy/tenant-resolver.middleware.js';
 
 export interface CreateAppOptions {
@@ -48,6 +49,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestExp
   );
   if (env.TRUST_PROXY) app.set('trust proxy', 1);
   app.disable('x-powered-by');
+  useWebSecurity(app.getHttpAdapter().getInstance(), env);
   app.use(tenantResolverMiddleware(app.get(TenantRegistryService)));
   app.enableShutdownHooks();
 
@@ -59,8 +61,10 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestExp
       .setVersion('1')
       .build(),
   );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
+  // No validator badge: Swagger UI would fetch it from a third-party host.
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json', swaggerOptions: { validatorUrl: null } });
   await app.init();
+  hoistWebSecurity(app.getHttpAdapter().getInstance());
   return app;
 }
 

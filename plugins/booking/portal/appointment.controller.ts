@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpException, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { Controller, Get, HttpException, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { FormBody } from '../../../apps/server/src/web/form-body.decorator.js';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CatalogService } from '../../../apps/server/src/catalog/catalog.service.js';
@@ -52,7 +53,7 @@ export class AppointmentController {
   }
 
   @Post('bestaetigen')
-  async confirm(@Req() req: Request, @Res() res: Response, @Param('reference') reference: string, @Body() body: Query): Promise<void> {
+  async confirm(@Req() req: Request, @Res() res: Response, @Param('reference') reference: string, @FormBody() body: Query): Promise<void> {
     const p = await this.pages.request(req, res);
     const token = this.token(body);
     await this.bookings.confirm(reference, token);
@@ -68,7 +69,7 @@ export class AppointmentController {
   }
 
   @Post('stornieren')
-  async cancel(@Req() req: Request, @Res() res: Response, @Param('reference') reference: string, @Body() body: Query): Promise<void> {
+  async cancel(@Req() req: Request, @Res() res: Response, @Param('reference') reference: string, @FormBody() body: Query): Promise<void> {
     const p = await this.pages.request(req, res);
     const token = this.token(body);
     await this.bookings.cancel(reference, token);
@@ -86,7 +87,7 @@ export class AppointmentController {
   }
 
   @Post('verschieben')
-  async rebook(@Req() req: Request, @Res() res: Response, @Param('reference') reference: string, @Body() body: Query): Promise<void> {
+  async rebook(@Req() req: Request, @Res() res: Response, @Param('reference') reference: string, @FormBody() body: Query): Promise<void> {
     const p = await this.pages.request(req, res);
     const token = this.token(body);
     const locationId = queryString(body, 'location') ?? '';

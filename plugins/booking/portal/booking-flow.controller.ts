@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, Get, HttpException, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { Controller, Get, HttpException, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { FormBody } from '../../../apps/server/src/web/form-body.decorator.js';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
@@ -131,7 +132,7 @@ export class BookingFlowController {
 
   /** Step 5 submitted: invalid input comes back with errors, valid input leads to the review. */
   @Post('termin/angaben')
-  async submitDetails(@Req() req: Request, @Res() res: Response, @Body() body: Query): Promise<void> {
+  async submitDetails(@Req() req: Request, @Res() res: Response, @FormBody() body: Query): Promise<void> {
     const step = await this.slotStep(req, res, body);
     if (!step) return;
     const { p, s, slot } = step;
@@ -147,7 +148,7 @@ export class BookingFlowController {
 
   /** Step 6 submitted: book (or go back to edit), then redirect to "check your mail". */
   @Post('termin/buchen')
-  async book(@Req() req: Request, @Res() res: Response, @Body() body: Query): Promise<void> {
+  async book(@Req() req: Request, @Res() res: Response, @FormBody() body: Query): Promise<void> {
     const step = await this.slotStep(req, res, body);
     if (!step) return;
     const { p, s, slot } = step;

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { fromRoot } from '../../../apps/server/src/common/project-root.js';
 import { ENV, type Env } from '../../../apps/server/src/config/env.config.js';
+import { cspNonce } from '../../../apps/server/src/security/security-headers.js';
 import { TenantContext, type TenantRef } from '../../../apps/server/src/tenancy/tenant-context.js';
 import { AssetRegistry } from '../../../apps/server/src/web/assets.js';
 import { Messages, type Locale, type Translate } from '../../../apps/server/src/web/i18n.js';
@@ -74,7 +74,7 @@ export class PortalPages {
 
   render(res: Response, p: PortalRequest, view: string, data: Record<string, unknown>, options: RenderOptions): void {
     const { t } = p;
-    const nonce = randomBytes(16).toString('base64');
+    const nonce = cspNonce(res);
     const errors = Object.entries(options.errors ?? {}).map(([field, key]) => ({ field, message: t(`errors.${key}`) }));
     const fieldErrors = Object.fromEntries(errors.map((e) => [e.field, e.message]));
     const title = [errors.length ? t('layout.errorTitlePrefix') : '', t(options.title), p.tenant.name].filter(Boolean).join(' – ');
@@ -102,12 +102,9 @@ export class PortalPages {
       .status(options.status ?? 200)
       .set({
         'Content-Type': 'text/html; charset=utf-8',
-        // Pages may show personal data and carry tokens: never cached, never leaked via Referer.
+        // Pages may show personal data and carry tokens: never cached. CSP and the other security
+        // headers are the server's (security-headers.ts); the tenant's colours carry the CSP nonce.
         'Cache-Control': 'no-store',
-        'Referrer-Policy': 'same-origin',
-        'X-Content-Type-Options': 'nosniff',
-        // Everything comes from this server; the only inline style is the tenant's colours.
-        'Content-Security-Policy': `default-src 'none'; style-src 'self' 'nonce-${nonce}'; script-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
       })
       .send(html);
   }

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpException, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { Controller, Get, HttpException, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { FormBody } from '../../../apps/server/src/web/form-body.decorator.js';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
@@ -50,7 +51,7 @@ export class WaitlistController {
   }
 
   @Post('warteliste')
-  async submit(@Req() req: Request, @Res() res: Response, @Body() body: Form): Promise<void> {
+  async submit(@Req() req: Request, @Res() res: Response, @FormBody() body: Form): Promise<void> {
     const p = await this.pages.request(req, res);
     const { input, errors } = await this.parse(body);
     if (!input) return this.renderForm(res, p, body, errors, 400);
@@ -85,7 +86,7 @@ export class WaitlistController {
   }
 
   @Post('warteliste/:id/bestaetigen')
-  async confirm(@Req() req: Request, @Res() res: Response, @Param('id') id: string, @Body() body: Form): Promise<void> {
+  async confirm(@Req() req: Request, @Res() res: Response, @Param('id') id: string, @FormBody() body: Form): Promise<void> {
     const p = await this.pages.request(req, res);
     const token = this.token(body);
     await this.wishes.confirm(id, token);
@@ -101,7 +102,7 @@ export class WaitlistController {
   }
 
   @Post('warteliste/:id/zuruecknehmen')
-  async withdraw(@Req() req: Request, @Res() res: Response, @Param('id') id: string, @Body() body: Form): Promise<void> {
+  async withdraw(@Req() req: Request, @Res() res: Response, @Param('id') id: string, @FormBody() body: Form): Promise<void> {
     const p = await this.pages.request(req, res);
     const token = this.token(body);
     await this.wishes.withdraw(id, token);
@@ -116,14 +117,14 @@ export class WaitlistController {
   }
 
   @Post('terminvorschlag/:id/annehmen')
-  async accept(@Req() req: Request, @Res() res: Response, @Param('id') id: string, @Body() body: Form): Promise<void> {
+  async accept(@Req() req: Request, @Res() res: Response, @Param('id') id: string, @FormBody() body: Form): Promise<void> {
     const p = await this.pages.request(req, res);
     const token = this.token(body);
     await this.answer(res, p, id, token, () => this.offers.accept(id, token, queryString(body, 'proposal') ?? ''));
   }
 
   @Post('terminvorschlag/:id/ablehnen')
-  async decline(@Req() req: Request, @Res() res: Response, @Param('id') id: string, @Body() body: Form): Promise<void> {
+  async decline(@Req() req: Request, @Res() res: Response, @Param('id') id: string, @FormBody() body: Form): Promise<void> {
     const p = await this.pages.request(req, res);
     const token = this.token(body);
     await this.answer(res, p, id, token, () => this.offers.decline(id, token));

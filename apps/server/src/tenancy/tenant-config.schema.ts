@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { normalizeHost } from '../security/host-name.js';
 
 export const BUNDESLAENDER = ['BB', 'BE', 'BW', 'BY', 'HB', 'HE', 'HH', 'MV', 'NI', 'NW', 'RP', 'SH', 'SL', 'SN', 'ST', 'TH'] as const;
 
@@ -9,9 +10,15 @@ export const RESERVED_SLUGS = new Set([
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time HH:MM');
 const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'expected a colour like #004b87');
-const hostname = z
-  .string()
-  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*(:\d{1,5})?$/, 'expected a lower-case host name');
+/** A domain the tenant is reached on; stored in the canonical spelling (lower-case, punycode, no port). */
+const hostname = z.string().transform((value, ctx) => {
+  const name = normalizeHost(value);
+  if (!name || name.startsWith('[')) {
+    ctx.addIssue({ code: 'custom', message: 'expected a host name such as termine.musterstadt.de' });
+    return z.NEVER;
+  }
+  return name;
+});
 
 export const brandingSchema = z
   .object({

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { normalizeHost } from '../security/host-name.js';
 import { toTenantRef, type TenantRef } from './tenant-context.js';
 import { Tenant } from './tenant.entity.js';
 
@@ -20,7 +21,7 @@ export class TenantRegistryService {
   async reload(): Promise<void> {
     const tenants = await this.dataSource.getRepository(Tenant).find();
     this.bySlug = new Map(tenants.map((t) => [t.slug, toTenantRef(t)]));
-    this.byDomain = new Map(tenants.flatMap((t) => t.domains.map((d) => [d.toLowerCase(), toTenantRef(t)] as const)));
+    this.byDomain = new Map(tenants.flatMap((t) => t.domains.map((d) => [normalizeHost(d) ?? d, toTenantRef(t)] as const)));
     this.loadedAt = Date.now();
   }
 
@@ -37,11 +38,12 @@ export class TenantRegistryService {
     return row ? toTenantRef(row) : null;
   }
 
+  /** The tenant whose domain this Host header names, in any spelling of it (case, port, trailing dot, IDN). */
   async findByHost(host: string | undefined): Promise<TenantRef | null> {
-    if (!host) return null;
+    const name = normalizeHost(host);
+    if (!name) return null;
     await this.fresh();
-    const h = host.toLowerCase();
-    return this.byDomain.get(h) ?? this.byDomain.get(h.replace(/:\d+$/, '')) ?? null;
+    return this.byDomain.get(name) ?? null;
   }
 
   async all(): Promise<TenantRef[]> {

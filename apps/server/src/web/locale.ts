@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { safeDecode } from '../common/safe-decode.js';
 import { isLocale, LOCALES, type Locale } from './i18n.js';
 
 export const LOCALE_COOKIE = 'lang';
@@ -7,7 +8,7 @@ export const LOCALE_COOKIE = 'lang';
 export function readCookie(req: Request, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0 && part.slice(0, eq).trim() === name) return safeDecode(part.slice(eq + 1).trim()) ?? undefined;
   }
   return undefined;
 }

@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import helmet from 'helmet';
+
+type Area = 'page' | 'admin' | 'docs';
+
+/**
+ * The Content-Security-Policy per area of the server. Everything is served from this server; no
+ * area may load from a third-party host or be framed.
+ * - page: portal pages, JSON and assets. Scripts are files; the only inline style (the tenant's
+ *   colours) carries the response's nonce.
+ * - admin: AdminJS. Its HTML has two inline scripts (the initial state), which get the nonce; its
+ *   React components (styled-components) inject <style> elements at run time, hence
+ *   'unsafe-inline' for styles only (docs/security.md).
+ * - docs: Swagger UI, whose page has an inline <style> element and inline style attributes.
+ */
+const POLICIES: Record<Area, Record<string, string>> = {
+  page: {
+    'default-src': "'none'",
+    'script-src': "'self'",
+    'style-src': "'self' 'nonce-{nonce}'",
+    'img-src': "'self' data:",
+    'font-src': "'self'",
+    'connect-src': "'self'",
+    'form-action': "'self'",
+    'base-uri': "'none'",
+    'frame-ancestors': "'none'",
+  },
+  admin: {
+    'default-src': "'self'",
+    'script-src': "'self' 'nonce-{nonce}'",
+    'style-src': "'self' 'unsafe-inline'",
+    'img-src': "'self' data: blob:",
+    'font-src': "'self' data:",
+    'connect-src': "'self'",
+    'form-action': "'self'",
+    'base-uri': "'self'",
+    'frame-ancestors': "'none'",
+  },
+  docs: {
+    'default-src': "'none'",
+    'script-src': "'self'",
+    'style-src': "'self' 'unsafe-inline'",
+    'img-src': "'self' data:",
+    'font-src': "'self'",
+    'connect-src': "'self'",
+    'form-action': "'none'",
+    'base-uri': "'none'",
+    'frame-ancestors': "'none'",
+  },
+};
+
+function areaOf(req: IncomingMessage): Area {
+  const url = (req as Request).originalUrl ?? req.url ?? '';
+  if (url === '/admin' || url.startsWith('/admin/') || url.startsWith('/admin?')) return 'admin';
+  if (url === '/api/docs' || url.startsWith('/api/docs/') || url.startsWith('/api/docs?')) return 'docs';
+  return 'page';
+}
+
+/** The nonce of this response's CSP, for templates that need an inline element. */
+export function cspNonce(res: Response): string {
+  return res.locals.cspNonce as string;
+}
+
+function directive(name: string) {
+  return (req: IncomingMessage, res: ServerResponse) =>
+    POLICIES[areaOf(req)][name].replace('{nonce}', (res as Response).locals.cspNonce as string);
+}
+
+/**
+ * One set of security headers for every response the server sends (pages, JSON, errors, assets,
+ * the admin panel, the API docs), through helmet. HSTS is sent on every response: browsers ignore
+ * it over plain HTTP and keep it over HTTPS, whether TLS ends here or at a proxy.
+ */
+export function securityHeaders(): RequestHandler[] {
+  const nonce = (_req: Request, res: Response, next: NextFunction) => {
+    res.locals.cspNonce = randomBytes(16).toString('base64url');
+    next();
+  };
+  const headers = helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: Object.fromEntries(Object.keys(POLICIES.page).map((name) => [name, [directive(name)]])),
+    },
+    crossOriginEmbedderPolicy: false,
+    crossOriginOpenerPolicy: { policy: 'same-origin' },
+    crossOriginResourcePolicy: { policy: 'same-origin' },
+    referrerPolicy: { policy: 'same-origin' },
+    // includeSubDomains stays off: a provider's domain may hold other hosts that are not ours.
+    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: false },
+    xFrameOptions: { action: 'deny' },
+  });
+  return [nonce, headers as unknown as RequestHandler];
+}
