@@ -21,7 +21,6 @@ import type { BookingView, CreateBookingInput } from './booking.types.js';
 import { BotProtectionService } from './bot-protection.service.js';
 import { CapacityService, CHANNEL_FALLBACK, type Channel } from './capacity.service.js';
 import { CitizenCapsService, type CapKeys } from './citizen-caps.service.js';
-import { emailKey } from './citizen-keys.js';
 import { Booking } from './entities/booking.entity.js';
 import { MAX_HORIZON_DAYS, ReleaseService } from './release.service.js';
 import { newReference } from './booking-reference.js';
@@ -105,8 +104,8 @@ export class BookingService {
       const channels = CHANNEL_FALLBACK[input.channel];
       // In a rush most requests find the time gone: tell them before any further query or rendering.
       await this.capacity.precheck({ locationId: input.locationId, start, minutes: resolved.minutes, channels });
-      const keys: CapKeys = byStaff ? { emailKey: email && emailKey(email), clientKey: null } : this.caps.keysFor(email, input.ip);
-      return await this.insert(input, byStaff, settings, { resolved, start, email, channels, keys, claim });
+      // Trusted bookings carry no client address; their mailbox key counts against later online bookings.
+      return await this.insert(input, byStaff, settings, { resolved, start, email, channels, keys: this.caps.keysFor(email, input.ip), claim });
     } catch (err) {
       // A request that failed frees its key, so the client may retry with it.
       if (claim) await this.idempotency.release(claim);
