@@ -1,4 +1,5 @@
 import { expect } from '@jest/globals';
+import { solveChallenge } from 'altcha-lib/v1';
 import { DataSource } from 'typeorm';
 import { Location } from '../apps/server/src/catalog/entities/location.entity.js';
 import { Service } from '../apps/server/src/catalog/entities/service.entity.js';
@@ -66,4 +67,26 @@ export async function expectCapacityInvariant(dataSource: DataSource): Promise<v
 
 export function citizen(n: number | string) {
   return { name: `Erika Mustermann ${n}`, email: `erika${n}@example.org` };
+}
+
+/** Fetches a captcha challenge from the app and solves it as the portal's widget would. */
+export async function solveCaptcha(t: TestApp, slug = SLUG): Promise<string> {
+  const challenge = (await t.http.get(`/api/v1/tenants/${slug}/bookings/challenge`).expect(200)).body;
+  const solution = await solveChallenge(challenge.challenge, challenge.salt, challenge.algorithm, challenge.maxnumber).promise;
+  return Buffer.from(JSON.stringify({ algorithm: challenge.algorithm, challenge: challenge.challenge, number: solution!.number, salt: challenge.salt, signature: challenge.signature })).toString('base64');
+}
+
+/**
+ * One fresh Rathaus start per call (Tuesdays and Thursdays, both opening ranges, 15-minute
+ * steps), so tests that book a lot never compete for a unit.
+ */
+export function rathausStarts(days = ['2026-11-24', '2026-11-26', '2026-12-01', '2026-12-03', '2026-12-08', '2026-12-10']): () => string {
+  const minutes = [8 * 60, 14 * 60].flatMap((from, i) => Array.from({ length: i === 0 ? 18 : 16 }, (_, k) => from + 15 * k));
+  let i = 0;
+  return () => {
+    const day = days[Math.floor(i / minutes.length)];
+    const m = minutes[i++ % minutes.length];
+    if (!day) throw new Error('rathausStarts: out of starts');
+    return `${day}T${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}:00+01:00`;
+  };
 }

@@ -10,6 +10,7 @@ import { TenantDataService, type TenantTx } from '../../apps/server/src/tenancy/
 import { newReference } from './booking-reference.js';
 import { BookingMailService } from './booking-mail.service.js';
 import { BookingService } from './booking.service.js';
+import { emailKey } from './citizen-keys.js';
 import { CAPACITY_GONE, CapacityService } from './capacity.service.js';
 import { Booking, type BookedService } from './entities/booking.entity.js';
 import { CapacityAllocation } from './entities/capacity-allocation.entity.js';
@@ -163,7 +164,8 @@ export class AgentCapacityService {
       citizenName: input.citizen.name,
       citizenEmail: input.citizen.email,
       citizenPhone: input.citizen.phone,
-      idempotencyKey: null,
+      citizenEmailKey: emailKey(input.citizen.email),
+      clientKey: null,
       anonymizedAt: null,
     });
     const mail = await this.mails.compose('confirmation', await this.bookings.view(booking), token);

@@ -1,10 +1,10 @@
-import { Body, Controller, Headers, Post, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiCookieAuth, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Headers, Post, Req, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiCookieAuth, ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { StaffAuthGuard } from '../../apps/server/src/auth/staff-auth.guard.js';
+import { StaffAuthGuard, type StaffRequest } from '../../apps/server/src/auth/staff-auth.guard.js';
 import { ZodValidationPipe } from '../../apps/server/src/common/zod-validation.pipe.js';
 import { RequiresPlugin } from '../../apps/server/src/plugin-host/requires-plugin.decorator.js';
-import { cleanKey, createBookingSchema } from './booking.controller.js';
+import { createBookingSchema, IDEMPOTENCY_KEY_DOC } from './booking.controller.js';
 import { BookingService } from './booking.service.js';
 
 const staffBookingSchema = createBookingSchema
@@ -32,13 +32,16 @@ export class BackofficeController {
 
   @Post('bookings')
   @ApiOperation({ summary: 'Book for a caller (channel phone): confirmed at once; a confirmation mail goes out when an address is given' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: `${IDEMPOTENCY_KEY_DOC} Bound to the staff member.` })
   @ApiBody({ description: '{ services, locationId, start, citizen: {name, email?, phone?}, consent: true, locale? }' })
   @ApiResponse({ status: 201, description: 'Confirmed booking' })
   @ApiResponse({ status: 401, description: 'Not logged in' })
+  @ApiResponse({ status: 422, description: 'The Idempotency-Key was already used for a different request' })
   create(
     @Body(new ZodValidationPipe(staffBookingSchema)) body: z.infer<typeof staffBookingSchema>,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Req() req: StaffRequest,
   ) {
-    return this.bookings.createByStaff({ ...body, idempotencyKey: cleanKey(idempotencyKey) });
+    return this.bookings.createByStaff({ ...body, idempotencyKey, actorId: req.staffUser.id });
   }
 }

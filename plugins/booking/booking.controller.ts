@@ -59,6 +59,9 @@ export const createBookingSchema = z
   })
   .strict();
 
+export const IDEMPOTENCY_KEY_DOC =
+  '1–100 printable ASCII characters, kept 24 h. The same key with the same request returns the first response again; with another request 422.';
+
 const tokenBody = z.object({ token: z.string().min(1).max(64) }).strict();
 const rebookBody = z.object({ token: z.string().min(1).max(64), locationId: id, start: z.string().min(16).max(40) }).strict();
 
@@ -92,16 +95,18 @@ export class BookingController {
 
   @Post('bookings')
   @ApiOperation({ summary: 'Book: holds the time as pending and mails the confirm link (double opt-in)' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Repeating a request with the same key books once' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: IDEMPOTENCY_KEY_DOC })
   @ApiBody({ description: '{ services: [{serviceId, quantity}], locationId, start, citizen: {name, email, phone?}, consent: true, locale?, altcha? }' })
   @ApiResponse({ status: 201, description: 'Pending booking with reference and token' })
-  @ApiResponse({ status: 409, description: 'The time is no longer available' })
+  @ApiResponse({ status: 409, description: 'The time is no longer available, or a request with the same Idempotency-Key is still running' })
+  @ApiResponse({ status: 422, description: 'The Idempotency-Key was already used for a different request' })
+  @ApiResponse({ status: 429, description: 'Rate limit, or too many unconfirmed or active bookings of this address or mailbox' })
   create(
     @Body(new ZodValidationPipe(createBookingSchema)) body: z.infer<typeof createBookingSchema>,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Ip() ip: string,
   ) {
-    return this.bookings.create({ ...body, channel: 'online', idempotencyKey: cleanKey(idempotencyKey), ip });
+    return this.bookings.create({ ...body, channel: 'online', idempotencyKey, ip });
   }
 
   @Get('bookings/:reference')
@@ -138,9 +143,4 @@ export class BookingController {
   rebook(@Param('reference') reference: string, @Body(new ZodValidationPipe(rebookBody)) body: z.infer<typeof rebookBody>) {
     return this.bookings.rebook(reference, body.token, { locationId: body.locationId, start: body.start });
   }
-}
-
-export function cleanKey(key: string | undefined): string | undefined {
-  const k = key?.trim();
-  return k ? k.slice(0, 100) : undefined;
 }

@@ -7,6 +7,7 @@ import { BookingController } from './booking.controller.js';
 import { BookingService } from './booking.service.js';
 import { BotProtectionService } from './bot-protection.service.js';
 import { CapacityService } from './capacity.service.js';
+import { CitizenCapsService } from './citizen-caps.service.js';
 import { PORTAL_CONTROLLERS, PortalModule } from './portal/portal.module.js';
 import { ReleaseService } from './release.service.js';
 
@@ -17,7 +18,7 @@ const PUBLISHED = [AvailabilityService, BookingService, CapacityService, Release
   // The citizen portal's pages use the services above; see portal/portal.module.ts.
   imports: [PortalModule],
   controllers: [BookingController, BackofficeController, ...PORTAL_CONTROLLERS],
-  providers: [...PUBLISHED, BotProtectionService],
+  providers: [...PUBLISHED, BotProtectionService, CitizenCapsService],
   exports: PUBLISHED,
 })
 export class BookingModule {}

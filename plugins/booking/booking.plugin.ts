@@ -5,6 +5,7 @@ import { bookingTasks } from './booking.tasks.js';
 import { Booking } from './entities/booking.entity.js';
 import { CapacityAllocation } from './entities/capacity-allocation.entity.js';
 import { CapacityUnit } from './entities/capacity-unit.entity.js';
+import { HoldLock } from './entities/hold-lock.entity.js';
 import { ReleaseState } from './entities/release-state.entity.js';
 import { BOOKING_MIGRATIONS } from './migrations/index.js';
 
@@ -12,7 +13,7 @@ export const bookingPlugin = definePlugin({
   name: 'booking',
   label: { de: 'Online-Terminbuchung', en: 'Online booking' },
   module: BookingModule,
-  entities: [CapacityUnit, CapacityAllocation, Booking, ReleaseState],
+  entities: [CapacityUnit, CapacityAllocation, Booking, ReleaseState, HoldLock],
   migrations: BOOKING_MIGRATIONS,
   settings: bookingSettingsSchema,
   tasks: bookingTasks,

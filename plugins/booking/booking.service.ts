@@ -8,17 +8,19 @@ import { Service } from '../../apps/server/src/catalog/entities/service.entity.j
 import { Clock } from '../../apps/server/src/common/clock.js';
 import { toLocalIso } from '../../apps/server/src/common/local-time.js';
 import { isUniqueViolation } from '../../apps/server/src/database/db-errors.js';
+import { IdempotencyService, parseIdempotencyKey, type IdempotencyClaim } from '../../apps/server/src/idempotency/idempotency.service.js';
 import { OutboxMessage } from '../../apps/server/src/notifications/outbox-message.entity.js';
 import { OutboxService } from '../../apps/server/src/notifications/outbox.service.js';
 import { PluginHostService } from '../../apps/server/src/plugin-host/plugin-host.service.js';
 import { TenantContext } from '../../apps/server/src/tenancy/tenant-context.js';
 import { TenantDataService } from '../../apps/server/src/tenancy/tenant-data.service.js';
-import { assertLocationOffers, resolveRequest } from './booking-request.js';
+import { assertLocationOffers, resolveRequest, type ResolvedRequest } from './booking-request.js';
 import { BookingMailService } from './booking-mail.service.js';
 import type { BookingSettings } from './booking.settings.js';
 import type { BookingView, CreateBookingInput } from './booking.types.js';
 import { BotProtectionService } from './bot-protection.service.js';
-import { CapacityService, CHANNEL_FALLBACK } from './capacity.service.js';
+import { CapacityService, CHANNEL_FALLBACK, type Channel } from './capacity.service.js';
+import { CitizenCapsService, type CapKeys } from './citizen-caps.service.js';
 import { Booking } from './entities/booking.entity.js';
 import { MAX_HORIZON_DAYS, ReleaseService } from './release.service.js';
 import { newReference } from './booking-reference.js';
@@ -27,6 +29,8 @@ export type { BookingView, CreateBookingInput };
 
 export type TrustedBookingInput = Omit<CreateBookingInput, 'channel' | 'citizen' | 'altcha' | 'ip'> & {
   citizen: { name: string; email?: string; phone?: string };
+  /** Who books (the staff user, the kiosk device): an Idempotency-Key is bound to them. */
+  actorId?: string;
 };
 
 const NOT_FOUND = 'Booking not found, or the link is not valid.';
@@ -49,6 +53,8 @@ export class BookingService {
     private readonly mails: BookingMailService,
     private readonly outbox: OutboxService,
     private readonly bots: BotProtectionService,
+    private readonly caps: CitizenCapsService,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
   /** An online (or kiosk) booking: a pending hold until the citizen confirms by mail. */
@@ -72,23 +78,47 @@ export class BookingService {
     return this.book({ ...input, channel, citizen: { ...input.citizen, email: input.citizen.email ?? '' } }, true);
   }
 
-  private async book(input: CreateBookingInput, byStaff: boolean): Promise<BookingView & { token: string }> {
+  private async book(input: CreateBookingInput & { actorId?: string }, byStaff: boolean): Promise<BookingView & { token: string }> {
     const settings = await this.host.settings<BookingSettings>('booking');
-    if (input.idempotencyKey) {
-      const earlier = await this.data.repo(Booking).findOneBy({ idempotencyKey: input.idempotencyKey });
-      if (earlier) return { ...(await this.view(earlier)), token: earlier.token };
+    const key = parseIdempotencyKey(input.idempotencyKey);
+    // The key is bound to what the request asks for and who asks; the captcha answer is proof, not request.
+    const request = key
+      ? {
+          scope: 'booking.create',
+          key,
+          fingerprint: { channel: input.channel, actor: input.actorId ?? null, services: input.services, locationId: input.locationId, start: input.start, citizen: input.citizen, consent: input.consent, locale: input.locale },
+        }
+      : null;
+    // Taken first, so a double submit cannot race past it; only a true replay skips bot defence.
+    const begun = request ? await this.idempotency.begin<BookingView & { token: string }>(request) : null;
+    if (begun?.kind === 'replay') return begun.response;
+    const claim = begun?.kind === 'claimed' ? begun.claim : null;
+    try {
+      if (!byStaff) await this.bots.check(settings, input.ip, input.altcha);
+      if (begun?.kind === 'mismatch') throw begun.error;
+      if (input.consent !== true) throw new BadRequestException('Please agree to the privacy notice.');
+      const resolved = await resolveRequest(this.data, input.services, settings, input.channel);
+      assertLocationOffers(resolved, input.locationId);
+      const start = this.parseStart(input.start);
+      const email = input.citizen.email.trim().toLowerCase() || null;
+      const channels = CHANNEL_FALLBACK[input.channel];
+      // In a rush most requests find the time gone: tell them before any further query or rendering.
+      await this.capacity.precheck({ locationId: input.locationId, start, minutes: resolved.minutes, channels });
+      // Trusted bookings carry no client address; their mailbox key counts against later online bookings.
+      return await this.insert(input, byStaff, settings, { resolved, start, email, channels, keys: this.caps.keysFor(email, input.ip), claim });
+    } catch (err) {
+      // A request that failed frees its key, so the client may retry with it.
+      if (claim) await this.idempotency.release(claim);
+      throw err;
     }
-    if (!byStaff) await this.bots.check(settings, input.ip, input.altcha);
-    if (input.consent !== true) throw new BadRequestException('Please agree to the privacy notice.');
-    const resolved = await resolveRequest(this.data, input.services, settings, input.channel);
-    assertLocationOffers(resolved, input.locationId);
-    const start = this.parseStart(input.start);
-    const email = input.citizen.email.trim().toLowerCase() || null;
-    const channels = CHANNEL_FALLBACK[input.channel];
-    // In a rush most requests find the time gone: tell them before any further query or rendering.
-    await this.capacity.precheck({ locationId: input.locationId, start, minutes: resolved.minutes, channels });
-    if (!byStaff && email) await this.checkCaps(email, resolved.services.map((s) => s.service.id), settings);
+  }
 
+  private async insert(
+    input: CreateBookingInput,
+    byStaff: boolean,
+    settings: BookingSettings,
+    { resolved, start, email, channels, keys, claim }: { resolved: ResolvedRequest; start: Date; email: string | null; channels: Channel[]; keys: CapKeys; claim: IdempotencyClaim | null },
+  ): Promise<BookingView & { token: string }> {
     const now = this.clock.now();
     for (let attempt = 0; ; attempt++) {
       const booking = this.data.repo(Booking).create({
@@ -110,7 +140,8 @@ export class BookingService {
         citizenName: input.citizen.name.trim(),
         citizenEmail: email,
         citizenPhone: input.citizen.phone?.trim() || null,
-        idempotencyKey: input.idempotencyKey ?? null,
+        citizenEmailKey: keys.emailKey,
+        clientKey: keys.clientKey,
         anonymizedAt: null,
       });
       const kind = byStaff ? 'confirmation' : 'receipt';
@@ -119,8 +150,11 @@ export class BookingService {
       let mail = email ? await this.mails.compose(kind, view, booking.token) : null;
       try {
         await this.capacity.writeTx(async (tx) => {
+          if (!byStaff) await this.caps.enforce(tx, keys, resolved.services.map((s) => s.service.id), settings);
           await tx.repo(Booking).insert([booking]);
           if (mail) await this.outbox.enqueue(tx, `booking:${booking.id}:${kind}:${booking.revision}`, mail);
+          // The key's answer commits with the booking, so a committed booking never leaves its key free.
+          if (claim) await this.idempotency.complete(tx, claim, { ...view, token: booking.token });
           // Units last: the hot rows stay locked only for this step and the commit.
           const { end } = await this.capacity.holdUnits(tx, { locationId: booking.locationId, start, minutes: booking.minutes, channels, ownerId: booking.id });
           // Slots may be longer than the services need; the booking ends where its last slot ends.
@@ -132,17 +166,14 @@ export class BookingService {
               mail = await this.mails.compose(kind, view, booking.token);
               await tx.repo(OutboxMessage).update({ messageKey: `booking:${booking.id}:${kind}:${booking.revision}` }, { mail });
             }
+            if (claim) await this.idempotency.complete(tx, claim, { ...view, token: booking.token });
           }
         });
         if (mail) this.outbox.kick();
         return { ...view, token: booking.token };
       } catch (err) {
-        if (!isUniqueViolation(err)) throw err;
-        if (input.idempotencyKey) {
-          const earlier = await this.data.repo(Booking).findOneBy({ idempotencyKey: input.idempotencyKey });
-          if (earlier) return { ...(await this.view(earlier)), token: earlier.token };
-        }
-        if (attempt >= 3) throw err; // a reference collision three times running is not luck
+        // A reference collision three times running is not luck.
+        if (!isUniqueViolation(err) || attempt >= 3) throw err;
       }
     }
   }
@@ -163,7 +194,7 @@ export class BookingService {
     await this.capacity.writeTx(async (tx) => {
       const changed = await tx.repo(Booking).update(
         { id: booking.id, status: 'pending', revision: booking.revision },
-        { status: 'confirmed', confirmedAt: next.confirmedAt, holdUntil: null, revision: next.revision },
+        { status: 'confirmed', confirmedAt: next.confirmedAt, holdUntil: null, clientKey: null, revision: next.revision },
       );
       if (changed !== 1) throw new ConflictException('The booking changed meanwhile. Please reload.');
       await this.outbox.enqueue(tx, `booking:${booking.id}:confirmation:${next.revision}`, mail);
@@ -182,7 +213,7 @@ export class BookingService {
     await this.capacity.writeTx(async (tx) => {
       const changed = await tx.repo(Booking).update(
         { id: booking.id, status: booking.status, revision: booking.revision },
-        { status: 'cancelled', cancelledAt: next.cancelledAt, holdUntil: null, revision: next.revision },
+        { status: 'cancelled', cancelledAt: next.cancelledAt, holdUntil: null, clientKey: null, revision: next.revision },
       );
       if (changed !== 1) throw new ConflictException('The booking changed meanwhile. Please reload.');
       // Against slot trading: a confirmed appointment's time comes back only after a delay.
@@ -249,7 +280,7 @@ export class BookingService {
     for (const b of lapsed) {
       await this.capacity.writeTx(async (tx) => {
         // holdUntil stays: the privacy task purges lapsed holds a day after it.
-        if ((await tx.repo(Booking).update({ id: b.id, status: 'pending', revision: b.revision }, { status: 'expired' })) !== 1) return;
+        if ((await tx.repo(Booking).update({ id: b.id, status: 'pending', revision: b.revision }, { status: 'expired', clientKey: null })) !== 1) return;
         await this.capacity.releaseUnits(tx, b.id);
         expired += 1;
       });
@@ -274,10 +305,11 @@ export class BookingService {
       for (let i = 0; i < ids.length; i += 200) {
         anonymized += await repo.update(
           { id: In(ids.slice(i, i + 200)) },
-          { citizenName: '', citizenEmail: null, citizenPhone: null, idempotencyKey: null, anonymizedAt: now },
+          { citizenName: '', citizenEmail: null, citizenPhone: null, citizenEmailKey: null, clientKey: null, anonymizedAt: now },
         );
       }
       purged = await repo.delete({ status: 'expired', holdUntil: LessThanOrEqual(new Date(now.getTime() - 86_400_000)) });
+      await this.caps.purgeLocks(tx);
     });
     return { anonymized, purged };
   }
@@ -361,28 +393,7 @@ export class BookingService {
         ? 'The reservation was not confirmed in time and has lapsed. Please book again.'
         : 'The appointment cannot be changed in its current state.';
   }
-
-  /** Per-citizen cap: active appointments per email address and service. */
-  private async checkCaps(email: string, serviceIds: string[], settings: BookingSettings): Promise<void> {
-    const active = await this.data.repo(Booking).find({
-      select: { id: true, services: true },
-      where: { citizenEmail: email, status: In(['pending', 'confirmed']), endAt: MoreThan(this.clock.now()) },
-    });
-    for (const id of serviceIds) {
-      if (active.filter((b) => b.services.some((s) => s.serviceId === id)).length >= settings.maxActivePerEmailAndService) {
-        throw new HttpException(
-          {
-            statusCode: 429,
-            error: 'Too Many Requests',
-            message: `You already have ${settings.maxActivePerEmailAndService} open appointments for this service. Please cancel one first.`,
-          },
-          HttpStatus.TOO_MANY_REQUESTS,
-        );
-      }
-    }
-  }
 }
-
 
 function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);

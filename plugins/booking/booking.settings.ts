@@ -8,7 +8,17 @@ export const bookingSettingsSchema = z
     maxServicesPerBooking: z.number().int().min(1).max(6).default(6),
     /** Most active appointments per email address and service. */
     maxActivePerEmailAndService: z.number().int().min(1).max(20).default(2),
+    /** Most unconfirmed bookings (live holds) per mailbox (plus-tags and Gmail dots folded). */
+    maxPendingPerEmail: z.number().int().min(1).max(20).default(2),
+    /** Most unconfirmed bookings (live holds) per client address (IPv6: per /64), with bot protection on. */
+    maxPendingPerAddress: z.number().int().min(1).max(100).default(3),
     captcha: z.boolean().default(true),
+    /** Proof-of-work difficulty: the ALTCHA maxNumber (a solver needs half of it on average). */
+    captchaDifficulty: z.number().int().min(1_000).max(10_000_000).default(100_000),
+    /** While more unconfirmed bookings than this are held in the tenant, the difficulty rises… */
+    rushPendingThreshold: z.number().int().min(0).max(1_000_000).default(100),
+    /** …by this factor. */
+    rushDifficultyFactor: z.number().int().min(1).max(100).default(10),
     /** Booking attempts per IP and minute. */
     rateLimitPerMinute: z.number().int().min(1).max(10_000).default(20),
   })

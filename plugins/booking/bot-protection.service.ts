@@ -1,13 +1,19 @@
 import { createHmac } from 'node:crypto';
 import { BadRequestException, HttpException, HttpStatus, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { createChallenge, extractParams, verifySolution } from 'altcha-lib/v1';
+import { MoreThan } from 'typeorm';
 import { Clock } from '../../apps/server/src/common/clock.js';
 import { ENV, type Env } from '../../apps/server/src/config/env.config.js';
 import { SharedLimitsService } from '../../apps/server/src/limits/shared-limits.service.js';
+import { PluginHostService } from '../../apps/server/src/plugin-host/plugin-host.service.js';
 import { TenantContext } from '../../apps/server/src/tenancy/tenant-context.js';
+import { TenantDataService } from '../../apps/server/src/tenancy/tenant-data.service.js';
 import type { BookingSettings } from './booking.settings.js';
+import { Booking } from './entities/booking.entity.js';
 
 const CHALLENGE_TTL_MS = 20 * 60_000;
+/** How long one instance reuses a tenant's count of live holds for the captcha difficulty. */
+const RUSH_COUNT_TTL_MS = 5_000;
 
 /**
  * Bot defence without a third party: a per-IP rate limit and a self-hosted ALTCHA proof-of-work
@@ -18,11 +24,14 @@ const CHALLENGE_TTL_MS = 20 * 60_000;
 @Injectable()
 export class BotProtectionService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Booking');
+  private readonly liveHolds = new Map<string, { until: number; count: Promise<number> }>();
 
   constructor(
     @Inject(ENV) private readonly env: Env,
     private readonly clock: Clock,
     private readonly limits: SharedLimitsService,
+    private readonly host: PluginHostService,
+    private readonly data: TenantDataService,
   ) {}
 
   get enabled(): boolean {
@@ -41,12 +50,18 @@ export class BotProtectionService implements OnApplicationBootstrap {
     return createHmac('sha256', this.env.SESSION_SECRET).update('altcha').digest('hex');
   }
 
-  /** A fresh ALTCHA challenge for the widget, bound to the tenant. */
+  /**
+   * A fresh ALTCHA challenge for the widget, bound to the tenant. Its difficulty is the tenant's
+   * setting, raised while the tenant has more live holds than its rush threshold (a 9:00 rush
+   * then costs a script more); the difficulty is not signed, so a solved earlier challenge stays valid.
+   */
   async challenge(): Promise<Record<string, unknown>> {
     const tenant = TenantContext.current();
+    const settings = await this.host.settings<BookingSettings>('booking');
+    const rush = (await this.liveHoldCount()) > settings.rushPendingThreshold;
     return createChallenge({
       hmacKey: this.hmacKey(),
-      maxNumber: 100_000,
+      maxNumber: settings.captchaDifficulty * (rush ? settings.rushDifficultyFactor : 1),
       expires: new Date(this.clock.now().getTime() + CHALLENGE_TTL_MS),
       params: { tenant: tenant.slug },
     }) as unknown as Record<string, unknown>;
@@ -76,5 +91,18 @@ export class BotProtectionService implements OnApplicationBootstrap {
     if (!(await this.limits.spend(`altcha|${payload.signature}`, spentUntil))) {
       throw new BadRequestException('This spam protection answer was used already. Please try again.');
     }
+  }
+
+  /** The tenant's unconfirmed holds that have not lapsed, counted at most every 5 s per instance. */
+  private liveHoldCount(): Promise<number> {
+    const tenantId = TenantContext.current().id;
+    const now = this.clock.now();
+    const cached = this.liveHolds.get(tenantId);
+    if (cached && cached.until > now.getTime()) return cached.count;
+    const count = this.data.repo(Booking).count({ where: { status: 'pending', holdUntil: MoreThan(now) } });
+    this.liveHolds.set(tenantId, { until: now.getTime() + RUSH_COUNT_TTL_MS, count });
+    // A failed count is not cached.
+    count.catch(() => this.liveHolds.get(tenantId)?.count === count && this.liveHolds.delete(tenantId));
+    return count;
   }
 }

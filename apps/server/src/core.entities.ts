@@ -12,6 +12,7 @@ import { Schedule } from './catalog/entities/schedule.entity.js';
 import { ServiceOffering } from './catalog/entities/service-offering.entity.js';
 import { Service } from './catalog/entities/service.entity.js';
 import { CORE_MIGRATION_LIST } from './database/migrations/index.js';
+import { IdempotencyRecord } from './idempotency/idempotency-record.entity.js';
 import { SharedCounter } from './limits/shared-counter.entity.js';
 import { OutboxMessage } from './notifications/outbox-message.entity.js';
 import { TaskRun } from './tasks/task-run.entity.js';
@@ -37,6 +38,7 @@ export const CORE_ENTITIES: Function[] = [
   SharedCounter,
   AuditLog,
   OutboxMessage,
+  IdempotencyRecord,
 ];
 
 export const CORE_MIGRATIONS: Function[] = CORE_MIGRATION_LIST;

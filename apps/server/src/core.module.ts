@@ -9,6 +9,7 @@ import { Clock } from './common/clock.js';
 import { ENV, type Env } from './config/env.config.js';
 import { SqliteStatisticsService } from './database/sqlite-statistics.service.js';
 import { ProofOfWorkService } from './limits/proof-of-work.service.js';
+import { IdempotencyService } from './idempotency/idempotency.service.js';
 import { SharedLimitsService } from './limits/shared-limits.service.js';
 import { MailTemplateService } from './notifications/mail-template.service.js';
 import { OutboxService } from './notifications/outbox.service.js';
@@ -42,6 +43,7 @@ const EXPORTED = [
   OutboxService,
   SharedLimitsService,
   ProofOfWorkService,
+  IdempotencyService,
 ];
 
 @Global()

@@ -12,9 +12,9 @@ export interface BookedService {
 /** A Termin: services with quantities at one location, from a pending hold to confirmed. */
 @Entity('booking')
 @Index(['tenantId', 'reference'], { unique: true })
-@Index(['tenantId', 'idempotencyKey'], { unique: true })
 @Index(['tenantId', 'status', 'holdUntil'])
-@Index(['tenantId', 'citizenEmail'])
+@Index(['tenantId', 'citizenEmailKey'])
+@Index(['tenantId', 'clientKey'])
 @Index(['tenantId', 'endAt'])
 export class Booking extends TenantOwnedEntity {
   /** Shown to the citizen and scanned at the kiosk; doubles as the ticket number. */
@@ -71,8 +71,16 @@ export class Booking extends TenantOwnedEntity {
   @Column({ type: 'varchar', length: 50, nullable: true })
   citizenPhone!: string | null;
 
-  @Column({ type: 'varchar', length: 100, nullable: true })
-  idempotencyKey!: string | null;
+  /** The mailbox for per-citizen caps (see citizen-keys.ts: plus-tags and Gmail dots folded). */
+  @Column({ type: 'varchar', length: 254, nullable: true })
+  citizenEmailKey!: string | null;
+
+  /**
+   * HMAC of the client address (IPv6: its /64) while an online booking is an unconfirmed hold,
+   * for the per-address cap; cleared when it is confirmed, cancelled or lapses. Never shown.
+   */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  clientKey!: string | null;
 
   /** Set when personal data was removed after the retention period. */
   @Column({ type: 'datetime', nullable: true })

@@ -6,19 +6,25 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { CatalogService, type PublicLocation, type PublicService } from '../../../apps/server/src/catalog/catalog.service.js';
 import { Clock } from '../../../apps/server/src/common/clock.js';
+import { IdempotencyInProgressException } from '../../../apps/server/src/idempotency/idempotency.service.js';
 import { addDays, localDate } from '../../../apps/server/src/common/local-time.js';
 import { PluginHostService } from '../../../apps/server/src/plugin-host/plugin-host.service.js';
 import { RequiresPlugin } from '../../../apps/server/src/plugin-host/requires-plugin.decorator.js';
 import { AvailabilityService } from '../availability.service.js';
 import type { BookingSettings } from '../booking.settings.js';
-import { BookingService } from '../booking.service.js';
+import { BookingService, type BookingView, type CreateBookingInput } from '../booking.service.js';
 import { BotProtectionService } from '../bot-protection.service.js';
+import { UnconfirmedHoldsException } from '../citizen-caps.service.js';
 import { MAX_HORIZON_DAYS } from '../release.service.js';
 import { PortalExceptionFilter } from './portal-exception.filter.js';
 import { PortalPages, type PortalRequest } from './portal-pages.service.js';
 import { formatServices, locationsOffering, parseServices, queryList, queryString, type FieldErrors, type ServiceChoice } from './selection.js';
 
 type Query = Record<string, unknown>;
+
+/** How long a repeated submit waits for the first one (a booking takes well under a second). */
+const IN_PROGRESS_WAIT_MS = 10_000;
+const IN_PROGRESS_POLL_MS = 200;
 
 const detailsSchema = z.object({
   name: z.string().trim().min(2, 'name.required').max(200, 'name.tooLong'),
@@ -151,26 +157,29 @@ export class BookingFlowController {
     if (queryString(body, 'action') === 'edit' || !parsed.success) {
       return this.renderDetails(res, p, s, slot, entered, {}, 200);
     }
+    const input = {
+      services: s.choices,
+      locationId: slot.locationId,
+      start: slot.start,
+      citizen: { name: parsed.data.name, email: parsed.data.email, phone: parsed.data.phone },
+      consent: true as const,
+      channel: 'online' as const,
+      locale: p.locale,
+      idempotencyKey: queryString(body, 'idempotencyKey'),
+      altcha: queryString(body, 'altcha'),
+      ip: req.ip,
+    };
     try {
-      const booking = await this.bookings.create({
-        services: s.choices,
-        locationId: slot.locationId,
-        start: slot.start,
-        citizen: { name: parsed.data.name, email: parsed.data.email, phone: parsed.data.phone },
-        consent: true,
-        channel: 'online',
-        locale: p.locale,
-        idempotencyKey: queryString(body, 'idempotencyKey'),
-        altcha: queryString(body, 'altcha'),
-        ip: req.ip,
-      });
+      const booking = await this.createOnce(input);
       const until = booking.holdUntil ? `&bis=${encodeURIComponent(booking.holdUntil)}` : '';
       return this.redirect(res, `${p.base}/termin/gesendet?ref=${encodeURIComponent(booking.reference)}${until}`);
     } catch (err) {
       if (!(err instanceof HttpException)) throw err;
       const status = err.getStatus();
+      if (err instanceof IdempotencyInProgressException) return this.renderReview(res, p, s, slot, entered, { form: 'booking.inProgress' }, 409);
       // The time was taken meanwhile: back to the times of that day, saying so.
       if (status === 409) return this.renderTimes(res, p, s, slot.start.slice(0, 10), slot.locationId, { start: 'time.gone' }, 409);
+      if (err instanceof UnconfirmedHoldsException) return this.renderDetails(res, p, s, slot, entered, { form: 'booking.unconfirmed' }, 429);
       if (status === 429) return this.renderDetails(res, p, s, slot, entered, { form: 'booking.tooMany' }, 429);
       // Refused input (or a missing spam-protection answer): the review again, with a fresh challenge.
       if (status === 400) {
@@ -178,6 +187,21 @@ export class BookingFlowController {
         return this.renderReview(res, p, s, slot, entered, { form: error }, 400);
       }
       throw err;
+    }
+  }
+
+  /**
+   * A second submit of the same review page (double click, reload) while the first still runs
+   * waits for the first and answers as it did, instead of a bare "still in progress".
+   */
+  private async createOnce(input: CreateBookingInput): Promise<BookingView & { token: string }> {
+    for (let waited = 0; ; waited += IN_PROGRESS_POLL_MS) {
+      try {
+        return await this.bookings.create(input);
+      } catch (err) {
+        if (!(err instanceof IdempotencyInProgressException) || waited >= IN_PROGRESS_WAIT_MS) throw err;
+        await new Promise((r) => setTimeout(r, IN_PROGRESS_POLL_MS));
+      }
     }
   }
 

@@ -106,6 +106,25 @@ export class ScopedRepository<T extends ObjectLiteral & { tenantId: string; id: 
     await this.inner.createQueryBuilder().insert().values(entities as never).updateEntity(false).callListeners(false).execute();
   }
 
+  /**
+   * INSERT a row, or UPDATE `columns` of the row of this tenant that has the same values in the
+   * unique key `conflict` (which starts with tenantId). Inside a transaction on MySQL/MariaDB the
+   * row stays locked until commit either way, which makes it a lock row.
+   */
+  async insertOrUpdate(entity: T, columns: Array<keyof T & string>, conflict: Array<keyof T & string>): Promise<void> {
+    if (conflict[0] !== 'tenantId') throw new Error('insertOrUpdate needs a unique key that starts with tenantId');
+    this.stamp(entity);
+    (entity as { id: string }).id ??= randomUUID();
+    await this.inner
+      .createQueryBuilder()
+      .insert()
+      .values(entity as never)
+      .orUpdate(columns, conflict)
+      .updateEntity(false)
+      .callListeners(false)
+      .execute();
+  }
+
   /** `patch` may set a column from an SQL expression of the row, e.g. `{ attempts: () => 'attempts + 1' }`. */
   async update(where: FindOptionsWhere<T>, patch: QueryDeepPartialEntity<T>): Promise<number> {
     const { tenantId: _ignored, ...rest } = patch as QueryDeepPartialEntity<T> & { tenantId?: unknown };
