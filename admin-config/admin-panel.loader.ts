@@ -3,6 +3,7 @@ import AdminJSExpress from '@adminjs/express';
 import { Logger } from '@nestjs/common';
 import type { AbstractHttpAdapter } from '@nestjs/core';
 import type AdminJS from 'adminjs';
+import type { FormTokenService } from '../apps/server/src/security/form-token.service.js';
 import { cspNonce } from '../apps/server/src/security/security-headers.js';
 import { canUsePanel } from '../apps/server/src/auth/current-admin.js';
 import formidableMiddleware from 'express-formidable';
@@ -119,6 +120,7 @@ export class AdminPanelLoader extends ExpressLoader {
     private readonly sessionMiddleware: express.RequestHandler,
     private readonly tinymceDir: string,
     private readonly loginChallenge: () => Promise<unknown>,
+    private readonly formTokens: FormTokenService,
   ) {
     super();
   }
@@ -129,11 +131,13 @@ export class AdminPanelLoader extends ExpressLoader {
     before.use(nonceInlineScripts);
     before.use(refuseMalformedApiCalls);
     before.use('/vendor/tinymce', express.static(this.tinymceDir, { fallthrough: false, maxAge: '7d' }));
-    // The login page's proof of work (components/login.ts fetches `<login path>-challenge`).
+    // What the login page needs before it posts (components/login.ts fetches `<login path>-challenge`):
+    // a proof-of-work challenge and the form's CSRF token.
     const loginPath = (options.adminJsOptions.loginPath ?? '/login').replace(options.adminJsOptions.rootPath ?? '', '');
-    before.get(`${loginPath}-challenge`, (_req, res, next) => {
+    before.get(`${loginPath}-challenge`, (req, res, next) => {
       res.setHeader('Cache-Control', 'no-store');
-      this.loginChallenge().then((challenge) => res.json(challenge), next);
+      const formToken = this.formTokens.issue(req, res);
+      this.loginChallenge().then((challenge) => res.json({ challenge, formToken }), next);
     });
     before.use(this.sessionMiddleware);
     before.use(panelUsersOnly);

@@ -7,6 +7,7 @@ import { AuditService } from '../apps/server/src/audit/audit.service.js';
 import { AdminAuthService, LoginRefused } from '../apps/server/src/auth/admin-auth.service.js';
 import { AdminSessionService } from '../apps/server/src/auth/admin-session.service.js';
 import { fromRoot } from '../apps/server/src/common/project-root.js';
+import { FormTokenService } from '../apps/server/src/security/form-token.service.js';
 import { PluginHostService } from '../apps/server/src/plugin-host/plugin-host.service.js';
 import { adminOptions } from './admin-options.js';
 import { AdminPanelLoader } from './admin-panel.loader.js';
@@ -28,6 +29,7 @@ export class AdminPanelModule implements OnModuleInit {
     private readonly plugins: PluginHostService,
     private readonly auth: AdminAuthService,
     private readonly sessions: AdminSessionService,
+    private readonly formTokens: FormTokenService,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -39,13 +41,15 @@ export class AdminPanelModule implements OnModuleInit {
       // The router would bundle again, in the background, while the file is being served.
       admin.initialize = async () => undefined;
     }
-    const loader = new AdminPanelLoader(this.sessions.handler(), fromRoot('node_modules', 'tinymce'), () => this.auth.loginChallenge());
+    const loader = new AdminPanelLoader(this.sessions.handler(), fromRoot('node_modules', 'tinymce'), () => this.auth.loginChallenge(), this.formTokens);
     await loader.register(admin, this.httpAdapterHost.httpAdapter, {
       adminJsOptions: admin.options,
       auth: {
         cookieName: this.sessions.options.name,
         cookiePassword: this.sessions.options.secret,
         authenticate: async (email: string, password: string, ctx?: { req: import('express').Request & { fields?: Record<string, unknown> } }) => {
+          // The login form's CSRF token, checked before anything is counted or compared.
+          if (!ctx || !this.formTokens.verify(ctx.req, ctx.req.fields?.formToken)) throw new Error('formExpired');
           try {
             // The login page's hidden field (express-formidable puts form fields into req.fields).
             const proof = ctx?.req.fields?.altcha;

@@ -178,6 +178,10 @@ const messages = {
     de: 'Nach mehreren Fehlversuchen ist eine zusätzliche Prüfung nötig. Sie läuft jetzt in Ihrem Browser; bitte melden Sie sich danach erneut an.',
     en: 'After several failed attempts an additional check is needed. It is now running in your browser; please log in again afterwards.',
   },
+  formExpired: {
+    de: 'Die Anmeldeseite ist abgelaufen oder wurde nicht von hier geöffnet. Bitte laden Sie sie neu und melden Sie sich erneut an.',
+    en: 'The login page has expired or was not opened here. Please reload it and log in again.',
+  },
   noPanelAccess: { de: 'Dieses Konto hat keinen Zugang zum Admin-Bereich.', en: 'This account has no access to the admin panel.' },
   recordNotFound: { de: 'Der Eintrag wurde nicht gefunden.', en: 'The record was not found.' },
   dashboardWelcome: { de: 'Willkommen, {{name}}', en: 'Welcome, {{name}}' },

@@ -44,7 +44,7 @@ try {
     await page.goto(`${base}/admin/login`);
     await page.getByText('Zusätzliche Prüfung abgeschlossen.').waitFor({ timeout: 60_000 });
   }, N);
-  const challenge = () => fetch(`${base}/admin/login-challenge`).then((r) => r.json());
+  const challenge = () => fetch(`${base}/admin/login-challenge`).then(async (r) => (await r.json()).challenge);
   const challenges = await time(challenge, N);
   const inNode = [];
   for (let i = 0; i < N; i++) {
@@ -53,13 +53,17 @@ try {
     await solveProof(c);
     inNode.push(performance.now() - t0);
   }
+  // The form's CSRF token and its cookie come with the challenge, as on the login page.
+  const token = await fetch(`${base}/admin/login-challenge`);
+  const { formToken } = await token.json();
+  const cookie = token.headers.get('set-cookie').split(';')[0];
   const failed = await time(
     (i) =>
       fetch(`${base}/admin/login`, {
         method: 'POST',
         redirect: 'manual',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ email: `nobody-${i}@musterstadt.test`, password: 'falsch-falsch' }),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+        body: new URLSearchParams({ email: `nobody-${i}@musterstadt.test`, password: 'falsch-falsch', formToken }),
       }).then((r) => r.arrayBuffer()),
     N,
   );

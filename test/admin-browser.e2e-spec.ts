@@ -123,4 +123,23 @@ describe('admin panel in a browser', () => {
     expect(b.foreignRequests).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
+  it('with the account soft-locked, a proof solved before the user has typed is still sent with the form', async () => {
+    const { page } = b;
+    const email = 'slow-typist@musterstadt.test';
+    await createAccount(t, 'tenant-admin', email, 'musterstadt');
+    const auth = t.app.get(AdminAuthService);
+    for (let i = 1; i <= LOGIN_LIMITS.accountFailures; i++) {
+      await expect(auth.login(email, `falsch-${i}`, { panel: true, address: `203.0.113.${i}` })).rejects.toThrow('invalidCredentials');
+    }
+    await page.goto(`${base}/admin/logout`);
+    await page.goto(`${base}/admin/login`);
+    // The page re-renders when the check is done; the solution must survive that.
+    await page.getByText('Zusätzliche Prüfung abgeschlossen.').waitFor();
+    await page.getByLabel('E-Mail').fill(email);
+    await page.getByLabel('Passwort').fill(TEST_PASSWORD);
+    await page.getByLabel('Passwort').press('Enter');
+    await page.waitForURL(`${base}/admin`);
+    expect(await t.dataSource.getRepository(LoginThrottle).countBy({ key: `account:${email}` })).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
 });

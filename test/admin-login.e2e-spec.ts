@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import supertest from 'supertest';
 import { AdminSession } from '../apps/server/src/auth/admin-session.entity.js';
 import { AdminUser } from '../apps/server/src/auth/admin-user.entity.js';
-import { createAccount, createAdminTestApp, TEST_PASSWORD } from './harness/admin-session.js';
+import { createAccount, createAdminTestApp, panelLogin, TEST_PASSWORD } from './harness/admin-session.js';
 import type { TestApp } from './harness/test-app.js';
 import { createTestDatabase, type TestDatabase } from './harness/test-database.js';
 
@@ -37,7 +37,7 @@ describe('admin login', () => {
   });
 
   it('refuses a wrong password with a clear message and no session', async () => {
-    const res = await t.http.post('/admin/login').type('form').send({ email: 'admin@musterstadt.test', password: 'falsch-falsch-falsch' });
+    const { res } = await panelLogin(t, { email: 'admin@musterstadt.test', password: 'falsch-falsch-falsch' });
     expect(res.status).toBe(400);
     expect(res.text).toContain('invalidCredentials');
     expect(res.headers['set-cookie']).toBeUndefined();
@@ -45,7 +45,8 @@ describe('admin login', () => {
   });
 
   it('sets an HttpOnly, SameSite=Lax cookie and keeps the session in the database', async () => {
-    const res = await t.http.post('/admin/login').type('form').send({ email: 'Admin@Musterstadt.test ', password: TEST_PASSWORD }).expect(302);
+    const { res } = await panelLogin(t, { email: 'Admin@Musterstadt.test ', password: TEST_PASSWORD });
+    expect(res.status).toBe(302);
     const cookie = sessionCookie(res);
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
@@ -56,7 +57,7 @@ describe('admin login', () => {
   });
 
   it('keeps staff out of the panel but lets them use the JSON session for staff routes', async () => {
-    const res = await t.http.post('/admin/login').type('form').send({ email: 'staff@musterstadt.test', password: TEST_PASSWORD });
+    const { res } = await panelLogin(t, { email: 'staff@musterstadt.test', password: TEST_PASSWORD });
     expect(res.status).toBe(400);
     expect(res.text).toContain('noPanelAccess');
     expect(res.headers['set-cookie']).toBeUndefined();
@@ -76,7 +77,8 @@ describe('admin login', () => {
   });
 
   it('logs out: the session row is gone and the cookie no longer works', async () => {
-    const res = await t.http.post('/admin/login').type('form').send({ email: 'admin@musterstadt.test', password: TEST_PASSWORD }).expect(302);
+    const { res } = await panelLogin(t, { email: 'admin@musterstadt.test', password: TEST_PASSWORD });
+    expect(res.status).toBe(302);
     const cookie = sessionCookie(res).split(';')[0];
     await t.http.get(LIST).set('Cookie', cookie).expect(200);
     await t.http.get('/admin/logout').set('Cookie', cookie).expect(302).expect('Location', '/admin/login');
@@ -84,7 +86,8 @@ describe('admin login', () => {
   });
 
   it('forgets an expired session', async () => {
-    const res = await t.http.post('/admin/login').type('form').send({ email: 'admin@musterstadt.test', password: TEST_PASSWORD }).expect(302);
+    const { res } = await panelLogin(t, { email: 'admin@musterstadt.test', password: TEST_PASSWORD });
+    expect(res.status).toBe(302);
     const cookie = sessionCookie(res).split(';')[0];
     const sid = decodeURIComponent(cookie.split('=')[1]).replace(/^s:/, '').split('.')[0];
     await t.dataSource.getRepository(AdminSession).update({ sid }, { expiresAt: new Date(Date.now() - 1000) });
@@ -94,7 +97,8 @@ describe('admin login', () => {
 
   it('ends the sessions of a deactivated account at once', async () => {
     await createAccount(t, 'tenant-admin', 'leaving@musterstadt.test', 'musterstadt');
-    const res = await t.http.post('/admin/login').type('form').send({ email: 'leaving@musterstadt.test', password: TEST_PASSWORD }).expect(302);
+    const { res } = await panelLogin(t, { email: 'leaving@musterstadt.test', password: TEST_PASSWORD });
+    expect(res.status).toBe(302);
     const cookie = sessionCookie(res).split(';')[0];
     await t.http.get(LIST).set('Cookie', cookie).expect(200);
     await t.dataSource.getRepository(AdminUser).update({ email: 'leaving@musterstadt.test' }, { active: false });
@@ -102,7 +106,8 @@ describe('admin login', () => {
   });
 
   it('keeps a session across a restart, and a second instance on the same database accepts it', async () => {
-    const res = await t.http.post('/admin/login').type('form').send({ email: 'admin@musterstadt.test', password: TEST_PASSWORD }).expect(302);
+    const { res } = await panelLogin(t, { email: 'admin@musterstadt.test', password: TEST_PASSWORD });
+    expect(res.status).toBe(302);
     const cookie = sessionCookie(res).split(';')[0];
     const second = await createAdminTestApp({ database });
     try {
@@ -126,7 +131,8 @@ describe('admin login behind TLS', () => {
   afterAll(async () => t.close());
 
   it('marks the cookie Secure', async () => {
-    const res = await t.http.post('/admin/login').set('X-Forwarded-Proto', 'https').type('form').send({ email: 'root@example.test', password: TEST_PASSWORD }).expect(302);
+    const { res } = await panelLogin(t, { email: 'root@example.test', password: TEST_PASSWORD }, { 'X-Forwarded-Proto': 'https' });
+    expect(res.status).toBe(302);
     expect(sessionCookie(res)).toMatch(/; Secure/i);
   });
 });

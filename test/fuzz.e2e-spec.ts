@@ -1,7 +1,7 @@
 import { request as httpRequest, Agent } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { createAccount, createAdminTestApp, TEST_PASSWORD } from './harness/admin-session.js';
+import { createAccount, createAdminTestApp, panelLogin, TEST_PASSWORD } from './harness/admin-session.js';
 import { collectTenantRows } from './harness/cross-tenant.js';
 import { listen } from './harness/browser.js';
 import type { TestApp } from './harness/test-app.js';
@@ -159,8 +159,9 @@ describe('fuzzing every route with malformed requests', () => {
     t = await createAdminTestApp();
     await release(t);
     await createAccount(t, 'tenant-admin', 'admin@musterstadt.test', SLUG);
-    const login = await t.http.post('/admin/login').type('form').send({ email: 'admin@musterstadt.test', password: TEST_PASSWORD }).expect(302);
-    sessionCookie = String(login.headers['set-cookie']?.[0] ?? '').split(';')[0];
+    const { res: login } = await panelLogin(t, { email: 'admin@musterstadt.test', password: TEST_PASSWORD });
+    expect(login.status).toBe(302);
+    sessionCookie = String(([] as string[]).concat(login.headers['set-cookie'] ?? []).find((c) => c.startsWith('amtszeit.sid=')) ?? '').split(';')[0];
     expect(sessionCookie).toMatch(/^amtszeit\.sid=/);
     base = new URL(await listen(t.app));
     agent = new Agent({ keepAlive: true, maxSockets: 1 });

@@ -9,12 +9,11 @@ import { OutboxMessage } from '../apps/server/src/notifications/outbox-message.e
 import { OutboxService } from '../apps/server/src/notifications/outbox.service.js';
 import { TaskRunnerService } from '../apps/server/src/tasks/task-runner.service.js';
 import { INSTALLATION, runAsTenant } from '../apps/server/src/tenancy/tenant-context.js';
-import { createAccount, createAdminTestApp, loginAgent, TEST_PASSWORD } from './harness/admin-session.js';
+import { createAccount, createAdminTestApp, loginAgent, panelLogin, TEST_PASSWORD } from './harness/admin-session.js';
 import { TestSmtpServer } from './harness/smtp-server.js';
 import type { TestApp } from './harness/test-app.js';
 import { createTestDatabase, type TestDatabase } from './harness/test-database.js';
 
-const PANEL = '/admin/login';
 const API = '/api/v1/tenants/musterstadt/staff/session';
 
 /** The outcome of a panel login: `ok` (redirect into the panel) or the refusal code the login page shows. */
@@ -30,12 +29,12 @@ describe('login throttling that an attacker cannot turn against an account', () 
   let smtp: TestSmtpServer;
   let t: TestApp;
   const env = () => ({ TRUST_PROXY: 'on', SMTP_URL: smtp.url });
-  const panel = (email: string, password: string, ip: string, altcha?: string, app: TestApp = t) =>
-    supertest(app.app.getHttpServer()).post(PANEL).set('X-Forwarded-For', ip).type('form').send({ email, password, ...(altcha ? { altcha } : {}) });
+  const panel = async (email: string, password: string, ip: string, altcha?: string, app: TestApp = t) =>
+    (await panelLogin(app, { email, password, ...(altcha ? { altcha } : {}) }, { 'X-Forwarded-For': ip })).res;
   const api = (email: string, password: string, ip: string, altcha?: string) =>
     t.http.post(API).set('X-Forwarded-For', ip).send({ email, password, ...(altcha ? { altcha } : {}) });
   /** What the login page does: fetch a challenge and solve it. */
-  const proof = async () => (await solveProof((await t.http.get('/admin/login-challenge').expect(200)).body))!;
+  const proof = async () => (await solveProof((await t.http.get('/admin/login-challenge').expect(200)).body.challenge))!;
   const lockedEntries = async (email: string) => {
     const user = await t.dataSource.getRepository(AdminUser).findOneByOrFail({ email });
     return t.dataSource.getRepository(AuditLog).findBy({ action: 'login-locked', recordId: user.id });

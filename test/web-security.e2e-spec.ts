@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import supertest from 'supertest';
 import { Location } from '../apps/server/src/catalog/entities/location.entity.js';
 import { TenantDataService } from '../apps/server/src/tenancy/tenant-data.service.js';
-import { createAccount, createAdminTestApp, loginAgent, TEST_PASSWORD } from './harness/admin-session.js';
+import { createAccount, createAdminTestApp, loginAgent, panelLogin, TEST_PASSWORD } from './harness/admin-session.js';
 import type { TestApp } from './harness/test-app.js';
 import { demoIds, type DemoIds } from './booking-helpers.js';
 
@@ -128,6 +128,19 @@ describe('web security', () => {
       await staff.post('/api/v1/tenants/musterstadt/backoffice/bookings').set('Origin', 'http://evil.example').send(booking).expect(403);
       await staff.delete('/api/v1/tenants/musterstadt/staff/session').set('Origin', 'http://evil.example').expect(403);
       expect(Number((await t.dataSource.query('SELECT COUNT(*) AS n FROM booking'))[0].n)).toBe(0);
+    });
+
+    it("refuses the panel's login form without this browser's CSRF token, even with no Origin header at all", async () => {
+      const state = (text: string) => JSON.parse(/__APP_STATE__ = JSON\.parse\('(.*)'\)/.exec(text)![1]).errorMessage;
+      const bare = await t.http.post('/admin/login').type('form').send({ email: 'admin@musterstadt.test', password: TEST_PASSWORD });
+      expect(bare.status).not.toBe(302);
+      expect(state(bare.text)).toBe('formExpired');
+      // A token is bound to its browser's cookie: another browser's token does not fit.
+      const other = (await t.http.get('/admin/login-challenge').expect(200)).body.formToken;
+      const { res: foreign } = await panelLogin(t, { email: 'admin@musterstadt.test', password: TEST_PASSWORD, formToken: other });
+      expect(state(foreign.text)).toBe('formExpired');
+      const { res: own } = await panelLogin(t, { email: 'admin@musterstadt.test', password: TEST_PASSWORD });
+      expect(own.status).toBe(302);
     });
 
     it("refuses the portal's forms when posted from another site", async () => {

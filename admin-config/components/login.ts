@@ -1,7 +1,8 @@
 // The panel's login page, in place of AdminJS's `Login` (React without JSX; bundled by AdminJS).
 // After repeated failed logins the server asks for a proof of work (ALTCHA). The browser solves
 // one while the user types, with Web Crypto, from <login path>-challenge, and sends it in the
-// hidden `altcha` field; the server checks it only when the account or the address needs it.
+// hidden `altcha` field; the server checks it only when the account or the address needs it. The
+// same request brings the form's CSRF token (hidden field `formToken`), which every login needs.
 // A click before the work is done waits for it. Messages are keys of admin-config/locale.ts.
 import { Box, Button, FormGroup, H1, Input, Label, MessageBox, Text } from '@adminjs/design-system';
 import { useTranslation } from 'adminjs';
@@ -19,11 +20,13 @@ const h = React.createElement;
 /** Challenges live 20 minutes on the server; an older solution is replaced before it is sent. */
 const FRESH_MS = 10 * 60_000;
 
-async function fetchAndSolve(url: string): Promise<string | null> {
-  if (!globalThis.crypto?.subtle) return null; // Web Crypto needs HTTPS (or localhost)
+async function fetchAndSolve(url: string, tokenField: { value: string } | null): Promise<string | null> {
   const res = await fetch(url, { credentials: 'same-origin' });
   if (!res.ok) return null;
-  return solveProof((await res.json()) as ProofChallenge);
+  const { challenge, formToken } = (await res.json()) as { challenge: ProofChallenge; formToken: string };
+  if (tokenField) tokenField.value = formToken;
+  if (!globalThis.crypto?.subtle) return null; // Web Crypto needs HTTPS (or localhost)
+  return solveProof(challenge);
 }
 
 export default function Login() {
@@ -34,10 +37,11 @@ export default function Login() {
   const pending = useRef<Promise<string | null> | null>(null);
   const form = useRef<{ submit(): void } | null>(null);
   const field = useRef<{ value: string } | null>(null);
+  const tokenField = useRef<{ value: string } | null>(null);
 
   const solve = (): Promise<string | null> => {
     setProof({ state: 'working' });
-    const run = fetchAndSolve(`${action}-challenge`).catch(() => null);
+    const run = fetchAndSolve(`${action}-challenge`, tokenField.current).catch(() => null);
     pending.current = run;
     void run.then((payload) => {
       if (pending.current !== run) return;
@@ -97,7 +101,10 @@ export default function Login() {
           h(Label, { htmlFor: 'login-password', required: true }, tc('Login.properties.password')),
           h(Input, { id: 'login-password', name: 'password', type: 'password', autoComplete: 'current-password', required: true, width: '100%' }),
         ),
-        h('input', { type: 'hidden', name: 'altcha', defaultValue: '', ref: field as never }),
+        // No value prop: React would write it back on every render (for a hidden input the default
+        // value is the value) and wipe what the solver put there.
+        h('input', { type: 'hidden', name: 'altcha', ref: field as never }),
+        h('input', { type: 'hidden', name: 'formToken', ref: tokenField as never }),
         h(Button, { type: 'submit', variant: 'contained', mt: 'lg', 'aria-busy': waiting }, tc('Login.loginButton')),
         h(Text, { role: 'status', mt: 'lg', fontSize: 'sm', color: 'grey80' }, status),
       ),

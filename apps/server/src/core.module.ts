@@ -10,6 +10,7 @@ import { ENV, type Env } from './config/env.config.js';
 import { SqliteStatisticsService } from './database/sqlite-statistics.service.js';
 import { ProofOfWorkService } from './limits/proof-of-work.service.js';
 import { IdempotencyService } from './idempotency/idempotency.service.js';
+import { FormTokenService } from './security/form-token.service.js';
 import { SharedLimitsService } from './limits/shared-limits.service.js';
 import { MailTemplateService } from './notifications/mail-template.service.js';
 import { OutboxService } from './notifications/outbox.service.js';
@@ -44,6 +45,7 @@ const EXPORTED = [
   SharedLimitsService,
   ProofOfWorkService,
   IdempotencyService,
+  FormTokenService,
 ];
 
 @Global()
