@@ -7,14 +7,10 @@
 // {"wishes","units","seconds","offers","secondsAt2n","ratio2n","peakRssMb"}.
 // DATABASE_URL picks the database: MariaDB on 127.0.0.1 by default (a fresh database is created
 // and dropped), or any sqlite: URL (a fresh temporary file). WISHES / UNITS override the sizes.
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import mysql from 'mysql2/promise';
 import { DateTime } from 'luxon';
+import { buildInto, databaseTarget, freshDatabase } from './bench-support.mjs';
 
 const WISHES = Number(process.env.WISHES ?? 300_000);
 const UNITS = Number(process.env.UNITS ?? 5000);
@@ -23,15 +19,11 @@ const ZONE = 'Europe/Berlin';
 const DAYS = 25;
 const SLOTS_PER_DAY = 25;
 const round = (n, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
+const target = databaseTarget('mysql://root@127.0.0.1:3306');
+const sqlite = target.sqlite;
 
-const sqlite = process.env.DATABASE_URL?.startsWith('sqlite:');
-const given = sqlite ? null : new URL((process.env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306').replace(/^mariadb:/, 'mysql:'));
-const serverUrl = given ? `mysql://${given.username ? `${given.username}${given.password ? `:${given.password}` : ''}@` : ''}${given.host}` : null;
-
-// A build of its own (under the ignored data/), so a concurrent `npm run build` cannot pull it away.
 const OUT = 'data/bench-agent-dist';
-console.log(`» build (${OUT})`);
-execFileSync(process.execPath, ['node_modules/@swc/cli/bin/swc.js', 'apps', 'plugins', 'admin-config', '-d', OUT, '--quiet', '--ignore', '**/*.spec.ts,**/*.e2e-spec.ts'], { stdio: 'inherit' });
+buildInto(OUT);
 await import('reflect-metadata');
 const { createApp } = await import(`../${OUT}/apps/server/src/bootstrap.js`);
 const { loadEnv } = await import(`../${OUT}/apps/server/src/config/env.config.js`);
@@ -43,25 +35,6 @@ const { OfferService } = await import(`../${OUT}/plugins/terminagent/offer.servi
 const { TaskRunnerService } = await import(`../${OUT}/apps/server/src/tasks/task-runner.service.js`);
 const { DataSource } = await import('typeorm');
 
-/** A fresh database: a new MariaDB schema or a temp SQLite file. */
-async function freshDatabase() {
-  if (sqlite) {
-    const dir = mkdtempSync(join(tmpdir(), 'amtszeit-bench-agent-'));
-    return { url: `sqlite:${join(dir, 'bench.sqlite')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
-  }
-  const name = `amtszeit_bench_agent_${Date.now()}`;
-  const admin = await mysql.createConnection(`${serverUrl}/`);
-  await admin.query(`CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  await admin.end();
-  return {
-    url: `${serverUrl}/${name}`,
-    drop: async () => {
-      const c = await mysql.createConnection(`${serverUrl}/`);
-      await c.query(`DROP DATABASE IF EXISTS ${name}`);
-      await c.end();
-    },
-  };
-}
 
 /** Deterministic pseudo-random numbers, so n and 2n see the same kind of queue. */
 function rng(seed) {
@@ -81,7 +54,7 @@ async function insertRows(ds, table, columns, rows) {
 }
 
 async function scenario(wishCount) {
-  const db = await freshDatabase();
+  const db = await freshDatabase('agent', target);
   const env = loadEnv({ ...process.env, NODE_ENV: 'production', SESSION_SECRET: 'bench-secret-0123456789-abcdefghijklmnop', DATABASE_URL: db.url, TASK_POLL_SECONDS: '0', LOG_LEVEL: 'error' });
   const app = await createApp({ env, clock: new TestClock(NOW), logger: false });
   try {
@@ -159,7 +132,7 @@ async function scenario(wishCount) {
   }
 }
 
-console.log(`» terminagent matching on ${sqlite ? 'SQLite' : `MariaDB/MySQL at ${given.host}`}: ${WISHES} and ${2 * WISHES} wishes × ${UNITS} units`);
+console.log(`» terminagent matching on ${sqlite ? 'SQLite' : `MariaDB/MySQL at ${new URL(target.serverUrl).host}`}: ${WISHES} and ${2 * WISHES} wishes × ${UNITS} units`);
 const n = await scenario(WISHES);
 const n2 = await scenario(2 * WISHES);
 const ratio = round(n2.seconds / n.seconds);

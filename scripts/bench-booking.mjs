@@ -6,12 +6,13 @@
 // - the availability query for 21 days × 20 locations × 3 services on a warm server (p50/p95).
 // The last line is one JSON object with the figures. DATABASE_URL picks the server (MariaDB on
 // 127.0.0.1 by default; a fresh database is created and dropped). ATTEMPTS / UNITS override the sizes.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import net from 'node:net';
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import mysql from 'mysql2/promise';
+import { buildInto, databaseTarget, round } from './bench-support.mjs';
 
 const ATTEMPTS = Number(process.env.ATTEMPTS ?? 2000);
 const UNITS = Number(process.env.UNITS ?? 500);
@@ -22,8 +23,7 @@ if (process.env.DATABASE_URL?.startsWith('sqlite:')) {
   process.exit(2);
 }
 // The server of DATABASE_URL; the bench works in a database of its own there.
-const given = new URL((process.env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306').replace(/^mariadb:/, 'mysql:'));
-const serverUrl = `mysql://${given.username ? `${given.username}${given.password ? `:${given.password}` : ''}@` : ''}${given.host}`;
+const { serverUrl } = databaseTarget('mysql://root@127.0.0.1:3306');
 const dbName = `amtszeit_bench_${Date.now()}`;
 const dbUrl = `${serverUrl.replace(/\/$/, '')}/${dbName}?connectionLimit=20`;
 
@@ -45,12 +45,9 @@ function post(url, body) {
 function pct(sorted, p) {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0;
 }
-const round = (n) => Math.round(n * 10) / 10;
 
-// A build of its own (under the ignored data/), so a concurrent `npm run build` cannot pull it away.
 const OUT = 'data/bench-dist';
-console.log(`» build (${OUT})`);
-execFileSync(process.execPath, ['node_modules/@swc/cli/bin/swc.js', 'apps', 'plugins', 'admin-config', '-d', OUT, '--quiet', '--ignore', '**/*.spec.ts,**/*.e2e-spec.ts'], { stdio: 'inherit' });
+buildInto(OUT);
 await import('reflect-metadata');
 const { createApp } = await import(`../${OUT}/apps/server/src/bootstrap.js`);
 const { loadEnv } = await import(`../${OUT}/apps/server/src/config/env.config.js`);

@@ -15,28 +15,19 @@
 // against altcha-lib's solveChallenge on the first challenge: altcha-lib's WebCrypto loop takes
 // seconds per challenge on a busy VM, and a bot would use a fast loop anyway. SOLVER=altcha uses
 // altcha-lib's for every challenge.
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import mysql from 'mysql2/promise';
 import { solveChallenge } from 'altcha-lib/v1';
+import { buildInto, databaseTarget, freshDatabase, round } from './bench-support.mjs';
 
 const MINUTES = Number(process.env.MINUTES ?? 30);
 const RATE = Number(process.env.RATE_PER_MINUTE ?? 19);
 const SLUG = 'musterstadt';
-const round = (n, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
+const target = databaseTarget('sqlite:');
+const sqlite = target.sqlite;
 
-const sqlite = !process.env.DATABASE_URL || process.env.DATABASE_URL.startsWith('sqlite:');
-const given = sqlite ? null : new URL(process.env.DATABASE_URL.replace(/^mariadb:/, 'mysql:'));
-const serverUrl = given ? `mysql://${given.username ? `${given.username}${given.password ? `:${given.password}` : ''}@` : ''}${given.host}` : null;
-
-// A build of its own (under the ignored data/), so a concurrent `npm run build` cannot pull it away.
 const OUT = 'data/bench-holds-dist';
-console.log(`» build (${OUT})`);
-execFileSync(process.execPath, ['node_modules/@swc/cli/bin/swc.js', 'apps', 'plugins', 'admin-config', '-d', OUT, '--quiet', '--ignore', '**/*.spec.ts,**/*.e2e-spec.ts'], { stdio: 'inherit' });
+buildInto(OUT);
 await import('reflect-metadata');
 const { createApp } = await import(`../${OUT}/apps/server/src/bootstrap.js`);
 const { loadEnv } = await import(`../${OUT}/apps/server/src/config/env.config.js`);
@@ -45,24 +36,6 @@ const { JsonLogger } = await import(`../${OUT}/apps/server/src/common/json-logge
 const { TaskRunnerService } = await import(`../${OUT}/apps/server/src/tasks/task-runner.service.js`);
 const { DataSource } = await import('typeorm');
 
-async function freshDatabase() {
-  if (sqlite) {
-    const dir = mkdtempSync(join(tmpdir(), 'amtszeit-bench-holds-'));
-    return { url: `sqlite:${join(dir, 'bench.sqlite')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
-  }
-  const name = `amtszeit_bench_holds_${Date.now()}`;
-  const admin = await mysql.createConnection(`${serverUrl}/`);
-  await admin.query(`CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  await admin.end();
-  return {
-    url: `${serverUrl}/${name}`,
-    drop: async () => {
-      const c = await mysql.createConnection(`${serverUrl}/`);
-      await c.query(`DROP DATABASE IF EXISTS ${name}`);
-      await c.end();
-    },
-  };
-}
 
 /** ALTCHA v1: the number whose sha256(salt + number) is the challenge. */
 function solveFast({ algorithm, challenge, salt, maxnumber }) {
@@ -80,7 +53,7 @@ const mailboxes = [
   (i) => `bot-${i}@catch-all.example`,
 ];
 
-const db = await freshDatabase();
+const db = await freshDatabase('holds', target);
 const clock = new TestClock(new Date('2026-11-23T07:00:00Z')); // Monday 08:00 in Berlin
 let app;
 try {

@@ -9,12 +9,9 @@
 // DATABASE_URL picks the database: a fresh temporary SQLite file by default, or
 // mysql://root@127.0.0.1:3306 (a fresh database is created and dropped). INSTANCES=2 drains with
 // two app instances on the same database at once.
-import { execFileSync, fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import mysql from 'mysql2/promise';
+import { buildInto, databaseTarget, freshDatabase, round } from './bench-support.mjs';
 
 if (process.argv[2] === '--smtp-child') {
   // The receiving side: counts mails, their bytes and distinct Message-IDs, and when the last came.
@@ -55,15 +52,11 @@ if (process.argv[2] === '--smtp-child') {
 async function main() {
   const MAILS = Number(process.env.MAILS ?? 5000);
   const INSTANCES = Number(process.env.INSTANCES ?? 1);
-  const round = (n, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
-  const sqlite = !process.env.DATABASE_URL || process.env.DATABASE_URL.startsWith('sqlite:');
-  const given = sqlite ? null : new URL(process.env.DATABASE_URL.replace(/^mariadb:/, 'mysql:'));
-  const serverUrl = given ? `mysql://${given.username ? `${given.username}${given.password ? `:${given.password}` : ''}@` : ''}${given.host}` : null;
+  const target = databaseTarget('sqlite:');
+  const sqlite = target.sqlite;
 
-  // A build of its own (under the ignored data/), so a concurrent `npm run build` cannot pull it away.
   const OUT = 'data/bench-outbox-dist';
-  console.log(`» build (${OUT})`);
-  execFileSync(process.execPath, ['node_modules/@swc/cli/bin/swc.js', 'apps', 'plugins', 'admin-config', '-d', OUT, '--quiet', '--ignore', '**/*.spec.ts,**/*.e2e-spec.ts'], { stdio: 'inherit' });
+  buildInto(OUT);
   await import('reflect-metadata');
   const { createApp } = await import(`../${OUT}/apps/server/src/bootstrap.js`);
   const { loadEnv } = await import(`../${OUT}/apps/server/src/config/env.config.js`);
@@ -75,7 +68,7 @@ async function main() {
   const { BookingMailService } = await import(`../${OUT}/plugins/booking/booking-mail.service.js`);
   const { DataSource } = await import('typeorm');
 
-  const db = sqlite ? sqliteDatabase() : await mysqlDatabase(serverUrl);
+  const db = await freshDatabase('outbox', target);
   const smtp = fork(fileURLToPath(import.meta.url), ['--smtp-child'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ask = (request) => new Promise((resolve) => {
     smtp.once('message', resolve);
@@ -135,7 +128,7 @@ async function main() {
         });
       }
     });
-    console.log(`» ${MAILS} due confirmation mails written in ${round((performance.now() - seeded) / 1000)} s (${sqlite ? 'SQLite' : `MariaDB/MySQL at ${given.host}`}, ${INSTANCES} instance${INSTANCES > 1 ? 's' : ''})`);
+    console.log(`» ${MAILS} due confirmation mails written in ${round((performance.now() - seeded) / 1000)} s (${sqlite ? 'SQLite' : `MariaDB/MySQL at ${new URL(target.serverUrl).host}`}, ${INSTANCES} instance${INSTANCES > 1 ? 's' : ''})`);
 
     // Delivery runs until one finds nothing; every instance drains at once.
     const started = Date.now();
@@ -176,22 +169,4 @@ async function main() {
   }
 }
 
-function sqliteDatabase() {
-  const dir = mkdtempSync(join(tmpdir(), 'amtszeit-bench-outbox-'));
-  return { url: `sqlite:${join(dir, 'bench.sqlite')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
-}
 
-async function mysqlDatabase(serverUrl) {
-  const name = `amtszeit_bench_outbox_${Date.now()}`;
-  const admin = await mysql.createConnection(`${serverUrl}/`);
-  await admin.query(`CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  await admin.end();
-  return {
-    url: `${serverUrl}/${name}`,
-    drop: async () => {
-      const c = await mysql.createConnection(`${serverUrl}/`);
-      await c.query(`DROP DATABASE IF EXISTS ${name}`);
-      await c.end();
-    },
-  };
-}

@@ -208,6 +208,7 @@ describe('login throttling that an attacker cannot turn against an account', () 
     await runAsTenant(INSTALLATION, () => t.app.get(OutboxService).deliverDue());
     const [rootMail] = smtp.to('root@example.test');
     expect(rootMail.subject).toBe('Mehrere fehlgeschlagene Anmeldungen bei Ihrem Konto');
+    expect(rootMail.text).toContain('Audit-Log');
   });
 
   it('forgets the counters (addresses and typed emails) once they no longer count', async () => {

@@ -71,6 +71,12 @@ export class CitizenCapsService {
         select: { id: true, services: true, status: true },
         where: [{ citizenEmailKey: keys.emailKey, status: 'confirmed', endAt: MoreThan(now) }, { citizenEmailKey: keys.emailKey, ...live }],
       });
+      // Unconfirmed holds first: confirming them is the way out the page can point to.
+      if (mine.filter((b) => b.status === 'pending').length >= settings.maxPendingPerEmail) {
+        throw new UnconfirmedHoldsException(
+          `There are already ${settings.maxPendingPerEmail} unconfirmed bookings for this email address. Please confirm them first with the link in the mail we sent you, or wait until they lapse.`,
+        );
+      }
       for (const id of serviceIds) {
         if (mine.filter((b) => b.services.some((s) => s.serviceId === id)).length >= settings.maxActivePerEmailAndService) {
           throw new HttpException(
@@ -82,11 +88,6 @@ export class CitizenCapsService {
             HttpStatus.TOO_MANY_REQUESTS,
           );
         }
-      }
-      if (mine.filter((b) => b.status === 'pending').length >= settings.maxPendingPerEmail) {
-        throw new UnconfirmedHoldsException(
-          `There are already ${settings.maxPendingPerEmail} unconfirmed bookings for this email address. Please confirm them first with the link in the mail we sent you, or wait until they lapse.`,
-        );
       }
     }
     if (keys.clientKey && (await tx.repo(Booking).count({ where: { clientKey: keys.clientKey, ...live } })) >= settings.maxPendingPerAddress) {
