@@ -146,8 +146,11 @@ describe('booking API', () => {
   it('caps active appointments per email address and service', async () => {
     const book = (start: string) =>
       t.http.post(`${API}/bookings`).send({ services: [{ serviceId: ids.pass, quantity: 1 }], locationId: ids.rathaus, start, citizen: citizen('cap'), consent: true });
-    await book('2026-11-26T08:00:00+01:00').expect(201);
-    await book('2026-11-26T08:15:00+01:00').expect(201);
+    // Two unconfirmed: the cap on unconfirmed holds speaks first (confirming is the way out).
+    const held = [await book('2026-11-26T08:00:00+01:00').expect(201), await book('2026-11-26T08:15:00+01:00').expect(201)];
+    expect((await book('2026-11-26T08:30:00+01:00').expect(429)).body.message).toMatch(/2 unconfirmed bookings/);
+    // Two confirmed appointments for the service: the per-service cap.
+    for (const { body } of held) await t.http.post(`${API}/bookings/${body.reference}/confirm`).send({ token: body.token }).expect(200);
     const third = await book('2026-11-26T08:30:00+01:00').expect(429);
     expect(third.body.message).toMatch(/already have 2 open appointments/);
   });
