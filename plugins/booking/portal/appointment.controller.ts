@@ -1,11 +1,11 @@
 import { Controller, Get, HttpException, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
-import { FormBody } from '../../../apps/server/src/web/form-body.decorator.js';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CatalogService } from '../../../apps/server/src/catalog/catalog.service.js';
 import { Clock } from '../../../apps/server/src/common/clock.js';
 import { addDays, localDate } from '../../../apps/server/src/common/local-time.js';
 import { RequiresPlugin } from '../../../apps/server/src/plugin-host/requires-plugin.decorator.js';
+import { FormBody } from '../../../apps/server/src/web/form-body.decorator.js';
 import { AvailabilityService } from '../availability.service.js';
 import { BookingService, type BookingView } from '../booking.service.js';
 import { MAX_HORIZON_DAYS } from '../release.service.js';

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Controller, Get, HttpException, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
-import { FormBody } from '../../../apps/server/src/web/form-body.decorator.js';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
@@ -10,6 +9,7 @@ import { IdempotencyInProgressException } from '../../../apps/server/src/idempot
 import { addDays, localDate } from '../../../apps/server/src/common/local-time.js';
 import { PluginHostService } from '../../../apps/server/src/plugin-host/plugin-host.service.js';
 import { RequiresPlugin } from '../../../apps/server/src/plugin-host/requires-plugin.decorator.js';
+import { FormBody } from '../../../apps/server/src/web/form-body.decorator.js';
 import { AvailabilityService } from '../availability.service.js';
 import type { BookingSettings } from '../booking.settings.js';
 import { BookingService, type BookingView, type CreateBookingInput } from '../booking.service.js';

@@ -1,5 +1,4 @@
 import { Controller, Get, HttpException, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
-import { FormBody } from '../../../apps/server/src/web/form-body.decorator.js';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
@@ -8,6 +7,7 @@ import { Clock } from '../../../apps/server/src/common/clock.js';
 import { addDays, isIsoDate, localDate } from '../../../apps/server/src/common/local-time.js';
 import { PluginHostService } from '../../../apps/server/src/plugin-host/plugin-host.service.js';
 import { RequiresPlugin } from '../../../apps/server/src/plugin-host/requires-plugin.decorator.js';
+import { FormBody } from '../../../apps/server/src/web/form-body.decorator.js';
 import { PortalExceptionFilter } from '../../booking/portal/portal-exception.filter.js';
 import type { PortalRequest } from '../../booking/portal/portal-pages.service.js';
 import { queryList, queryString, type FieldErrors } from '../../booking/portal/selection.js';

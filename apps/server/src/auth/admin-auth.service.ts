@@ -179,7 +179,7 @@ export class AdminAuthService {
   /**
    * Counts a failure on every key in one transaction. The step of the account's count onto the
    * limit is seen by exactly one transaction (row lock on MySQL, one writer on SQLite), and that
-   * one writes the audit entry and, for a tenant's account, the notice mail into the outbox.
+   * one writes the audit entry and the notice mail into the outbox (installation mail for super-admins).
    */
   private async recordFailure(keys: ThrottleKeys, user: AdminUser | null, address: string | undefined, now: Date): Promise<void> {
     const entries: Array<[Kind, string]> = [['pair', keys.pair], ['account', keys.account]];
