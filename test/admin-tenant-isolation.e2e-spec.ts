@@ -20,6 +20,7 @@ import { TerminagentOffer } from '../plugins/terminagent/entities/offer.entity.j
 import { TerminagentWish } from '../plugins/terminagent/entities/wish.entity.js';
 import { createAccount, createAdminTestApp, loginAgent, TEST_PASSWORD } from './harness/admin-session.js';
 import type { TestApp } from './harness/test-app.js';
+import { terminagentManifest } from '../plugins/terminagent/terminagent.manifest.js';
 
 type Row = Record<string, any>;
 type EntityClass = typeof BaseEntity & (new () => BaseEntity);
@@ -111,7 +112,7 @@ describe('admin panel: a tenant-admin cannot reach the other tenant (every resou
       const closures = ds.getRepository(Closure);
       await closures.save(closures.create({ tenantId: tenant.id, locationId: location.id, fromDate: '2026-12-24', toDate: '2026-12-24', reason: 'Heiligabend' }));
       await t.app.get(AuditService).write({ tenantId: tenant.id, actor: { id: null, email: `someone@${slug}.test` }, action: 'edit', resource: 'Location', recordId: location.id, changes: {} });
-      await t.app.get(PluginHostService).setEnabled(tenant.id, 'terminagent', true);
+      await t.app.get(PluginHostService).setEnabled(tenant.id, terminagentManifest, true);
       const wishes = ds.getRepository(TerminagentWish);
       const wish = await wishes.save(wishes.create({
         tenantId: tenant.id, status: 'offered', token: `wish-token-${slug}`, locale: 'de', services: [{ serviceId: service.id, quantity: 1 }], minutes: 15,

@@ -5,6 +5,7 @@ import { TaskRunnerService } from '../apps/server/src/tasks/task-runner.service.
 import { createTestDatabase, type TestDatabase } from './harness/test-database.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';
 import { citizen, demoIds, release, SLUG, solveCaptcha } from './booking-helpers.js';
+import { bookingManifest } from '../plugins/booking/booking.manifest.js';
 
 const API = `/api/v1/tenants/${SLUG}`;
 
@@ -60,7 +61,7 @@ describe('bot protection (BOT_PROTECTION=on)', () => {
 
   it('limits booking attempts per IP and minute, per tenant setting', async () => {
     const tenant = await t.tenant(SLUG);
-    await t.app.get(PluginHostService).updateSettings(tenant.id, 'booking', { captcha: false, rateLimitPerMinute: 3, ...MANY_HOLDS });
+    await t.app.get(PluginHostService).updateSettings(tenant.id, bookingManifest, { captcha: false, rateLimitPerMinute: 3, ...MANY_HOLDS });
     t.clock.advance(120_000);
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) statuses.push((await t.http.post(`${API}/bookings`).send(body())).status);
@@ -116,7 +117,7 @@ describe('bot protection across two server instances on one database', () => {
 
   it('counts the rate limit over both instances, and forgets it after the window', async () => {
     const tenant = await one.tenant(SLUG);
-    await one.app.get(PluginHostService).updateSettings(tenant.id, 'booking', { captcha: false, rateLimitPerMinute: 3, ...MANY_HOLDS });
+    await one.app.get(PluginHostService).updateSettings(tenant.id, bookingManifest, { captcha: false, rateLimitPerMinute: 3, ...MANY_HOLDS });
     clock.advance(120_000);
     const statuses: number[] = [];
     for (const app of [one, two, one, two]) statuses.push((await app.http.post(`${API}/bookings`).send(bookingBody(ids))).status);

@@ -4,6 +4,7 @@ import { TaskRunnerService } from '../apps/server/src/tasks/task-runner.service.
 import { BookingService } from '../plugins/booking/booking.service.js';
 import type { TestApp } from './harness/test-app.js';
 import { type DemoIds, expectCapacityInvariant, rathausStarts, releasedDemoApp, SLUG, solveCaptcha } from './booking-helpers.js';
+import { bookingManifest } from '../plugins/booking/booking.manifest.js';
 
 const API = `/api/v1/tenants/${SLUG}`;
 
@@ -16,7 +17,7 @@ describe('caps on unconfirmed bookings (holds)', () => {
 
   beforeAll(async () => {
     ({ t, ids } = await releasedDemoApp({ env: { BOT_PROTECTION: 'on', TRUST_PROXY: 'on' } }));
-    await t.app.get(PluginHostService).updateSettings((await t.tenant(SLUG)).id, 'booking', settings);
+    await t.app.get(PluginHostService).updateSettings((await t.tenant(SLUG)).id, bookingManifest, settings);
   });
   afterAll(async () => t.close());
 
@@ -86,12 +87,12 @@ describe('caps on unconfirmed bookings (holds)', () => {
 
   it('takes the caps from the tenant settings', async () => {
     const tenant = await t.tenant(SLUG);
-    await t.app.get(PluginHostService).updateSettings(tenant.id, 'booking', { ...settings, maxPendingPerAddress: 1, maxPendingPerEmail: 1 });
+    await t.app.get(PluginHostService).updateSettings(tenant.id, bookingManifest, { ...settings, maxPendingPerAddress: 1, maxPendingPerEmail: 1 });
     const address = fresh();
     await book(address, 'setting-1@example.org').expect(201);
     await book(address, 'setting-2@example.org').expect(429);
     await book(fresh(), 'setting-1@example.org', ids.pass).expect(429);
-    await t.app.get(PluginHostService).updateSettings(tenant.id, 'booking', settings);
+    await t.app.get(PluginHostService).updateSettings(tenant.id, bookingManifest, settings);
     await book(address, 'setting-2@example.org').expect(201);
   });
 
@@ -136,7 +137,7 @@ describe('captcha difficulty in a rush', () => {
     ({ t, ids } = await releasedDemoApp({ env: { BOT_PROTECTION: 'on' } }));
     await t.app
       .get(PluginHostService)
-      .updateSettings((await t.tenant(SLUG)).id, 'booking', { captchaDifficulty: 2000, rushPendingThreshold: 2, rushDifficultyFactor: 10, maxPendingPerAddress: 10 });
+      .updateSettings((await t.tenant(SLUG)).id, bookingManifest, { captchaDifficulty: 2000, rushPendingThreshold: 2, rushDifficultyFactor: 10, maxPendingPerAddress: 10 });
   });
   afterAll(async () => t.close());
 

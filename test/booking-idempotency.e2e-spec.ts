@@ -5,6 +5,7 @@ import { TaskRunnerService } from '../apps/server/src/tasks/task-runner.service.
 import { createAccount, TEST_PASSWORD } from './harness/admin-session.js';
 import type { TestApp } from './harness/test-app.js';
 import { citizen, type DemoIds, expectCapacityInvariant, rathausStarts, release, releasedDemoApp, SLUG, solveCaptcha } from './booking-helpers.js';
+import { bookingManifest } from '../plugins/booking/booking.manifest.js';
 
 const API = `/api/v1/tenants/${SLUG}`;
 const MISMATCH = { statusCode: 422, error: 'Unprocessable Entity', message: 'This Idempotency-Key was already used for a different request.' };
@@ -167,7 +168,7 @@ describe('Idempotency-Key with bot protection on', () => {
   it('answers a true replay without captcha or rate limit; another request under the key must pass both first', async () => {
     const tenant = await t.tenant(SLUG);
     // The easiest proof of work keeps the test quick; the captcha is on (the tenant default).
-    await t.app.get(PluginHostService).updateSettings(tenant.id, 'booking', { rateLimitPerMinute: 3, captchaDifficulty: 1000 });
+    await t.app.get(PluginHostService).updateSettings(tenant.id, bookingManifest, { rateLimitPerMinute: 3, captchaDifficulty: 1000 });
     const request = body('bot');
     const altcha = await solveCaptcha(t);
     const first = await post({ ...request, altcha }).expect(201); // attempt 1

@@ -11,6 +11,7 @@ import { OutboxMessage } from '../apps/server/src/notifications/outbox-message.e
 import { TenantDataService } from '../apps/server/src/tenancy/tenant-data.service.js';
 import { Booking } from '../plugins/booking/entities/booking.entity.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';
+import { bookingManifest } from '../plugins/booking/booking.manifest.js';
 
 /** The value of the first input/radio with this name (or every radio's value). */
 function inputValues(html: string, name: string): string[] {
@@ -314,7 +315,7 @@ describe('citizen portal without JavaScript (supertest)', () => {
   it('answers 404 pages when the booking plugin is off for the tenant', async () => {
     const host = t.app.get(PluginHostService);
     const tenant = await t.tenant('beispielheim');
-    await host.setEnabled(tenant.id, 'booking', false);
+    await host.setEnabled(tenant.id, bookingManifest, false);
     try {
       const res = await t.http.get('/beispielheim/').expect(404);
       expect(res.headers['content-type']).toMatch(/text\/html/);
@@ -322,7 +323,7 @@ describe('citizen portal without JavaScript (supertest)', () => {
       await t.http.get('/beispielheim/termin/standort').expect(404);
       await t.http.get('/musterstadt/').expect(200);
     } finally {
-      await host.setEnabled(tenant.id, 'booking', true);
+      await host.setEnabled(tenant.id, bookingManifest, true);
     }
     await t.http.get('/beispielheim/').expect(200);
   });

@@ -10,6 +10,8 @@ import { TenantPluginState } from '../apps/server/src/tenancy/tenant-plugin-stat
 import { probeControl, probePlugin } from './fixtures/probe.plugin.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';
 import { createTestDatabase, type TestDatabase } from './harness/test-database.js';
+import { bookingManifest } from '../plugins/booking/booking.manifest.js';
+import { terminagentManifest } from '../plugins/terminagent/terminagent.manifest.js';
 
 const plugins = [...ALL_PLUGINS, probePlugin];
 
@@ -31,21 +33,21 @@ describe('plugins are switched per tenant, at run time', () => {
   it("answers 404 on a plugin's route while it is off, and serves it once switched on", async () => {
     const muster = await t.tenant('musterstadt');
     await t.http.get('/api/v1/tenants/musterstadt/probe').expect(404);
-    await host.setEnabled(muster.id, 'probe', true);
+    await host.setEnabled(muster.id, probePlugin, true);
     expect((await t.http.get('/api/v1/tenants/musterstadt/probe').expect(200)).body).toEqual({ tenant: 'musterstadt' });
     await t.http.get('/api/v1/tenants/beispielheim/probe').expect(404);
   });
 
   it('skips the task for tenants that have the plugin off', async () => {
     const muster = await t.tenant('musterstadt');
-    await host.setEnabled(muster.id, 'probe', true);
+    await host.setEnabled(muster.id, probePlugin, true);
     const outcomes = await runner.runDue(new Date('2026-11-23T10:00:00Z'), (id) => id === 'probe.effect');
     expect(outcomes.map((o) => [o.tenant, o.result])).toEqual([['musterstadt', 'ran']]);
   });
 
   it('sees a switch flipped directly in the database (admin panel, another instance) on the next request and tick', async () => {
     const muster = await t.tenant('musterstadt');
-    await host.setEnabled(muster.id, 'probe', true);
+    await host.setEnabled(muster.id, probePlugin, true);
     await t.http.get('/api/v1/tenants/musterstadt/probe').expect(200);
     await t.dataSource.getRepository(TenantPluginState).update({ tenantId: muster.id, plugin: 'probe' }, { enabled: false });
     await t.http.get('/api/v1/tenants/musterstadt/probe').expect(404);
@@ -55,8 +57,8 @@ describe('plugins are switched per tenant, at run time', () => {
 
   it('refuses invalid plugin settings and writes nothing', async () => {
     const muster = await t.tenant('musterstadt');
-    await expect(host.updateSettings(muster.id, 'booking', { holdMinutes: 1 })).rejects.toThrow('booking.holdMinutes');
-    await t.asTenant('musterstadt', async () => expect((await host.settings('booking')).holdMinutes).toBe(30));
+    await expect(host.updateSettings(muster.id, bookingManifest, { holdMinutes: 1 })).rejects.toThrow('booking.holdMinutes');
+    await t.asTenant('musterstadt', async () => expect((await host.settings(bookingManifest)).holdMinutes).toBe(30));
   });
 });
 
@@ -79,25 +81,25 @@ describe('tenant files and administrators share the plugin switches', () => {
     let t = await start();
     const id = (await t.tenant('beispielheim')).id;
     const host = () => t.app.get(PluginHostService);
-    expect(await host().isEnabled(id, 'terminagent')).toBe(false);
-    await host().setEnabled(id, 'terminagent', true);
+    expect(await host().isEnabled(id, terminagentManifest)).toBe(false);
+    await host().setEnabled(id, terminagentManifest, true);
     await t.close();
 
     t = await start();
-    expect(await host().isEnabled(id, 'terminagent')).toBe(true);
-    await host().setEnabled(id, 'terminagent', false);
+    expect(await host().isEnabled(id, terminagentManifest)).toBe(true);
+    await host().setEnabled(id, terminagentManifest, false);
     await t.close();
 
     // The operator edits the file: that change wins once…
     writeFileSync(file, readFileSync(file, 'utf8').replace('terminagent:\n    enabled: false', 'terminagent:\n    enabled: true'));
     t = await start();
-    expect(await host().isEnabled(id, 'terminagent')).toBe(true);
-    await host().setEnabled(id, 'terminagent', false);
+    expect(await host().isEnabled(id, terminagentManifest)).toBe(true);
+    await host().setEnabled(id, terminagentManifest, false);
     await t.close();
 
     // …and an unchanged file does not undo the administrator's later switch.
     t = await start();
-    expect(await host().isEnabled(id, 'terminagent')).toBe(false);
+    expect(await host().isEnabled(id, terminagentManifest)).toBe(false);
     await t.close();
   });
 });

@@ -25,8 +25,8 @@ describe('scheduled tasks across two instances', () => {
     two = await createTestApp({ database: db, clock, plugins });
     const muster = await one.tenant('musterstadt');
     const beispiel = await one.tenant('beispielheim');
-    await one.app.get(PluginHostService).setEnabled(muster.id, 'probe', true);
-    await one.app.get(PluginHostService).setEnabled(beispiel.id, 'probe', true);
+    await one.app.get(PluginHostService).setEnabled(muster.id, probePlugin, true);
+    await one.app.get(PluginHostService).setEnabled(beispiel.id, probePlugin, true);
   });
   afterAll(async () => {
     await one.close();

@@ -4,6 +4,7 @@ import { demoIds, release, SLUG } from './booking-helpers.js';
 import { createAccount, createAdminTestApp, loginAgent } from './harness/admin-session.js';
 import type { TestApp } from './harness/test-app.js';
 import { agentSlots, match, offerOf, queueWish, TA, windowOf } from './terminagent-helpers.js';
+import { terminagentManifest } from '../plugins/terminagent/terminagent.manifest.js';
 
 describe('terminagent in the admin panel and the figures', () => {
   let t: TestApp;
@@ -13,7 +14,7 @@ describe('terminagent in the admin panel and the figures', () => {
     t = await createAdminTestApp();
     const ids = await demoIds(t);
     await release(t);
-    await t.app.get(PluginHostService).setEnabled((await t.tenant('beispielheim')).id, 'terminagent', true);
+    await t.app.get(PluginHostService).setEnabled((await t.tenant('beispielheim')).id, terminagentManifest, true);
     await createAccount(t, 'tenant-admin', 'admin@musterstadt.example', SLUG);
     await createAccount(t, 'tenant-admin', 'admin@beispielheim.example', 'beispielheim');
     const slot = (await agentSlots(t)).find((s) => s.locationId === ids.rathaus && s.free === 1)!;

@@ -12,6 +12,7 @@ import { demoIds, expectCapacityInvariant, release, SLUG } from './booking-helpe
 import { createTestApp, type TestApp } from './harness/test-app.js';
 import { agentSlots, expectOneHoldPerUnit, match, matchTask, queueWish, windowOf } from './terminagent-helpers.js';
 import { referenceMatch, slotsArb, wishesArb } from './terminagent-reference.js';
+import { terminagentManifest } from '../plugins/terminagent/terminagent.manifest.js';
 
 /** What the database says was proposed: wish → fits with the units each proposal holds. */
 async function assignments(t: TestApp): Promise<Map<string, Fit[]>> {
@@ -50,7 +51,7 @@ describe('terminagent matching run against the database', () => {
         for (const table of ['terminagent_proposal', 'terminagent_offer', 'terminagent_wish', 'terminagent_match_state', 'booking_capacity_allocation', 'booking_capacity_unit']) {
           await t.dataSource.query(`DELETE FROM ${table}`);
         }
-        await t.app.get(PluginHostService).updateSettings(tenantId, 'terminagent', { proposalsPerOffer: k });
+        await t.app.get(PluginHostService).updateSettings(tenantId, terminagentManifest, { proposalsPerOffer: k });
         await t.asTenant(SLUG, async () => {
           const data = t.app.get(TenantDataService);
           await data.transaction(async (tx) => {

@@ -6,6 +6,7 @@ import { OfferService } from '../plugins/terminagent/offer.service.js';
 import { type DemoIds, releasedDemoApp, SLUG } from './booking-helpers.js';
 import type { TestApp } from './harness/test-app.js';
 import { agentSlots, match, offerOf, windowOf, wishRow } from './terminagent-helpers.js';
+import { terminagentManifest } from '../plugins/terminagent/terminagent.manifest.js';
 
 function decode(s: string): string {
   return s.replace(/&#x3D;/g, '=').replace(/&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&');
@@ -140,7 +141,7 @@ describe('terminagent citizen pages (no JavaScript)', () => {
     const other = await t.tenant('beispielheim');
     const host = t.app.get(PluginHostService);
     // With the agent on there too, only the tenant scope stands between the two towns.
-    await host.setEnabled(other.id, 'terminagent', true);
+    await host.setEnabled(other.id, terminagentManifest, true);
     try {
       const { wishId } = await register('olga@example.org', 2);
       const links = await mailLinks(t);
@@ -159,7 +160,7 @@ describe('terminagent citizen pages (no JavaScript)', () => {
       expect(await snapshot(t)).toEqual(before);
       expect((await wishRow(t, wishId)).status).toBe('unconfirmed');
     } finally {
-      await host.setEnabled(other.id, 'terminagent', false);
+      await host.setEnabled(other.id, terminagentManifest, false);
     }
   });
 });

@@ -23,6 +23,7 @@ import {
   windowOf,
   wishRow,
 } from './terminagent-helpers.js';
+import { terminagentManifest } from '../plugins/terminagent/terminagent.manifest.js';
 
 describe('terminagent: wishes, offers, acceptance, decline and expiry', () => {
   let t: TestApp;
@@ -33,7 +34,7 @@ describe('terminagent: wishes, offers, acceptance, decline and expiry', () => {
   let n = 0;
 
   const setSettings = (settings: Record<string, unknown>) =>
-    t.asTenant(SLUG, async () => t.app.get(PluginHostService).updateSettings((await t.tenant(SLUG)).id, 'terminagent', { acceptHours: 48, ...settings }));
+    t.asTenant(SLUG, async () => t.app.get(PluginHostService).updateSettings((await t.tenant(SLUG)).id, terminagentManifest, { acceptHours: 48, ...settings }));
 
   /** A wish for exactly this slot (its date, weekday and time). */
   const wishFor = (slot: AgentSlot, email = `c${++n}@example.org`) => {

@@ -31,11 +31,17 @@ export function tenantPluginStateResource(plugins: PluginHostService): AdminReso
     rules: {
       scope: 'tenant-owned',
       readOnly: ['plugin', 'configEnabled', 'configSettingsHash', 'settings'],
-      prepare(input, ctx, errors) {
+      async prepare(input, ctx, errors) {
         const out: Record<string, unknown> = {};
         if (input.enabled !== undefined) {
           const enabled = input.enabled === true || input.enabled === 'true';
+          // A switch that would leave a plugin on without a plugin it depends on is refused, naming both.
+          const dependency =
+            ctx.before && enabled !== ctx.before.enabled
+              ? plugins.switchProblem(new Set(await plugins.enabledPlugins(ctx.before.tenantId)), ctx.before.plugin, enabled, 'de')
+              : null;
           if (!isSuperAdmin(ctx.admin) && enabled !== ctx.before?.enabled) errors.enabled = 'Nur Super-Admins schalten Plugins an oder aus.';
+          else if (dependency) errors.enabled = dependency;
           else out.enabled = enabled;
         }
         if (typeof input.settingsJson === 'string' && ctx.before) {

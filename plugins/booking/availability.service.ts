@@ -9,6 +9,7 @@ import type { BookingSettings } from './booking.settings.js';
 import { CHANNEL_FALLBACK } from './capacity.service.js';
 import { CapacityUnit } from './entities/capacity-unit.entity.js';
 import { MAX_HORIZON_DAYS } from './release.service.js';
+import { bookingManifest } from './booking.manifest.js';
 
 export interface AvailabilityQuery {
   services: ServiceRequest[];
@@ -62,7 +63,7 @@ export class AvailabilityService {
     const from = query.from < today ? today : query.from;
     const lastDay = addDays(today, MAX_HORIZON_DAYS);
     const to = query.to > lastDay ? lastDay : query.to;
-    const settings = await this.host.settings<BookingSettings>('booking');
+    const settings = await this.host.settings(bookingManifest);
     const resolved = await resolveRequest(this.data, query.services, settings, channel);
     const locationIds = query.locationIds?.length ? resolved.locationIds.filter((id) => query.locationIds!.includes(id)) : resolved.locationIds;
     if (locationIds.length === 0 || from > to) return { minutes: resolved.minutes, days: [] };

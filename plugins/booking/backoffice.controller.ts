@@ -6,6 +6,7 @@ import { ZodValidationPipe } from '../../apps/server/src/common/zod-validation.p
 import { RequiresPlugin } from '../../apps/server/src/plugin-host/requires-plugin.decorator.js';
 import { createBookingSchema, IDEMPOTENCY_KEY_DOC } from './booking.controller.js';
 import { BookingService } from './booking.service.js';
+import { bookingManifest } from './booking.manifest.js';
 
 const staffBookingSchema = createBookingSchema
   .omit({ altcha: true, citizen: true })
@@ -24,7 +25,7 @@ const staffBookingSchema = createBookingSchema
 @ApiTags('booking')
 @ApiParam({ name: 'slug', description: 'Municipality slug, e.g. musterstadt' })
 @ApiCookieAuth('amtszeit.sid')
-@RequiresPlugin('booking', { audience: 'staff' })
+@RequiresPlugin(bookingManifest, { audience: 'staff' })
 @UseGuards(StaffAuthGuard)
 @Controller('api/v1/tenants/:slug/backoffice')
 export class BackofficeController {

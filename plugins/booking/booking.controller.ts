@@ -6,6 +6,7 @@ import { RequiresPlugin } from '../../apps/server/src/plugin-host/requires-plugi
 import { AvailabilityService } from './availability.service.js';
 import { BookingService } from './booking.service.js';
 import { BotProtectionService } from './bot-protection.service.js';
+import { bookingManifest } from './booking.manifest.js';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
 const id = z.string().min(1).max(64);
@@ -67,7 +68,7 @@ const rebookBody = z.object({ token: z.string().min(1).max(64), locationId: id, 
 
 @ApiTags('booking')
 @ApiParam({ name: 'slug', description: 'Municipality slug, e.g. musterstadt' })
-@RequiresPlugin('booking')
+@RequiresPlugin(bookingManifest)
 @Controller('api/v1/tenants/:slug')
 export class BookingController {
   constructor(

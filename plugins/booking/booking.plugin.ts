@@ -1,6 +1,6 @@
 import { definePlugin } from '../../apps/server/src/plugin-host/plugin.types.js';
+import { bookingManifest } from './booking.manifest.js';
 import { BookingModule } from './booking.module.js';
-import { bookingSettingsSchema } from './booking.settings.js';
 import { bookingTasks } from './booking.tasks.js';
 import { Booking } from './entities/booking.entity.js';
 import { CapacityAllocation } from './entities/capacity-allocation.entity.js';
@@ -10,11 +10,9 @@ import { ReleaseState } from './entities/release-state.entity.js';
 import { BOOKING_MIGRATIONS } from './migrations/index.js';
 
 export const bookingPlugin = definePlugin({
-  name: 'booking',
-  label: { de: 'Online-Terminbuchung', en: 'Online booking' },
+  ...bookingManifest,
   module: BookingModule,
   entities: [CapacityUnit, CapacityAllocation, Booking, ReleaseState, HoldLock],
   migrations: BOOKING_MIGRATIONS,
-  settings: bookingSettingsSchema,
   tasks: bookingTasks,
 });

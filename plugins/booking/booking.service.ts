@@ -24,6 +24,7 @@ import { CitizenCapsService, type CapKeys } from './citizen-caps.service.js';
 import { Booking } from './entities/booking.entity.js';
 import { MAX_HORIZON_DAYS, ReleaseService } from './release.service.js';
 import { newReference } from './booking-reference.js';
+import { bookingManifest } from './booking.manifest.js';
 
 export type { BookingView, CreateBookingInput };
 
@@ -79,7 +80,7 @@ export class BookingService {
   }
 
   private async book(input: CreateBookingInput & { actorId?: string }, byStaff: boolean): Promise<BookingView & { token: string }> {
-    const settings = await this.host.settings<BookingSettings>('booking');
+    const settings = await this.host.settings(bookingManifest);
     const key = parseIdempotencyKey(input.idempotencyKey);
     // The key is bound to what the request asks for and who asks; the captcha answer is proof, not request.
     const request = key
@@ -228,7 +229,7 @@ export class BookingService {
   async rebook(reference: string, token: string, to: { locationId: string; start: string }): Promise<BookingView> {
     const booking = await this.find(reference, token);
     this.assertChangeable(booking);
-    const settings = await this.host.settings<BookingSettings>('booking');
+    const settings = await this.host.settings(bookingManifest);
     const resolved = await resolveRequest(this.data, booking.services, settings, booking.channel === 'agent' ? 'phone' : booking.channel);
     assertLocationOffers(resolved, to.locationId);
     const start = this.parseStart(to.start);

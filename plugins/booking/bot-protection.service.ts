@@ -9,6 +9,7 @@ import { TenantContext } from '../../apps/server/src/tenancy/tenant-context.js';
 import { TenantDataService } from '../../apps/server/src/tenancy/tenant-data.service.js';
 import type { BookingSettings } from './booking.settings.js';
 import { Booking } from './entities/booking.entity.js';
+import { bookingManifest } from './booking.manifest.js';
 
 /** How long one instance reuses a tenant's count of live holds for the captcha difficulty. */
 const RUSH_COUNT_TTL_MS = 5_000;
@@ -51,7 +52,7 @@ export class BotProtectionService implements OnApplicationBootstrap {
    * then costs a script more); the difficulty is not signed, so a solved earlier challenge stays valid.
    */
   async challenge(): Promise<ProofChallenge> {
-    const settings = await this.host.settings<BookingSettings>('booking');
+    const settings = await this.host.settings(bookingManifest);
     const rush = (await this.liveHoldCount()) > settings.rushPendingThreshold;
     return this.proofs.challenge(binding(), { maxNumber: settings.captchaDifficulty * (rush ? settings.rushDifficultyFactor : 1) });
   }

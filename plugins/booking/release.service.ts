@@ -17,6 +17,7 @@ import { splitShares } from './capacity-shares.js';
 import { CapacityService } from './capacity.service.js';
 import { CapacityUnit, CHANNELS, type Channel } from './entities/capacity-unit.entity.js';
 import { ReleaseState } from './entities/release-state.entity.js';
+import { terminagentManifest } from '../terminagent/terminagent.manifest.js';
 
 /** Nobody books more than four weeks ahead, whatever a policy says (source articles). */
 export const MAX_HORIZON_DAYS = 28;
@@ -80,7 +81,7 @@ export class ReleaseService {
     const now = this.clock.now();
     const today = localDate(now, tenant.timeZone);
     const clock = now.toLocaleTimeString('en-GB', { timeZone: tenant.timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-    const agentOn = await this.host.isEnabled(tenant.id, 'terminagent');
+    const agentOn = await this.host.isEnabled(tenant.id, terminagentManifest);
     const locations = await this.data.repo(Location).findBy({ active: true });
     const policies = await this.policies(locations.map((l) => l.id));
     const states = await this.data.repo(ReleaseState).find();

@@ -17,6 +17,7 @@ import { TerminagentWish } from './entities/wish.entity.js';
 import { FreeSlotIndex, windowsByWeekday, type Fit, type MatchWish } from './matcher.js';
 import { newSecret } from './secret.js';
 import type { TerminagentSettings } from './terminagent.settings.js';
+import { terminagentManifest } from './terminagent.manifest.js';
 
 /** Proposals start at least this long after the run, so the citizen has time to answer. */
 export const MIN_LEAD_HOURS = 12;
@@ -71,7 +72,7 @@ export class MatchingService {
 
   async run(options: MatchOptions = {}): Promise<MatchReport> {
     const report: MatchReport = { ran: false, wishesScanned: 0, offers: 0, proposals: 0, units: 0 };
-    const settings = await this.host.settings<TerminagentSettings>('terminagent');
+    const settings = await this.host.settings(terminagentManifest);
     const state = await this.lease();
     if (!state) return report;
     try {

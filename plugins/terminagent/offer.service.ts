@@ -16,6 +16,7 @@ import { TerminagentWish, type WishedService } from './entities/wish.entity.js';
 import { TerminagentMailService } from './terminagent-mail.service.js';
 import type { TerminagentSettings } from './terminagent.settings.js';
 import { sameSecret } from './secret.js';
+import { terminagentManifest } from './terminagent.manifest.js';
 
 export interface OfferView {
   id: string;
@@ -95,7 +96,7 @@ export class OfferService {
     const wish = await this.wishOf(offer);
     if (offer.status === 'declined') return this.view(offer, proposals, wish);
     if (offer.status !== 'open' || offer.expiresAt <= this.clock.now()) throw new ConflictException(offer.status === 'open' ? LAPSED : stateMessage(offer.status));
-    const settings = await this.host.settings<TerminagentSettings>('terminagent');
+    const settings = await this.host.settings(terminagentManifest);
     const done = await this.capacity.writeTx((tx) => this.finish(tx, offer, 'declined', settings));
     if (!done) throw new ConflictException('This proposal was already answered or has lapsed.');
     return this.view({ ...offer, status: 'declined' } as TerminagentOffer, proposals, wish);
@@ -106,7 +107,7 @@ export class OfferService {
     const now = this.clock.now();
     const due = await this.data.repo(TerminagentOffer).find({ where: { status: 'open', expiresAt: LessThanOrEqual(now) }, take: limit });
     if (due.length === 0) return 0;
-    const settings = await this.host.settings<TerminagentSettings>('terminagent');
+    const settings = await this.host.settings(terminagentManifest);
     let expired = 0;
     for (const offer of due) {
       if (await this.capacity.writeTx((tx) => this.finish(tx, offer, 'expired', settings))) expired += 1;

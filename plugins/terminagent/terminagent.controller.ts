@@ -10,6 +10,7 @@ import { MAX_LOCATIONS, MAX_WINDOWS } from './entities/wish.entity.js';
 import { OfferService } from './offer.service.js';
 import { StatsService } from './stats.service.js';
 import { WishService } from './wish.service.js';
+import { terminagentManifest } from './terminagent.manifest.js';
 
 const id = z.string().min(1).max(64);
 const date = z.string().refine(isIsoDate, 'expected a date YYYY-MM-DD');
@@ -41,7 +42,7 @@ const periodQuery = z.object({ from: date, to: date }).strict().refine((q) => q.
 /** The terminagent's JSON API: the citizen's wish and offer links, and the figures for staff. */
 @ApiTags('terminagent')
 @ApiParam({ name: 'slug', description: 'Municipality slug, e.g. musterstadt' })
-@RequiresPlugin('terminagent')
+@RequiresPlugin(terminagentManifest)
 @Controller('api/v1/tenants/:slug/terminagent')
 export class TerminagentController {
   constructor(

@@ -4,18 +4,16 @@ import { TerminagentOffer } from './entities/offer.entity.js';
 import { TerminagentProposal } from './entities/proposal.entity.js';
 import { TerminagentWish } from './entities/wish.entity.js';
 import { TERMINAGENT_MIGRATIONS } from './migrations/index.js';
+import { terminagentManifest } from './terminagent.manifest.js';
 import { terminagentAdminResources } from './terminagent.admin.js';
 import { TerminagentModule } from './terminagent.module.js';
-import { terminagentSettingsSchema } from './terminagent.settings.js';
 import { terminagentTasks } from './terminagent.tasks.js';
 
 export const terminagentPlugin = definePlugin({
-  name: 'terminagent',
-  label: { de: 'Terminagent (Warteliste)', en: 'Appointment agent (waitlist)' },
+  ...terminagentManifest,
   module: TerminagentModule,
   entities: [TerminagentWish, TerminagentOffer, TerminagentProposal, TerminagentMatchState],
   migrations: TERMINAGENT_MIGRATIONS,
-  settings: terminagentSettingsSchema,
   tasks: terminagentTasks,
   adminResources: terminagentAdminResources,
   staffPages: [{ label: { de: 'Kennzahlen des Terminagenten', en: 'Appointment agent figures' }, path: (slug) => `/${slug}/terminagent/kennzahlen` }],

@@ -19,6 +19,8 @@ import { OPEN_WISH, TerminagentWish, type WishedService, type WishStatus, type W
 import { newSecret, sameSecret } from './secret.js';
 import { TerminagentMailService } from './terminagent-mail.service.js';
 import type { TerminagentSettings } from './terminagent.settings.js';
+import { bookingManifest } from '../booking/booking.manifest.js';
+import { terminagentManifest } from './terminagent.manifest.js';
 
 export interface CreateWishInput {
   services: WishedService[];
@@ -74,8 +76,8 @@ export class WishService {
   async create(input: CreateWishInput): Promise<WishView & { token: string }> {
     if (input.consent !== true) throw new BadRequestException('Please agree to the privacy notice.');
     const tenant = TenantContext.current();
-    const settings = await this.host.settings<TerminagentSettings>('terminagent');
-    const bookingSettings = await this.host.settings<BookingSettings>('booking');
+    const settings = await this.host.settings(terminagentManifest);
+    const bookingSettings = await this.host.settings(bookingManifest);
     const resolved = await resolveRequest(this.data, input.services, bookingSettings, 'online');
     const locationIds = [...new Set(input.locationIds)];
     if (locationIds.length === 0) throw new BadRequestException('Choose at least one location.');

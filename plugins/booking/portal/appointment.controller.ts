@@ -12,6 +12,7 @@ import { MAX_HORIZON_DAYS } from '../release.service.js';
 import { PortalExceptionFilter } from './portal-exception.filter.js';
 import { PortalPages, type PortalRequest } from './portal-pages.service.js';
 import { queryString, type FieldErrors } from './selection.js';
+import { bookingManifest } from '../booking.manifest.js';
 
 type Query = Record<string, unknown>;
 
@@ -22,7 +23,7 @@ const DONE = new Set(['confirmed', 'cancelled', 'rebooked']);
  * every change is a button whose form POSTs, followed by a redirect to the manage page.
  */
 @ApiExcludeController()
-@RequiresPlugin('booking')
+@RequiresPlugin(bookingManifest)
 @UseFilters(PortalExceptionFilter)
 @Controller(':slug/buchung/:reference')
 export class AppointmentController {

@@ -19,6 +19,8 @@ import { MAX_HORIZON_DAYS } from '../release.service.js';
 import { PortalExceptionFilter } from './portal-exception.filter.js';
 import { PortalPages, type PortalRequest } from './portal-pages.service.js';
 import { formatServices, locationsOffering, parseServices, queryList, queryString, type FieldErrors, type ServiceChoice } from './selection.js';
+import { bookingManifest } from '../booking.manifest.js';
+import { terminagentManifest } from '../../terminagent/terminagent.manifest.js';
 
 type Query = Record<string, unknown>;
 
@@ -59,7 +61,7 @@ interface Selection {
  * and booking ends in a POST–redirect–GET.
  */
 @ApiExcludeController()
-@RequiresPlugin('booking')
+@RequiresPlugin(bookingManifest)
 @UseFilters(PortalExceptionFilter)
 @Controller(':slug')
 export class BookingFlowController {
@@ -98,7 +100,7 @@ export class BookingFlowController {
     if (!s) return;
     const found = await this.availability.find({ services: s.choices, locationIds: s.locationIds, from: this.today(p), to: this.lastDay(p), channel: 'online' });
     const days = found.days.map((d) => ({ ...d, value: `${d.date}_${d.locationId}`, location: this.locationName(s, d.locationId), count: d.starts.length }));
-    const waitlist = days.length === 0 && (await this.plugins.isEnabled(p.tenant.id, 'terminagent')) ? `${p.base}/warteliste?services=${s.servicesParam}` : null;
+    const waitlist = days.length === 0 && (await this.plugins.isEnabled(p.tenant.id, terminagentManifest)) ? `${p.base}/warteliste?services=${s.servicesParam}` : null;
     this.pages.render(
       res,
       p,
@@ -219,12 +221,12 @@ export class BookingFlowController {
 
   /** The proof-of-work challenge for the final form when the tenant's captcha is on, else null. */
   private async altchaChallenge(): Promise<string | null> {
-    const settings = await this.plugins.settings<BookingSettings>('booking');
+    const settings = await this.plugins.settings(bookingManifest);
     return this.bots.enabled && settings.captcha ? JSON.stringify(await this.bots.challenge()) : null;
   }
 
   private async maxServices(): Promise<number> {
-    return (await this.plugins.settings<BookingSettings>('booking')).maxServicesPerBooking;
+    return (await this.plugins.settings(bookingManifest)).maxServicesPerBooking;
   }
 
   /** Validates the choice carried by a step; on failure renders step 1 with the errors and returns null. */
@@ -265,7 +267,7 @@ export class BookingFlowController {
         value: raw[s.id] ?? '0',
       }));
     const status = Object.keys(errors).length ? 400 : 200;
-    const waitlist = (await this.plugins.isEnabled(p.tenant.id, 'terminagent')) ? `${p.base}/warteliste` : null;
+    const waitlist = (await this.plugins.isEnabled(p.tenant.id, terminagentManifest)) ? `${p.base}/warteliste` : null;
     this.pages.render(res, p, 'services', { services, maxServices: await this.maxServices(), waitlist }, { title: 'services.title', step: 1, errors, status, indexable: true });
   }
 

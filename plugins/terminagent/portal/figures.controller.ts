@@ -9,13 +9,14 @@ import { PortalExceptionFilter } from '../../booking/portal/portal-exception.fil
 import { queryString } from '../../booking/portal/selection.js';
 import { StatsService } from '../stats.service.js';
 import { WaitlistPages } from './waitlist-pages.service.js';
+import { terminagentManifest } from '../terminagent.manifest.js';
 
 /**
  * The agent's figures as a page for the town hall's staff and administrators (logged in through
  * the admin panel), the same numbers as GET /api/v1/tenants/:slug/terminagent/figures.
  */
 @ApiExcludeController()
-@RequiresPlugin('terminagent', { audience: 'staff' })
+@RequiresPlugin(terminagentManifest, { audience: 'staff' })
 @UseGuards(StaffAuthGuard)
 @UseFilters(PortalExceptionFilter)
 @Controller(':slug/terminagent/kennzahlen')

@@ -15,6 +15,7 @@ import { OfferService, type OfferView } from '../offer.service.js';
 import type { TerminagentSettings } from '../terminagent.settings.js';
 import { DUPLICATE, WishService, type WishView } from '../wish.service.js';
 import { WaitlistPages } from './waitlist-pages.service.js';
+import { terminagentManifest } from '../terminagent.manifest.js';
 
 type Form = Record<string, unknown>;
 
@@ -28,7 +29,7 @@ const hhmm = /^([01]\d|2[0-3]):[0-5]\d$/;
  * button whose form POSTs, followed by a redirect (mail scanners follow links).
  */
 @ApiExcludeController()
-@RequiresPlugin('terminagent')
+@RequiresPlugin(terminagentManifest)
 @UseFilters(PortalExceptionFilter)
 @Controller(':slug')
 export class WaitlistController {
@@ -45,7 +46,7 @@ export class WaitlistController {
   async form(@Req() req: Request, @Res() res: Response, @Query() q: Form): Promise<void> {
     const p = await this.pages.request(req, res);
     const quantities = Object.fromEntries(queryList(q, 'services').map((e) => e.split(':')).map(([id, n]) => [`n_${id}`, n ?? '1']));
-    const settings = await this.host.settings<TerminagentSettings>('terminagent');
+    const settings = await this.host.settings(terminagentManifest);
     const today = localDate(this.clock.now(), p.tenant.timeZone);
     await this.renderForm(res, p, { ...quantities, earliest: addDays(today, 1), latest: addDays(today, Math.min(settings.wishLifetimeDays, 60)) }, {}, 200);
   }

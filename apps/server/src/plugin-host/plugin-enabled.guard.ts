@@ -2,7 +2,7 @@ import { ForbiddenException, Injectable, NotFoundException, type CanActivate, ty
 import { Reflector } from '@nestjs/core';
 import { TenantContext } from '../tenancy/tenant-context.js';
 import { PluginHostService } from './plugin-host.service.js';
-import { REQUIRES_PLUGIN, type RequiresPluginOptions } from './requires-plugin.decorator.js';
+import { REQUIRES_PLUGIN, type RequiresPluginMeta } from './requires-plugin.decorator.js';
 
 @Injectable()
 export class PluginEnabledGuard implements CanActivate {
@@ -12,7 +12,7 @@ export class PluginEnabledGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const meta = this.reflector.getAllAndOverride<{ plugin: string } & Required<RequiresPluginOptions> | undefined>(REQUIRES_PLUGIN, [
+    const meta = this.reflector.getAllAndOverride<RequiresPluginMeta | undefined>(REQUIRES_PLUGIN, [
       context.getHandler(),
       context.getClass(),
     ]);
@@ -20,7 +20,7 @@ export class PluginEnabledGuard implements CanActivate {
     const tenant = TenantContext.currentOrNull();
     if (tenant && (await this.host.isEnabled(tenant.id, meta.plugin))) return true;
     if (tenant && meta.audience === 'device') {
-      throw new ForbiddenException(`The ${meta.plugin} plugin is not enabled for ${tenant.name}`);
+      throw new ForbiddenException(`The ${meta.plugin.name} plugin is not enabled for ${tenant.name}`);
     }
     throw new NotFoundException('Not found');
   }

@@ -1,8 +1,10 @@
-import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { isMysqlFamily } from '../database/data-source-options.js';
 import { TenantContext } from '../tenancy/tenant-context.js';
 import { TenantPluginState } from '../tenancy/tenant-plugin-state.entity.js';
-import { PLUGINS, type AmtszeitPlugin, type ScheduledTask } from './plugin.types.js';
+import { checkPluginGraph, switchConflict } from './plugin-graph.js';
+import { PLUGINS, type AmtszeitPlugin, type PluginManifest, type ScheduledTask } from './plugin.types.js';
 
 /** Knows every loaded plugin and, per tenant, whether it is on and how it is set. */
 @Injectable()
@@ -10,47 +12,80 @@ export class PluginHostService {
   constructor(
     @Inject(PLUGINS) private readonly plugins: AmtszeitPlugin[],
     private readonly dataSource: DataSource,
-  ) {}
+  ) {
+    checkPluginGraph(plugins);
+  }
 
   all(): AmtszeitPlugin[] {
     return this.plugins;
   }
 
+  /** By name, for names that come from data (a stored switch, an admin record). */
   get(name: string): AmtszeitPlugin {
     const plugin = this.plugins.find((p) => p.name === name);
     if (!plugin) throw new NotFoundException(`Unknown plugin '${name}'`);
     return plugin;
   }
 
-  tasks(): Array<{ plugin: string | null; task: ScheduledTask }> {
-    return this.plugins.flatMap((p) => (p.tasks ?? []).map((task) => ({ plugin: p.name, task })));
+  tasks(): Array<{ plugin: AmtszeitPlugin; task: ScheduledTask }> {
+    return this.plugins.flatMap((p) => (p.tasks ?? []).map((task) => ({ plugin: p, task })));
   }
 
   /** Read fresh on every call: a switch flipped in the admin panel counts on the next request. */
-  async isEnabled(tenantId: string, plugin: string): Promise<boolean> {
-    const state = await this.dataSource.getRepository(TenantPluginState).findOneBy({ tenantId, plugin });
+  async isEnabled(tenantId: string, plugin: PluginManifest<any>): Promise<boolean> {
+    const state = await this.dataSource.getRepository(TenantPluginState).findOneBy({ tenantId, plugin: plugin.name });
     return state?.enabled ?? false;
   }
 
-  async enabledPlugins(tenantId: string): Promise<string[]> {
-    const states = await this.dataSource.getRepository(TenantPluginState).findBy({ tenantId, enabled: true });
+  async enabledPlugins(tenantId: string, manager: EntityManager = this.dataSource.manager): Promise<string[]> {
+    const states = await manager.getRepository(TenantPluginState).findBy({ tenantId, enabled: true });
     return states.map((s) => s.plugin).filter((name) => this.plugins.some((p) => p.name === name));
   }
 
-  async setEnabled(tenantId: string, plugin: string, enabled: boolean): Promise<void> {
-    this.get(plugin);
-    const repo = this.dataSource.getRepository(TenantPluginState);
-    const state = await repo.findOneBy({ tenantId, plugin });
-    if (state) await repo.update({ id: state.id }, { enabled });
-    else await repo.insert(repo.create({ tenantId, plugin, enabled, settings: {}, configEnabled: null, configSettingsHash: null }));
+  /**
+   * Switches a plugin for a tenant. Refused (409, naming the plugins) when a dependency is off or,
+   * switching off, while a dependant is on: dependants are never switched off behind the caller's back.
+   * The tenant's switches are read under a row lock (MySQL) / in the one writer (SQLite), so two
+   * concurrent switches cannot together break a dependency.
+   */
+  async setEnabled(tenantId: string, plugin: PluginManifest<any>, enabled: boolean): Promise<void> {
+    this.get(plugin.name);
+    await this.dataSource.transaction(async (manager) => {
+      const repo = manager.getRepository(TenantPluginState);
+      const lock = isMysqlFamily(this.dataSource.options) ? { lock: { mode: 'pessimistic_write' as const } } : {};
+      const states = await repo.find({ where: { tenantId }, ...lock });
+      const problem = this.switchProblem(new Set(states.filter((s) => s.enabled).map((s) => s.plugin)), plugin.name, enabled, 'en');
+      if (problem) throw new ConflictException(problem);
+      const state = states.find((s) => s.plugin === plugin.name);
+      if (state) await repo.update({ id: state.id }, { enabled });
+      else await repo.insert(repo.create({ tenantId, plugin: plugin.name, enabled, settings: {}, configEnabled: null, configSettingsHash: null }));
+    });
+  }
+
+  /**
+   * Why a switch may not happen, as a sentence for the API (en) or the admin panel (de); null when
+   * it may. `on` holds the tenant's plugins that are on now.
+   */
+  switchProblem(on: ReadonlySet<string>, pluginName: string, enabled: boolean, lang: 'de' | 'en'): string | null {
+    const conflict = switchConflict(this.plugins, on, pluginName, enabled);
+    if (!conflict) return null;
+    const label = (name: string) => (lang === 'de' ? `„${this.get(name).label.de}“` : `'${name}'`);
+    const list = conflict.names.map(label).join(lang === 'de' ? ', ' : ', ');
+    if (conflict.kind === 'missing') {
+      return lang === 'de'
+        ? `${label(pluginName)} braucht ${list}; bitte zuerst ${list} einschalten.`
+        : `Plugin ${label(pluginName)} needs ${list} switched on first.`;
+    }
+    return lang === 'de'
+      ? `${label(pluginName)} kann nicht ausgeschaltet werden, solange ${list} eingeschaltet ist; bitte zuerst ${list} ausschalten.`
+      : `Plugin ${label(pluginName)} cannot be switched off while ${list} is on; switch ${list} off first.`;
   }
 
   /** The current tenant's settings of a plugin: stored values over the plugin's defaults. */
-  async settings<S extends Record<string, unknown>>(pluginName: string): Promise<S> {
-    const plugin = this.get(pluginName);
+  async settings<S extends Record<string, unknown>>(plugin: PluginManifest<S>): Promise<S> {
     const tenant = TenantContext.current();
-    const state = await this.dataSource.getRepository(TenantPluginState).findOneBy({ tenantId: tenant.id, plugin: pluginName });
-    return plugin.settings.parse(state?.settings ?? {}) as S;
+    const state = await this.dataSource.getRepository(TenantPluginState).findOneBy({ tenantId: tenant.id, plugin: plugin.name });
+    return this.get(plugin.name).settings.parse(state?.settings ?? {}) as S;
   }
 
   /** Validates a settings patch against the plugin's schema; invalid input writes nothing. */
@@ -64,11 +99,11 @@ export class PluginHostService {
     return result.data as Record<string, any>;
   }
 
-  async updateSettings(tenantId: string, pluginName: string, settings: Record<string, unknown>): Promise<void> {
-    const valid = this.validateSettings(pluginName, settings);
+  async updateSettings<S extends Record<string, unknown>>(tenantId: string, plugin: PluginManifest<S>, settings: Partial<NoInfer<S>>): Promise<void> {
+    const valid = this.validateSettings(plugin.name, settings);
     const repo = this.dataSource.getRepository(TenantPluginState);
-    const state = await repo.findOneBy({ tenantId, plugin: pluginName });
+    const state = await repo.findOneBy({ tenantId, plugin: plugin.name });
     if (state) await repo.update({ id: state.id }, { settings: valid });
-    else await repo.insert(repo.create({ tenantId, plugin: pluginName, enabled: false, settings: valid, configEnabled: null, configSettingsHash: null }));
+    else await repo.insert(repo.create({ tenantId, plugin: plugin.name, enabled: false, settings: valid, configEnabled: null, configSettingsHash: null }));
   }
 }

@@ -49,16 +49,34 @@ export interface PluginStaffPage {
   path(tenantSlug: string): string;
 }
 
-/** The contract every plugin fulfils; see docs/ARCHITECTURE.md. */
-export interface AmtszeitPlugin<S extends Record<string, unknown> = Record<string, unknown>> {
+/**
+ * What identifies a plugin: name, label, settings schema, dependencies. It is the typed handle that
+ * `host.settings(…)`, `host.isEnabled(…)` and `@RequiresPlugin(…)` take. Kept in a small
+ * `<name>.manifest.ts` without the Nest wiring, so controllers can import it without an import cycle
+ * (definition → module → controller → definition).
+ */
+export interface PluginManifest<S extends Record<string, unknown> = Record<string, unknown>> {
   name: string;
   /** Shown to administrators. */
   label: { de: string; en: string };
+  /** Parsing `{}` yields the defaults; tenant files are validated against it at boot. */
+  settings: z.ZodType<S>;
+  /** Plugins that must be on for this one to be on (checked on every switch and at boot). */
+  dependsOn?: PluginManifest<any>[];
+}
+
+/** The settings type a handle stands for. */
+export type SettingsOf<P> = P extends PluginManifest<infer S> ? S : never;
+
+export function definePluginManifest<S extends Record<string, unknown>>(manifest: PluginManifest<S>): PluginManifest<S> {
+  return manifest;
+}
+
+/** The contract every plugin fulfils; see docs/ARCHITECTURE.md. */
+export interface AmtszeitPlugin<S extends Record<string, unknown> = Record<string, unknown>> extends PluginManifest<S> {
   module: Type<unknown>;
   entities: Function[];
   migrations: Function[];
-  /** Parsing `{}` yields the defaults; tenant files are validated against it at boot. */
-  settings: z.ZodType<S>;
   tasks?: ScheduledTask[];
   adminResources?: PluginAdminResource[];
   staffPages?: PluginStaffPage[];

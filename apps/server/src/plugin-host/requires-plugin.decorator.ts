@@ -1,4 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
+import type { PluginManifest } from './plugin.types.js';
 
 export const REQUIRES_PLUGIN = 'amtszeit:requires-plugin';
 
@@ -7,6 +8,13 @@ export interface RequiresPluginOptions {
   audience?: 'citizen' | 'device' | 'staff';
 }
 
-/** Marks a controller or route as belonging to a plugin: refused for tenants that have it off. */
-export const RequiresPlugin = (plugin: string, options: RequiresPluginOptions = {}) =>
-  SetMetadata(REQUIRES_PLUGIN, { plugin, audience: options.audience ?? 'citizen' });
+export interface RequiresPluginMeta extends Required<RequiresPluginOptions> {
+  plugin: PluginManifest<any>;
+}
+
+/**
+ * Marks a controller or route as belonging to a plugin: refused for tenants that have it off.
+ * Takes the plugin's manifest (its typed handle), which a controller imports without a cycle.
+ */
+export const RequiresPlugin = (plugin: PluginManifest<any>, options: RequiresPluginOptions = {}) =>
+  SetMetadata(REQUIRES_PLUGIN, { plugin, audience: options.audience ?? 'citizen' } satisfies RequiresPluginMeta);

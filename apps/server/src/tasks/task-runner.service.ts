@@ -8,7 +8,7 @@ import { Clock } from '../common/clock.js';
 import { ENV, type Env } from '../config/env.config.js';
 import { isUniqueViolation } from '../database/db-errors.js';
 import { PluginHostService } from '../plugin-host/plugin-host.service.js';
-import type { ScheduledTask } from '../plugin-host/plugin.types.js';
+import type { AmtszeitPlugin, ScheduledTask } from '../plugin-host/plugin.types.js';
 import { runAsTenant, toTenantRef, type TenantRef } from '../tenancy/tenant-context.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
 import { TaskRun } from './task-run.entity.js';
@@ -33,7 +33,7 @@ export class TaskRunnerService implements OnApplicationBootstrap, OnApplicationS
   private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
-  private readonly coreTasks: Array<{ plugin: string | null; task: ScheduledTask }> = [];
+  private readonly coreTasks: Array<{ plugin: AmtszeitPlugin | null; task: ScheduledTask }> = [];
 
   constructor(
     private readonly dataSource: DataSource,
@@ -48,7 +48,7 @@ export class TaskRunnerService implements OnApplicationBootstrap, OnApplicationS
     this.coreTasks.push({ plugin: null, task });
   }
 
-  allTasks(): Array<{ plugin: string | null; task: ScheduledTask }> {
+  allTasks(): Array<{ plugin: AmtszeitPlugin | null; task: ScheduledTask }> {
     return [...this.coreTasks, ...this.host.tasks()];
   }
 

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { brokenDependency, checkPluginGraph } from '../plugin-host/plugin-graph.js';
 import type { AmtszeitPlugin } from '../plugin-host/plugin.types.js';
 import { slugSchema, tenantConfigSchema, type TenantConfig } from './tenant-config.schema.js';
 
@@ -27,6 +28,7 @@ function issuesToError(file: string, prefix: string, error: z.ZodError): never {
 
 /** Reads `<dir>/<slug>/tenant.yaml` for every tenant folder and validates it completely. */
 export function loadTenantConfigs(dir: string, plugins: AmtszeitPlugin[]): LoadedTenant[] {
+  checkPluginGraph(plugins);
   if (!existsSync(dir)) throw new TenantConfigError(`Tenant folder ${dir} does not exist (set TENANTS_DIR or create it)`);
   const tenants: LoadedTenant[] = [];
   const domains = new Map<string, string>();
@@ -56,6 +58,11 @@ export function loadTenantConfigs(dir: string, plugins: AmtszeitPlugin[]): Loade
       const settings = plugin.settings.safeParse(entry.settings);
       if (!settings.success) issuesToError(shown, `plugins.${name}.settings`, settings.error);
       pluginSettings[name] = settings.data as Record<string, unknown>;
+    }
+    const broken = brokenDependency(plugins, new Set(Object.entries(config.plugins).filter(([, e]) => e.enabled).map(([name]) => name)));
+    if (broken) {
+      const { plugin, dependency } = broken;
+      fail(shown, `plugins.${plugin}.enabled`, `plugin '${plugin}' needs plugin '${dependency}', which this file leaves off (switch '${dependency}' on or '${plugin}' off)`);
     }
     for (const domain of config.domains) {
       const other = domains.get(domain);

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { isUniqueViolation } from '../database/db-errors.js';
+import { brokenDependency } from '../plugin-host/plugin-graph.js';
 import { PLUGINS, type AmtszeitPlugin } from '../plugin-host/plugin.types.js';
-import type { LoadedTenant } from './tenant-config.loader.js';
+import { TenantConfigError, type LoadedTenant } from './tenant-config.loader.js';
 import { TenantPluginState } from './tenant-plugin-state.entity.js';
 import { Tenant } from './tenant.entity.js';
 
@@ -44,25 +45,41 @@ export class TenantSyncService {
     tenant = await repo.findOneByOrFail({ slug: loaded.slug });
 
     const states = this.dataSource.getRepository(TenantPluginState);
+    const existing = await states.findBy({ tenantId: tenant.id });
+    const writes: Array<() => Promise<unknown>> = [];
+    const on = new Set<string>();
     for (const plugin of this.plugins) {
       const entry = config.plugins[plugin.name];
       const enabled = entry?.enabled ?? false;
       const settings: Record<string, any> = loaded.pluginSettings[plugin.name] ?? plugin.settings.parse({});
       const settingsHash = hash(settings);
-      const state = await states.findOneBy({ tenantId: tenant.id, plugin: plugin.name });
+      const state = existing.find((s) => s.plugin === plugin.name);
       if (!state) {
-        try {
-          await states.insert(states.create({ tenantId: tenant.id, plugin: plugin.name, enabled, settings, configEnabled: enabled, configSettingsHash: settingsHash }));
-        } catch (err) {
-          if (!isUniqueViolation(err)) throw err;
-        }
+        if (enabled) on.add(plugin.name);
+        writes.push(async () => {
+          try {
+            await states.insert(states.create({ tenantId: tenant.id, plugin: plugin.name, enabled, settings, configEnabled: enabled, configSettingsHash: settingsHash }));
+          } catch (err) {
+            if (!isUniqueViolation(err)) throw err;
+          }
+        });
         continue;
       }
       const patch: Partial<TenantPluginState> = {};
       if (state.configEnabled !== enabled) Object.assign(patch, { enabled, configEnabled: enabled });
       if (state.configSettingsHash !== settingsHash) Object.assign(patch, { settings, configSettingsHash: settingsHash });
-      if (Object.keys(patch).length > 0) await states.update({ id: state.id }, patch);
+      if (patch.enabled ?? state.enabled) on.add(plugin.name);
+      if (Object.keys(patch).length > 0) writes.push(() => states.update({ id: state.id }, patch));
     }
+    // The file is consistent (the loader checked); with an administrator's later switches it may not be.
+    const broken = brokenDependency(this.plugins, on);
+    if (broken) {
+      throw new TenantConfigError(
+        `Invalid tenant configuration in ${loaded.file}: plugin '${broken.plugin}' would be on without plugin '${broken.dependency}', ` +
+          `which it needs (one of them was switched in the admin panel since the file last changed); switch both consistently`,
+      );
+    }
+    for (const write of writes) await write();
     return tenant;
   }
 }

@@ -1,0 +1,9 @@
+import { definePluginManifest } from '../../apps/server/src/plugin-host/plugin.types.js';
+import { displaySettingsSchema } from './display.settings.js';
+
+/** The display plugin's identity and typed handle (see plugin.types.ts); display.plugin.ts adds the wiring. */
+export const displayManifest = definePluginManifest({
+  name: 'display',
+  label: { de: 'Aufrufanzeige', en: 'Call display' },
+  settings: displaySettingsSchema,
+});

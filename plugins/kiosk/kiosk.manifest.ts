@@ -1,0 +1,9 @@
+import { definePluginManifest } from '../../apps/server/src/plugin-host/plugin.types.js';
+import { kioskSettingsSchema } from './kiosk.settings.js';
+
+/** The kiosk plugin's identity and typed handle (see plugin.types.ts); kiosk.plugin.ts adds the wiring. */
+export const kioskManifest = definePluginManifest({
+  name: 'kiosk',
+  label: { de: 'Kiosk (Check-in, Wartemarken)', en: 'Kiosk (check-in, tickets)' },
+  settings: kioskSettingsSchema,
+});
