@@ -5,7 +5,6 @@ import { Clock } from '../../apps/server/src/common/clock.js';
 import { minutesOf } from '../../apps/server/src/common/local-time.js';
 import type { OutboxMail } from '../../apps/server/src/notifications/outbox-message.entity.js';
 import { OutboxService } from '../../apps/server/src/notifications/outbox.service.js';
-import { TenantContext } from '../../apps/server/src/tenancy/tenant-context.js';
 import { TenantDataService, type TenantTx } from '../../apps/server/src/tenancy/tenant-data.service.js';
 import { newReference } from './booking-reference.js';
 import { BookingMailService } from './booking-mail.service.js';
@@ -104,34 +103,26 @@ export class AgentCapacityService {
 
   /** Takes the units of many holds at once, all or nothing (409 when any unit is gone). */
   async holdMany(tx: TenantTx, holds: AgentHold[]): Promise<void> {
-    const tenantId = TenantContext.current().id;
     const counts = new Map<string, number>();
     for (const h of holds) for (const id of h.unitIds) counts.set(id, (counts.get(id) ?? 0) + 1);
     const ids = [...counts.keys()];
     for (let i = 0; i < ids.length; i += CHUNK) {
       const chunk = ids.slice(i, i + CHUNK);
-      const params: Record<string, unknown> = { tenantId, ids: chunk };
+      const params: Record<string, unknown> = { ids: chunk };
       const cases = chunk.map((id, j) => {
         params[`u${j}`] = id;
         params[`c${j}`] = counts.get(id);
         return `WHEN :u${j} THEN :c${j}`;
       });
       const add = `(CASE id ${cases.join(' ')} ELSE 0 END)`;
-      const result = await tx.manager
-        .createQueryBuilder()
-        .update(CapacityUnit)
-        .set({ used: () => `used + ${add}` })
-        .where(`tenantId = :tenantId AND channel = 'agent' AND id IN (:...ids) AND used + ${add} <= capacity`, params)
-        .execute();
-      if ((result.affected ?? 0) !== chunk.length) throw new ConflictException(CAPACITY_GONE);
+      const taken = await tx.repo(CapacityUnit).updateWhere({ used: () => `used + ${add}` }, `channel = 'agent' AND id IN (:...ids) AND used + ${add} <= capacity`, params);
+      if (taken !== chunk.length) throw new ConflictException(CAPACITY_GONE);
     }
     const now = this.clock.now();
     const rows = holds.flatMap((h) =>
-      h.unitIds.map((unitId) => ({ id: randomUUID(), tenantId, unitId, ownerId: h.ownerId, releaseAt: null, createdAt: now, updatedAt: now })),
+      h.unitIds.map((unitId) => ({ id: randomUUID(), unitId, ownerId: h.ownerId, releaseAt: null, createdAt: now, updatedAt: now })),
     );
-    for (let i = 0; i < rows.length; i += CHUNK) {
-      await tx.manager.createQueryBuilder().insert().into(CapacityAllocation).values(rows.slice(i, i + CHUNK)).callListeners(false).execute();
-    }
+    await tx.repo(CapacityAllocation).insert(rows, { chunk: CHUNK });
   }
 
   /** Gives back what the owners hold, at once. */

@@ -150,7 +150,7 @@ export class BookingService {
       let view = await this.view(booking);
       let mail = email ? await this.mails.compose(kind, view, booking.token) : null;
       try {
-        await this.capacity.writeTx(async (tx) => {
+        await this.data.writeTx(async (tx) => {
           if (!byStaff) await this.caps.enforce(tx, keys, resolved.services.map((s) => s.service.id), settings);
           await tx.repo(Booking).insert([booking]);
           if (mail) await this.outbox.enqueue(tx, `booking:${booking.id}:${kind}:${booking.revision}`, mail);
@@ -192,7 +192,7 @@ export class BookingService {
     }
     const next = { ...booking, status: 'confirmed' as const, confirmedAt: this.clock.now(), holdUntil: null, revision: booking.revision + 1 };
     const mail = await this.mails.compose('confirmation', await this.view(next as Booking), booking.token);
-    await this.capacity.writeTx(async (tx) => {
+    await this.data.writeTx(async (tx) => {
       const changed = await tx.repo(Booking).update(
         { id: booking.id, status: 'pending', revision: booking.revision },
         { status: 'confirmed', confirmedAt: next.confirmedAt, holdUntil: null, clientKey: null, revision: next.revision },
@@ -211,7 +211,7 @@ export class BookingService {
     const policy = (await this.release.policies([booking.locationId])).get(booking.locationId)!;
     const next = { ...booking, status: 'cancelled' as const, cancelledAt: this.clock.now(), holdUntil: null, revision: booking.revision + 1 };
     const mail = await this.mails.compose('cancellation', await this.view(next as Booking), booking.token);
-    await this.capacity.writeTx(async (tx) => {
+    await this.data.writeTx(async (tx) => {
       const changed = await tx.repo(Booking).update(
         { id: booking.id, status: booking.status, revision: booking.revision },
         { status: 'cancelled', cancelledAt: next.cancelledAt, holdUntil: null, clientKey: null, revision: next.revision },
@@ -243,7 +243,7 @@ export class BookingService {
     } as Booking;
     const mail = booking.status === 'confirmed' ? await this.mails.compose('confirmation', await this.view(next), booking.token) : null;
     if (mail) mail.subject = `${booking.locale === 'en' ? 'Moved' : 'Verlegt'}: ${mail.subject}`;
-    await this.capacity.writeTx(async (tx) => {
+    await this.data.writeTx(async (tx) => {
       const changed = await tx.repo(Booking).update(
         { id: booking.id, status: booking.status, revision: booking.revision },
         { locationId: next.locationId, startAt: next.startAt, endAt: next.endAt, revision: next.revision },
@@ -279,7 +279,7 @@ export class BookingService {
     });
     let expired = 0;
     for (const b of lapsed) {
-      await this.capacity.writeTx(async (tx) => {
+      await this.data.writeTx(async (tx) => {
         // holdUntil stays: the privacy task purges lapsed holds a day after it.
         if ((await tx.repo(Booking).update({ id: b.id, status: 'pending', revision: b.revision }, { status: 'expired', clientKey: null })) !== 1) return;
         await this.capacity.releaseUnits(tx, b.id);
@@ -299,7 +299,7 @@ export class BookingService {
     const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
     let anonymized = 0;
     let purged = 0;
-    await this.capacity.writeTx(async (tx) => {
+    await this.data.writeTx(async (tx) => {
       const repo = tx.repo(Booking);
       const old = await repo.find({ select: { id: true }, where: { endAt: LessThanOrEqual(cutoff), anonymizedAt: IsNull() } });
       const ids = old.map((b) => b.id);

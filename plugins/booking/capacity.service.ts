@@ -41,11 +41,6 @@ export class CapacityService {
     private readonly clock: Clock,
   ) {}
 
-  /** A write transaction, retried on deadlock / lock-wait / busy errors. */
-  writeTx<R>(fn: (tx: TenantTx) => Promise<R>, attempts = 8): Promise<R> {
-    return this.data.retryingTransaction(fn, attempts);
-  }
-
   /** Takes consecutive units covering `minutes` from `start`, all or nothing (409 otherwise). */
   async holdUnits(tx: TenantTx, spec: HoldSpec): Promise<{ end: Date; unitIds: string[] }> {
     const slots = await this.slotsFor(tx, spec);
@@ -101,7 +96,7 @@ export class CapacityService {
       take: limit,
     });
     if (due.length === 0) return 0;
-    return this.writeTx(async (tx) => this.freeNow(tx, due));
+    return this.data.writeTx(async (tx) => this.freeNow(tx, due));
   }
 
   private async free(tx: TenantTx, allocations: CapacityAllocation[], delayMinutes: number): Promise<void> {
@@ -120,12 +115,7 @@ export class CapacityService {
     // One lock order for every caller, so two transactions freeing the same units cannot deadlock each other.
     for (const a of [...allocations].sort((x, y) => x.unitId.localeCompare(y.unitId))) {
       if ((await tx.repo(CapacityAllocation).delete({ id: a.id })) !== 1) continue;
-      await tx.manager
-        .createQueryBuilder()
-        .update(CapacityUnit)
-        .set({ used: () => 'used - 1' })
-        .where('id = :id AND tenantId = :tenantId AND used > 0', { id: a.unitId, tenantId: tx.repo(CapacityUnit).tenantId })
-        .execute();
+      await tx.repo(CapacityUnit).updateWhere({ used: () => 'used - 1' }, 'id = :id AND used > 0', { id: a.unitId });
       freed += 1;
     }
     return freed;
@@ -164,13 +154,7 @@ export class CapacityService {
   /** Takes one unit of a slot from the first channel share that has one left. */
   private async takeOne(tx: TenantTx, candidates: CapacityUnit[]): Promise<string> {
     for (const unit of candidates) {
-      const result = await tx.manager
-        .createQueryBuilder()
-        .update(CapacityUnit)
-        .set({ used: () => 'used + 1' })
-        .where('id = :id AND tenantId = :tenantId AND used < capacity', { id: unit.id, tenantId: unit.tenantId })
-        .execute();
-      if ((result.affected ?? 0) === 1) return unit.id;
+      if ((await tx.repo(CapacityUnit).updateWhere({ used: () => 'used + 1' }, 'id = :id AND used < capacity', { id: unit.id })) === 1) return unit.id;
     }
     throw new ConflictException(CAPACITY_GONE);
   }

@@ -63,7 +63,7 @@ export class CitizenCapsService {
     const locks = tx.repo(HoldLock);
     // Always address before mailbox, so two bookings never wait for each other in a circle.
     for (const key of [keys.clientKey && `address|${keys.clientKey}`, keys.emailKey && `email|${keys.emailKey}`]) {
-      if (key) await locks.insertOrUpdate(locks.create({ key: this.hmac(key), updatedAt: now }), ['updatedAt'], ['tenantId', 'key']);
+      if (key) await locks.insertOrUpdate(locks.create({ key: this.hmac(key), updatedAt: now }), ['updatedAt'], ['key']);
     }
     const live = { status: 'pending' as const, holdUntil: MoreThan(now) };
     if (keys.emailKey) {

@@ -14,7 +14,6 @@ import { TenantContext } from '../../apps/server/src/tenancy/tenant-context.js';
 import type { TenantTx } from '../../apps/server/src/tenancy/tenant-data.service.js';
 import { TenantDataService } from '../../apps/server/src/tenancy/tenant-data.service.js';
 import { splitShares } from './capacity-shares.js';
-import { CapacityService } from './capacity.service.js';
 import { CapacityUnit, CHANNELS, type Channel } from './entities/capacity-unit.entity.js';
 import { ReleaseState } from './entities/release-state.entity.js';
 import { terminagentManifest } from '../terminagent/terminagent.manifest.js';
@@ -66,7 +65,6 @@ export class ReleaseService {
     private readonly clock: Clock,
     private readonly calendar: OpeningCalendarService,
     private readonly host: PluginHostService,
-    private readonly capacity: CapacityService,
   ) {}
 
   /** The policy in force at a location: its own row, else the tenant default, else built-in defaults. */
@@ -99,7 +97,7 @@ export class ReleaseService {
       if (first > through && !sameDay && !stale) continue;
       const days: string[] = [];
       let units = 0;
-      const done = await this.capacity.writeTx(async (tx) => {
+      const done = await this.data.writeTx(async (tx) => {
         if (stale) {
           const from = state!.sameDayReleased === today ? today : addDays(today, 1);
           units += await this.resync(tx, location.id, from, state!.releasedThrough!, policy, agentOn, now);
@@ -161,12 +159,7 @@ export class ReleaseService {
     });
     const gone = released.filter((u) => !wanted.has(u.slotStart.getTime()) && u.capacity > u.used).map((u) => u.id);
     for (let i = 0; i < gone.length; i += 200) {
-      await tx.manager
-        .createQueryBuilder()
-        .update(CapacityUnit)
-        .set({ capacity: () => 'used' })
-        .where('id IN (:...ids) AND tenantId = :tenantId', { ids: gone.slice(i, i + 200), tenantId: tx.repo(CapacityUnit).tenantId })
-        .execute();
+      await tx.repo(CapacityUnit).updateWhere({ capacity: () => 'used' }, 'id IN (:...ids)', { ids: gone.slice(i, i + 200) });
     }
     return added;
   }
@@ -228,12 +221,7 @@ export class ReleaseService {
       if ((await repo.update({ id: unit.id, capacity: unit.capacity, used: unit.used }, { capacity: unit.used })) !== 1) continue;
       const target = targets.find((t) => t.slotStart.getTime() === unit.slotStart.getTime());
       if (target) {
-        await tx.manager
-          .createQueryBuilder()
-          .update(CapacityUnit)
-          .set({ capacity: () => `capacity + ${free}` })
-          .where('id = :id AND tenantId = :tenantId', { id: target.id, tenantId: unit.tenantId })
-          .execute();
+        await repo.updateWhere({ capacity: () => `capacity + ${free}` }, 'id = :id', { id: target.id });
       } else {
         await repo.save(repo.create({ ...unit, id: undefined, channel: to, capacity: free, used: 0 } as Partial<CapacityUnit> as CapacityUnit));
       }

@@ -6,10 +6,8 @@ import { Clock } from '../../apps/server/src/common/clock.js';
 import { isMysqlFamily } from '../../apps/server/src/database/data-source-options.js';
 import { isUniqueViolation } from '../../apps/server/src/database/db-errors.js';
 import { PluginHostService } from '../../apps/server/src/plugin-host/plugin-host.service.js';
-import { TenantContext } from '../../apps/server/src/tenancy/tenant-context.js';
 import { TenantDataService } from '../../apps/server/src/tenancy/tenant-data.service.js';
 import { AgentCapacityService } from '../booking/agent-capacity.service.js';
-import { CapacityService } from '../booking/capacity.service.js';
 import { TerminagentMatchState } from './entities/match-state.entity.js';
 import { TerminagentOffer } from './entities/offer.entity.js';
 import { TerminagentProposal } from './entities/proposal.entity.js';
@@ -66,7 +64,6 @@ export class MatchingService {
     private readonly clock: Clock,
     private readonly host: PluginHostService,
     private readonly agent: AgentCapacityService,
-    private readonly capacity: CapacityService,
     private readonly dataSource: DataSource,
   ) {}
 
@@ -95,12 +92,12 @@ export class MatchingService {
       }
       // The signature after the run: the next tick runs again only if something changed since.
       const after = await this.signature(from);
-      await this.capacity.writeTx((tx) =>
+      await this.data.writeTx((tx) =>
         tx.repo(TerminagentMatchState).update({ id: state.id, leaseOwner: this.owner }, { lastRunAt: now, lastSignature: after }),
       );
       return report;
     } finally {
-      await this.capacity.writeTx((tx) =>
+      await this.data.writeTx((tx) =>
         tx.repo(TerminagentMatchState).update({ id: state.id, leaseOwner: this.owner }, { leaseOwner: null, leaseUntil: null }),
       );
     }
@@ -174,7 +171,6 @@ export class MatchingService {
 
   /** One transaction per chunk: wishes waiting → offered, offers and proposals, the units held. */
   private async commit(chunk: Assignment[], settings: TerminagentSettings): Promise<void> {
-    const tenantId = TenantContext.current().id;
     const now = this.clock.now();
     const offers: Array<Partial<TerminagentOffer>> = [];
     const proposals: Array<Partial<TerminagentProposal>> = [];
@@ -183,33 +179,26 @@ export class MatchingService {
       const offerId = randomUUID();
       const firstStart = Math.min(...a.fits.map((f) => f.start));
       const expiresAt = new Date(Math.min(now.getTime() + settings.acceptHours * 3_600_000, firstStart - ANSWER_BEFORE_START_HOURS * 3_600_000));
-      offers.push({ id: offerId, tenantId, wishId: a.wishId, status: 'open', token: newSecret(), expiresAt, decidedAt: null, mailedAt: null, bookingReference: null, createdAt: now, updatedAt: now });
+      offers.push({ id: offerId, wishId: a.wishId, status: 'open', token: newSecret(), expiresAt, decidedAt: null, mailedAt: null, bookingReference: null, createdAt: now, updatedAt: now });
       a.fits.forEach((fit, i) => {
         const id = randomUUID();
-        proposals.push({ id, tenantId, offerId, locationId: fit.locationId, startAt: new Date(fit.start), endAt: new Date(fit.end), position: i + 1, createdAt: now, updatedAt: now });
+        proposals.push({ id, offerId, locationId: fit.locationId, startAt: new Date(fit.start), endAt: new Date(fit.end), position: i + 1, createdAt: now, updatedAt: now });
         holds.push({ ownerId: id, unitIds: fit.unitIds });
       });
     }
-    await this.capacity.writeTx(async (tx) => {
+    await this.data.writeTx(async (tx) => {
       const ids = chunk.map((a) => a.wishId);
       for (let i = 0; i < ids.length; i += 500) {
         const part = ids.slice(i, i + 500);
-        const result = await tx.manager
-          .createQueryBuilder()
-          .update(TerminagentWish)
-          .set({ status: 'offered', firstOfferedMs: () => `COALESCE(firstOfferedMs, ${now.getTime()})` })
-          .where("tenantId = :tenantId AND status = 'waiting' AND id IN (:...part)", { tenantId, part })
-          .execute();
+        const offered = await tx
+          .repo(TerminagentWish)
+          .updateWhere({ status: 'offered', firstOfferedMs: () => `COALESCE(firstOfferedMs, ${now.getTime()})` }, "status = 'waiting' AND id IN (:...part)", { part });
         // A wish withdrawn or offered meanwhile: roll the chunk back and rerun on fresh data.
-        if ((result.affected ?? 0) !== part.length) throw new ConflictException('A wish changed during matching');
+        if (offered !== part.length) throw new ConflictException('A wish changed during matching');
       }
       await this.agent.holdMany(tx, holds);
-      for (let i = 0; i < offers.length; i += 300) {
-        await tx.manager.createQueryBuilder().insert().into(TerminagentOffer).values(offers.slice(i, i + 300)).callListeners(false).execute();
-      }
-      for (let i = 0; i < proposals.length; i += 300) {
-        await tx.manager.createQueryBuilder().insert().into(TerminagentProposal).values(proposals.slice(i, i + 300)).callListeners(false).execute();
-      }
+      await tx.repo(TerminagentOffer).insert(offers, { chunk: 300 });
+      await tx.repo(TerminagentProposal).insert(proposals, { chunk: 300 });
     });
   }
 
@@ -231,7 +220,7 @@ export class MatchingService {
     let state = await this.data.repo(TerminagentMatchState).findOneBy({});
     if (!state) {
       try {
-        await this.capacity.writeTx(async (tx) => {
+        await this.data.writeTx(async (tx) => {
           const repo = tx.repo(TerminagentMatchState);
           await repo.save(repo.create({ leaseOwner: null, leaseUntil: null, lastRunAt: null, lastSignature: null }));
         });
@@ -241,7 +230,7 @@ export class MatchingService {
       state = (await this.data.repo(TerminagentMatchState).findOneBy({}))!;
     }
     const id = state.id;
-    const taken = await this.capacity.writeTx(async (tx) => {
+    const taken = await this.data.writeTx(async (tx) => {
       const repo = tx.repo(TerminagentMatchState);
       return (
         (await repo.update({ id, leaseUntil: IsNull() }, { leaseOwner: this.owner, leaseUntil: until })) ||

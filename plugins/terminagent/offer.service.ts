@@ -77,7 +77,7 @@ export class OfferService {
       citizen: { name: wish.citizenName, email: wish.citizenEmail, phone: wish.citizenPhone },
       locale: wish.locale,
     });
-    await this.capacity.writeTx(async (tx) => {
+    await this.data.writeTx(async (tx) => {
       const won = await tx.repo(TerminagentOffer).update(
         { id: offer.id, status: 'open', expiresAt: MoreThan(now) },
         { status: 'accepted', decidedAt: now, bookingReference: prepared.booking.reference },
@@ -97,7 +97,7 @@ export class OfferService {
     if (offer.status === 'declined') return this.view(offer, proposals, wish);
     if (offer.status !== 'open' || offer.expiresAt <= this.clock.now()) throw new ConflictException(offer.status === 'open' ? LAPSED : stateMessage(offer.status));
     const settings = await this.host.settings(terminagentManifest);
-    const done = await this.capacity.writeTx((tx) => this.finish(tx, offer, 'declined', settings));
+    const done = await this.data.writeTx((tx) => this.finish(tx, offer, 'declined', settings));
     if (!done) throw new ConflictException('This proposal was already answered or has lapsed.');
     return this.view({ ...offer, status: 'declined' } as TerminagentOffer, proposals, wish);
   }
@@ -110,7 +110,7 @@ export class OfferService {
     const settings = await this.host.settings(terminagentManifest);
     let expired = 0;
     for (const offer of due) {
-      if (await this.capacity.writeTx((tx) => this.finish(tx, offer, 'expired', settings))) expired += 1;
+      if (await this.data.writeTx((tx) => this.finish(tx, offer, 'expired', settings))) expired += 1;
     }
     return expired;
   }

@@ -171,7 +171,7 @@ export class WishService {
     if (wish.status === 'withdrawn') return this.view(wish, null);
     if (!OPEN_WISH.includes(wish.status)) throw new ConflictException(endedMessage(wish.status));
     const now = this.clock.now();
-    await this.capacity.writeTx(async (tx) => {
+    await this.data.writeTx(async (tx) => {
       const changed = await tx.repo(TerminagentWish).update({ id: wish.id, status: wish.status }, { status: 'withdrawn', openKey: null, endedAt: now });
       if (changed !== 1) throw new ConflictException('The wish changed meanwhile. Please reload.');
       const offers = await tx.repo(TerminagentOffer).findBy({ wishId: wish.id, status: 'open' });

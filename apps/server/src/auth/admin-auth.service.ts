@@ -9,7 +9,7 @@ import { MailTemplateService } from '../notifications/mail-template.service.js';
 import { OutboxService } from '../notifications/outbox.service.js';
 import { TaskRunnerService } from '../tasks/task-runner.service.js';
 import { INSTALLATION, runAsTenant, TenantContext, toTenantRef } from '../tenancy/tenant-context.js';
-import { TenantDataService, type TenantTx } from '../tenancy/tenant-data.service.js';
+import { coreManagerOf, TenantDataService, type TenantTx } from '../tenancy/tenant-data.service.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
 import { AdminUser } from './admin-user.entity.js';
 import { normalizeEmail, AdminUsersService } from './admin-users.service.js';
@@ -223,7 +223,7 @@ export class AdminAuthService {
     };
     // A super-admin belongs to no tenant: the notice goes out as installation mail.
     await runAsTenant(tenant ? toTenantRef(tenant) : INSTALLATION, async () => {
-      if (await this.data.retryingTransaction((tx) => count(tx.manager, tx))) this.outbox.kick();
+      if (await this.data.writeTx((tx) => count(coreManagerOf(tx), tx))) this.outbox.kick();
     });
   }
 

@@ -236,7 +236,7 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
   private async claim(): Promise<Claim | null> {
     const at = this.clock.now();
     const token = `${this.owner}:${++this.claims}`;
-    return this.data.retryingTransaction(async (tx) => {
+    return this.data.writeTx(async (tx) => {
       const repo = tx.repo(OutboxMessage);
       const due = await repo.find({
         select: { id: true, status: true },
@@ -306,7 +306,7 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
   /** Writes under the claim's token only: a row whose claim was lost is left to its new sender. */
   private async record(claim: Claim, sent: string[], failures: Array<{ row: OutboxMessage; error: string }>, untried: string[]): Promise<void> {
     const now = this.clock.now();
-    await this.data.retryingTransaction(async (tx) => {
+    await this.data.writeTx(async (tx) => {
       const repo = tx.repo(OutboxMessage);
       if (sent.length) await repo.update({ id: In(sent), claimedBy: claim.token }, { status: 'sent', sentAt: now, leaseUntil: null, lastError: null });
       if (untried.length) {

@@ -94,25 +94,29 @@ export class ScopedRepository<T extends ObjectLiteral & { tenantId: string; id: 
   }
 
   /**
-   * Plain INSERT of new rows (ids assigned here), without save()'s existence check and the
-   * re-read of database defaults that MySQL needs after it: for hot write paths.
+   * Plain INSERT of new rows (tenant stamped, ids assigned here), without save()'s existence check
+   * and the re-read of database defaults that MySQL needs after it: for hot write paths. Bulk
+   * inserts pass `chunk` (rows per statement); inside a transaction they stay all or nothing.
    */
-  async insert(entities: T[]): Promise<void> {
+  async insert(entities: Array<Partial<T>>, options: { chunk?: number } = {}): Promise<void> {
     if (entities.length === 0) return;
     for (const e of entities) {
-      this.stamp(e);
+      this.stamp(e as T);
       (e as { id: string }).id ??= randomUUID();
     }
-    await this.inner.createQueryBuilder().insert().values(entities as never).updateEntity(false).callListeners(false).execute();
+    const size = options.chunk ?? entities.length;
+    for (let i = 0; i < entities.length; i += size) {
+      await this.inner.createQueryBuilder().insert().values(entities.slice(i, i + size) as never).updateEntity(false).callListeners(false).execute();
+    }
   }
 
   /**
    * INSERT a row, or UPDATE `columns` of the row of this tenant that has the same values in the
-   * unique key `conflict` (which starts with tenantId). Inside a transaction on MySQL/MariaDB the
-   * row stays locked until commit either way, which makes it a lock row.
+   * unique key (tenantId, ...`key`); the tenant is added here. Inside a transaction on MySQL/MariaDB
+   * the row stays locked until commit either way, which makes it a lock row.
    */
-  async insertOrUpdate(entity: T, columns: Array<keyof T & string>, conflict: Array<keyof T & string>): Promise<void> {
-    if (conflict[0] !== 'tenantId') throw new Error('insertOrUpdate needs a unique key that starts with tenantId');
+  async insertOrUpdate(entity: T, columns: Array<keyof T & string>, key: Array<Exclude<keyof T & string, 'tenantId'>>): Promise<void> {
+    const conflict = ['tenantId', ...key];
     this.stamp(entity);
     (entity as { id: string }).id ??= randomUUID();
     await this.inner
@@ -129,6 +133,26 @@ export class ScopedRepository<T extends ObjectLiteral & { tenantId: string; id: 
   async update(where: FindOptionsWhere<T>, patch: QueryDeepPartialEntity<T>): Promise<number> {
     const { tenantId: _ignored, ...rest } = patch as QueryDeepPartialEntity<T> & { tenantId?: unknown };
     const result = await this.inner.update(this.scope(where) as FindOptionsWhere<T>, rest as never);
+    return result.affected ?? 0;
+  }
+
+  /**
+   * A conditional UPDATE that compares columns with each other or with SQL (which `update` cannot
+   * say), e.g. `updateWhere({ used: () => 'used + 1' }, 'id = :id AND used < capacity', { id })`:
+   * `condition` is SQL over this entity's columns with bound parameters; the current tenant is always
+   * added (`tenantId = … AND (condition)`), so it can never reach another tenant's rows.
+   * Returns the number of rows changed.
+   */
+  async updateWhere(patch: QueryDeepPartialEntity<T>, condition: string, parameters: ObjectLiteral = {}): Promise<number> {
+    if ('scopeTenantId' in parameters) throw new Error('scopeTenantId is reserved for the tenant scope');
+    const { tenantId: _ignored, ...rest } = patch as QueryDeepPartialEntity<T> & { tenantId?: unknown };
+    const result = await this.inner
+      .createQueryBuilder()
+      .update()
+      .set(rest as never)
+      .where('tenantId = :scopeTenantId', { scopeTenantId: this.tenantId })
+      .andWhere(`(${condition})`, parameters)
+      .execute();
     return result.affected ?? 0;
   }
 

@@ -6,9 +6,22 @@ import { TenantContext } from './tenant-context.js';
 
 type Owned = ObjectLiteral & { tenantId: string; id: string };
 
+/** A unit of work on the current tenant's data: scoped repositories only, no entity manager. */
 export interface TenantTx {
-  manager: EntityManager;
   repo<T extends Owned>(entity: EntityTarget<T>): ScopedRepository<T>;
+}
+
+const managers = new WeakMap<TenantTx, EntityManager>();
+
+/**
+ * The entity manager behind a transaction, for the core's installation-level tables that must
+ * change in the same transaction as tenant rows (login throttles beside their notice mail).
+ * Core only: plugins reach tenant data through `tx.repo()` (test/scoped-query-builders checks it).
+ */
+export function coreManagerOf(tx: TenantTx): EntityManager {
+  const manager = managers.get(tx);
+  if (!manager) throw new Error('Not a transaction of TenantDataService');
+  return manager;
 }
 
 /** The one way to reach tenant-owned data. */
@@ -16,8 +29,8 @@ export interface TenantTx {
 export class TenantDataService {
   constructor(private readonly dataSource: DataSource) {}
 
-  repo<T extends Owned>(entity: EntityTarget<T>, manager: EntityManager = this.dataSource.manager): ScopedRepository<T> {
-    return new ScopedRepository<T>(manager.getRepository(entity));
+  repo<T extends Owned>(entity: EntityTarget<T>): ScopedRepository<T> {
+    return new ScopedRepository<T>(this.dataSource.manager.getRepository(entity));
   }
 
   /**
@@ -26,13 +39,15 @@ export class TenantDataService {
    */
   transaction<R>(fn: (tx: TenantTx) => Promise<R>): Promise<R> {
     TenantContext.current();
-    return this.dataSource.transaction((manager) =>
-      fn({ manager, repo: <T extends Owned>(entity: EntityTarget<T>) => this.repo(entity, manager) }),
-    );
+    return this.dataSource.transaction((manager) => {
+      const tx: TenantTx = { repo: <T extends Owned>(entity: EntityTarget<T>) => new ScopedRepository<T>(manager.getRepository(entity)) };
+      managers.set(tx, manager);
+      return fn(tx);
+    });
   }
 
-  /** A write transaction run again as a whole on deadlock / lock-wait / busy errors. */
-  async retryingTransaction<R>(fn: (tx: TenantTx) => Promise<R>, attempts = 8): Promise<R> {
+  /** A write transaction, run again as a whole on deadlock / lock-wait / busy errors (so `fn` must be safe to repeat). */
+  async writeTx<R>(fn: (tx: TenantTx) => Promise<R>, attempts = 8): Promise<R> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.transaction(fn);
