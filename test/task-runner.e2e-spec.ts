@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { ALL_PLUGINS } from '../plugins/index.js';
 import { TestClock } from '../apps/server/src/common/clock.js';
 import { PluginHostService } from '../apps/server/src/plugin-host/plugin-host.service.js';
@@ -94,22 +95,55 @@ describe('scheduled tasks across two instances', () => {
 
   it('catches up a daily tick that fell due while the server was down', async () => {
     const runner = one.app.get(TaskRunnerService);
-    const runs: string[] = [];
-    runner.registerCoreTask({
-      id: 'test.daily',
-      schedule: { dailyAt: '09:00' },
-      perTenant: true,
-      run: async ({ tenant, tickKey }) => void runs.push(`${tenant!.slug}@${tickKey}`),
-    });
+    const daily = (id: string) => id === 'probe.daily';
+    probeControl.dailyRuns = [];
     // 08:59 Berlin: the latest tick is yesterday's; started at 11:00 Berlin, today's 09:00 is caught up.
-    await runner.runDue(new Date('2026-11-24T07:59:00Z'), (id) => id === 'test.daily');
-    await runner.runDue(new Date('2026-11-24T10:00:00Z'), (id) => id === 'test.daily');
-    await runner.runDue(new Date('2026-11-24T10:30:00Z'), (id) => id === 'test.daily');
-    expect(runs.sort()).toEqual([
+    await runner.runDue(new Date('2026-11-24T07:59:00Z'), daily);
+    await runner.runDue(new Date('2026-11-24T10:00:00Z'), daily);
+    await runner.runDue(new Date('2026-11-24T10:30:00Z'), daily);
+    expect(probeControl.dailyRuns.sort()).toEqual([
       'beispielheim@2026-11-23T09:00',
       'beispielheim@2026-11-24T09:00',
       'musterstadt@2026-11-23T09:00',
       'musterstadt@2026-11-24T09:00',
     ]);
+  });
+});
+
+/** The poll comes from @nestjs/schedule; two instances polling at once still run each tick once. */
+describe('the scheduler tick across two instances', () => {
+  let db: TestDatabase;
+  let one: TestApp;
+  let two: TestApp;
+  const clock = new TestClock(new Date('2026-11-25T09:00:00Z'));
+  // A long poll interval: the interval is registered but never fires during the test; polls are driven here.
+  const env = { TASK_POLL_SECONDS: '3600' };
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    one = await createTestApp({ database: db, clock, plugins, env });
+    two = await createTestApp({ database: db, clock, plugins, env });
+  });
+  afterAll(async () => {
+    await one.close();
+    await two.close();
+    await db.drop();
+  });
+
+  it('registers the poll with the SchedulerRegistry and runs a tick once however both instances poll', async () => {
+    for (const t of [one, two]) expect(t.app.get(SchedulerRegistry).getIntervals()).toContain('amtszeit.tasks');
+    // The catch-up poll each instance started at boot ran everything due then, each claim once.
+    await Promise.all([one.app.get(TaskRunnerService).tick(), two.app.get(TaskRunnerService).tick()]);
+    const claims = await one.dataSource.getRepository(TaskRun).find({ where: { taskId: 'booking.release' } });
+    expect(claims.map((c) => c.tenantKey).sort()).toEqual([(await one.tenant('beispielheim')).id, (await one.tenant('musterstadt')).id].sort());
+
+    await one.app.get(PluginHostService).setEnabled((await one.tenant('musterstadt')).id, probePlugin, true);
+    await one.app.get(PluginHostService).setEnabled((await one.tenant('beispielheim')).id, probePlugin, true);
+    probeControl.invocations = 0;
+    clock.set('2026-11-25T09:05:00Z');
+    await Promise.all([one, two, one, two].map((t) => t.app.get(TaskRunnerService).tick()));
+    expect(probeControl.invocations).toBe(2);
+    expect(Number((await one.dataSource.query('SELECT COUNT(*) AS c FROM probe_effect WHERE tickKey = ?', ['2026-11-25T09:05']))[0].c)).toBe(20);
+    expect(await one.dataSource.getRepository(TaskRun).countBy({ taskId: 'probe.effect', tickKey: '2026-11-25T09:05', status: 'done' })).toBe(2);
   });
 });

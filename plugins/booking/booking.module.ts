@@ -5,6 +5,7 @@ import { BookingMailService } from './booking-mail.service.js';
 import { BackofficeController } from './backoffice.controller.js';
 import { BookingController } from './booking.controller.js';
 import { BookingService } from './booking.service.js';
+import { BookingTasks } from './booking.tasks.js';
 import { BotProtectionService } from './bot-protection.service.js';
 import { CapacityService } from './capacity.service.js';
 import { CitizenCapsService } from './citizen-caps.service.js';
@@ -18,7 +19,7 @@ const PUBLISHED = [AvailabilityService, BookingService, CapacityService, Release
   // The citizen portal's pages use the services above; see portal/portal.module.ts.
   imports: [PortalModule],
   controllers: [BookingController, BackofficeController, ...PORTAL_CONTROLLERS],
-  providers: [...PUBLISHED, BotProtectionService, CitizenCapsService],
+  providers: [...PUBLISHED, BotProtectionService, CitizenCapsService, BookingTasks],
   exports: PUBLISHED,
 })
 export class BookingModule {}

@@ -6,6 +6,7 @@ import { OfferService } from './offer.service.js';
 import { StatsService } from './stats.service.js';
 import { TerminagentMailService } from './terminagent-mail.service.js';
 import { TerminagentController } from './terminagent.controller.js';
+import { TerminagentTasks } from './terminagent.tasks.js';
 import { FiguresController } from './portal/figures.controller.js';
 import { WaitlistPages } from './portal/waitlist-pages.service.js';
 import { WaitlistController } from './portal/waitlist.controller.js';
@@ -17,7 +18,7 @@ import { WishService } from './wish.service.js';
   // Its citizen pages live in the booking portal's frame (layout, branding, error pages).
   imports: [BookingModule, PortalModule],
   controllers: [TerminagentController, WaitlistController, FiguresController],
-  providers: [WishService, OfferService, MatchingService, StatsService, TerminagentMailService, WaitlistPages],
+  providers: [WishService, OfferService, MatchingService, StatsService, TerminagentMailService, WaitlistPages, TerminagentTasks],
   exports: [WishService, OfferService, MatchingService, StatsService],
 })
 export class TerminagentModule {}

@@ -1,5 +1,6 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import { BootService, LOADED_TENANTS, RUN_MIGRATIONS } from './boot/boot.service.js';
 import { CatalogSeedService } from './catalog/catalog-seed.service.js';
 import { CatalogService } from './catalog/catalog.service.js';
@@ -16,7 +17,8 @@ import { MailTemplateService } from './notifications/mail-template.service.js';
 import { OutboxService } from './notifications/outbox.service.js';
 import { PluginEnabledGuard } from './plugin-host/plugin-enabled.guard.js';
 import { PluginHostService } from './plugin-host/plugin-host.service.js';
-import { PLUGINS, type AmtszeitPlugin } from './plugin-host/plugin.types.js';
+import { CORE_TASKS, PLUGINS, type AmtszeitPlugin } from './plugin-host/plugin.types.js';
+import { CORE_TASK_LIST } from './tasks/core.tasks.js';
 import { TaskRunnerService } from './tasks/task-runner.service.js';
 import type { LoadedTenant } from './tenancy/tenant-config.loader.js';
 import { TenantDataService } from './tenancy/tenant-data.service.js';
@@ -54,9 +56,12 @@ export class CoreModule {
   static forRoot(options: CoreOptions): DynamicModule {
     return {
       module: CoreModule,
+      // The task runner's tick is an interval in the scheduler's registry.
+      imports: [ScheduleModule.forRoot()],
       providers: [
         { provide: ENV, useValue: options.env },
         { provide: PLUGINS, useValue: options.plugins },
+        { provide: CORE_TASKS, useValue: CORE_TASK_LIST },
         { provide: Clock, useValue: options.clock },
         { provide: LOADED_TENANTS, useValue: options.tenants },
         { provide: RUN_MIGRATIONS, useValue: options.runMigrations },

@@ -7,7 +7,6 @@ import { Clock } from '../common/clock.js';
 import { ProofOfWorkService, type ProofChallenge } from '../limits/proof-of-work.service.js';
 import { MailTemplateService } from '../notifications/mail-template.service.js';
 import { OutboxService } from '../notifications/outbox.service.js';
-import { TaskRunnerService } from '../tasks/task-runner.service.js';
 import { INSTALLATION, runAsTenant, TenantContext, toTenantRef } from '../tenancy/tenant-context.js';
 import { coreManagerOf, TenantDataService, type TenantTx } from '../tenancy/tenant-data.service.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
@@ -107,19 +106,14 @@ export class AdminAuthService {
     private readonly audit: AuditService,
     private readonly templates: MailTemplateService,
     private readonly outbox: OutboxService,
-    tasks: TaskRunnerService,
-  ) {
-    // The keys hold client addresses and typed email addresses: personal data, kept only while they count.
-    tasks.registerCoreTask({
-      id: 'core.login-throttle-purge',
-      schedule: { everyMinutes: 10 },
-      perTenant: false,
-      run: ({ now }) => this.purgeThrottles(now),
-    });
-  }
+  ) {}
 
-  /** Removes counters whose window has passed and that restrict nothing any more. */
-  private async purgeThrottles(now: Date): Promise<void> {
+  /**
+   * Removes counters whose window has passed and that restrict nothing any more (task
+   * core.login-throttle-purge): the keys hold client addresses and typed email addresses, personal
+   * data kept only while they count.
+   */
+  async purgeThrottles(now: Date): Promise<void> {
     const windowStart = LessThan(new Date(now.getTime() - LOGIN_LIMITS.windowMinutes * 60_000));
     await this.throttles().delete({ windowStart, lockedUntil: IsNull() });
     await this.throttles().delete({ windowStart, lockedUntil: LessThanOrEqual(now) });

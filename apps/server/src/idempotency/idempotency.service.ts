@@ -3,7 +3,6 @@ import { BadRequestException, ConflictException, Injectable, UnprocessableEntity
 import { LessThanOrEqual } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { isUniqueViolation } from '../database/db-errors.js';
-import { TaskRunnerService } from '../tasks/task-runner.service.js';
 import { TenantDataService, type TenantTx } from '../tenancy/tenant-data.service.js';
 import { IdempotencyRecord } from './idempotency-record.entity.js';
 
@@ -76,16 +75,11 @@ export class IdempotencyService {
   constructor(
     private readonly data: TenantDataService,
     private readonly clock: Clock,
-    tasks: TaskRunnerService,
-  ) {
-    tasks.registerCoreTask({
-      id: 'core.idempotency-purge',
-      schedule: { everyMinutes: 15 },
-      perTenant: true,
-      run: async ({ now }) => {
-        await this.records().delete({ expiresAt: LessThanOrEqual(now) });
-      },
-    });
+  ) {}
+
+  /** Deletes the current tenant's expired records with their stored responses (task core.idempotency-purge). */
+  async purgeExpired(now: Date): Promise<void> {
+    await this.records().delete({ expiresAt: LessThanOrEqual(now) });
   }
 
   /**

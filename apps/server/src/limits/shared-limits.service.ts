@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, In, LessThan } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { isUniqueViolation } from '../database/db-errors.js';
-import { TaskRunnerService } from '../tasks/task-runner.service.js';
 import { SharedCounter } from './shared-counter.entity.js';
 
 /**
@@ -14,16 +13,11 @@ export class SharedLimitsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
-    tasks: TaskRunnerService,
-  ) {
-    tasks.registerCoreTask({
-      id: 'core.shared-counter-purge',
-      schedule: { everyMinutes: 10 },
-      perTenant: false,
-      run: async ({ now }) => {
-        await this.counters().delete({ expiresAt: LessThan(now) });
-      },
-    });
+  ) {}
+
+  /** Deletes counters and tokens whose window has passed (task core.shared-counter-purge). */
+  async purgeExpired(now: Date): Promise<void> {
+    await this.counters().delete({ expiresAt: LessThan(now) });
   }
 
   /**

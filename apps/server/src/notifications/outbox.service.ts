@@ -6,7 +6,6 @@ import { Clock } from '../common/clock.js';
 import { ConcurrencyLimit } from '../common/concurrency-limit.js';
 import { ENV, type Env } from '../config/env.config.js';
 import { isUniqueViolation } from '../database/db-errors.js';
-import { TaskRunnerService } from '../tasks/task-runner.service.js';
 import { INSTALLATION, runAsTenant, TenantContext, type TenantRef } from '../tenancy/tenant-context.js';
 import { TenantDataService, type TenantTx } from '../tenancy/tenant-data.service.js';
 import { createMailTransport, isMessageRejection, type MailEnvelope, type MailTransport } from './mail-transport.js';
@@ -21,9 +20,6 @@ const LEASE_MS = 2 * 60_000;
 const SEND_WINDOW_MS = LEASE_MS / 2;
 /** Rows per claim: keeps the connections busy; a process dying mid-claim resends at most these. */
 const BATCH = 50;
-
-/** Sent installation mail (it names administrators) is deleted after this many days. */
-const INSTALLATION_RETENTION_DAYS = 7;
 
 /** Minutes until the next try after `attempts` failures: 1, 2, 4, … capped at an hour. */
 export function backoffMinutes(attempts: number): number {
@@ -73,34 +69,10 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
   constructor(
     private readonly data: TenantDataService,
     private readonly clock: Clock,
-    private readonly tasks: TaskRunnerService,
     @Inject(ENV) private readonly env: Env,
   ) {
     this.transport = createMailTransport(env.SMTP_URL);
     this.sending = new ConcurrencyLimit(this.transport.concurrency);
-    // The tasks only start the drain: it may run for minutes, and the runner's other tasks
-    // (release, matching) must not wait for it.
-    this.tasks.registerCoreTask({
-      id: 'core.mail-outbox',
-      schedule: { everyMinutes: 1 },
-      perTenant: true,
-      run: async ({ tenant }) => this.drainInBackground(tenant!),
-    });
-    this.tasks.registerCoreTask({
-      id: 'core.mail-outbox-installation',
-      schedule: { everyMinutes: 1 },
-      perTenant: false,
-      run: async () => this.drainInBackground(INSTALLATION),
-    });
-    // Tenants purge their sent mail with their retention setting (booking.privacy); this is the default.
-    this.tasks.registerCoreTask({
-      id: 'core.mail-outbox-installation-purge',
-      schedule: { dailyAt: '03:30' },
-      perTenant: false,
-      run: async ({ now }) => {
-        await runAsTenant(INSTALLATION, () => this.purgeSent(new Date(now.getTime() - INSTALLATION_RETENTION_DAYS * 86_400_000)));
-      },
-    });
   }
 
   onApplicationBootstrap(): void {
@@ -194,7 +166,8 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
     }, 50).unref();
   }
 
-  private drainInBackground(scope: TenantRef): void {
+  /** Starts a drain without waiting for it (the mail tasks: a long backlog never holds back other tasks). */
+  drainInBackground(scope: TenantRef): void {
     this.drain(scope).catch((err) => this.logger.warn({ msg: 'Mail delivery stopped by an error; the next run retries', scope: scope.slug, err: String(err) }));
   }
 

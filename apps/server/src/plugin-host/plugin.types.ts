@@ -1,13 +1,12 @@
 import type { Type } from '@nestjs/common';
-import type { ModuleRef } from '@nestjs/core';
 import type { z } from 'zod';
 import type { TenantRef } from '../tenancy/tenant-context.js';
 
-export type TaskSchedule =
+export type TaskSchedule<H = any> =
   /** Every n minutes, aligned to the epoch, so all instances agree on the tick. */
   | { everyMinutes: number }
   /** Daily at a tenant-local HH:MM; a function may read the time from the tenant's data. */
-  | { dailyAt: string | ((ctx: { tenant: TenantRef; moduleRef: ModuleRef }) => Promise<string>) };
+  | { dailyAt: string | ((handler: H, ctx: { tenant: TenantRef }) => Promise<string>) };
 
 export interface TaskContext {
   tenant: TenantRef | null;
@@ -15,21 +14,32 @@ export interface TaskContext {
   tick: Date;
   tickKey: string;
   now: Date;
-  moduleRef: ModuleRef;
 }
 
 /**
- * Scheduled work, declared as data. The runner claims each (task, tenant, tick) once across all
- * instances; `run` must be safe to repeat, because a run that crashed is run again.
+ * Scheduled work, declared as data (core tasks in tasks/core.tasks.ts, plugin tasks in the plugin
+ * definition). The task names its handler, a provider of the application; the runner takes the
+ * instance Nest made (with its injected services) and passes it to `run`. The runner claims each
+ * (task, tenant, tick) once across all instances; `run` must be safe to repeat, because a run that
+ * crashed is run again.
  */
-export interface ScheduledTask {
+export interface ScheduledTask<H = any> {
   id: string;
-  schedule: TaskSchedule;
+  schedule: TaskSchedule<H>;
   /** One run per tenant, inside runAsTenant (tenants with the owning plugin off are skipped). */
   perTenant: boolean;
   /** A claim older than this is considered crashed and may be taken over. */
   leaseSeconds?: number;
-  run(ctx: TaskContext): Promise<void>;
+  /** The provider whose methods do the work. */
+  handler: Type<H>;
+  run(handler: H, ctx: TaskContext): Promise<unknown>;
+  /** False leaves the task out on this installation (e.g. upkeep that only SQLite needs). */
+  active?(handler: H): boolean;
+}
+
+/** Declares a task whose `run` gets the instance of `handler`, typed. */
+export function defineTask<H>(handler: Type<H>, task: Omit<ScheduledTask<H>, 'handler'>): ScheduledTask<H> {
+  return { ...task, handler };
 }
 
 /** An AdminJS resource a plugin contributes; admin-config wraps it in tenant scope and the plugin gate. */
@@ -87,3 +97,5 @@ export function definePlugin<S extends Record<string, unknown>>(plugin: Amtszeit
 }
 
 export const PLUGINS = Symbol('AMTSZEIT_PLUGINS');
+/** The core's own tasks (tasks/core.tasks.ts), provided by CoreModule. */
+export const CORE_TASKS = Symbol('AMTSZEIT_CORE_TASKS');

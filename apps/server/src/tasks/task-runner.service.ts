@@ -1,14 +1,15 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { DateTime } from 'luxon';
 import { DataSource, LessThan } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { ENV, type Env } from '../config/env.config.js';
 import { isUniqueViolation } from '../database/db-errors.js';
 import { PluginHostService } from '../plugin-host/plugin-host.service.js';
-import type { AmtszeitPlugin, ScheduledTask } from '../plugin-host/plugin.types.js';
+import { CORE_TASKS, type AmtszeitPlugin, type ScheduledTask } from '../plugin-host/plugin.types.js';
 import { runAsTenant, toTenantRef, type TenantRef } from '../tenancy/tenant-context.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
 import { TaskRun } from './task-run.entity.js';
@@ -22,73 +23,96 @@ export interface TaskOutcome {
   result: 'ran' | 'skipped' | 'failed';
 }
 
+const TICK = 'amtszeit.tasks';
+
+interface Scheduled {
+  plugin: AmtszeitPlugin | null;
+  task: ScheduledTask;
+  /** The task's handler as Nest made it, with its services injected. */
+  handler: unknown;
+}
+
 /**
- * Runs the scheduled tasks of the core and the plugins. Each (task, tenant, tick) is claimed by
- * inserting a unique row, so several instances sharing one database run it once; a claim whose
- * lease ran out (its process died) is taken over and the idempotent task runs again.
+ * Runs the scheduled tasks of the core and the plugins. The tick comes from @nestjs/schedule (an
+ * interval in its SchedulerRegistry); each (task, tenant, tick) is claimed by inserting a unique
+ * row, so several instances sharing one database run it once; a claim whose lease ran out (its
+ * process died) is taken over and the idempotent task runs again.
  */
 @Injectable()
-export class TaskRunnerService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class TaskRunnerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Tasks');
   private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
-  private readonly coreTasks: Array<{ plugin: AmtszeitPlugin | null; task: ScheduledTask }> = [];
+  private catchUp: NodeJS.Immediate | null = null;
+  private stopped = false;
+  private scheduled: Scheduled[] = [];
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly host: PluginHostService,
     private readonly clock: Clock,
     private readonly moduleRef: ModuleRef,
+    private readonly scheduler: SchedulerRegistry,
+    @Inject(CORE_TASKS) private readonly coreTasks: ScheduledTask[],
     @Inject(ENV) private readonly env: Env,
   ) {}
 
-  /** Core modules add their tasks here; plugins declare theirs in the plugin definition. */
-  registerCoreTask(task: ScheduledTask): void {
-    this.coreTasks.push({ plugin: null, task });
-  }
-
-  allTasks(): Array<{ plugin: AmtszeitPlugin | null; task: ScheduledTask }> {
-    return [...this.coreTasks, ...this.host.tasks()];
+  /** The tasks of this installation: the core's and the plugins', with their handlers. */
+  allTasks(): Scheduled[] {
+    return this.scheduled;
   }
 
   onApplicationBootstrap(): void {
+    // Each handler is the provider instance Nest built; a task naming no provider stops the start.
+    const all = [...this.coreTasks.map((task) => ({ plugin: null, task })), ...this.host.tasks()];
+    this.scheduled = all
+      .map(({ plugin, task }) => ({ plugin, task, handler: this.moduleRef.get(task.handler, { strict: false }) }))
+      .filter(({ task, handler }) => task.active?.(handler) ?? true);
     if (this.env.TASK_POLL_SECONDS <= 0) return;
     // Work that fell due while the server was down is caught up right away.
-    const tick = () => {
-      if (this.running) return;
-      this.running = this.runDue()
-        .catch((err) => this.logger.error(err))
-        .finally(() => (this.running = null));
-    };
-    setImmediate(tick);
-    this.timer = setInterval(tick, this.env.TASK_POLL_SECONDS * 1000);
-    this.timer.unref();
+    this.catchUp = setImmediate(() => void this.tick());
+    this.scheduler.addInterval(TICK, setInterval(() => void this.tick(), this.env.TASK_POLL_SECONDS * 1000).unref());
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+  /** Stops polling and lets a running poll finish while the database is still open. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.catchUp) clearImmediate(this.catchUp);
+    if (this.scheduler.doesExist('interval', TICK)) this.scheduler.deleteInterval(TICK);
     await this.running;
+  }
+
+  /**
+   * One poll of the scheduler's interval: runs what is due unless the previous poll is still at it;
+   * resolves when that poll ends (tests drive polls through here, without timers).
+   */
+  tick(): Promise<unknown> {
+    if (this.stopped) return Promise.resolve();
+    this.running ??= this.runDue()
+      .catch((err) => this.logger.error(err))
+      .finally(() => (this.running = null));
+    return this.running;
   }
 
   /** Runs every task whose latest tick is not done yet. */
   async runDue(now: Date = this.clock.now(), only?: (taskId: string) => boolean): Promise<TaskOutcome[]> {
     const outcomes: TaskOutcome[] = [];
     const tenants = (await this.dataSource.getRepository(Tenant).find({ order: { slug: 'ASC' } })).map(toTenantRef);
-    for (const { plugin, task } of this.allTasks()) {
+    for (const scheduled of this.allTasks()) {
+      const { plugin, task } = scheduled;
       if (only && !only(task.id)) continue;
       const targets: Array<TenantRef | null> = task.perTenant ? tenants : [null];
       for (const tenant of targets) {
         if (tenant && plugin && !(await this.host.isEnabled(tenant.id, plugin))) continue;
-        const tick = await this.latestTick(task, tenant, now);
+        const tick = await this.latestTick(scheduled, tenant, now);
         if (!tick) continue;
-        outcomes.push(await this.runOnce(task, tenant, tick.at, tick.key, now));
+        outcomes.push(await this.runOnce(scheduled, tenant, tick.at, tick.key, now));
       }
     }
     return outcomes;
   }
 
-  private async latestTick(task: ScheduledTask, tenant: TenantRef | null, now: Date): Promise<{ at: Date; key: string } | null> {
+  private async latestTick({ task, handler }: Scheduled, tenant: TenantRef | null, now: Date): Promise<{ at: Date; key: string } | null> {
     const schedule = task.schedule;
     if ('everyMinutes' in schedule) {
       const ms = schedule.everyMinutes * 60_000;
@@ -100,7 +124,7 @@ export class TaskRunnerService implements OnApplicationBootstrap, OnApplicationS
       typeof schedule.dailyAt === 'string'
         ? schedule.dailyAt
         : tenant
-          ? await runAsTenant(tenant, () => (schedule.dailyAt as Exclude<typeof schedule.dailyAt, string>)({ tenant, moduleRef: this.moduleRef }))
+          ? await runAsTenant(tenant, () => (schedule.dailyAt as Exclude<typeof schedule.dailyAt, string>)(handler, { tenant }))
           : null;
     if (!time) return null;
     const [hour, minute] = time.split(':').map(Number);
@@ -109,14 +133,14 @@ export class TaskRunnerService implements OnApplicationBootstrap, OnApplicationS
     return { at: local.toJSDate(), key: `${local.toISODate()}T${time}` };
   }
 
-  private async runOnce(task: ScheduledTask, tenant: TenantRef | null, tick: Date, tickKey: string, now: Date): Promise<TaskOutcome> {
+  private async runOnce({ task, handler }: Scheduled, tenant: TenantRef | null, tick: Date, tickKey: string, now: Date): Promise<TaskOutcome> {
     const base = { taskId: task.id, tenant: tenant?.slug ?? null, tickKey };
     const claim = await this.claim(task, tenant?.id ?? '-', tickKey, now);
     if (!claim) return { ...base, result: 'skipped' };
     const repo = this.dataSource.getRepository(TaskRun);
     try {
-      const ctx = { tenant, tick, tickKey, now, moduleRef: this.moduleRef };
-      await (tenant ? runAsTenant(tenant, () => task.run(ctx)) : task.run(ctx));
+      const ctx = { tenant, tick, tickKey, now };
+      await (tenant ? runAsTenant(tenant, () => task.run(handler, ctx)) : task.run(handler, ctx));
       await repo.update({ id: claim.id, owner: this.owner }, { status: 'done', finishedAt: this.clock.now(), lastError: null });
       return { ...base, result: 'ran' };
     } catch (err) {

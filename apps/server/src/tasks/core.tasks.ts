@@ -1,0 +1,60 @@
+import { AdminAuthService } from '../auth/admin-auth.service.js';
+import { SqliteStatisticsService } from '../database/sqlite-statistics.service.js';
+import { IdempotencyService } from '../idempotency/idempotency.service.js';
+import { SharedLimitsService } from '../limits/shared-limits.service.js';
+import { OutboxService } from '../notifications/outbox.service.js';
+import { defineTask, type ScheduledTask } from '../plugin-host/plugin.types.js';
+import { INSTALLATION, runAsTenant } from '../tenancy/tenant-context.js';
+
+/** Sent installation mail (it names administrators) is deleted after this many days. */
+const INSTALLATION_RETENTION_DAYS = 7;
+
+/** The core's scheduled work, declared like plugin tasks (see ScheduledTask). */
+export const CORE_TASK_LIST: ScheduledTask[] = [
+  // The mail tasks only start the drain: it may run for minutes, and the runner's other tasks
+  // (release, matching) must not wait for it.
+  defineTask(OutboxService, {
+    id: 'core.mail-outbox',
+    schedule: { everyMinutes: 1 },
+    perTenant: true,
+    run: async (outbox, { tenant }) => outbox.drainInBackground(tenant!),
+  }),
+  defineTask(OutboxService, {
+    id: 'core.mail-outbox-installation',
+    schedule: { everyMinutes: 1 },
+    perTenant: false,
+    run: async (outbox) => outbox.drainInBackground(INSTALLATION),
+  }),
+  // Tenants purge their sent mail with their retention setting (booking.privacy); this is the default.
+  defineTask(OutboxService, {
+    id: 'core.mail-outbox-installation-purge',
+    schedule: { dailyAt: '03:30' },
+    perTenant: false,
+    run: (outbox, { now }) => runAsTenant(INSTALLATION, () => outbox.purgeSent(new Date(now.getTime() - INSTALLATION_RETENTION_DAYS * 86_400_000))),
+  }),
+  defineTask(SharedLimitsService, {
+    id: 'core.shared-counter-purge',
+    schedule: { everyMinutes: 10 },
+    perTenant: false,
+    run: (limits, { now }) => limits.purgeExpired(now),
+  }),
+  defineTask(IdempotencyService, {
+    id: 'core.idempotency-purge',
+    schedule: { everyMinutes: 15 },
+    perTenant: true,
+    run: (idempotency, { now }) => idempotency.purgeExpired(now),
+  }),
+  defineTask(AdminAuthService, {
+    id: 'core.login-throttle-purge',
+    schedule: { everyMinutes: 10 },
+    perTenant: false,
+    run: (auth, { now }) => auth.purgeThrottles(now),
+  }),
+  defineTask(SqliteStatisticsService, {
+    id: 'core.sqlite-statistics',
+    schedule: { everyMinutes: 60 },
+    perTenant: false,
+    active: (statistics) => statistics.applies,
+    run: (statistics) => statistics.optimize(),
+  }),
+];
