@@ -5,7 +5,6 @@ import { PluginHostService } from '../../apps/server/src/plugin-host/plugin-host
 import { TenantContext } from '../../apps/server/src/tenancy/tenant-context.js';
 import { TenantDataService } from '../../apps/server/src/tenancy/tenant-data.service.js';
 import { resolveRequest, type ServiceRequest } from './booking-request.js';
-import type { BookingSettings } from './booking.settings.js';
 import { CHANNEL_FALLBACK } from './capacity.service.js';
 import { CapacityUnit } from './entities/capacity-unit.entity.js';
 import { MAX_HORIZON_DAYS } from './release.service.js';

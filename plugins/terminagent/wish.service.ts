@@ -12,13 +12,11 @@ import { TenantDataService } from '../../apps/server/src/tenancy/tenant-data.ser
 import { AgentCapacityService } from '../booking/agent-capacity.service.js';
 import { CapacityService } from '../booking/capacity.service.js';
 import { resolveRequest } from '../booking/booking-request.js';
-import type { BookingSettings } from '../booking/booking.settings.js';
 import { TerminagentOffer } from './entities/offer.entity.js';
 import { TerminagentProposal } from './entities/proposal.entity.js';
 import { OPEN_WISH, TerminagentWish, type WishedService, type WishStatus, type WishWindow } from './entities/wish.entity.js';
 import { newSecret, sameSecret } from './secret.js';
 import { TerminagentMailService } from './terminagent-mail.service.js';
-import type { TerminagentSettings } from './terminagent.settings.js';
 import { bookingManifest } from '../booking/booking.manifest.js';
 import { terminagentManifest } from './terminagent.manifest.js';
 

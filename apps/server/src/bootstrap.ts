@@ -63,7 +63,13 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestExp
   );
   // No validator badge: Swagger UI would fetch it from a third-party host.
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json', swaggerOptions: { validatorUrl: null } });
-  await app.init();
+  try {
+    await app.init();
+  } catch (err) {
+    // A refused start (e.g. a tenant file at odds with the stored plugin switches) closes what it opened.
+    await app.close().catch(() => undefined);
+    throw err;
+  }
   hoistWebSecurity(app.getHttpAdapter().getInstance());
   return app;
 }

@@ -11,7 +11,6 @@ import { PluginHostService } from '../../../apps/server/src/plugin-host/plugin-h
 import { RequiresPlugin } from '../../../apps/server/src/plugin-host/requires-plugin.decorator.js';
 import { FormBody } from '../../../apps/server/src/web/form-body.decorator.js';
 import { AvailabilityService } from '../availability.service.js';
-import type { BookingSettings } from '../booking.settings.js';
 import { BookingService, type BookingView, type CreateBookingInput } from '../booking.service.js';
 import { BotProtectionService } from '../bot-protection.service.js';
 import { UnconfirmedHoldsException } from '../citizen-caps.service.js';

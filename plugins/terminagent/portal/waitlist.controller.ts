@@ -12,7 +12,6 @@ import { PortalExceptionFilter } from '../../booking/portal/portal-exception.fil
 import type { PortalRequest } from '../../booking/portal/portal-pages.service.js';
 import { queryList, queryString, type FieldErrors } from '../../booking/portal/selection.js';
 import { OfferService, type OfferView } from '../offer.service.js';
-import type { TerminagentSettings } from '../terminagent.settings.js';
 import { DUPLICATE, WishService, type WishView } from '../wish.service.js';
 import { WaitlistPages } from './waitlist-pages.service.js';
 import { terminagentManifest } from '../terminagent.manifest.js';
