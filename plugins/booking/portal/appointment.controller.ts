@@ -6,12 +6,13 @@ import { Clock } from '../../../apps/server/src/common/clock.js';
 import { addDays, localDate } from '../../../apps/server/src/common/local-time.js';
 import { RequiresPlugin } from '../../../apps/server/src/plugin-host/requires-plugin.decorator.js';
 import { FormBody } from '../../../apps/server/src/web/form-body.decorator.js';
+import { queryString, type FieldErrors } from '../../../apps/server/src/web/form-query.js';
+import type { PortalRequest } from '../../../apps/server/src/web/page-frame.service.js';
+import { PortalExceptionFilter } from '../../../apps/server/src/web/portal-exception.filter.js';
 import { AvailabilityService } from '../availability.service.js';
 import { BookingService, type BookingView } from '../booking.service.js';
 import { MAX_HORIZON_DAYS } from '../release.service.js';
-import { PortalExceptionFilter } from './portal-exception.filter.js';
-import { PortalPages, type PortalRequest } from './portal-pages.service.js';
-import { queryString, type FieldErrors } from './selection.js';
+import { PortalPages } from './portal-pages.service.js';
 
 type Query = Record<string, unknown>;
 

@@ -10,15 +10,17 @@ import { addDays, localDate } from '../../../apps/server/src/common/local-time.j
 import { PluginHostService } from '../../../apps/server/src/plugin-host/plugin-host.service.js';
 import { RequiresPlugin } from '../../../apps/server/src/plugin-host/requires-plugin.decorator.js';
 import { FormBody } from '../../../apps/server/src/web/form-body.decorator.js';
+import { queryList, queryString, type FieldErrors } from '../../../apps/server/src/web/form-query.js';
+import type { PortalRequest } from '../../../apps/server/src/web/page-frame.service.js';
+import { PortalExceptionFilter } from '../../../apps/server/src/web/portal-exception.filter.js';
 import { AvailabilityService } from '../availability.service.js';
 import type { BookingSettings } from '../booking.settings.js';
 import { BookingService, type BookingView, type CreateBookingInput } from '../booking.service.js';
 import { BotProtectionService } from '../bot-protection.service.js';
 import { UnconfirmedHoldsException } from '../citizen-caps.service.js';
 import { MAX_HORIZON_DAYS } from '../release.service.js';
-import { PortalExceptionFilter } from './portal-exception.filter.js';
-import { PortalPages, type PortalRequest } from './portal-pages.service.js';
-import { formatServices, locationsOffering, parseServices, queryList, queryString, type FieldErrors, type ServiceChoice } from './selection.js';
+import { PortalPages } from './portal-pages.service.js';
+import { formatServices, locationsOffering, parseServices, type ServiceChoice } from './selection.js';
 
 type Query = Record<string, unknown>;
 
@@ -98,12 +100,13 @@ export class BookingFlowController {
     if (!s) return;
     const found = await this.availability.find({ services: s.choices, locationIds: s.locationIds, from: this.today(p), to: this.lastDay(p), channel: 'online' });
     const days = found.days.map((d) => ({ ...d, value: `${d.date}_${d.locationId}`, location: this.locationName(s, d.locationId), count: d.starts.length }));
-    const waitlist = days.length === 0 && (await this.plugins.isEnabled(p.tenant.id, 'terminagent')) ? `${p.base}/warteliste?services=${s.servicesParam}` : null;
+    // Other plugins' offers (the agent's waitlist) when no time is free.
+    const offers = days.length === 0 ? await this.pages.slot(p, 'offers.noFreeTime', { services: s.servicesParam }) : [];
     this.pages.render(
       res,
       p,
       'day',
-      { s, days, waitlist, multipleLocations: s.locationIds.length > 1, back: `${p.base}/termin/standort?${this.stateQuery(s)}` },
+      { s, days, offers, multipleLocations: s.locationIds.length > 1, back: `${p.base}/termin/standort?${this.stateQuery(s)}` },
       { title: days.length ? 'day.title' : 'day.noneTitle', step: 3 },
     );
   }
@@ -265,8 +268,8 @@ export class BookingFlowController {
         value: raw[s.id] ?? '0',
       }));
     const status = Object.keys(errors).length ? 400 : 200;
-    const waitlist = (await this.plugins.isEnabled(p.tenant.id, 'terminagent')) ? `${p.base}/warteliste` : null;
-    this.pages.render(res, p, 'services', { services, maxServices: await this.maxServices(), waitlist }, { title: 'services.title', step: 1, errors, status, indexable: true });
+    const offers = await this.pages.slot(p, 'offers.start');
+    this.pages.render(res, p, 'services', { services, maxServices: await this.maxServices(), offers }, { title: 'services.title', step: 1, errors, status, indexable: true });
   }
 
   private async renderTimes(res: Response, p: PortalRequest, s: Selection, date: string, locationId: string, errors: FieldErrors, status: number): Promise<void> {

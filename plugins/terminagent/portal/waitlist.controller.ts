@@ -8,9 +8,9 @@ import { addDays, isIsoDate, localDate } from '../../../apps/server/src/common/l
 import { PluginHostService } from '../../../apps/server/src/plugin-host/plugin-host.service.js';
 import { RequiresPlugin } from '../../../apps/server/src/plugin-host/requires-plugin.decorator.js';
 import { FormBody } from '../../../apps/server/src/web/form-body.decorator.js';
-import { PortalExceptionFilter } from '../../booking/portal/portal-exception.filter.js';
-import type { PortalRequest } from '../../booking/portal/portal-pages.service.js';
-import { queryList, queryString, type FieldErrors } from '../../booking/portal/selection.js';
+import { queryList, queryString, type FieldErrors } from '../../../apps/server/src/web/form-query.js';
+import type { PortalRequest } from '../../../apps/server/src/web/page-frame.service.js';
+import { PortalExceptionFilter } from '../../../apps/server/src/web/portal-exception.filter.js';
 import { OfferService, type OfferView } from '../offer.service.js';
 import type { TerminagentSettings } from '../terminagent.settings.js';
 import { DUPLICATE, WishService, type WishView } from '../wish.service.js';
