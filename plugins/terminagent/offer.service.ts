@@ -8,8 +8,7 @@ import { OutboxService } from '../../apps/server/src/notifications/outbox.servic
 import { PluginHostService } from '../../apps/server/src/plugin-host/plugin-host.service.js';
 import { TenantContext } from '../../apps/server/src/tenancy/tenant-context.js';
 import { TenantDataService, type TenantTx } from '../../apps/server/src/tenancy/tenant-data.service.js';
-import { AgentCapacityService } from '../booking/agent-capacity.service.js';
-import { CapacityService } from '../booking/capacity.service.js';
+import { AgentCapacityService, CapacityService } from '../booking/booking.api.js';
 import { TerminagentOffer, type OfferStatus } from './entities/offer.entity.js';
 import { TerminagentProposal } from './entities/proposal.entity.js';
 import { TerminagentWish, type WishedService } from './entities/wish.entity.js';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { WebModule } from '../../apps/server/src/web/web.module.js';
-import { BookingModule } from '../booking/booking.module.js';
+import { BookingModule } from '../booking/booking.api.js';
 import { MatchingService } from './matching.service.js';
 import { OfferService } from './offer.service.js';
 import { StatsService } from './stats.service.js';

@@ -9,10 +9,7 @@ import { OutboxService } from '../../apps/server/src/notifications/outbox.servic
 import { PluginHostService } from '../../apps/server/src/plugin-host/plugin-host.service.js';
 import { TenantContext } from '../../apps/server/src/tenancy/tenant-context.js';
 import { TenantDataService } from '../../apps/server/src/tenancy/tenant-data.service.js';
-import { AgentCapacityService } from '../booking/agent-capacity.service.js';
-import { CapacityService } from '../booking/capacity.service.js';
-import { resolveRequest } from '../booking/booking-request.js';
-import type { BookingSettings } from '../booking/booking.settings.js';
+import { AgentCapacityService, type BookingSettings, CapacityService, resolveRequest } from '../booking/booking.api.js';
 import { TerminagentOffer } from './entities/offer.entity.js';
 import { TerminagentProposal } from './entities/proposal.entity.js';
 import { OPEN_WISH, TerminagentWish, type WishedService, type WishStatus, type WishWindow } from './entities/wish.entity.js';
