@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { ConflictException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { IsNull } from 'typeorm';
 import { Clock } from '../../apps/server/src/common/clock.js';
+import { DomainError } from '../../apps/server/src/common/domain-error.js';
 import { minutesOf } from '../../apps/server/src/common/local-time.js';
 import type { OutboxMail } from '../../apps/server/src/notifications/outbox-message.entity.js';
 import { OutboxService } from '../../apps/server/src/notifications/outbox.service.js';
@@ -123,7 +124,7 @@ export class AgentCapacityService {
         .set({ used: () => `used + ${add}` })
         .where(`tenantId = :tenantId AND channel = 'agent' AND id IN (:...ids) AND used + ${add} <= capacity`, params)
         .execute();
-      if ((result.affected ?? 0) !== chunk.length) throw new ConflictException(CAPACITY_GONE);
+      if ((result.affected ?? 0) !== chunk.length) throw new DomainError('CAPACITY_GONE', CAPACITY_GONE);
     }
     const now = this.clock.now();
     const rows = holds.flatMap((h) =>
@@ -178,7 +179,7 @@ export class AgentCapacityService {
    */
   async confirmHeld(tx: TenantTx, prepared: PreparedAgentBooking, holderId: string): Promise<void> {
     const moved = await tx.repo(CapacityAllocation).update({ ownerId: holderId, releaseAt: IsNull() }, { ownerId: prepared.booking.id });
-    if (moved === 0) throw new ConflictException(CAPACITY_GONE);
+    if (moved === 0) throw new DomainError('CAPACITY_GONE', CAPACITY_GONE);
     await tx.repo(Booking).save(prepared.booking);
     await this.outbox.enqueue(tx, `booking:${prepared.booking.id}:confirmation:${prepared.booking.revision}`, prepared.mail);
   }

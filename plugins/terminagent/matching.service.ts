@@ -1,8 +1,9 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { ConflictException, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, IsNull, LessThan } from 'typeorm';
 import { Clock } from '../../apps/server/src/common/clock.js';
+import { DomainError } from '../../apps/server/src/common/domain-error.js';
 import { isMysqlFamily } from '../../apps/server/src/database/data-source-options.js';
 import { isUniqueViolation } from '../../apps/server/src/database/db-errors.js';
 import { PluginHostService } from '../../apps/server/src/plugin-host/plugin-host.service.js';
@@ -87,7 +88,7 @@ export class MatchingService {
           await this.match(from, settings, options, report);
           break;
         } catch (err) {
-          if (attempt >= 3 || !(err instanceof ConflictException)) throw err;
+          if (attempt >= 3 || !(err instanceof DomainError && (err.code === 'CAPACITY_GONE' || err.code === 'WISH_CHANGED'))) throw err;
           this.logger.warn({ msg: 'Matching chunk lost a race, rerunning', attempt });
         }
       }
@@ -199,7 +200,7 @@ export class MatchingService {
           .where("tenantId = :tenantId AND status = 'waiting' AND id IN (:...part)", { tenantId, part })
           .execute();
         // A wish withdrawn or offered meanwhile: roll the chunk back and rerun on fresh data.
-        if ((result.affected ?? 0) !== part.length) throw new ConflictException('A wish changed during matching');
+        if ((result.affected ?? 0) !== part.length) throw new DomainError('WISH_CHANGED', 'A wish changed during matching');
       }
       await this.agent.holdMany(tx, holds);
       for (let i = 0; i < offers.length; i += 300) {
