@@ -88,7 +88,7 @@ export class MatchingService {
           await this.match(from, settings, options, report);
           break;
         } catch (err) {
-          if (attempt >= 3 || !(err instanceof DomainError && (err.code === 'CAPACITY_GONE' || err.code === 'WISH_CHANGED'))) throw err;
+          if (attempt >= 3 || !(err instanceof DomainError && err.kind === 'conflict')) throw err;
           this.logger.warn({ msg: 'Matching chunk lost a race, rerunning', attempt });
         }
       }
