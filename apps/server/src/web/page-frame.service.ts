@@ -113,11 +113,6 @@ export class PageFrame {
     this.contributions.push(contribution);
   }
 
-  /** Keys of a root's messages (its own and the frame's), for catalogue tests. */
-  messageKeys(root: string, locale: Locale): string[] {
-    return this.root(root).messages.keys(locale);
-  }
-
   async request(req: Request, res: Response, root = FRAME): Promise<PortalRequest> {
     const tenant = TenantContext.current();
     const locale = negotiateLocale(req, res, tenant.locale);

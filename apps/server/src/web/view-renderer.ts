@@ -56,10 +56,7 @@ export class ViewRenderer {
   }
 
   render(view: string, context: object, data: RenderData, layout = 'main'): string {
-    if (this.reload) {
-      this.compiled.clear();
-      this.loadPartials();
-    }
+    this.refresh();
     const options = { data, allowProtoPropertiesByDefault: false };
     const body = this.template(join(this.roots.views, view))(context, options);
     return this.template(join(this.roots.layouts, layout))({ ...context, body }, options);
@@ -67,15 +64,21 @@ export class ViewRenderer {
 
   /** A partial alone with the page's @-data (a contribution to another UI's page). */
   renderPartial(name: string, context: object, data: RenderData): string {
-    if (this.reload) {
-      this.compiled.clear();
-      this.loadPartials();
+    this.refresh();
+    if (!this.hbs.partials[name]) throw new Error(`Unknown partial '${name}' in ${this.roots.partials.join(', ')}`);
+    const key = `partial:${name}`;
+    let template = this.compiled.get(key);
+    if (!template) {
+      template = this.hbs.compile(`{{> ${name}}}`);
+      this.compiled.set(key, template);
     }
-    return this.hbs.partials[name] ? this.hbs.compile(`{{> ${name}}}`)(context, { data, allowProtoPropertiesByDefault: false }) : this.missing(name);
+    return template(context, { data, allowProtoPropertiesByDefault: false });
   }
 
-  private missing(name: string): never {
-    throw new Error(`Unknown partial '${name}' in ${this.roots.partials.join(', ')}`);
+  private refresh(): void {
+    if (!this.reload) return;
+    this.compiled.clear();
+    this.loadPartials();
   }
 
   private template(path: string): Handlebars.TemplateDelegate {
