@@ -104,7 +104,7 @@ export class BookingFlowController {
     if (!s) return;
     const found = await this.availability.find({ services: s.choices, locationIds: s.locationIds, from: this.today(p), to: this.lastDay(p), channel: 'online' });
     const days = found.days.map((d) => ({ ...d, value: `${d.date}_${d.locationId}`, location: this.locationName(s, d.locationId), count: d.starts.length }));
-    // Other plugins' offers (the agent's waitlist) when no time is free.
+    // Other plugins' offers (e.g. a waitlist) when no time is free.
     const offers = days.length === 0 ? await this.pages.slot(p, 'offers.noFreeTime', { services: s.servicesParam }) : [];
     this.pages.render(
       res,
