@@ -41,10 +41,12 @@ describe('bot protection (BOT_PROTECTION=on)', () => {
 
   it('asks for the proof of work, accepts a solved one once, refuses a forged or reused one', async () => {
     const missing = await t.http.post(`${API}/bookings`).send(body()).expect(400);
+    expect(missing.body).toMatchObject({ statusCode: 400, error: 'Bad Request', code: 'CAPTCHA_REQUIRED' });
     expect(missing.body.message).toMatch(/spam protection/);
     const payload = await solveCaptcha(t);
     await t.http.post(`${API}/bookings`).send(body({ altcha: payload })).expect(201);
     const reused = await t.http.post(`${API}/bookings`).send(body({ altcha: payload })).expect(400);
+    expect(reused.body).toMatchObject({ statusCode: 400, code: 'CAPTCHA_INVALID' });
     expect(reused.body.message).toMatch(/used already/);
     const forged = JSON.parse(Buffer.from(await solveCaptcha(t), 'base64').toString());
     forged.number += 1;

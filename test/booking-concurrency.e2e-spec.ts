@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ConflictException } from '@nestjs/common';
+import { DomainError } from '../apps/server/src/common/domain-error.js';
 import { BookingService } from '../plugins/booking/booking.service.js';
 import { CapacityService } from '../plugins/booking/capacity.service.js';
 import type { TestApp } from './harness/test-app.js';
@@ -53,7 +53,13 @@ describe('booking under concurrency', () => {
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(49);
-    expect(responses.find((r) => r.status === 409)!.body.message).toBe('This time is no longer available. Please choose another time.');
+    // The API's message is unchanged; the code tells clients what happened without parsing it.
+    expect(responses.find((r) => r.status === 409)!.body).toEqual({
+      statusCode: 409,
+      error: 'Conflict',
+      message: 'This time is no longer available. Please choose another time.',
+      code: 'CAPACITY_GONE',
+    });
     const [unit] = await t.dataSource.query(
       `SELECT SUM(used) AS used, SUM(capacity) AS capacity FROM booking_capacity_unit WHERE locationId = ? AND localDate = '2026-11-24' AND localStart = '08:00'`,
       [ids.rathaus],
@@ -122,8 +128,8 @@ describe('booking under concurrency', () => {
           succeeded.rebook += 1;
         }
       } catch (err) {
-        // Losing a race or acting on a cancelled/lapsed booking is a 409; anything else is a bug.
-        if (!(err instanceof ConflictException)) throw err;
+        // Losing a race or acting on a cancelled/lapsed booking is a conflict; anything else is a bug.
+        if (!(err instanceof DomainError && err.kind === 'conflict')) throw err;
       }
     };
     for (let round = 0; round < 8; round++) {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { OutboxMessage } from '../apps/server/src/notifications/outbox-message.entity.js';
 import { TaskRunnerService } from '../apps/server/src/tasks/task-runner.service.js';
 import { TenantDataService } from '../apps/server/src/tenancy/tenant-data.service.js';
 import { Booking } from '../plugins/booking/entities/booking.entity.js';
 import { expectTitle, listen, openBrowser, pageAuditor, runAxe, type TestBrowser } from './harness/browser.js';
+import { mailLink } from './harness/mail-links.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';
 
 /** The app with released capacity, listening on loopback, and a browser pointed at it. */
@@ -91,10 +91,7 @@ describe('citizen portal in a real browser', () => {
     const reference = new URL(page.url()).searchParams.get('ref')!;
 
     // The confirm link from the receipt mail in the outbox, opened on this server.
-    const mails = await t.asTenant('musterstadt', () => t.app.get(TenantDataService).repo(OutboxMessage).find());
-    const text = mails.map((m) => m.mail.text).find((x) => x.includes(reference))!;
-    const link = new URL(/(https?:\/\/\S+\/bestaetigen\?\S+)/.exec(text)![1]);
-    await page.goto(`${baseUrl}${link.pathname}${link.search}`);
+    await page.goto(`${baseUrl}${await mailLink(t, 'musterstadt', '/bestaetigen?', (m) => m.mail.text.includes(reference))}`);
     await expectTitle(page, 'Termin bestätigen – Stadt Musterstadt');
     await audit();
 

@@ -7,23 +7,21 @@ import { fromRoot } from '../apps/server/src/common/project-root.js';
 import { PluginHostService } from '../apps/server/src/plugin-host/plugin-host.service.js';
 import { contrastRatio } from '../apps/server/src/web/contrast.js';
 import { TaskRunnerService } from '../apps/server/src/tasks/task-runner.service.js';
-import { OutboxMessage } from '../apps/server/src/notifications/outbox-message.entity.js';
 import { TenantDataService } from '../apps/server/src/tenancy/tenant-data.service.js';
 import { Booking } from '../plugins/booking/entities/booking.entity.js';
+import { CapacityUnit } from '../plugins/booking/entities/capacity-unit.entity.js';
+import { decodeHtml, mailLink } from './harness/mail-links.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';
 import { bookingManifest } from '../plugins/booking/booking.manifest.js';
+import { terminagentManifest } from '../plugins/terminagent/terminagent.manifest.js';
 
 /** The value of the first input/radio with this name (or every radio's value). */
 function inputValues(html: string, name: string): string[] {
-  return [...html.matchAll(new RegExp(`<input[^>]*name="${name}"[^>]*value="([^"]*)"`, 'g'))].map((m) => decodeEntities(m[1]));
-}
-
-function decodeEntities(s: string): string {
-  return s.replace(/&#x3D;/g, '=').replace(/&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+  return [...html.matchAll(new RegExp(`<input[^>]*name="${name}"[^>]*value="([^"]*)"`, 'g'))].map((m) => decodeHtml(m[1]));
 }
 
 function title(html: string): string {
-  return decodeEntities(/<title>([^<]*)<\/title>/.exec(html)?.[1] ?? '');
+  return decodeHtml(/<title>([^<]*)<\/title>/.exec(html)?.[1] ?? '');
 }
 
 /** The first free day and its n-th time, read from the portal's own pages. */
@@ -59,14 +57,7 @@ describe('citizen portal without JavaScript (supertest)', () => {
     return booking;
   };
   /** The confirm link the receipt mail carries, as a path on this server. */
-  const confirmLink = async (reference: string) => {
-    const mails = await t.asTenant('musterstadt', () => t.app.get(TenantDataService).repo(OutboxMessage).find());
-    const text = mails.map((m) => m.mail.text).find((x) => x.includes(reference) && x.includes('/bestaetigen?'));
-    const url = /(https?:\/\/\S+\/bestaetigen\?\S+)/.exec(text ?? '')?.[1];
-    if (!url) throw new Error(`no confirm link for ${reference}`);
-    const u = new URL(url);
-    return `${u.pathname}${u.search}`;
-  };
+  const confirmLink = (reference: string) => mailLink(t, 'musterstadt', '/bestaetigen?', (m) => m.mail.text.includes(reference));
 
   beforeAll(async () => {
     t = await createTestApp({ imports: [LaterModule] });
@@ -98,7 +89,7 @@ describe('citizen portal without JavaScript (supertest)', () => {
 
   it('serves the stylesheet with a content hash and a long cache lifetime', async () => {
     const page = await t.http.get('/musterstadt/').expect(200);
-    const href = /href="(\/assets\/portal\/portal\.css\?v=[0-9a-f]+)"/.exec(decodeEntities(page.text))![1];
+    const href = /href="(\/assets\/portal\/portal\.css\?v=[0-9a-f]+)"/.exec(decodeHtml(page.text))![1];
     const css = await t.http.get(href).expect(200);
     expect(css.headers['content-type']).toMatch(/text\/css/);
     expect(css.headers['cache-control']).toContain('immutable');
@@ -133,7 +124,7 @@ describe('citizen portal without JavaScript (supertest)', () => {
     // Nothing has been released yet.
     const ms = await t.http.get(`/musterstadt/termin/tag?services=${passId}:1`).expect(200);
     expect(title(ms.text)).toBe('Kein freier Termin – Stadt Musterstadt');
-    expect(decodeEntities(ms.text)).toContain(`href="/musterstadt/warteliste?services=${passId}:1"`);
+    expect(decodeHtml(ms.text)).toContain(`href="/musterstadt/warteliste?services=${passId}:1"`);
     const bhServices = (await t.http.get('/api/v1/tenants/beispielheim/services').expect(200)).body as Array<{ id: string; onlineBookable: boolean }>;
     const bhId = bhServices.find((s) => s.onlineBookable)!.id;
     const bh = await t.http.get(`/beispielheim/termin/tag?services=${bhId}:1`).expect(200);
@@ -142,6 +133,31 @@ describe('citizen portal without JavaScript (supertest)', () => {
     // The start page offers the waitlist directly, too.
     expect((await t.http.get('/musterstadt/').expect(200)).text).toContain('href="/musterstadt/warteliste"');
     expect((await t.http.get('/beispielheim/').expect(200)).text).not.toContain('warteliste');
+  });
+
+  it("shows the agent's offers through the frame's slots only while the agent is on for the tenant", async () => {
+    const muster = await t.tenant('musterstadt');
+    const host = t.app.get(PluginHostService);
+    const pages = async () => [
+      (await t.http.get('/musterstadt/').expect(200)).text,
+      decodeHtml((await t.http.get(`/musterstadt/termin/tag?services=${passId}:1`).expect(200)).text),
+    ];
+    await host.setEnabled(muster.id, terminagentManifest, false);
+    try {
+      for (const html of await pages()) {
+        expect(html).not.toContain('warteliste');
+        expect(html).not.toContain('Warteliste');
+      }
+    } finally {
+      await host.setEnabled(muster.id, terminagentManifest, true);
+    }
+    const [start, day] = await pages();
+    // The agent's own texts, in the booking page's language.
+    expect(start).toContain('<aside class="waitlist" aria-labelledby="waitlist-title">');
+    expect(start).toContain('Terminwunsch auf die Warteliste setzen');
+    expect(day).toContain(`<a class="button" href="/musterstadt/warteliste?services=${passId}:1">`);
+    const en = decodeHtml((await t.http.get(`/musterstadt/termin/tag?services=${passId}:1&lang=en`).expect(200)).text);
+    expect(en).toContain('Join the waiting list');
   });
 
   it('books through plain forms: services → location → day → time → details → review → check your mail', async () => {
@@ -305,6 +321,34 @@ describe('citizen portal without JavaScript (supertest)', () => {
     expect((await bookingByRef(reference)).status).toBe('pending');
   });
 
+  it('explains a domain error by its code in German and English: a time taken meanwhile, an action on a cancelled booking', async () => {
+    const { locationId, start } = await freeSlot(t, 'musterstadt', `${passId}:1`, 2);
+    // Every counter of that time is taken meanwhile.
+    await t.asTenant('musterstadt', async () => {
+      const units = t.app.get(TenantDataService).repo(CapacityUnit);
+      for (const unit of await units.findBy({ locationId, slotStart: new Date(start) })) await units.update({ id: unit.id }, { used: unit.capacity });
+    });
+    const form = { services: `${passId}:1`, location: locationId, start, name: 'Max Muster', email: 'max.code@example.org', consent: 'yes', action: 'book' };
+    const de = await t.http.post('/musterstadt/termin/buchen').type('form').send(form).expect(409);
+    expect(title(de.text)).toMatch(/^Fehler – /);
+    expect(de.text).toContain('Diese Uhrzeit ist inzwischen leider vergeben. Bitte wählen Sie eine andere.');
+    const en = await t.http.post('/musterstadt/termin/buchen?lang=en').type('form').send(form).expect(409);
+    expect(en.text).toContain('This time has been taken meanwhile. Please choose another one.');
+    // Without a page to go back to, the frame's error page says what the code means.
+    const { location } = (await t.http.post('/musterstadt/termin/buchen').type('form').send({ ...form, start: (await freeSlot(t, 'musterstadt', `${passId}:1`, 3)).start }).expect(303)).headers;
+    const reference = new URL(location, 'http://x').searchParams.get('ref')!;
+    const token = new URL(await confirmLink(reference), 'http://x').searchParams.get('token')!;
+    await t.http.post(`/musterstadt/buchung/${reference}/stornieren`).type('form').send({ token }).expect(303);
+    const cancelledDe = await t.http.post(`/musterstadt/buchung/${reference}/bestaetigen`).type('form').send({ token }).expect(409);
+    expect(title(cancelledDe.text)).toBe('Nicht mehr möglich – Stadt Musterstadt');
+    expect(cancelledDe.text).toContain('<p>Dieser Termin wurde abgesagt.</p>');
+    const cancelledEn = await t.http.post(`/musterstadt/buchung/${reference}/bestaetigen?lang=en`).type('form').send({ token }).expect(409);
+    expect(cancelledEn.text).toContain('<p>This appointment was cancelled.</p>');
+    // The JSON API says the same by code, its English message unchanged.
+    const api = await t.http.post(`/api/v1/tenants/musterstadt/bookings/${reference}/confirm`).send({ token });
+    expect(api.body).toEqual({ statusCode: 409, error: 'Conflict', message: 'This appointment was cancelled.', code: 'BOOKING_CANCELLED' });
+  });
+
   it('answers a wrong token or unknown reference with the same HTML 404 page', async () => {
     const wrong = await t.http.get('/musterstadt/buchung/ABCD-EFGH/bestaetigen?token=nope').expect(404);
     expect(wrong.headers['content-type']).toMatch(/text\/html/);
@@ -344,7 +388,7 @@ describe('citizen portal with the spam protection on', () => {
     const { locationId, start } = await freeSlot(t, 'musterstadt', `${passId}:1`);
     const form = { services: `${passId}:1`, location: locationId, start, name: 'Bernd Bot', email: 'bernd@example.org', consent: 'yes' };
     const review = await t.http.post('/musterstadt/termin/angaben').type('form').send(form).expect(200);
-    const challenge = JSON.parse(decodeEntities(/data-altcha="([^"]+)"/.exec(review.text)![1]));
+    const challenge = JSON.parse(decodeHtml(/data-altcha="([^"]+)"/.exec(review.text)![1]));
     expect(challenge).toEqual(expect.objectContaining({ algorithm: 'SHA-256', challenge: expect.any(String), salt: expect.any(String), signature: expect.any(String) }));
     expect(review.text).toMatch(/<script src="\/assets\/portal\/altcha\.js\?v[^"]+" defer><\/script>/);
     expect(review.text).toContain('<noscript>');
@@ -381,7 +425,7 @@ describe('citizen portal branding', () => {
   });
 
   it('replaces colours that fail contrast and serves only the logo from the tenant folder', async () => {
-    const page = decodeEntities((await t.http.get('/beispielheim/').expect(200)).text);
+    const page = decodeHtml((await t.http.get('/beispielheim/').expect(200)).text);
     const vars = Object.fromEntries([...page.matchAll(/--([a-z-]+):(#[0-9a-f]{6})/g)].map((m) => [m[1], m[2]]));
     expect(vars.primary).toBe('#ffdd00');
     expect(vars['on-primary']).toBe('#000000');

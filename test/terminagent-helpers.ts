@@ -1,6 +1,5 @@
 import { expect } from '@jest/globals';
 import { TaskRunnerService } from '../apps/server/src/tasks/task-runner.service.js';
-import { OutboxMessage } from '../apps/server/src/notifications/outbox-message.entity.js';
 import { TenantDataService } from '../apps/server/src/tenancy/tenant-data.service.js';
 import { AgentCapacityService, type AgentSlot } from '../plugins/booking/agent-capacity.service.js';
 import { TerminagentOffer } from '../plugins/terminagent/entities/offer.entity.js';
@@ -9,6 +8,7 @@ import { TerminagentWish } from '../plugins/terminagent/entities/wish.entity.js'
 import { MatchingService, MIN_LEAD_HOURS, type MatchOptions } from '../plugins/terminagent/matching.service.js';
 import { OfferService } from '../plugins/terminagent/offer.service.js';
 import { SLUG } from './booking-helpers.js';
+import { mailLink } from './harness/mail-links.js';
 import type { TestApp } from './harness/test-app.js';
 
 export const TA = `/api/v1/tenants/${SLUG}/terminagent`;
@@ -30,13 +30,8 @@ export function windowOf(slot: AgentSlot, minutes = slot.slotMinutes) {
 }
 
 /** The secret link of a mail in the outbox, as a path on this server. */
-export async function linkFromOutbox(t: TestApp, keyPart: string, pathPart: string): Promise<string> {
-  const mails = await t.asTenant(SLUG, () => t.app.get(TenantDataService).repo(OutboxMessage).find());
-  const mail = mails.find((m) => m.messageKey.includes(keyPart));
-  const url = new RegExp(`(https?://\\S*${pathPart}\\S*)`).exec(mail?.mail.text ?? '')?.[1];
-  if (!url) throw new Error(`no ${pathPart} link in mail ${keyPart}`);
-  const u = new URL(url);
-  return `${u.pathname}${u.search}`;
+export function linkFromOutbox(t: TestApp, keyPart: string, pathPart: string): Promise<string> {
+  return mailLink(t, SLUG, pathPart, (m) => m.messageKey.includes(keyPart));
 }
 
 export function tokenOf(path: string): string {

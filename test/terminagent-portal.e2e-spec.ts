@@ -1,22 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { OutboxMessage } from '../apps/server/src/notifications/outbox-message.entity.js';
 import { PluginHostService } from '../apps/server/src/plugin-host/plugin-host.service.js';
-import { TenantDataService } from '../apps/server/src/tenancy/tenant-data.service.js';
 import { OfferService } from '../plugins/terminagent/offer.service.js';
 import { type DemoIds, releasedDemoApp, SLUG } from './booking-helpers.js';
+import { decodeHtml, mailLinks } from './harness/mail-links.js';
 import type { TestApp } from './harness/test-app.js';
 import { agentSlots, match, offerOf, windowOf, wishRow } from './terminagent-helpers.js';
 import { terminagentManifest } from '../plugins/terminagent/terminagent.manifest.js';
 
-function decode(s: string): string {
-  return s.replace(/&#x3D;/g, '=').replace(/&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&');
-}
-
-/** Every secret link the tenant's mails carry, as paths on this server. */
-async function mailLinks(t: TestApp): Promise<string[]> {
-  const mails = await t.asTenant(SLUG, () => t.app.get(TenantDataService).repo(OutboxMessage).find());
-  return mails.flatMap((m) => [...m.mail.text.matchAll(/https?:\/\/\S+/g)].map((x) => new URL(x[0])).map((u) => `${u.pathname}${u.search}`));
-}
 
 /** What a click could change: wish and offer states and held units. */
 async function snapshot(t: TestApp) {
@@ -87,13 +77,13 @@ describe('terminagent citizen pages (no JavaScript)', () => {
 
     // Scanners follow every link in a mail: nothing may change.
     let before = await snapshot(t);
-    for (const link of await mailLinks(t)) await t.http.get(link);
+    for (const link of await mailLinks(t, SLUG)) await t.http.get(link);
     expect(await snapshot(t)).toEqual(before);
     expect((await wishRow(t, wishId)).status).toBe('unconfirmed');
 
-    const confirmLink = (await mailLinks(t)).find((l) => l.includes(`/warteliste/${wishId}/bestaetigen`))!;
+    const confirmLink = (await mailLinks(t, SLUG)).find((l) => l.includes(`/warteliste/${wishId}/bestaetigen`))!;
     const page = await t.http.get(confirmLink).expect(200);
-    const token = decode(/name="token" value="([^"]+)"/.exec(page.text)![1]);
+    const token = decodeHtml(/name="token" value="([^"]+)"/.exec(page.text)![1]);
     const posted = await t.http.post(`/${SLUG}/warteliste/${wishId}/bestaetigen`).type('form').send({ token }).expect(303);
     const status = await t.http.get(posted.headers.location).expect(200);
     expect(status.text).toContain('Ihr Wunsch ist jetzt auf der Warteliste');
@@ -102,14 +92,14 @@ describe('terminagent citizen pages (no JavaScript)', () => {
     await match(t);
     await t.asTenant(SLUG, () => t.app.get(OfferService).mailPending());
     before = await snapshot(t);
-    for (const link of await mailLinks(t)) await t.http.get(link);
+    for (const link of await mailLinks(t, SLUG)) await t.http.get(link);
     expect(await snapshot(t)).toEqual(before);
 
     const offer = (await offerOf(t, wishId))!;
-    const offerLink = (await mailLinks(t)).find((l) => l.includes(`/terminvorschlag/${offer.offer.id}`))!;
+    const offerLink = (await mailLinks(t, SLUG)).find((l) => l.includes(`/terminvorschlag/${offer.offer.id}`))!;
     const offerPage = await t.http.get(offerLink).expect(200);
     expect(offerPage.text).toContain('Diesen Termin annehmen');
-    const offerToken = decode(/name="token" value="([^"]+)"/.exec(offerPage.text)![1]);
+    const offerToken = decodeHtml(/name="token" value="([^"]+)"/.exec(offerPage.text)![1]);
     const accepted = await t.http
       .post(`/${SLUG}/terminvorschlag/${offer.offer.id}/annehmen`)
       .type('form')
@@ -126,10 +116,10 @@ describe('terminagent citizen pages (no JavaScript)', () => {
 
   it('withdraws through the page behind the mail link', async () => {
     const { wishId } = await register('wanda@example.org', 1);
-    const withdrawLink = (await mailLinks(t)).find((l) => l.includes(`/warteliste/${wishId}/zuruecknehmen`))!;
+    const withdrawLink = (await mailLinks(t, SLUG)).find((l) => l.includes(`/warteliste/${wishId}/zuruecknehmen`))!;
     const page = await t.http.get(withdrawLink).expect(200);
     expect((await wishRow(t, wishId)).status).toBe('unconfirmed');
-    const token = decode(/name="token" value="([^"]+)"/.exec(page.text)![1]);
+    const token = decodeHtml(/name="token" value="([^"]+)"/.exec(page.text)![1]);
     const res = await t.http.post(`/${SLUG}/warteliste/${wishId}/zuruecknehmen`).type('form').send({ token }).expect(303);
     expect((await t.http.get(res.headers.location).expect(200)).text).toContain('zurückgenommen');
     expect((await wishRow(t, wishId)).status).toBe('withdrawn');
@@ -144,10 +134,10 @@ describe('terminagent citizen pages (no JavaScript)', () => {
     await host.setEnabled(other.id, terminagentManifest, true);
     try {
       const { wishId } = await register('olga@example.org', 2);
-      const links = await mailLinks(t);
+      const links = await mailLinks(t, SLUG);
       expect(links.some((l) => l.includes('/terminvorschlag/'))).toBe(true);
       const own = await t.http.get(links.find((l) => l.includes(`/warteliste/${wishId}/bestaetigen`))!).expect(200);
-      const token = decode(/name="token" value="([^"]+)"/.exec(own.text)![1]);
+      const token = decodeHtml(/name="token" value="([^"]+)"/.exec(own.text)![1]);
       const before = await snapshot(t);
       for (const link of links) {
         const foreign = link.replace(`/${SLUG}/`, '/beispielheim/');

@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { ConflictException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { IsNull } from 'typeorm';
 import { Clock } from '../../apps/server/src/common/clock.js';
+import { DomainError } from '../../apps/server/src/common/domain-error.js';
 import { minutesOf } from '../../apps/server/src/common/local-time.js';
 import type { OutboxMail } from '../../apps/server/src/notifications/outbox-message.entity.js';
 import { OutboxService } from '../../apps/server/src/notifications/outbox.service.js';
@@ -116,7 +117,7 @@ export class AgentCapacityService {
       });
       const add = `(CASE id ${cases.join(' ')} ELSE 0 END)`;
       const taken = await tx.repo(CapacityUnit).updateWhere({ used: () => `used + ${add}` }, `channel = 'agent' AND id IN (:...ids) AND used + ${add} <= capacity`, params);
-      if (taken !== chunk.length) throw new ConflictException(CAPACITY_GONE);
+      if (taken !== chunk.length) throw new DomainError('CAPACITY_GONE', CAPACITY_GONE);
     }
     const now = this.clock.now();
     const rows = holds.flatMap((h) =>
@@ -169,7 +170,7 @@ export class AgentCapacityService {
    */
   async confirmHeld(tx: TenantTx, prepared: PreparedAgentBooking, holderId: string): Promise<void> {
     const moved = await tx.repo(CapacityAllocation).update({ ownerId: holderId, releaseAt: IsNull() }, { ownerId: prepared.booking.id });
-    if (moved === 0) throw new ConflictException(CAPACITY_GONE);
+    if (moved === 0) throw new DomainError('CAPACITY_GONE', CAPACITY_GONE);
     await tx.repo(Booking).save(prepared.booking);
     await this.outbox.enqueue(tx, `booking:${prepared.booking.id}:confirmation:${prepared.booking.revision}`, prepared.mail);
   }

@@ -1,8 +1,9 @@
-import { BadRequestException, ConflictException } from '@nestjs/common';
+import { BadRequestException } from '@nestjs/common';
 import { In } from 'typeorm';
 import { Location } from '../../apps/server/src/catalog/entities/location.entity.js';
 import { ServiceOffering } from '../../apps/server/src/catalog/entities/service-offering.entity.js';
 import { Service } from '../../apps/server/src/catalog/entities/service.entity.js';
+import { DomainError } from '../../apps/server/src/common/domain-error.js';
 import type { TenantDataService } from '../../apps/server/src/tenancy/tenant-data.service.js';
 import type { BookingSettings } from './booking.settings.js';
 
@@ -57,6 +58,6 @@ export async function resolveRequest(
 
 export function assertLocationOffers(resolved: ResolvedRequest, locationId: string): void {
   if (!resolved.locationIds.includes(locationId)) {
-    throw new ConflictException('This location does not offer all of the chosen services.');
+    throw new DomainError('LOCATION_MISMATCH', 'This location does not offer all of the chosen services.');
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { WebModule } from '../../apps/server/src/web/web.module.js';
 import { AgentCapacityService } from './agent-capacity.service.js';
 import { AvailabilityService } from './availability.service.js';
 import { BookingMailService } from './booking-mail.service.js';
@@ -9,17 +10,19 @@ import { BookingTasks } from './booking.tasks.js';
 import { BotProtectionService } from './bot-protection.service.js';
 import { CapacityService } from './capacity.service.js';
 import { CitizenCapsService } from './citizen-caps.service.js';
-import { PORTAL_CONTROLLERS, PortalModule } from './portal/portal.module.js';
+import { AppointmentController } from './portal/appointment.controller.js';
+import { BookingFlowController } from './portal/booking-flow.controller.js';
+import { PortalPages } from './portal/portal-pages.service.js';
 import { ReleaseService } from './release.service.js';
 
 const PUBLISHED = [AvailabilityService, BookingService, CapacityService, ReleaseService, BookingMailService, AgentCapacityService];
 
 /** Online appointments: capacity and release, availability, double-opt-in bookings, mails. */
 @Module({
-  // The citizen portal's pages use the services above; see portal/portal.module.ts.
-  imports: [PortalModule],
-  controllers: [BookingController, BackofficeController, ...PORTAL_CONTROLLERS],
-  providers: [...PUBLISHED, BotProtectionService, CitizenCapsService, BookingTasks],
+  // The citizen portal's pages (portal/) render in the core's page frame.
+  imports: [WebModule],
+  controllers: [BookingController, BackofficeController, BookingFlowController, AppointmentController],
+  providers: [...PUBLISHED, BotProtectionService, CitizenCapsService, PortalPages, BookingTasks],
   exports: PUBLISHED,
 })
 export class BookingModule {}

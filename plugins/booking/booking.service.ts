@@ -1,11 +1,12 @@
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { BadRequestException, ConflictException, HttpException, HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { In, IsNull, LessThanOrEqual, MoreThan } from 'typeorm';
 import { CatalogService } from '../../apps/server/src/catalog/catalog.service.js';
 import { DocumentChecklistItem } from '../../apps/server/src/catalog/entities/document-checklist-item.entity.js';
 import { Service } from '../../apps/server/src/catalog/entities/service.entity.js';
 import { Clock } from '../../apps/server/src/common/clock.js';
+import { DomainError } from '../../apps/server/src/common/domain-error.js';
 import { toLocalIso } from '../../apps/server/src/common/local-time.js';
 import { isUniqueViolation } from '../../apps/server/src/database/db-errors.js';
 import { IdempotencyService, parseIdempotencyKey, type IdempotencyClaim } from '../../apps/server/src/idempotency/idempotency.service.js';
@@ -97,7 +98,7 @@ export class BookingService {
     try {
       if (!byStaff) await this.bots.check(settings, input.ip, input.altcha);
       if (begun?.kind === 'mismatch') throw begun.error;
-      if (input.consent !== true) throw new BadRequestException('Please agree to the privacy notice.');
+      if (input.consent !== true) throw new DomainError('CONSENT_REQUIRED', 'Please agree to the privacy notice.');
       const resolved = await resolveRequest(this.data, input.services, settings, input.channel);
       assertLocationOffers(resolved, input.locationId);
       const start = this.parseStart(input.start);
@@ -186,9 +187,9 @@ export class BookingService {
   async confirm(reference: string, token: string): Promise<BookingView> {
     const booking = await this.find(reference, token);
     if (booking.status === 'confirmed') return this.view(booking);
-    if (booking.status !== 'pending') throw new ConflictException(this.stateMessage(booking));
+    if (booking.status !== 'pending') throw this.stateError(booking);
     if (booking.holdUntil && booking.holdUntil <= this.clock.now()) {
-      throw new ConflictException('The reservation was not confirmed in time and has lapsed. Please book again.');
+      throw new DomainError('HOLD_LAPSED', 'The reservation was not confirmed in time and has lapsed. Please book again.');
     }
     const next = { ...booking, status: 'confirmed' as const, confirmedAt: this.clock.now(), holdUntil: null, revision: booking.revision + 1 };
     const mail = await this.mails.compose('confirmation', await this.view(next as Booking), booking.token);
@@ -197,7 +198,7 @@ export class BookingService {
         { id: booking.id, status: 'pending', revision: booking.revision },
         { status: 'confirmed', confirmedAt: next.confirmedAt, holdUntil: null, clientKey: null, revision: next.revision },
       );
-      if (changed !== 1) throw new ConflictException('The booking changed meanwhile. Please reload.');
+      if (changed !== 1) throw new DomainError('BOOKING_CHANGED', 'The booking changed meanwhile. Please reload.');
       await this.outbox.enqueue(tx, `booking:${booking.id}:confirmation:${next.revision}`, mail);
     });
     this.outbox.kick();
@@ -216,7 +217,7 @@ export class BookingService {
         { id: booking.id, status: booking.status, revision: booking.revision },
         { status: 'cancelled', cancelledAt: next.cancelledAt, holdUntil: null, clientKey: null, revision: next.revision },
       );
-      if (changed !== 1) throw new ConflictException('The booking changed meanwhile. Please reload.');
+      if (changed !== 1) throw new DomainError('BOOKING_CHANGED', 'The booking changed meanwhile. Please reload.');
       // Against slot trading: a confirmed appointment's time comes back only after a delay.
       await this.capacity.releaseUnits(tx, booking.id, { delayMinutes: booking.status === 'confirmed' ? policy.cancelReturnDelayMinutes : 0 });
       await this.outbox.enqueue(tx, `booking:${booking.id}:cancellation:${next.revision}`, mail);
@@ -248,7 +249,7 @@ export class BookingService {
         { id: booking.id, status: booking.status, revision: booking.revision },
         { locationId: next.locationId, startAt: next.startAt, endAt: next.endAt, revision: next.revision },
       );
-      if (changed !== 1) throw new ConflictException('The booking changed meanwhile. Please reload.');
+      if (changed !== 1) throw new DomainError('BOOKING_CHANGED', 'The booking changed meanwhile. Please reload.');
       const { end } = await this.capacity.moveHold(
         tx,
         // An appointment placed by the terminagent is moved by the citizen: on the online share.
@@ -266,7 +267,7 @@ export class BookingService {
   async icsFor(reference: string, token: string): Promise<string> {
     const booking = await this.find(reference, token);
     if (booking.status !== 'confirmed' && booking.status !== 'cancelled') {
-      throw new ConflictException('The calendar entry is available once the appointment is confirmed.');
+      throw new DomainError('CALENDAR_NOT_READY', 'The calendar entry is available once the appointment is confirmed.');
     }
     return this.mails.ics(await this.view(booking), booking.token);
   }
@@ -372,27 +373,27 @@ export class BookingService {
     }
     const start = dt.toJSDate();
     const now = this.clock.now();
-    if (start <= now) throw new ConflictException('This time is in the past. Please choose another time.');
+    if (start <= now) throw new DomainError('SLOT_IN_PAST', 'This time is in the past. Please choose another time.');
     if (start.getTime() > now.getTime() + (MAX_HORIZON_DAYS + 1) * 86_400_000) {
-      throw new ConflictException(`Appointments can be booked at most ${MAX_HORIZON_DAYS} days ahead.`);
+      throw new DomainError('BEYOND_HORIZON', `Appointments can be booked at most ${MAX_HORIZON_DAYS} days ahead.`);
     }
     return start;
   }
 
   private assertChangeable(b: Booking): void {
-    if (b.status !== 'pending' && b.status !== 'confirmed') throw new ConflictException(this.stateMessage(b));
-    if (b.startAt <= this.clock.now()) throw new ConflictException('This appointment has already begun and can no longer be changed.');
+    if (b.status !== 'pending' && b.status !== 'confirmed') throw this.stateError(b);
+    if (b.startAt <= this.clock.now()) throw new DomainError('APPOINTMENT_STARTED', 'This appointment has already begun and can no longer be changed.');
     if (b.status === 'pending' && b.holdUntil && b.holdUntil <= this.clock.now()) {
-      throw new ConflictException('The reservation was not confirmed in time and has lapsed. Please book again.');
+      throw new DomainError('HOLD_LAPSED', 'The reservation was not confirmed in time and has lapsed. Please book again.');
     }
   }
 
-  private stateMessage(b: Booking): string {
+  private stateError(b: Booking): DomainError {
     return b.status === 'cancelled'
-      ? 'This appointment was cancelled.'
+      ? new DomainError('BOOKING_CANCELLED', 'This appointment was cancelled.')
       : b.status === 'expired'
-        ? 'The reservation was not confirmed in time and has lapsed. Please book again.'
-        : 'The appointment cannot be changed in its current state.';
+        ? new DomainError('HOLD_LAPSED', 'The reservation was not confirmed in time and has lapsed. Please book again.')
+        : new DomainError('BOOKING_STATE', 'The appointment cannot be changed in its current state.');
   }
 }
 

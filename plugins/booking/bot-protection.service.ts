@@ -1,6 +1,7 @@
-import { BadRequestException, HttpException, HttpStatus, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { MoreThan } from 'typeorm';
 import { Clock } from '../../apps/server/src/common/clock.js';
+import { DomainError } from '../../apps/server/src/common/domain-error.js';
 import { ENV, type Env } from '../../apps/server/src/config/env.config.js';
 import { ProofOfWorkService, type ProofChallenge, type ProofCheck } from '../../apps/server/src/limits/proof-of-work.service.js';
 import { SharedLimitsService } from '../../apps/server/src/limits/shared-limits.service.js';
@@ -61,11 +62,11 @@ export class BotProtectionService implements OnApplicationBootstrap {
   async check(settings: BookingSettings, ip: string | undefined, altcha: string | undefined): Promise<void> {
     if (!this.enabled) return;
     if (!(await this.limits.hit(`booking-attempt|${TenantContext.current().id}|${ip ?? '-'}`, settings.rateLimitPerMinute, 60))) {
-      throw new HttpException({ statusCode: 429, error: 'Too Many Requests', message: 'Too many booking attempts. Please wait a minute.' }, HttpStatus.TOO_MANY_REQUESTS);
+      throw new DomainError('RATE_LIMITED', 'Too many booking attempts. Please wait a minute.');
     }
     if (!settings.captcha) return;
     const check = await this.proofs.verify(altcha, binding());
-    if (check !== 'valid') throw new BadRequestException(REFUSALS[check]);
+    if (check !== 'valid') throw new DomainError(check === 'missing' ? 'CAPTCHA_REQUIRED' : 'CAPTCHA_INVALID', REFUSALS[check]);
   }
 
   /** The tenant's unconfirmed holds that have not lapsed, counted at most every 5 s per instance. */

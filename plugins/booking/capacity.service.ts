@@ -1,6 +1,7 @@
-import { ConflictException, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { Between, In, IsNull, LessThanOrEqual } from 'typeorm';
 import { Clock } from '../../apps/server/src/common/clock.js';
+import { DomainError } from '../../apps/server/src/common/domain-error.js';
 import { TenantDataService, type TenantTx } from '../../apps/server/src/tenancy/tenant-data.service.js';
 import { CapacityAllocation } from './entities/capacity-allocation.entity.js';
 import { CapacityUnit, type Channel } from './entities/capacity-unit.entity.js';
@@ -79,7 +80,7 @@ export class CapacityService {
    */
   async precheck(spec: Omit<HoldSpec, 'ownerId'>): Promise<void> {
     const { units } = await this.slotsFor({ repo: (entity) => this.data.repo(entity) }, { ...spec, ownerId: '' });
-    if (units.some((candidates) => candidates.every((u) => u.used >= u.capacity))) throw new ConflictException(CAPACITY_GONE);
+    if (units.some((candidates) => candidates.every((u) => u.used >= u.capacity))) throw new DomainError('CAPACITY_GONE', CAPACITY_GONE);
   }
 
   /** Gives back everything an owner holds, now or after a delay. Returns the number of units. */
@@ -143,7 +144,7 @@ export class CapacityService {
     const until = spec.start.getTime() + spec.minutes * 60_000;
     while (at < until) {
       const slot = bySlot.get(at);
-      if (!slot) throw new ConflictException(CAPACITY_GONE);
+      if (!slot) throw new DomainError('CAPACITY_GONE', CAPACITY_GONE);
       slot.sort((a, b) => spec.channels.indexOf(a.channel) - spec.channels.indexOf(b.channel));
       units.push(slot);
       at += slot[0].slotMinutes * 60_000;
@@ -156,6 +157,6 @@ export class CapacityService {
     for (const unit of candidates) {
       if ((await tx.repo(CapacityUnit).updateWhere({ used: () => 'used + 1' }, 'id = :id AND used < capacity', { id: unit.id })) === 1) return unit.id;
     }
-    throw new ConflictException(CAPACITY_GONE);
+    throw new DomainError('CAPACITY_GONE', CAPACITY_GONE);
   }
 }

@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
-import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { LessThanOrEqual, MoreThan } from 'typeorm';
 import { Clock } from '../../apps/server/src/common/clock.js';
+import { DomainError } from '../../apps/server/src/common/domain-error.js';
 import { ENV, type Env } from '../../apps/server/src/config/env.config.js';
 import type { TenantTx } from '../../apps/server/src/tenancy/tenant-data.service.js';
 import type { BookingSettings } from './booking.settings.js';
@@ -15,13 +16,6 @@ export interface CapKeys {
   emailKey: string | null;
   /** HMAC of the client address's subscriber (IPv6 /64). */
   clientKey: string | null;
-}
-
-/** A 429 the portal tells apart: the way out is confirming the bookings already made. */
-export class UnconfirmedHoldsException extends HttpException {
-  constructor(message: string) {
-    super({ statusCode: 429, error: 'Too Many Requests', message }, HttpStatus.TOO_MANY_REQUESTS);
-  }
 }
 
 /**
@@ -73,25 +67,20 @@ export class CitizenCapsService {
       });
       // Unconfirmed holds first: confirming them is the way out the page can point to.
       if (mine.filter((b) => b.status === 'pending').length >= settings.maxPendingPerEmail) {
-        throw new UnconfirmedHoldsException(
+        throw new DomainError(
+          'HOLDS_UNCONFIRMED',
           `There are already ${settings.maxPendingPerEmail} unconfirmed bookings for this email address. Please confirm them first with the link in the mail we sent you, or wait until they lapse.`,
         );
       }
       for (const id of serviceIds) {
         if (mine.filter((b) => b.services.some((s) => s.serviceId === id)).length >= settings.maxActivePerEmailAndService) {
-          throw new HttpException(
-            {
-              statusCode: 429,
-              error: 'Too Many Requests',
-              message: `You already have ${settings.maxActivePerEmailAndService} open appointments for this service. Please cancel one first.`,
-            },
-            HttpStatus.TOO_MANY_REQUESTS,
-          );
+          throw new DomainError('CAP_REACHED', `You already have ${settings.maxActivePerEmailAndService} open appointments for this service. Please cancel one first.`);
         }
       }
     }
     if (keys.clientKey && (await tx.repo(Booking).count({ where: { clientKey: keys.clientKey, ...live } })) >= settings.maxPendingPerAddress) {
-      throw new UnconfirmedHoldsException(
+      throw new DomainError(
+        'HOLDS_UNCONFIRMED',
         'Too many unconfirmed bookings from your network. Please confirm your bookings first with the link in the mail we sent you, or wait until they lapse.',
       );
     }

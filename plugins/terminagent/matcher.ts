@@ -1,6 +1,6 @@
 import { isoWeekday, minutesOf } from '../../apps/server/src/common/local-time.js';
 import type { WishWindow } from './entities/wish.entity.js';
-import type { AgentSlot } from '../booking/agent-capacity.service.js';
+import type { AgentSlot } from '../booking/booking.api.js';
 
 /** One agent-channel slot row with free units, as the booking plugin publishes it. */
 export type FreeSlot = AgentSlot;

@@ -1,13 +1,14 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import { ConflictException, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, IsNull, LessThan } from 'typeorm';
 import { Clock } from '../../apps/server/src/common/clock.js';
+import { DomainError } from '../../apps/server/src/common/domain-error.js';
 import { isMysqlFamily } from '../../apps/server/src/database/data-source-options.js';
 import { isUniqueViolation } from '../../apps/server/src/database/db-errors.js';
 import { PluginHostService } from '../../apps/server/src/plugin-host/plugin-host.service.js';
 import { TenantDataService } from '../../apps/server/src/tenancy/tenant-data.service.js';
-import { AgentCapacityService } from '../booking/agent-capacity.service.js';
+import { AgentCapacityService } from '../booking/booking.api.js';
 import { TerminagentMatchState } from './entities/match-state.entity.js';
 import { TerminagentOffer } from './entities/offer.entity.js';
 import { TerminagentProposal } from './entities/proposal.entity.js';
@@ -86,7 +87,7 @@ export class MatchingService {
           await this.match(from, settings, options, report);
           break;
         } catch (err) {
-          if (attempt >= 3 || !(err instanceof ConflictException)) throw err;
+          if (attempt >= 3 || !(err instanceof DomainError && err.kind === 'conflict')) throw err;
           this.logger.warn({ msg: 'Matching chunk lost a race, rerunning', attempt });
         }
       }
@@ -194,7 +195,7 @@ export class MatchingService {
           .repo(TerminagentWish)
           .updateWhere({ status: 'offered', firstOfferedMs: () => `COALESCE(firstOfferedMs, ${now.getTime()})` }, "status = 'waiting' AND id IN (:...part)", { part });
         // A wish withdrawn or offered meanwhile: roll the chunk back and rerun on fresh data.
-        if (offered !== part.length) throw new ConflictException('A wish changed during matching');
+        if (offered !== part.length) throw new DomainError('WISH_CHANGED', 'A wish changed during matching');
       }
       await this.agent.holdMany(tx, holds);
       await tx.repo(TerminagentOffer).insert(offers, { chunk: 300 });

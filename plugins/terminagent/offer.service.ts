@@ -1,15 +1,15 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
 import { In, IsNull, LessThanOrEqual, MoreThan } from 'typeorm';
 import { CatalogService, type PublicLocation } from '../../apps/server/src/catalog/catalog.service.js';
 import { Clock } from '../../apps/server/src/common/clock.js';
+import { DomainError } from '../../apps/server/src/common/domain-error.js';
 import { toLocalIso } from '../../apps/server/src/common/local-time.js';
 import type { OutboxMail } from '../../apps/server/src/notifications/outbox-message.entity.js';
 import { OutboxService } from '../../apps/server/src/notifications/outbox.service.js';
 import { PluginHostService } from '../../apps/server/src/plugin-host/plugin-host.service.js';
 import { TenantContext } from '../../apps/server/src/tenancy/tenant-context.js';
 import { TenantDataService, type TenantTx } from '../../apps/server/src/tenancy/tenant-data.service.js';
-import { AgentCapacityService } from '../booking/agent-capacity.service.js';
-import { CapacityService } from '../booking/capacity.service.js';
+import { AgentCapacityService, CapacityService } from '../booking/booking.api.js';
 import { TerminagentOffer, type OfferStatus } from './entities/offer.entity.js';
 import { TerminagentProposal } from './entities/proposal.entity.js';
 import { TerminagentWish, type WishedService } from './entities/wish.entity.js';
@@ -67,8 +67,8 @@ export class OfferService {
     const chosen = proposals.find((p) => p.id === proposalId);
     if (!chosen) throw new NotFoundException('Proposal not found.');
     const now = this.clock.now();
-    if (offer.status !== 'open' || offer.expiresAt <= now) throw new ConflictException(offer.status === 'open' ? LAPSED : stateMessage(offer.status));
-    if (!wish.citizenEmail) throw new ConflictException(LAPSED);
+    if (offer.status !== 'open' || offer.expiresAt <= now) throw offer.status === 'open' ? new DomainError('OFFER_LAPSED', LAPSED) : stateError(offer.status);
+    if (!wish.citizenEmail) throw new DomainError('OFFER_LAPSED', LAPSED);
     const prepared = await this.agent.prepareBooking({
       locationId: chosen.locationId,
       startAt: chosen.startAt,
@@ -82,7 +82,7 @@ export class OfferService {
         { id: offer.id, status: 'open', expiresAt: MoreThan(now) },
         { status: 'accepted', decidedAt: now, bookingReference: prepared.booking.reference },
       );
-      if (won !== 1) throw new ConflictException('This proposal was already answered or has lapsed.');
+      if (won !== 1) throw new DomainError('OFFER_ANSWERED', 'This proposal was already answered or has lapsed.');
       await this.agent.confirmHeld(tx, prepared, chosen.id);
       await this.agent.releaseMany(tx, proposals.filter((p) => p.id !== chosen.id).map((p) => p.id));
       await tx.repo(TerminagentWish).update({ id: wish.id, status: 'offered' }, { status: 'booked', openKey: null, endedAt: now });
@@ -95,10 +95,10 @@ export class OfferService {
     const proposals = await this.proposals(offer.id);
     const wish = await this.wishOf(offer);
     if (offer.status === 'declined') return this.view(offer, proposals, wish);
-    if (offer.status !== 'open' || offer.expiresAt <= this.clock.now()) throw new ConflictException(offer.status === 'open' ? LAPSED : stateMessage(offer.status));
+    if (offer.status !== 'open' || offer.expiresAt <= this.clock.now()) throw offer.status === 'open' ? new DomainError('OFFER_LAPSED', LAPSED) : stateError(offer.status);
     const settings = await this.host.settings(terminagentManifest);
     const done = await this.data.writeTx((tx) => this.finish(tx, offer, 'declined', settings));
-    if (!done) throw new ConflictException('This proposal was already answered or has lapsed.');
+    if (!done) throw new DomainError('OFFER_ANSWERED', 'This proposal was already answered or has lapsed.');
     return this.view({ ...offer, status: 'declined' } as TerminagentOffer, proposals, wish);
   }
 
@@ -224,15 +224,15 @@ export class OfferService {
   }
 }
 
-function stateMessage(status: OfferStatus): string {
+function stateError(status: OfferStatus): DomainError {
   switch (status) {
     case 'accepted':
-      return 'This proposal was already accepted.';
+      return new DomainError('OFFER_ANSWERED', 'This proposal was already accepted.');
     case 'declined':
-      return 'This proposal was declined.';
+      return new DomainError('OFFER_ANSWERED', 'This proposal was declined.');
     case 'withdrawn':
-      return 'The wish of this proposal was withdrawn.';
+      return new DomainError('WISH_CLOSED', 'The wish of this proposal was withdrawn.');
     default:
-      return LAPSED;
+      return new DomainError('OFFER_LAPSED', LAPSED);
   }
 }

@@ -5,7 +5,7 @@ import { StaffAuthGuard } from '../../apps/server/src/auth/staff-auth.guard.js';
 import { ZodValidationPipe } from '../../apps/server/src/common/zod-validation.pipe.js';
 import { isIsoDate } from '../../apps/server/src/common/local-time.js';
 import { RequiresPlugin } from '../../apps/server/src/plugin-host/requires-plugin.decorator.js';
-import { citizenSchema } from '../booking/booking.controller.js';
+import { citizenSchema } from '../booking/booking.api.js';
 import { MAX_LOCATIONS, MAX_WINDOWS } from './entities/wish.entity.js';
 import { OfferService } from './offer.service.js';
 import { StatsService } from './stats.service.js';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { BookingModule } from '../booking/booking.module.js';
-import { PortalModule } from '../booking/portal/portal.module.js';
+import { WebModule } from '../../apps/server/src/web/web.module.js';
+import { BookingModule } from '../booking/booking.api.js';
 import { MatchingService } from './matching.service.js';
 import { OfferService } from './offer.service.js';
 import { StatsService } from './stats.service.js';
@@ -15,8 +15,8 @@ import { WishService } from './wish.service.js';
 /** The waitlist agent: wishes, FIFO matching of the agent share, offers by mail, figures. */
 @Module({
   // Capacity, appointments and their mails belong to the booking plugin; the agent uses its published services.
-  // Its citizen pages live in the booking portal's frame (layout, branding, error pages).
-  imports: [BookingModule, PortalModule],
+  // Its citizen pages render in the core's page frame (layout, branding, error pages).
+  imports: [BookingModule, WebModule],
   controllers: [TerminagentController, WaitlistController, FiguresController],
   providers: [WishService, OfferService, MatchingService, StatsService, TerminagentMailService, WaitlistPages, TerminagentTasks],
   exports: [WishService, OfferService, MatchingService, StatsService],

@@ -1,17 +1,16 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { In, IsNull, LessThanOrEqual } from 'typeorm';
 import { CatalogService } from '../../apps/server/src/catalog/catalog.service.js';
 import { Clock } from '../../apps/server/src/common/clock.js';
+import { DomainError } from '../../apps/server/src/common/domain-error.js';
 import { addDays, localDate, minutesOf, toLocalIso } from '../../apps/server/src/common/local-time.js';
 import { isUniqueViolation } from '../../apps/server/src/database/db-errors.js';
 import { OutboxService } from '../../apps/server/src/notifications/outbox.service.js';
 import { PluginHostService } from '../../apps/server/src/plugin-host/plugin-host.service.js';
 import { TenantContext } from '../../apps/server/src/tenancy/tenant-context.js';
 import { TenantDataService } from '../../apps/server/src/tenancy/tenant-data.service.js';
-import { AgentCapacityService } from '../booking/agent-capacity.service.js';
-import { CapacityService } from '../booking/capacity.service.js';
-import { resolveRequest } from '../booking/booking-request.js';
+import { AgentCapacityService, CapacityService, resolveRequest } from '../booking/booking.api.js';
 import { TerminagentOffer } from './entities/offer.entity.js';
 import { TerminagentProposal } from './entities/proposal.entity.js';
 import { OPEN_WISH, TerminagentWish, type WishedService, type WishStatus, type WishWindow } from './entities/wish.entity.js';
@@ -72,7 +71,7 @@ export class WishService {
   ) {}
 
   async create(input: CreateWishInput): Promise<WishView & { token: string }> {
-    if (input.consent !== true) throw new BadRequestException('Please agree to the privacy notice.');
+    if (input.consent !== true) throw new DomainError('CONSENT_REQUIRED', 'Please agree to the privacy notice.');
     const tenant = TenantContext.current();
     const settings = await this.host.settings(terminagentManifest);
     const bookingSettings = await this.host.settings(bookingManifest);
@@ -93,7 +92,7 @@ export class WishService {
     const services = resolved.services.map((s) => ({ serviceId: s.service.id, quantity: s.quantity }));
     const dedupeKey = wishKey(email, services);
     const earlier = await this.data.repo(TerminagentWish).findOne({ select: { id: true, status: true }, where: { dedupeKey, status: In(OPEN_WISH) } });
-    if (earlier) throw new ConflictException(earlier.status === 'unconfirmed' ? DUPLICATE_UNCONFIRMED : DUPLICATE);
+    if (earlier) throw earlier.status === 'unconfirmed' ? new DomainError('WISH_DUPLICATE_UNCONFIRMED', DUPLICATE_UNCONFIRMED) : new DomainError('WISH_DUPLICATE', DUPLICATE);
 
     const now = this.clock.now();
     const wish = this.data.repo(TerminagentWish).create({
@@ -146,10 +145,10 @@ export class WishService {
   async confirm(id: string, token: string): Promise<WishView> {
     const wish = await this.find(id, token);
     if (wish.status === 'waiting' || wish.status === 'offered' || wish.status === 'booked') return this.view(wish, await this.openOfferId(wish));
-    if (wish.status !== 'unconfirmed') throw new ConflictException(endedMessage(wish.status));
+    if (wish.status !== 'unconfirmed') throw new DomainError('WISH_CLOSED', endedMessage(wish.status));
     const now = this.clock.now();
     if (wish.registeredAt.getTime() + CONFIRM_WITHIN_HOURS * 3_600_000 <= now.getTime()) {
-      throw new ConflictException('The confirmation link has lapsed. Please register your wish again.');
+      throw new DomainError('WISH_LINK_LAPSED', 'The confirmation link has lapsed. Please register your wish again.');
     }
     try {
       const changed = await this.data.transaction((tx) =>
@@ -157,7 +156,7 @@ export class WishService {
       );
       if (changed !== 1) return this.get(id, token);
     } catch (err) {
-      if (isUniqueViolation(err)) throw new ConflictException(DUPLICATE);
+      if (isUniqueViolation(err)) throw new DomainError('WISH_DUPLICATE', DUPLICATE);
       throw err;
     }
     return this.view({ ...wish, status: 'waiting', queuedMs: now.getTime() } as TerminagentWish, null);
@@ -167,11 +166,11 @@ export class WishService {
   async withdraw(id: string, token: string): Promise<WishView> {
     const wish = await this.find(id, token);
     if (wish.status === 'withdrawn') return this.view(wish, null);
-    if (!OPEN_WISH.includes(wish.status)) throw new ConflictException(endedMessage(wish.status));
+    if (!OPEN_WISH.includes(wish.status)) throw new DomainError('WISH_CLOSED', endedMessage(wish.status));
     const now = this.clock.now();
     await this.data.writeTx(async (tx) => {
       const changed = await tx.repo(TerminagentWish).update({ id: wish.id, status: wish.status }, { status: 'withdrawn', openKey: null, endedAt: now });
-      if (changed !== 1) throw new ConflictException('The wish changed meanwhile. Please reload.');
+      if (changed !== 1) throw new DomainError('WISH_CHANGED', 'The wish changed meanwhile. Please reload.');
       const offers = await tx.repo(TerminagentOffer).findBy({ wishId: wish.id, status: 'open' });
       for (const offer of offers) {
         if ((await tx.repo(TerminagentOffer).update({ id: offer.id, status: 'open' }, { status: 'withdrawn', decidedAt: now })) !== 1) continue;

@@ -1,5 +1,5 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { BootService, LOADED_TENANTS, RUN_MIGRATIONS } from './boot/boot.service.js';
 import { CatalogSeedService } from './catalog/catalog-seed.service.js';
@@ -7,6 +7,7 @@ import { CatalogService } from './catalog/catalog.service.js';
 import { HolidayService } from './catalog/holiday.service.js';
 import { OpeningCalendarService } from './catalog/opening-calendar.service.js';
 import { Clock } from './common/clock.js';
+import { DomainErrorFilter } from './common/domain-error.filter.js';
 import { ENV, type Env } from './config/env.config.js';
 import { SqliteStatisticsService } from './database/sqlite-statistics.service.js';
 import { ProofOfWorkService } from './limits/proof-of-work.service.js';
@@ -66,6 +67,7 @@ export class CoreModule {
         { provide: LOADED_TENANTS, useValue: options.tenants },
         { provide: RUN_MIGRATIONS, useValue: options.runMigrations },
         { provide: APP_GUARD, useClass: PluginEnabledGuard },
+        { provide: APP_FILTER, useClass: DomainErrorFilter },
         ...EXPORTED,
         TenantSyncService,
         CatalogSeedService,

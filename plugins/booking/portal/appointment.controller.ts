@@ -3,15 +3,18 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CatalogService } from '../../../apps/server/src/catalog/catalog.service.js';
 import { Clock } from '../../../apps/server/src/common/clock.js';
+import { DomainError } from '../../../apps/server/src/common/domain-error.js';
+import { httpStatusOf } from '../../../apps/server/src/common/domain-error.filter.js';
 import { addDays, localDate } from '../../../apps/server/src/common/local-time.js';
 import { RequiresPlugin } from '../../../apps/server/src/plugin-host/requires-plugin.decorator.js';
 import { FormBody } from '../../../apps/server/src/web/form-body.decorator.js';
+import { queryString, type FieldErrors } from '../../../apps/server/src/web/form-query.js';
+import type { PortalRequest } from '../../../apps/server/src/web/page-frame.service.js';
+import { PortalExceptionFilter } from '../../../apps/server/src/web/portal-exception.filter.js';
 import { AvailabilityService } from '../availability.service.js';
 import { BookingService, type BookingView } from '../booking.service.js';
 import { MAX_HORIZON_DAYS } from '../release.service.js';
-import { PortalExceptionFilter } from './portal-exception.filter.js';
-import { PortalPages, type PortalRequest } from './portal-pages.service.js';
-import { queryString, type FieldErrors } from './selection.js';
+import { PortalPages } from './portal-pages.service.js';
 import { bookingManifest } from '../booking.manifest.js';
 
 type Query = Record<string, unknown>;
@@ -98,9 +101,9 @@ export class AppointmentController {
     try {
       await this.bookings.rebook(reference, token, { locationId, start });
     } catch (err) {
-      if (err instanceof HttpException && (err.getStatus() === 409 || err.getStatus() === 400)) {
-        return this.renderRebook(res, p, booking, token, { date: start.slice(0, 10), locationId }, { start: err.getStatus() === 409 ? 'time.gone' : 'booking.rejected' }, err.getStatus());
-      }
+      const again = { date: start.slice(0, 10), locationId };
+      if (err instanceof DomainError) return this.renderRebook(res, p, booking, token, again, { start: `code.${err.code}` }, httpStatusOf(err));
+      if (err instanceof HttpException && err.getStatus() === 400) return this.renderRebook(res, p, booking, token, again, { start: 'booking.rejected' }, 400);
       throw err;
     }
     this.redirectToManage(res, p, reference, token, 'rebooked');

@@ -5,23 +5,28 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { CatalogService, type PublicLocation, type PublicService } from '../../../apps/server/src/catalog/catalog.service.js';
 import { Clock } from '../../../apps/server/src/common/clock.js';
+import { DomainError, type DomainErrorCode } from '../../../apps/server/src/common/domain-error.js';
+import { httpStatusOf } from '../../../apps/server/src/common/domain-error.filter.js';
 import { IdempotencyInProgressException } from '../../../apps/server/src/idempotency/idempotency.service.js';
 import { addDays, localDate } from '../../../apps/server/src/common/local-time.js';
 import { PluginHostService } from '../../../apps/server/src/plugin-host/plugin-host.service.js';
 import { RequiresPlugin } from '../../../apps/server/src/plugin-host/requires-plugin.decorator.js';
 import { FormBody } from '../../../apps/server/src/web/form-body.decorator.js';
+import { queryList, queryString, type FieldErrors } from '../../../apps/server/src/web/form-query.js';
+import type { PortalRequest } from '../../../apps/server/src/web/page-frame.service.js';
+import { PortalExceptionFilter } from '../../../apps/server/src/web/portal-exception.filter.js';
 import { AvailabilityService } from '../availability.service.js';
 import { BookingService, type BookingView, type CreateBookingInput } from '../booking.service.js';
 import { BotProtectionService } from '../bot-protection.service.js';
-import { UnconfirmedHoldsException } from '../citizen-caps.service.js';
 import { MAX_HORIZON_DAYS } from '../release.service.js';
-import { PortalExceptionFilter } from './portal-exception.filter.js';
-import { PortalPages, type PortalRequest } from './portal-pages.service.js';
-import { formatServices, locationsOffering, parseServices, queryList, queryString, type FieldErrors, type ServiceChoice } from './selection.js';
+import { PortalPages } from './portal-pages.service.js';
+import { formatServices, locationsOffering, parseServices, type ServiceChoice } from './selection.js';
 import { bookingManifest } from '../booking.manifest.js';
-import { terminagentManifest } from '../../terminagent/terminagent.manifest.js';
 
 type Query = Record<string, unknown>;
+
+/** Refusals of the chosen time: the citizen goes back to the times of that day. */
+const TIME_CODES: DomainErrorCode[] = ['CAPACITY_GONE', 'SLOT_IN_PAST', 'BEYOND_HORIZON', 'LOCATION_MISMATCH'];
 
 /** How long a repeated submit waits for the first one (a booking takes well under a second). */
 const IN_PROGRESS_WAIT_MS = 10_000;
@@ -99,12 +104,13 @@ export class BookingFlowController {
     if (!s) return;
     const found = await this.availability.find({ services: s.choices, locationIds: s.locationIds, from: this.today(p), to: this.lastDay(p), channel: 'online' });
     const days = found.days.map((d) => ({ ...d, value: `${d.date}_${d.locationId}`, location: this.locationName(s, d.locationId), count: d.starts.length }));
-    const waitlist = days.length === 0 && (await this.plugins.isEnabled(p.tenant.id, terminagentManifest)) ? `${p.base}/warteliste?services=${s.servicesParam}` : null;
+    // Other plugins' offers (e.g. a waitlist) when no time is free.
+    const offers = days.length === 0 ? await this.pages.slot(p, 'offers.noFreeTime', { services: s.servicesParam }) : [];
     this.pages.render(
       res,
       p,
       'day',
-      { s, days, waitlist, multipleLocations: s.locationIds.length > 1, back: `${p.base}/termin/standort?${this.stateQuery(s)}` },
+      { s, days, offers, multipleLocations: s.locationIds.length > 1, back: `${p.base}/termin/standort?${this.stateQuery(s)}` },
       { title: days.length ? 'day.title' : 'day.noneTitle', step: 3 },
     );
   }
@@ -175,18 +181,18 @@ export class BookingFlowController {
       const until = booking.holdUntil ? `&bis=${encodeURIComponent(booking.holdUntil)}` : '';
       return this.redirect(res, `${p.base}/termin/gesendet?ref=${encodeURIComponent(booking.reference)}${until}`);
     } catch (err) {
-      if (!(err instanceof HttpException)) throw err;
-      const status = err.getStatus();
       if (err instanceof IdempotencyInProgressException) return this.renderReview(res, p, s, slot, entered, { form: 'booking.inProgress' }, 409);
-      // The time was taken meanwhile: back to the times of that day, saying so.
-      if (status === 409) return this.renderTimes(res, p, s, slot.start.slice(0, 10), slot.locationId, { start: 'time.gone' }, 409);
-      if (err instanceof UnconfirmedHoldsException) return this.renderDetails(res, p, s, slot, entered, { form: 'booking.unconfirmed' }, 429);
-      if (status === 429) return this.renderDetails(res, p, s, slot, entered, { form: 'booking.tooMany' }, 429);
-      // Refused input (or a missing spam-protection answer): the review again, with a fresh challenge.
-      if (status === 400) {
-        const error = queryString(body, 'altcha') || !(await this.altchaChallenge()) ? 'booking.rejected' : 'booking.captcha';
-        return this.renderReview(res, p, s, slot, entered, { form: error }, 400);
+      if (err instanceof DomainError) {
+        // The frame's message for the code, on the step where the citizen can act on it.
+        const message = `code.${err.code}`;
+        const status = httpStatusOf(err);
+        if (TIME_CODES.includes(err.code)) return this.renderTimes(res, p, s, slot.start.slice(0, 10), slot.locationId, { start: message }, status);
+        if (err.kind === 'limited') return this.renderDetails(res, p, s, slot, entered, { form: message }, status);
+        // A refusal (e.g. the missing spam-protection answer): the review again, with a fresh challenge.
+        return this.renderReview(res, p, s, slot, entered, { form: message }, status);
       }
+      // Refused input: the review again.
+      if (err instanceof HttpException && err.getStatus() === 400) return this.renderReview(res, p, s, slot, entered, { form: 'booking.rejected' }, 400);
       throw err;
     }
   }
@@ -266,8 +272,8 @@ export class BookingFlowController {
         value: raw[s.id] ?? '0',
       }));
     const status = Object.keys(errors).length ? 400 : 200;
-    const waitlist = (await this.plugins.isEnabled(p.tenant.id, terminagentManifest)) ? `${p.base}/warteliste` : null;
-    this.pages.render(res, p, 'services', { services, maxServices: await this.maxServices(), waitlist }, { title: 'services.title', step: 1, errors, status, indexable: true });
+    const offers = await this.pages.slot(p, 'offers.start');
+    this.pages.render(res, p, 'services', { services, maxServices: await this.maxServices(), offers }, { title: 'services.title', step: 1, errors, status, indexable: true });
   }
 
   private async renderTimes(res: Response, p: PortalRequest, s: Selection, date: string, locationId: string, errors: FieldErrors, status: number): Promise<void> {

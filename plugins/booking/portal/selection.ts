@@ -1,4 +1,5 @@
 import type { PublicService } from '../../../apps/server/src/catalog/catalog.service.js';
+import { firstString, queryList, type FieldErrors } from '../../../apps/server/src/web/form-query.js';
 
 /** The citizen's choice of services, carried from step to step in the query string. */
 export interface ServiceChoice {
@@ -6,27 +7,7 @@ export interface ServiceChoice {
   quantity: number;
 }
 
-export type FieldErrors = Record<string, string>;
-
 type Query = Record<string, unknown>;
-
-function first(value: unknown): string | undefined {
-  if (Array.isArray(value)) return first(value[0]);
-  return typeof value === 'string' ? value : undefined;
-}
-
-function all(value: unknown): string[] {
-  if (Array.isArray(value)) return value.flatMap(all);
-  return typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : [];
-}
-
-export function queryString(q: Query, key: string): string | undefined {
-  return first(q[key]);
-}
-
-export function queryList(q: Query, key: string): string[] {
-  return [...new Set(all(q[key]))];
-}
 
 /** `id:qty,id:qty`, the same notation as the JSON API's `services` parameter. */
 export function formatServices(choices: ServiceChoice[]): string {
@@ -51,7 +32,7 @@ export function parseServices(
   }
   for (const [key, value] of Object.entries(q)) {
     const id = key.startsWith('n_') ? key.slice(2) : null;
-    const v = first(value)?.trim();
+    const v = firstString(value)?.trim();
     if (id && v !== undefined && v !== '' && v !== '0') raw[id] = v;
   }
   const errors: FieldErrors = {};

@@ -5,8 +5,8 @@ import { StaffAuthGuard } from '../../../apps/server/src/auth/staff-auth.guard.j
 import { Clock } from '../../../apps/server/src/common/clock.js';
 import { addDays, isIsoDate, localDate } from '../../../apps/server/src/common/local-time.js';
 import { RequiresPlugin } from '../../../apps/server/src/plugin-host/requires-plugin.decorator.js';
-import { PortalExceptionFilter } from '../../booking/portal/portal-exception.filter.js';
-import { queryString } from '../../booking/portal/selection.js';
+import { queryString } from '../../../apps/server/src/web/form-query.js';
+import { PortalExceptionFilter } from '../../../apps/server/src/web/portal-exception.filter.js';
 import { StatsService } from '../stats.service.js';
 import { WaitlistPages } from './waitlist-pages.service.js';
 import { terminagentManifest } from '../terminagent.manifest.js';

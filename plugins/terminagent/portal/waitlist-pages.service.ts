@@ -1,33 +1,21 @@
 import { Injectable } from '@nestjs/common';
-import type { Request, Response } from 'express';
 import { fromRoot } from '../../../apps/server/src/common/project-root.js';
-import { Messages, type Params } from '../../../apps/server/src/web/i18n.js';
-import { PortalPages, type PortalRequest, type RenderOptions } from '../../booking/portal/portal-pages.service.js';
-
-const DIR = fromRoot('plugins/terminagent/portal');
-/** The booking portal renders from its own views folder; the agent's pages sit beside it. */
-const VIEW_PREFIX = '../../../terminagent/portal/views/';
+import { PageFrame, PluginPages } from '../../../apps/server/src/web/page-frame.service.js';
 
 /**
- * The agent's citizen pages in the booking portal's frame (layout, branding, language switch,
- * security headers): its views are rendered by the portal's renderer, its texts come first from
- * the agent's catalogue, then from the portal's (layout, errors).
+ * The agent's citizen pages in the core's page frame, and its offers on other plugins' pages:
+ * the waitlist, where the booking portal has no suitable or no free time.
  */
 @Injectable()
-export class WaitlistPages {
-  private readonly messages = new Messages(`${DIR}/i18n`);
-
-  constructor(private readonly portal: PortalPages) {}
-
-  async request(req: Request, res: Response): Promise<PortalRequest> {
-    const p = await this.portal.request(req, res);
-    const own = new Set(this.messages.keys(p.locale));
-    const mine = this.messages.translator(p.locale);
-    const portal = p.t;
-    return { ...p, t: (key: string, params?: Params) => (own.has(key) || own.has(`${key}.other`) ? mine(key, params) : portal(key, params)) };
-  }
-
-  render(res: Response, p: PortalRequest, view: string, data: Record<string, unknown>, options: RenderOptions): void {
-    this.portal.render(res, p, `${VIEW_PREFIX}${view}`, data, options);
+export class WaitlistPages extends PluginPages {
+  constructor(frame: PageFrame) {
+    super(frame, { name: 'terminagent', dir: fromRoot('plugins/terminagent/portal') });
+    frame.contribute({ plugin: 'terminagent', slot: 'offers.start', partial: 'waitlist-start', data: (p) => ({ href: `${p.base}/warteliste` }) });
+    frame.contribute({
+      plugin: 'terminagent',
+      slot: 'offers.noFreeTime',
+      partial: 'waitlist-no-time',
+      data: (p, c) => ({ href: c.services ? `${p.base}/warteliste?services=${c.services}` : `${p.base}/warteliste` }),
+    });
   }
 }

@@ -4,15 +4,17 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { CatalogService } from '../../../apps/server/src/catalog/catalog.service.js';
 import { Clock } from '../../../apps/server/src/common/clock.js';
+import { DomainError } from '../../../apps/server/src/common/domain-error.js';
+import { httpStatusOf } from '../../../apps/server/src/common/domain-error.filter.js';
 import { addDays, isIsoDate, localDate } from '../../../apps/server/src/common/local-time.js';
 import { PluginHostService } from '../../../apps/server/src/plugin-host/plugin-host.service.js';
 import { RequiresPlugin } from '../../../apps/server/src/plugin-host/requires-plugin.decorator.js';
 import { FormBody } from '../../../apps/server/src/web/form-body.decorator.js';
-import { PortalExceptionFilter } from '../../booking/portal/portal-exception.filter.js';
-import type { PortalRequest } from '../../booking/portal/portal-pages.service.js';
-import { queryList, queryString, type FieldErrors } from '../../booking/portal/selection.js';
+import { queryList, queryString, type FieldErrors } from '../../../apps/server/src/web/form-query.js';
+import type { PortalRequest } from '../../../apps/server/src/web/page-frame.service.js';
+import { PortalExceptionFilter } from '../../../apps/server/src/web/portal-exception.filter.js';
 import { OfferService, type OfferView } from '../offer.service.js';
-import { DUPLICATE, WishService, type WishView } from '../wish.service.js';
+import { WishService, type WishView } from '../wish.service.js';
 import { WaitlistPages } from './waitlist-pages.service.js';
 import { terminagentManifest } from '../terminagent.manifest.js';
 
@@ -58,10 +60,8 @@ export class WaitlistController {
     try {
       await this.wishes.create({ ...input, locale: p.locale });
     } catch (err) {
-      if (err instanceof HttpException && (err.getStatus() === 400 || err.getStatus() === 409)) {
-        const key = err.getStatus() === 409 ? (err.message === DUPLICATE ? 'wlDuplicate' : 'wlDuplicateUnconfirmed') : 'wlRejected';
-        return this.renderForm(res, p, body, { form: key }, err.getStatus());
-      }
+      if (err instanceof DomainError) return this.renderForm(res, p, body, { form: `code.${err.code}` }, httpStatusOf(err));
+      if (err instanceof HttpException && err.getStatus() === 400) return this.renderForm(res, p, body, { form: 'wlRejected' }, 400);
       throw err;
     }
     this.pages.render(res, p, 'sent', { email: input.citizen.email }, { title: 'wl.sentTitle', switchUrl: `${p.base}/warteliste` });
@@ -135,7 +135,7 @@ export class WaitlistController {
     try {
       await fn();
     } catch (err) {
-      if (err instanceof HttpException && err.getStatus() === 409) return this.renderOffer(res, p, await this.offers.get(id, token), token, { form: 'wlGone' }, 409);
+      if (err instanceof DomainError) return this.renderOffer(res, p, await this.offers.get(id, token), token, { form: `code.${err.code}` }, httpStatusOf(err));
       throw err;
     }
     res.redirect(303, this.offerUrl(p, id, token));

@@ -4,11 +4,15 @@ import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { Messages } from './i18n.js';
 
-function catalogues(de: object, en: object): Messages {
+function folder(de: object, en: object): string {
   const dir = mkdtempSync(join(tmpdir(), 'amtszeit-i18n-'));
   writeFileSync(join(dir, 'de.json'), JSON.stringify(de));
   writeFileSync(join(dir, 'en.json'), JSON.stringify(en));
-  return new Messages(dir);
+  return dir;
+}
+
+function catalogues(de: object, en: object): Messages {
+  return new Messages(folder(de, en));
 }
 
 describe('Messages', () => {
@@ -21,6 +25,14 @@ describe('Messages', () => {
     expect(m.translator('de')('a.hello', { name: 'Ada' })).toBe('Hallo Ada');
     expect(m.translator('en')('a.n', { count: 1 })).toBe('1 appointment');
     expect(m.translator('de')('a.n', { count: 3 })).toBe('3 Termine');
+  });
+
+  it('merges the catalogues of several folders and refuses a key defined in two', () => {
+    const frame = folder({ layout: { back: 'Zurück' } }, { layout: { back: 'Back' } });
+    const merged = new Messages(frame, folder({ own: { x: 'Eigen' } }, { own: { x: 'Own' } }));
+    expect(merged.translator('en')('layout.back')).toBe('Back');
+    expect(merged.translator('de')('own.x')).toBe('Eigen');
+    expect(() => new Messages(frame, folder({ layout: { back: 'Nochmal' } }, { layout: { back: 'Again' } }))).toThrow("Message 'layout.back' (de) is defined twice");
   });
 
   it('throws on a missing key instead of showing it', () => {

@@ -22,16 +22,26 @@ function flatten(tree: Tree, prefix = '', out = new Map<string, string>()): Map<
 }
 
 /**
- * Message catalogues of one UI (one JSON file per locale, nested keys). `{name}` placeholders are
+ * Message catalogues of one UI (one JSON file per locale and folder, nested keys; a plugin's pages
+ * read the page frame's folder and their own, and a key in both is an error). `{name}` placeholders are
  * filled from params; a key with `.one`/`.other` children is chosen by the `count` param. A
  * missing key is a programming error and throws, so a typo cannot ship as a raw key.
  */
 export class Messages {
   private readonly catalogues: Record<Locale, Map<string, string>>;
 
-  constructor(dir: string) {
+  constructor(...dirs: string[]) {
     this.catalogues = Object.fromEntries(
-      LOCALES.map((l) => [l, flatten(JSON.parse(readFileSync(join(dir, `${l}.json`), 'utf8')) as Tree)]),
+      LOCALES.map((l) => {
+        const merged = new Map<string, string>();
+        for (const dir of dirs) {
+          for (const [key, message] of flatten(JSON.parse(readFileSync(join(dir, `${l}.json`), 'utf8')) as Tree)) {
+            if (merged.has(key)) throw new Error(`Message '${key}' (${l}) is defined twice (${dirs.join(', ')})`);
+            merged.set(key, message);
+          }
+        }
+        return [l, merged];
+      }),
     ) as Record<Locale, Map<string, string>>;
   }
 

@@ -27,18 +27,27 @@ function toDateTime(value: unknown, zone: string): DateTime {
   return dt.setZone(zone);
 }
 
+/** Where a renderer finds its templates. */
+export interface ViewRoots {
+  /** `<views>/<view>.hbs` pages. */
+  views: string;
+  /** Partial folders, all in one namespace: a name defined twice is an error. */
+  partials: string[];
+  /** `<layouts>/<layout>.hbs`, which gets the page as `{{{body}}}`. */
+  layouts: string;
+}
+
 /**
- * Server-side HTML with handlebars for one UI (the citizen portal now; kiosk and display pages
- * later): `<dir>/<view>.hbs` pages, `<dir>/partials/*.hbs`, `<dir>/layouts/*.hbs` (the layout
- * gets the page as `{{{body}}}`). Templates are compiled once; in development they are re-read on
- * every render so edits show without a restart.
+ * Server-side HTML with handlebars for one UI: pages from one views folder, partials from several
+ * folders (the page frame's and the plugin's own), layouts from the frame. Templates are compiled
+ * once; in development they are re-read on every render so edits show without a restart.
  */
 export class ViewRenderer {
   private readonly hbs = Handlebars.create();
   private readonly compiled = new Map<string, Handlebars.TemplateDelegate>();
 
   constructor(
-    private readonly dir: string,
+    private readonly roots: ViewRoots,
     private readonly assets: AssetRegistry,
     private readonly reload = false,
   ) {
@@ -47,29 +56,51 @@ export class ViewRenderer {
   }
 
   render(view: string, context: object, data: RenderData, layout = 'main'): string {
-    if (this.reload) {
-      this.compiled.clear();
-      this.loadPartials();
-    }
+    this.refresh();
     const options = { data, allowProtoPropertiesByDefault: false };
-    const body = this.template(view)(context, options);
-    return this.template(`layouts/${layout}`)({ ...context, body }, options);
+    const body = this.template(join(this.roots.views, view))(context, options);
+    return this.template(join(this.roots.layouts, layout))({ ...context, body }, options);
   }
 
-  private template(name: string): Handlebars.TemplateDelegate {
-    let template = this.compiled.get(name);
+  /** A partial alone with the page's @-data (a contribution to another UI's page). */
+  renderPartial(name: string, context: object, data: RenderData): string {
+    this.refresh();
+    if (!this.hbs.partials[name]) throw new Error(`Unknown partial '${name}' in ${this.roots.partials.join(', ')}`);
+    const key = `partial:${name}`;
+    let template = this.compiled.get(key);
     if (!template) {
-      template = this.hbs.compile(readFileSync(join(this.dir, `${name}.hbs`), 'utf8'), { strict: false, noEscape: false });
-      this.compiled.set(name, template);
+      template = this.hbs.compile(`{{> ${name}}}`);
+      this.compiled.set(key, template);
+    }
+    return template(context, { data, allowProtoPropertiesByDefault: false });
+  }
+
+  private refresh(): void {
+    if (!this.reload) return;
+    this.compiled.clear();
+    this.loadPartials();
+  }
+
+  private template(path: string): Handlebars.TemplateDelegate {
+    let template = this.compiled.get(path);
+    if (!template) {
+      template = this.hbs.compile(readFileSync(`${path}.hbs`, 'utf8'), { strict: false, noEscape: false });
+      this.compiled.set(path, template);
     }
     return template;
   }
 
   private loadPartials(): void {
-    const partials = join(this.dir, 'partials');
-    if (!existsSync(partials)) return;
-    for (const file of readdirSync(partials).filter((f) => f.endsWith('.hbs'))) {
-      this.hbs.registerPartial(basename(file, '.hbs'), readFileSync(join(partials, file), 'utf8'));
+    const seen = new Map<string, string>();
+    for (const dir of this.roots.partials) {
+      if (!existsSync(dir)) continue;
+      for (const file of readdirSync(dir).filter((f) => f.endsWith('.hbs'))) {
+        const name = basename(file, '.hbs');
+        const other = seen.get(name);
+        if (other && other !== dir) throw new Error(`Partial '${name}' is defined in ${other} and ${dir}`);
+        seen.set(name, dir);
+        this.hbs.registerPartial(name, readFileSync(join(dir, file), 'utf8'));
+      }
     }
   }
 

@@ -1,0 +1,226 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { fromRoot } from '../common/project-root.js';
+import { ENV, type Env } from '../config/env.config.js';
+import { PluginHostService } from '../plugin-host/plugin-host.service.js';
+import { cspNonce } from '../security/security-headers.js';
+import { TenantContext, type TenantRef } from '../tenancy/tenant-context.js';
+import { AssetRegistry } from './assets.js';
+import type { FieldErrors } from './form-query.js';
+import { Messages, type Locale, type Translate } from './i18n.js';
+import { negotiateLocale, urlWithLocale } from './locale.js';
+import { TenantBrandingService, type Branding } from './tenant-branding.service.js';
+import { ViewRenderer } from './view-renderer.js';
+
+/** What a portal request knows before its page is rendered. */
+export interface PortalRequest {
+  tenant: TenantRef;
+  locale: Locale;
+  /** Messages of the page's root (its own catalogue over the frame's). */
+  t: Translate;
+  branding: Branding;
+  /** Path prefix of portal links: `/<slug>`, or '' on the tenant's own domain. */
+  base: string;
+  /** The current URL, for the language switch of GET pages. */
+  url: string;
+  /** The view root the page is rendered from. */
+  root: string;
+}
+
+export interface RenderOptions {
+  /** Message key of the page title (WCAG 2.4.2: every step has its own title). */
+  title: string;
+  status?: number;
+  /** Field errors as message keys; shown as an error summary and next to each field. */
+  errors?: FieldErrors;
+  /** Where the language switch leads; defaults to the current URL (POST pages pass their GET page). */
+  switchUrl?: string;
+  /** Progress through the root's steps, e.g. 2 (of the root's `steps`). */
+  step?: number;
+  /** Only a start page is for search engines; the steps and mail-link pages are not. */
+  indexable?: boolean;
+}
+
+/**
+ * A plugin's pages: `<dir>/views/*.hbs`, its partials in `<dir>/views/partials/`, its messages in
+ * `<dir>/i18n/<locale>.json`. Layout, error page, form partials and frame messages are the core's.
+ */
+export interface ViewRoot {
+  name: string;
+  dir: string;
+  /** Number of steps of the root's flow, shown as "step n of steps". */
+  steps?: number;
+}
+
+/** Extension points the frame offers on other plugins' pages. */
+export type PortalSlot = 'offers.start' | 'offers.noFreeTime';
+
+/** What the page that shows a slot tells the contributions about itself. */
+export interface SlotContext {
+  /** The chosen services, `id:qty,…`, when the citizen has chosen some. */
+  services?: string;
+}
+
+/**
+ * A partial of one plugin shown in a slot on another plugin's pages, while the contributing
+ * plugin is on for the tenant. `data` gives the partial's context (null: nothing to show).
+ */
+export interface PortalContribution {
+  plugin: string;
+  slot: PortalSlot;
+  partial: string;
+  data(p: PortalRequest, context: SlotContext): Record<string, unknown> | null;
+}
+
+/** The frame's own root (error pages); plugins cannot take its name. */
+const FRAME = 'frame';
+const FRAME_DIR = fromRoot('apps/server/src/web/portal');
+
+interface Root {
+  views: ViewRenderer;
+  messages: Messages;
+  steps?: number;
+}
+
+/**
+ * The citizen portal's page frame: language, tenant branding, layout, language switch, error
+ * pages, security headers. Plugins register their view roots (views, partials, messages) and their
+ * contributions to other plugins' pages; no plugin renders through another's folder.
+ */
+@Injectable()
+export class PageFrame {
+  private readonly roots = new Map<string, Root>();
+  private readonly contributions: PortalContribution[] = [];
+  private readonly reload: boolean;
+
+  constructor(
+    private readonly assets: AssetRegistry,
+    private readonly brandings: TenantBrandingService,
+    private readonly plugins: PluginHostService,
+    @Inject(ENV) env: Env,
+  ) {
+    this.reload = env.NODE_ENV === 'development';
+    assets.register('portal', `${FRAME_DIR}/assets`);
+    this.add(FRAME, `${FRAME_DIR}/views`, [`${FRAME_DIR}/i18n`]);
+  }
+
+  register(root: ViewRoot): void {
+    if (this.roots.has(root.name)) throw new Error(`View root '${root.name}' is already registered`);
+    this.add(root.name, `${root.dir}/views`, [`${FRAME_DIR}/i18n`, `${root.dir}/i18n`], root.steps);
+  }
+
+  contribute(contribution: PortalContribution): void {
+    this.contributions.push(contribution);
+  }
+
+  async request(req: Request, res: Response, root = FRAME): Promise<PortalRequest> {
+    const tenant = TenantContext.current();
+    const locale = negotiateLocale(req, res, tenant.locale);
+    const prefix = `/${tenant.slug}`;
+    const original = req.originalUrl;
+    const base = original === prefix || original.startsWith(`${prefix}/`) || original.startsWith(`${prefix}?`) ? prefix : '';
+    return {
+      tenant,
+      locale,
+      t: this.root(root).messages.translator(locale),
+      branding: await this.brandings.forTenant(tenant.id),
+      base,
+      url: base + req.url.slice(prefix.length),
+      root,
+    };
+  }
+
+  /** The HTML of every contribution to a slot whose plugin is on for the tenant, in registration order. */
+  async slot(p: PortalRequest, slot: PortalSlot, context: SlotContext): Promise<string[]> {
+    const out: string[] = [];
+    for (const c of this.contributions.filter((x) => x.slot === slot)) {
+      if (!(await this.plugins.isEnabled(p.tenant.id, this.plugins.get(c.plugin)))) continue;
+      const own = this.root(c.plugin);
+      const t = own.messages.translator(p.locale);
+      const data = c.data({ ...p, t, root: c.plugin }, context);
+      if (data) out.push(own.views.renderPartial(c.partial, { ...data, base: p.base }, { locale: p.locale, t, zone: p.tenant.timeZone }).trimEnd());
+    }
+    return out;
+  }
+
+  render(res: Response, p: PortalRequest, view: string, data: Record<string, unknown>, options: RenderOptions): void {
+    const { t } = p;
+    const root = this.root(p.root);
+    const nonce = cspNonce(res);
+    const errors = Object.entries(options.errors ?? {}).map(([field, key]) => ({ field, message: t(`errors.${key}`) }));
+    const fieldErrors = Object.fromEntries(errors.map((e) => [e.field, e.message]));
+    const title = [errors.length ? t('layout.errorTitlePrefix') : '', t(options.title), p.tenant.name].filter(Boolean).join(' – ');
+    const other: Locale = p.locale === 'de' ? 'en' : 'de';
+    const html = root.views.render(
+      view,
+      {
+        ...data,
+        title,
+        heading: t(options.title),
+        lang: p.locale,
+        nonce,
+        base: p.base,
+        tenant: p.tenant,
+        branding: p.branding,
+        errors,
+        fieldErrors,
+        step: options.step && root.steps ? { current: options.step, total: root.steps } : null,
+        indexable: options.indexable === true && errors.length === 0,
+        switchLocale: { href: urlWithLocale(options.switchUrl ?? p.url, other), locale: other },
+      },
+      { locale: p.locale, t, zone: p.tenant.timeZone },
+    );
+    res
+      .status(options.status ?? 200)
+      .set({
+        'Content-Type': 'text/html; charset=utf-8',
+        // Pages may show personal data and carry tokens: never cached. CSP and the other security
+        // headers are the server's (security-headers.ts); the tenant's colours carry the CSP nonce.
+        'Cache-Control': 'no-store',
+      })
+      .send(html);
+  }
+
+  private add(name: string, views: string, messages: string[], steps?: number): void {
+    const partials = [`${FRAME_DIR}/views/partials`, ...(name === FRAME ? [] : [`${views}/partials`])];
+    this.roots.set(name, {
+      views: new ViewRenderer({ views, partials, layouts: `${FRAME_DIR}/views/layouts` }, this.assets, this.reload),
+      messages: new Messages(...messages),
+      steps,
+    });
+  }
+
+  private root(name: string): Root {
+    const root = this.roots.get(name);
+    if (!root) throw new Error(`Unknown view root '${name}'`);
+    return root;
+  }
+}
+
+/**
+ * A plugin's handle on the frame: registers the plugin's view root, and requests and renders its
+ * pages from it. A plugin provides an injectable subclass that names its root.
+ */
+export abstract class PluginPages {
+  private readonly rootName: string;
+
+  constructor(
+    protected readonly frame: PageFrame,
+    root: ViewRoot,
+  ) {
+    frame.register(root);
+    this.rootName = root.name;
+  }
+
+  request(req: Request, res: Response): Promise<PortalRequest> {
+    return this.frame.request(req, res, this.rootName);
+  }
+
+  render(res: Response, p: PortalRequest, view: string, data: Record<string, unknown>, options: RenderOptions): void {
+    this.frame.render(res, p, view, data, options);
+  }
+
+  slot(p: PortalRequest, slot: PortalSlot, context: SlotContext = {}): Promise<string[]> {
+    return this.frame.slot(p, slot, context);
+  }
+}
