@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { BookingModule } from '../booking/booking.module.js';
 import { PortalModule } from '../booking/portal/portal.module.js';
+import { CapacityEventsSubscriber } from './capacity-events.subscriber.js';
 import { MatchingService } from './matching.service.js';
 import { OfferService } from './offer.service.js';
 import { StatsService } from './stats.service.js';
@@ -17,7 +18,7 @@ import { WishService } from './wish.service.js';
   // Its citizen pages live in the booking portal's frame (layout, branding, error pages).
   imports: [BookingModule, PortalModule],
   controllers: [TerminagentController, WaitlistController, FiguresController],
-  providers: [WishService, OfferService, MatchingService, StatsService, TerminagentMailService, WaitlistPages],
+  providers: [CapacityEventsSubscriber, WishService, OfferService, MatchingService, StatsService, TerminagentMailService, WaitlistPages],
   exports: [WishService, OfferService, MatchingService, StatsService],
 })
 export class TerminagentModule {}

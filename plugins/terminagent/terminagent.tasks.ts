@@ -1,15 +1,14 @@
 import { DataSource } from 'typeorm';
 import type { ScheduledTask } from '../../apps/server/src/plugin-host/plugin.types.js';
 import { Tenant } from '../../apps/server/src/tenancy/tenant.entity.js';
-import { MatchingService } from './matching.service.js';
-import { OfferService } from './offer.service.js';
+import { CapacityEventsSubscriber } from './capacity-events.subscriber.js';
 import { WishService } from './wish.service.js';
 
 /**
- * The agent's scheduled work. Matching is checked every minute but runs only when free agent
- * capacity or the queue changed (a release, a decline, an expiry, a cancellation, a confirmed
- * wish) or `matchEveryMinutes` passed; so released capacity is proposed within a minute.
- * Expired offers are ended first, so their times are matched in the same run.
+ * The agent's scheduled work. Matching runs at once when agent capacity is released or freed
+ * (CapacityEventsSubscriber, on booking's events); this minute task is the safety net and picks
+ * up confirmed wishes. A round matches only when free agent capacity or the queue changed or
+ * `matchEveryMinutes` passed.
  */
 export const terminagentTasks: ScheduledTask[] = [
   {
@@ -18,10 +17,7 @@ export const terminagentTasks: ScheduledTask[] = [
     perTenant: true,
     leaseSeconds: 900,
     run: async ({ moduleRef }) => {
-      await moduleRef.get(OfferService, { strict: false }).expireDue();
-      await moduleRef.get(WishService, { strict: false }).lapseDue();
-      await moduleRef.get(MatchingService, { strict: false }).run();
-      await moduleRef.get(OfferService, { strict: false }).mailPending();
+      await moduleRef.get(CapacityEventsSubscriber, { strict: false }).round();
     },
   },
   {

@@ -11,6 +11,8 @@ import { ScheduleRange } from './catalog/entities/schedule-range.entity.js';
 import { Schedule } from './catalog/entities/schedule.entity.js';
 import { ServiceOffering } from './catalog/entities/service-offering.entity.js';
 import { Service } from './catalog/entities/service.entity.js';
+import { DomainEvent } from './events/domain-event.entity.js';
+import { EventDelivery } from './events/event-delivery.entity.js';
 import { CORE_MIGRATION_LIST } from './database/migrations/index.js';
 import { IdempotencyRecord } from './idempotency/idempotency-record.entity.js';
 import { SharedCounter } from './limits/shared-counter.entity.js';
@@ -39,6 +41,8 @@ export const CORE_ENTITIES: Function[] = [
   AuditLog,
   OutboxMessage,
   IdempotencyRecord,
+  DomainEvent,
+  EventDelivery,
 ];
 
 export const CORE_MIGRATIONS: Function[] = CORE_MIGRATION_LIST;

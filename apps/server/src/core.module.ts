@@ -7,6 +7,9 @@ import { HolidayService } from './catalog/holiday.service.js';
 import { OpeningCalendarService } from './catalog/opening-calendar.service.js';
 import { Clock } from './common/clock.js';
 import { ENV, type Env } from './config/env.config.js';
+import { EventBusService } from './events/event-bus.service.js';
+import { EventDeliveryService } from './events/event-delivery.service.js';
+import { EventSubscriberRegistry } from './events/event-subscriber.registry.js';
 import { SqliteStatisticsService } from './database/sqlite-statistics.service.js';
 import { ProofOfWorkService } from './limits/proof-of-work.service.js';
 import { IdempotencyService } from './idempotency/idempotency.service.js';
@@ -46,6 +49,9 @@ const EXPORTED = [
   ProofOfWorkService,
   IdempotencyService,
   FormTokenService,
+  EventBusService,
+  EventDeliveryService,
+  EventSubscriberRegistry,
 ];
 
 @Global()

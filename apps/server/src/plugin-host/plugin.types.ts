@@ -1,6 +1,7 @@
 import type { Type } from '@nestjs/common';
 import type { ModuleRef } from '@nestjs/core';
 import type { z } from 'zod';
+import type { EventSubscriberClass } from '../events/event.types.js';
 import type { TenantRef } from '../tenancy/tenant-context.js';
 
 export type TaskSchedule =
@@ -60,6 +61,13 @@ export interface AmtszeitPlugin<S extends Record<string, unknown> = Record<strin
   /** Parsing `{}` yields the defaults; tenant files are validated against it at boot. */
   settings: z.ZodType<S>;
   tasks?: ScheduledTask[];
+  /** Event subscribers: providers of the plugin's module, skipped for tenants with the plugin off. */
+  subscribers?: EventSubscriberClass[];
+  /**
+   * What the plugin offers other plugins, asked for by name of the capability rather than of the
+   * plugin (e.g. booking asks whether anyone consumes its agent channel).
+   */
+  capabilities?: string[];
   adminResources?: PluginAdminResource[];
   staffPages?: PluginStaffPage[];
 }
