@@ -20,6 +20,8 @@ import { OutboxMessage } from './notifications/outbox-message.entity.js';
 import { TaskRun } from './tasks/task-run.entity.js';
 import { TenantPluginState } from './tenancy/tenant-plugin-state.entity.js';
 import { Tenant } from './tenancy/tenant.entity.js';
+import { WebhookAttempt } from './webhooks/webhook-attempt.entity.js';
+import { WebhookEndpoint } from './webhooks/webhook-endpoint.entity.js';
 
 export const CORE_ENTITIES: Function[] = [
   Tenant,
@@ -43,6 +45,8 @@ export const CORE_ENTITIES: Function[] = [
   IdempotencyRecord,
   DomainEvent,
   EventDelivery,
+  WebhookEndpoint,
+  WebhookAttempt,
 ];
 
 export const CORE_MIGRATIONS: Function[] = CORE_MIGRATION_LIST;

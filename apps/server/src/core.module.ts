@@ -25,6 +25,7 @@ import type { LoadedTenant } from './tenancy/tenant-config.loader.js';
 import { TenantDataService } from './tenancy/tenant-data.service.js';
 import { TenantRegistryService } from './tenancy/tenant-registry.service.js';
 import { TenantSyncService } from './tenancy/tenant-sync.service.js';
+import { WebhookService } from './webhooks/webhook.service.js';
 
 export interface CoreOptions {
   env: Env;
@@ -52,6 +53,7 @@ const EXPORTED = [
   EventBusService,
   EventDeliveryService,
   EventSubscriberRegistry,
+  WebhookService,
 ];
 
 @Global()
