@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
@@ -59,9 +60,14 @@ export class EventDeliveryService implements EntitySubscriberInterface, OnApplic
   private readonly owner = `${hostname().slice(0, 40)}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly running = new ConcurrencyLimit(PARALLEL);
   private readonly drains = new Map<string, Drain>();
-  private readonly kicked = new Set<string>();
   /** Tenants with events published in a transaction that has not committed yet, by connection. */
   private readonly uncommitted = new WeakMap<QueryRunner, Map<string, TenantRef>>();
+  /**
+   * The async context of start-up, free of any request or unit of work. The commit hook runs inside
+   * the committing transaction's context (on SQLite that marks "inside the exclusive unit"); a drain
+   * started from there would run its statements outside the SQLite queue.
+   */
+  private readonly outside = AsyncLocalStorage.snapshot();
   private timer: NodeJS.Timeout | null = null;
   private polling = false;
   private claims = 0;
@@ -187,19 +193,13 @@ export class EventDeliveryService implements EntitySubscriberInterface, OnApplic
     }
   }
 
+  /**
+   * Starts the tenant's drain now, or asks the running one to look again. Not deferred to a timer:
+   * on SQLite a busy process resolves its queries as microtasks and would starve the timer.
+   */
   private requestDrain(tenant: TenantRef): void {
     if (!this.active) return;
-    const running = this.drains.get(tenant.id);
-    if (running) {
-      running.again = true;
-      return;
-    }
-    if (this.kicked.has(tenant.id)) return;
-    this.kicked.add(tenant.id);
-    setImmediate(() => {
-      this.kicked.delete(tenant.id);
-      this.drain(tenant).catch((err) => this.warn(tenant, err));
-    });
+    this.outside(() => this.drain(tenant).catch((err) => this.warn(tenant, err)));
   }
 
   private warn(tenant: TenantRef, err: unknown): void {
