@@ -24,6 +24,8 @@ export class EventBusService {
   /** Records the event in `tx` and returns its id. The payload must carry no personal data. */
   async publish<K extends DomainEventType>(tx: TenantTx, type: K, payload: DomainEventMap[K]): Promise<string> {
     const at = this.clock.now();
+    // Due from the whole second: MySQL's datetime rounds fractions up, which would delay the first try.
+    const due = new Date(Math.floor(at.getTime() / 1000) * 1000);
     const events = tx.repo(DomainEvent);
     const event = events.create({ id: randomUUID(), type, payload: payload as object, occurredAt: at });
     await events.insert([event]);
@@ -32,7 +34,7 @@ export class EventBusService {
       const deliveries = tx.repo(EventDelivery);
       await deliveries.insert(
         keys.map((subscriber) =>
-          deliveries.create({ eventId: event.id, subscriber, status: 'pending', attempts: 0, nextAttemptAt: at, claimedBy: null, leaseUntil: null, deliveredAt: null, lastError: null }),
+          deliveries.create({ eventId: event.id, subscriber, status: 'pending', attempts: 0, nextAttemptAt: due, claimedBy: null, leaseUntil: null, deliveredAt: null, lastError: null }),
         ),
       );
       this.delivery.afterCommit(tx);

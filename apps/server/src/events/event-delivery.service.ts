@@ -213,7 +213,11 @@ export class EventDeliveryService implements EntitySubscriberInterface, OnApplic
       return running.done;
     }
     const drain = { again: false } as Drain;
-    drain.done = runAsTenant(tenant, () => this.deliverAll(drain)).finally(() => this.drains.delete(tenant.id));
+    drain.done = runAsTenant(tenant, () => this.deliverAll(drain)).finally(() => {
+      this.drains.delete(tenant.id);
+      // A commit that asked while the drain was ending would otherwise wait for the poll.
+      if (drain.again) this.requestDrain(tenant);
+    });
     this.drains.set(tenant.id, drain);
     return drain.done;
   }
