@@ -1,6 +1,7 @@
 import type { AdminJSOptions, ResourceWithOptions } from 'adminjs';
 import type { PluginHostService } from '../apps/server/src/plugin-host/plugin-host.service.js';
 import type { TypeormSessionStore } from '../apps/server/src/auth/typeorm-session-store.js';
+import type { WebhookService } from '../apps/server/src/webhooks/webhook.service.js';
 import { fromRoot } from '../apps/server/src/common/project-root.js';
 import { componentLoader, dashboard } from './dashboard.js';
 import { pluginGate, TENANT_DATA } from './features/access.js';
@@ -19,6 +20,7 @@ import { serviceOfferingResource } from './resources/service-offering.resource.j
 import { serviceResource } from './resources/service.resource.js';
 import { tenantPluginStateResource } from './resources/tenant-plugin-state.resource.js';
 import { tenantResource } from './resources/tenant.resource.js';
+import { webhookAttemptResource, webhookEndpointResource } from './resources/webhook.resource.js';
 import type { ResourceDeps } from './scoped-resource.js';
 
 export const ADMIN_ROOT = '/admin';
@@ -40,7 +42,7 @@ function pluginResources(plugins: PluginHostService): AdminResourceDefinition[] 
   );
 }
 
-export function adminResourceDefinitions(plugins: PluginHostService, sessions: TypeormSessionStore): AdminResourceDefinition[] {
+export function adminResourceDefinitions(plugins: PluginHostService, sessions: TypeormSessionStore, webhooks: WebhookService): AdminResourceDefinition[] {
   return [
     locationResource,
     counterResource,
@@ -55,12 +57,14 @@ export function adminResourceDefinitions(plugins: PluginHostService, sessions: T
     tenantPluginStateResource(plugins),
     tenantResource(plugins),
     auditLogResource,
+    webhookEndpointResource(webhooks),
+    webhookAttemptResource,
     ...pluginResources(plugins),
   ];
 }
 
-export function adminOptions(deps: ResourceDeps & { plugins: PluginHostService; sessions: TypeormSessionStore }): AdminJSOptions {
-  const resources: ResourceWithOptions[] = adminResourceDefinitions(deps.plugins, deps.sessions).map((def) => defineResource(def, deps));
+export function adminOptions(deps: ResourceDeps & { plugins: PluginHostService; sessions: TypeormSessionStore; webhooks: WebhookService }): AdminJSOptions {
+  const resources: ResourceWithOptions[] = adminResourceDefinitions(deps.plugins, deps.sessions, deps.webhooks).map((def) => defineResource(def, deps));
   return {
     rootPath: ADMIN_ROOT,
     loginPath: `${ADMIN_ROOT}/login`,

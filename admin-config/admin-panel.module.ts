@@ -9,6 +9,7 @@ import { AdminSessionService } from '../apps/server/src/auth/admin-session.servi
 import { fromRoot } from '../apps/server/src/common/project-root.js';
 import { FormTokenService } from '../apps/server/src/security/form-token.service.js';
 import { PluginHostService } from '../apps/server/src/plugin-host/plugin-host.service.js';
+import { WebhookService } from '../apps/server/src/webhooks/webhook.service.js';
 import { adminOptions } from './admin-options.js';
 import { AdminPanelLoader } from './admin-panel.loader.js';
 
@@ -30,11 +31,12 @@ export class AdminPanelModule implements OnModuleInit {
     private readonly auth: AdminAuthService,
     private readonly sessions: AdminSessionService,
     private readonly formTokens: FormTokenService,
+    private readonly webhooks: WebhookService,
   ) {}
 
   async onModuleInit(): Promise<void> {
     const admin = new AdminJS(
-      adminOptions({ dataSource: this.dataSource, audit: this.audit, plugins: this.plugins, sessions: this.sessions.store }),
+      adminOptions({ dataSource: this.dataSource, audit: this.audit, plugins: this.plugins, sessions: this.sessions.store, webhooks: this.webhooks }),
     );
     if (process.env.NODE_ENV === 'production') {
       await admin.initialize();

@@ -131,6 +131,28 @@ const resources: Record<string, { label: { de: string; en: string }; properties:
       createdAt: { de: 'Zeitpunkt', en: 'When' },
     },
   },
+  WebhookEndpoint: {
+    label: { de: 'Webhooks', en: 'Webhooks' },
+    properties: {
+      url: { de: 'Adresse (URL)', en: 'URL' },
+      events: { de: 'Ereignisse', en: 'Events' },
+      signingSecret: { de: 'Signaturschlüssel', en: 'Signing secret' },
+      active: { de: 'Aktiv', en: 'Active' },
+      description: { de: 'Beschreibung', en: 'Description' },
+    },
+  },
+  WebhookAttempt: {
+    label: { de: 'Webhook-Zustellungen', en: 'Webhook deliveries' },
+    properties: {
+      endpointId: { de: 'Webhook', en: 'Webhook' },
+      eventId: { de: 'Ereignis', en: 'Event' },
+      eventType: { de: 'Ereignistyp', en: 'Event type' },
+      attemptedAt: { de: 'Zeitpunkt', en: 'When' },
+      httpStatus: { de: 'HTTP-Status', en: 'HTTP status' },
+      error: { de: 'Fehler', en: 'Error' },
+      durationMs: { de: 'Dauer (ms)', en: 'Duration (ms)' },
+    },
+  },
 };
 
 const help: Record<string, { de: string; en: string }> = {
@@ -167,6 +189,15 @@ const help: Record<string, { de: string; en: string }> = {
   helpPluginSettings: { de: 'Einstellungen des Plugins als JSON; sie werden beim Speichern geprüft.', en: 'Plugin settings as JSON; checked when saved.' },
   helpSlug: { de: 'Kurzname in Links (/kuerzel/), nicht änderbar.', en: 'Short name in links (/slug/), cannot be changed.' },
   helpTenantFile: { de: 'Kommunen mit einer Datei tenants/<Kürzel>/tenant.yaml übernehmen Name, Zeitzone, Bundesland und Sprache bei jedem Start aus der Datei.', en: 'Municipalities with a tenants/<slug>/tenant.yaml file take name, time zone, state and language from it at every start.' },
+  helpWebhookUrl: {
+    de: 'https- oder http-Adresse des Empfängers. Interne Adressen (localhost, private Netze) sind gesperrt, außer der Betrieb erlaubt sie.',
+    en: 'https or http URL of the receiver. Internal addresses (localhost, private networks) are refused unless the operator allows them.',
+  },
+  helpWebhookEvents: { de: '* für alle oder Ereignistypen mit Komma getrennt, z. B. booking.created, booking.cancelled.', en: '* for all, or event types separated by commas, e.g. booking.created, booking.cancelled.' },
+  helpWebhookSecret: {
+    de: 'Mindestens 24 Zeichen; damit prüft der Empfänger die Signatur. Er wird nie wieder angezeigt; beim Bearbeiten leer lassen, um ihn zu behalten.',
+    en: 'At least 24 characters; the receiver verifies the signature with it. It is never shown again; leave empty when editing to keep it.',
+  },
   helpState: { de: 'Bundesland für die gesetzlichen Feiertage.', en: 'Federal state for public holidays.' },
 };
 

@@ -83,7 +83,8 @@ describe('admin roles and plugin gates', () => {
   }
 
   it('shows each role only what it may use', async () => {
-    const core = ['AdminUser', 'AuditLog', 'Closure', 'Counter', 'DocumentChecklistItem', 'Location', 'ReleasePolicy', 'Schedule', 'ScheduleRange', 'Service', 'ServiceOffering', 'TenantPluginState'];
+    // Webhooks and their log belong to the administrators of every tenant (core).
+    const core = ['AdminUser', 'AuditLog', 'Closure', 'Counter', 'DocumentChecklistItem', 'Location', 'ReleasePolicy', 'Schedule', 'ScheduleRange', 'Service', 'ServiceOffering', 'TenantPluginState', 'WebhookAttempt', 'WebhookEndpoint'];
     const agent = ['TerminagentOffer', 'TerminagentWish'];
     // Musterstadt has the Terminagent on, Beispielheim has it off: its resources follow the switch.
     expect(await sidebar(muster)).toEqual([...core, ...agent].sort());

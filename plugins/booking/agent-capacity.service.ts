@@ -4,11 +4,13 @@ import { IsNull } from 'typeorm';
 import { Clock } from '../../apps/server/src/common/clock.js';
 import { DomainError } from '../../apps/server/src/common/domain-error.js';
 import { minutesOf } from '../../apps/server/src/common/local-time.js';
+import { EventBusService } from '../../apps/server/src/events/event-bus.service.js';
 import type { OutboxMail } from '../../apps/server/src/notifications/outbox-message.entity.js';
 import { OutboxService } from '../../apps/server/src/notifications/outbox.service.js';
 import { TenantDataService, type TenantTx } from '../../apps/server/src/tenancy/tenant-data.service.js';
 import { newReference } from './booking-reference.js';
 import { BookingMailService } from './booking-mail.service.js';
+import { bookingEventBase } from './booking.events.js';
 import { BookingService } from './booking.service.js';
 import { emailKey } from './citizen-keys.js';
 import { CAPACITY_GONE, CapacityService } from './capacity.service.js';
@@ -68,6 +70,7 @@ export class AgentCapacityService {
     private readonly bookings: BookingService,
     private readonly mails: BookingMailService,
     private readonly outbox: OutboxService,
+    private readonly events: EventBusService,
   ) {}
 
   /** Agent slots with free units starting at or after `from`, ordered by start. */
@@ -172,6 +175,7 @@ export class AgentCapacityService {
     const moved = await tx.repo(CapacityAllocation).update({ ownerId: holderId, releaseAt: IsNull() }, { ownerId: prepared.booking.id });
     if (moved === 0) throw new DomainError('CAPACITY_GONE', CAPACITY_GONE);
     await tx.repo(Booking).save(prepared.booking);
+    await this.events.publish(tx, 'booking.created', { ...bookingEventBase(prepared.booking), status: 'confirmed', holdUntil: null });
     await this.outbox.enqueue(tx, `booking:${prepared.booking.id}:confirmation:${prepared.booking.revision}`, prepared.mail);
   }
 }

@@ -10,3 +10,5 @@ export { citizenSchema } from './booking.controller.js';
 export { BookingModule } from './booking.module.js';
 export type { BookingSettings } from './booking.settings.js';
 export { CapacityService } from './capacity.service.js';
+export { AGENT_CHANNEL_CONSUMER } from './capacity.service.js';
+export type * from './booking.events.js';

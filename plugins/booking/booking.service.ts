@@ -9,6 +9,7 @@ import { Clock } from '../../apps/server/src/common/clock.js';
 import { DomainError } from '../../apps/server/src/common/domain-error.js';
 import { toLocalIso } from '../../apps/server/src/common/local-time.js';
 import { isUniqueViolation } from '../../apps/server/src/database/db-errors.js';
+import { EventBusService } from '../../apps/server/src/events/event-bus.service.js';
 import { IdempotencyService, parseIdempotencyKey, type IdempotencyClaim } from '../../apps/server/src/idempotency/idempotency.service.js';
 import { OutboxMessage } from '../../apps/server/src/notifications/outbox-message.entity.js';
 import { OutboxService } from '../../apps/server/src/notifications/outbox.service.js';
@@ -17,6 +18,7 @@ import { TenantContext } from '../../apps/server/src/tenancy/tenant-context.js';
 import { TenantDataService } from '../../apps/server/src/tenancy/tenant-data.service.js';
 import { assertLocationOffers, resolveRequest, type ResolvedRequest } from './booking-request.js';
 import { BookingMailService } from './booking-mail.service.js';
+import { bookingEventBase } from './booking.events.js';
 import type { BookingSettings } from './booking.settings.js';
 import type { BookingView, CreateBookingInput } from './booking.types.js';
 import { BotProtectionService } from './bot-protection.service.js';
@@ -57,6 +59,7 @@ export class BookingService {
     private readonly bots: BotProtectionService,
     private readonly caps: CitizenCapsService,
     private readonly idempotency: IdempotencyService,
+    private readonly events: EventBusService,
   ) {}
 
   /** An online (or kiosk) booking: a pending hold until the citizen confirms by mail. */
@@ -170,6 +173,7 @@ export class BookingService {
             }
             if (claim) await this.idempotency.complete(tx, claim, { ...view, token: booking.token });
           }
+          await this.events.publish(tx, 'booking.created', { ...bookingEventBase(booking), status: booking.status, holdUntil: booking.holdUntil?.toISOString() ?? null });
         });
         if (mail) this.outbox.kick();
         return { ...view, token: booking.token };
@@ -200,6 +204,7 @@ export class BookingService {
       );
       if (changed !== 1) throw new DomainError('BOOKING_CHANGED', 'The booking changed meanwhile. Please reload.');
       await this.outbox.enqueue(tx, `booking:${booking.id}:confirmation:${next.revision}`, mail);
+      await this.events.publish(tx, 'booking.confirmed', bookingEventBase(booking));
     });
     this.outbox.kick();
     return this.view(next as Booking);
@@ -221,6 +226,7 @@ export class BookingService {
       // Against slot trading: a confirmed appointment's time comes back only after a delay.
       await this.capacity.releaseUnits(tx, booking.id, { delayMinutes: booking.status === 'confirmed' ? policy.cancelReturnDelayMinutes : 0 });
       await this.outbox.enqueue(tx, `booking:${booking.id}:cancellation:${next.revision}`, mail);
+      await this.events.publish(tx, 'booking.cancelled', { ...bookingEventBase(booking), previousStatus: booking.status });
     });
     this.outbox.kick();
     return this.view(next as Booking);
@@ -259,6 +265,7 @@ export class BookingService {
       if (end.getTime() !== next.endAt.getTime()) await tx.repo(Booking).update({ id: booking.id }, { endAt: end });
       next.endAt = end;
       if (mail) await this.outbox.enqueue(tx, `booking:${booking.id}:confirmation:${next.revision}`, mail);
+      await this.events.publish(tx, 'booking.rebooked', { ...bookingEventBase(next), from: { locationId: booking.locationId, start: booking.startAt.toISOString(), end: booking.endAt.toISOString() } });
     });
     if (mail) this.outbox.kick();
     return this.view(next);
@@ -284,6 +291,7 @@ export class BookingService {
         // holdUntil stays: the privacy task purges lapsed holds a day after it.
         if ((await tx.repo(Booking).update({ id: b.id, status: 'pending', revision: b.revision }, { status: 'expired', clientKey: null })) !== 1) return;
         await this.capacity.releaseUnits(tx, b.id);
+        await this.events.publish(tx, 'booking.lapsed', bookingEventBase(b));
         expired += 1;
       });
     }

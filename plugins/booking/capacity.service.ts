@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Between, In, IsNull, LessThanOrEqual } from 'typeorm';
 import { Clock } from '../../apps/server/src/common/clock.js';
 import { DomainError } from '../../apps/server/src/common/domain-error.js';
+import { EventBusService } from '../../apps/server/src/events/event-bus.service.js';
 import { TenantDataService, type TenantTx } from '../../apps/server/src/tenancy/tenant-data.service.js';
 import { CapacityAllocation } from './entities/capacity-allocation.entity.js';
 import { CapacityUnit, type Channel } from './entities/capacity-unit.entity.js';
@@ -25,6 +26,12 @@ export interface HoldSpec {
   ownerId: string;
 }
 
+/**
+ * The capability a plugin declares when it places appointments from the agent share; without an
+ * enabled consumer the release counts that share as online.
+ */
+export const AGENT_CHANNEL_CONSUMER = 'booking.agent-channel';
+
 export const CAPACITY_GONE = 'This time is no longer available. Please choose another time.';
 
 /**
@@ -40,6 +47,7 @@ export class CapacityService {
   constructor(
     private readonly data: TenantDataService,
     private readonly clock: Clock,
+    private readonly events: EventBusService,
   ) {}
 
   /** Takes consecutive units covering `minutes` from `start`, all or nothing (409 otherwise). */
@@ -110,16 +118,21 @@ export class CapacityService {
     await tx.repo(CapacityAllocation).update({ id: In(allocations.map((a) => a.id)), releaseAt: IsNull() }, { releaseAt });
   }
 
-  /** Deletes each allocation and, only if this call deleted it, decrements its unit. */
+  /** Deletes each allocation and, only if this call deleted it, decrements its unit; publishes what came back. */
   private async freeNow(tx: TenantTx, allocations: CapacityAllocation[]): Promise<number> {
-    let freed = 0;
+    const freedUnits: string[] = [];
     // One lock order for every caller, so two transactions freeing the same units cannot deadlock each other.
     for (const a of [...allocations].sort((x, y) => x.unitId.localeCompare(y.unitId))) {
       if ((await tx.repo(CapacityAllocation).delete({ id: a.id })) !== 1) continue;
       await tx.repo(CapacityUnit).updateWhere({ used: () => 'used - 1' }, 'id = :id AND used > 0', { id: a.unitId });
-      freed += 1;
+      freedUnits.push(a.unitId);
     }
-    return freed;
+    if (freedUnits.length === 0) return 0;
+    const units = await tx.repo(CapacityUnit).find({ select: { id: true, locationId: true, channel: true, slotStart: true }, where: { id: In([...new Set(freedUnits)]) } });
+    await this.events.publish(tx, 'booking.capacity-freed', {
+      slots: units.map((u) => ({ locationId: u.locationId, channel: u.channel, start: u.slotStart.toISOString() })),
+    });
+    return freedUnits.length;
   }
 
   private async allocate(tx: TenantTx, ownerId: string, unitIds: string[]): Promise<void> {

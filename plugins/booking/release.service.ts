@@ -9,14 +9,15 @@ import { OpeningCalendarService, type OpeningSlot } from '../../apps/server/src/
 import { Clock } from '../../apps/server/src/common/clock.js';
 import { addDays, localDate } from '../../apps/server/src/common/local-time.js';
 import { isUniqueViolation } from '../../apps/server/src/database/db-errors.js';
+import { EventBusService } from '../../apps/server/src/events/event-bus.service.js';
 import { PluginHostService } from '../../apps/server/src/plugin-host/plugin-host.service.js';
 import { TenantContext } from '../../apps/server/src/tenancy/tenant-context.js';
 import type { TenantTx } from '../../apps/server/src/tenancy/tenant-data.service.js';
 import { TenantDataService } from '../../apps/server/src/tenancy/tenant-data.service.js';
 import { splitShares } from './capacity-shares.js';
+import { AGENT_CHANNEL_CONSUMER } from './capacity.service.js';
 import { CapacityUnit, CHANNELS, type Channel } from './entities/capacity-unit.entity.js';
 import { ReleaseState } from './entities/release-state.entity.js';
-import { terminagentManifest } from '../terminagent/terminagent.manifest.js';
 
 /** Nobody books more than four weeks ahead, whatever a policy says (source articles). */
 export const MAX_HORIZON_DAYS = 28;
@@ -55,7 +56,8 @@ export interface ReleaseReport {
  * Turns opening hours into bookable capacity (Terminkontingente). At the daily release time the
  * days up to the horizon open; at the same-day release time today's capacity opens (Tagestermine)
  * and today's unused agent share goes online, since no proposal could be accepted in time. The
- * agent share counts as online when the terminagent plugin is off. A watermark per location makes
+ * agent share counts as online while no enabled plugin consumes the agent channel. Each run
+ * publishes what it opened (booking.capacity-released). A watermark per location makes
  * every run idempotent and lets a run after downtime catch up everything missed.
  */
 @Injectable()
@@ -65,6 +67,7 @@ export class ReleaseService {
     private readonly clock: Clock,
     private readonly calendar: OpeningCalendarService,
     private readonly host: PluginHostService,
+    private readonly events: EventBusService,
   ) {}
 
   /** The policy in force at a location: its own row, else the tenant default, else built-in defaults. */
@@ -79,7 +82,7 @@ export class ReleaseService {
     const now = this.clock.now();
     const today = localDate(now, tenant.timeZone);
     const clock = now.toLocaleTimeString('en-GB', { timeZone: tenant.timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-    const agentOn = await this.host.isEnabled(tenant.id, terminagentManifest);
+    const agentOn = await this.host.hasCapability(tenant.id, AGENT_CHANNEL_CONSUMER);
     const locations = await this.data.repo(Location).findBy({ active: true });
     const policies = await this.policies(locations.map((l) => l.id));
     const states = await this.data.repo(ReleaseState).find();
@@ -96,20 +99,20 @@ export class ReleaseService {
       const stale = !!state?.releasedThrough && state.releasedThrough >= today && state.catalogStamp !== stamp;
       if (first > through && !sameDay && !stale) continue;
       const days: string[] = [];
-      let units = 0;
+      const opened: Record<Channel, number> = { online: 0, agent: 0, phone: 0, kiosk: 0 };
       const done = await this.data.writeTx(async (tx) => {
         if (stale) {
           const from = state!.sameDayReleased === today ? today : addDays(today, 1);
-          units += await this.resync(tx, location.id, from, state!.releasedThrough!, policy, agentOn, now);
+          await this.resync(tx, location.id, from, state!.releasedThrough!, policy, agentOn, now, opened);
         }
         if (first <= through) {
           const { slots } = await this.calendar.slots([location.id], first, through);
-          units += await this.materialise(tx, location.id, slots, policy, agentOn);
+          await this.materialise(tx, location.id, slots, policy, agentOn, opened);
           for (let d = first; d <= through; d = addDays(d, 1)) days.push(d);
         }
         if (sameDay) {
           const { slots } = await this.calendar.slots([location.id], today, today);
-          units += await this.materialise(tx, location.id, slots.filter((s) => s.start > now), policy, agentOn);
+          await this.materialise(tx, location.id, slots.filter((s) => s.start > now), policy, agentOn, opened);
           await this.moveFree(tx, location.id, 'agent', 'online', today, today);
           days.push(today);
         }
@@ -122,13 +125,14 @@ export class ReleaseService {
         };
         if (state) await repo.update({ id: state.id }, patch);
         else await repo.save(repo.create({ locationId: location.id, ...patch }));
+        if (CHANNELS.some((c) => opened[c] > 0)) await this.events.publish(tx, 'booking.capacity-released', { locationId: location.id, days, units: opened });
         return true;
       }).catch((err) => {
         // Another run (instance) released the same days first; its watermark counts.
         if (isUniqueViolation(err)) return false;
         throw err;
       });
-      if (done) reports.push({ locationId: location.id, days, units, sameDay });
+      if (done) reports.push({ locationId: location.id, days, units: CHANNELS.reduce((sum, c) => sum + opened[c], 0), sameDay });
     }
     return reports;
   }
@@ -147,11 +151,11 @@ export class ReleaseService {
    * Re-derives released days from the current schedules and closures: new slots are added; slots
    * that no longer exist (a closure added, hours cut) keep their bookings but take no new ones.
    */
-  private async resync(tx: TenantTx, locationId: string, from: string, to: string, policy: EffectivePolicy, agentOn: boolean, now: Date): Promise<number> {
-    if (from > to) return 0;
+  private async resync(tx: TenantTx, locationId: string, from: string, to: string, policy: EffectivePolicy, agentOn: boolean, now: Date, opened: Record<Channel, number>): Promise<void> {
+    if (from > to) return;
     const { slots } = await this.calendar.slots([locationId], from, to);
     const open = slots.filter((s) => s.start > now);
-    const added = await this.materialise(tx, locationId, open, policy, agentOn);
+    await this.materialise(tx, locationId, open, policy, agentOn, opened);
     const wanted = new Set(open.map((s) => s.start.getTime()));
     const released = await tx.repo(CapacityUnit).find({
       select: { id: true, slotStart: true, capacity: true, used: true },
@@ -161,12 +165,11 @@ export class ReleaseService {
     for (let i = 0; i < gone.length; i += 200) {
       await tx.repo(CapacityUnit).updateWhere({ capacity: () => 'used' }, 'id IN (:...ids)', { ids: gone.slice(i, i + 200) });
     }
-    return added;
   }
 
-  /** Inserts the unit rows of the given slots that do not exist yet; returns how many units. */
-  private async materialise(tx: TenantTx, locationId: string, slots: OpeningSlot[], policy: EffectivePolicy, agentOn: boolean): Promise<number> {
-    if (slots.length === 0) return 0;
+  /** Inserts the unit rows of the given slots that do not exist yet; adds their units to `opened`. */
+  private async materialise(tx: TenantTx, locationId: string, slots: OpeningSlot[], policy: EffectivePolicy, agentOn: boolean, opened: Record<Channel, number>): Promise<void> {
+    if (slots.length === 0) return;
     const existing = await tx.repo(CapacityUnit).find({
       select: { slotStart: true },
       where: { locationId, slotStart: Between(slots[0].start, slots[slots.length - 1].start) },
@@ -206,7 +209,7 @@ export class ReleaseService {
       });
     }
     for (let i = 0; i < rows.length; i += 200) await repo.save(rows.slice(i, i + 200));
-    return rows.reduce((s, r) => s + r.capacity, 0);
+    for (const r of rows) opened[r.channel] += r.capacity;
   }
 
   /** Moves the free part of one channel's share to another (optimistically; a row in use is skipped). */

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { WebModule } from '../../apps/server/src/web/web.module.js';
 import { BookingModule } from '../booking/booking.api.js';
+import { CapacityEventsSubscriber } from './capacity-events.subscriber.js';
 import { MatchingService } from './matching.service.js';
 import { OfferService } from './offer.service.js';
 import { StatsService } from './stats.service.js';
@@ -18,7 +19,7 @@ import { WishService } from './wish.service.js';
   // Its citizen pages render in the core's page frame (layout, branding, error pages).
   imports: [BookingModule, WebModule],
   controllers: [TerminagentController, WaitlistController, FiguresController],
-  providers: [WishService, OfferService, MatchingService, StatsService, TerminagentMailService, WaitlistPages, TerminagentTasks],
+  providers: [CapacityEventsSubscriber, WishService, OfferService, MatchingService, StatsService, TerminagentMailService, WaitlistPages, TerminagentTasks],
   exports: [WishService, OfferService, MatchingService, StatsService],
 })
 export class TerminagentModule {}

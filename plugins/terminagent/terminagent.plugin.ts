@@ -1,4 +1,6 @@
 import { definePlugin } from '../../apps/server/src/plugin-host/plugin.types.js';
+import { AGENT_CHANNEL_CONSUMER } from '../booking/booking.api.js';
+import { CapacityEventsSubscriber } from './capacity-events.subscriber.js';
 import { TerminagentMatchState } from './entities/match-state.entity.js';
 import { TerminagentOffer } from './entities/offer.entity.js';
 import { TerminagentProposal } from './entities/proposal.entity.js';
@@ -15,6 +17,9 @@ export const terminagentPlugin = definePlugin({
   entities: [TerminagentWish, TerminagentOffer, TerminagentProposal, TerminagentMatchState],
   migrations: TERMINAGENT_MIGRATIONS,
   tasks: terminagentTasks,
+  subscribers: [CapacityEventsSubscriber],
+  // Places appointments from booking's agent share; without it that share is released online.
+  capabilities: [AGENT_CHANNEL_CONSUMER],
   adminResources: terminagentAdminResources,
   staffPages: [{ label: { de: 'Kennzahlen des Terminagenten', en: 'Appointment agent figures' }, path: (slug) => `/${slug}/terminagent/kennzahlen` }],
 });

@@ -11,6 +11,8 @@ import { ScheduleRange } from './catalog/entities/schedule-range.entity.js';
 import { Schedule } from './catalog/entities/schedule.entity.js';
 import { ServiceOffering } from './catalog/entities/service-offering.entity.js';
 import { Service } from './catalog/entities/service.entity.js';
+import { DomainEvent } from './events/domain-event.entity.js';
+import { EventDelivery } from './events/event-delivery.entity.js';
 import { CORE_MIGRATION_LIST } from './database/migrations/index.js';
 import { IdempotencyRecord } from './idempotency/idempotency-record.entity.js';
 import { SharedCounter } from './limits/shared-counter.entity.js';
@@ -18,6 +20,8 @@ import { OutboxMessage } from './notifications/outbox-message.entity.js';
 import { TaskRun } from './tasks/task-run.entity.js';
 import { TenantPluginState } from './tenancy/tenant-plugin-state.entity.js';
 import { Tenant } from './tenancy/tenant.entity.js';
+import { WebhookAttempt } from './webhooks/webhook-attempt.entity.js';
+import { WebhookEndpoint } from './webhooks/webhook-endpoint.entity.js';
 
 export const CORE_ENTITIES: Function[] = [
   Tenant,
@@ -39,6 +43,10 @@ export const CORE_ENTITIES: Function[] = [
   AuditLog,
   OutboxMessage,
   IdempotencyRecord,
+  DomainEvent,
+  EventDelivery,
+  WebhookEndpoint,
+  WebhookAttempt,
 ];
 
 export const CORE_MIGRATIONS: Function[] = CORE_MIGRATION_LIST;

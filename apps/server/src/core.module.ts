@@ -9,6 +9,9 @@ import { OpeningCalendarService } from './catalog/opening-calendar.service.js';
 import { Clock } from './common/clock.js';
 import { DomainErrorFilter } from './common/domain-error.filter.js';
 import { ENV, type Env } from './config/env.config.js';
+import { EventBusService } from './events/event-bus.service.js';
+import { EventDeliveryService } from './events/event-delivery.service.js';
+import { EventSubscriberRegistry } from './events/event-subscriber.registry.js';
 import { SqliteStatisticsService } from './database/sqlite-statistics.service.js';
 import { ProofOfWorkService } from './limits/proof-of-work.service.js';
 import { IdempotencyService } from './idempotency/idempotency.service.js';
@@ -25,6 +28,7 @@ import type { LoadedTenant } from './tenancy/tenant-config.loader.js';
 import { TenantDataService } from './tenancy/tenant-data.service.js';
 import { TenantRegistryService } from './tenancy/tenant-registry.service.js';
 import { TenantSyncService } from './tenancy/tenant-sync.service.js';
+import { WebhookService } from './webhooks/webhook.service.js';
 
 export interface CoreOptions {
   env: Env;
@@ -49,6 +53,10 @@ const EXPORTED = [
   ProofOfWorkService,
   IdempotencyService,
   FormTokenService,
+  EventBusService,
+  EventDeliveryService,
+  EventSubscriberRegistry,
+  WebhookService,
 ];
 
 @Global()

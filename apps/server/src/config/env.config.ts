@@ -25,6 +25,10 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
   TASK_POLL_SECONDS: z.coerce.number().int().min(0).default(30),
+  /** How often an instance looks for event deliveries that other instances committed; 0 = only the minute task. */
+  EVENTS_POLL_MS: z.coerce.number().int().min(0).default(250),
+  /** Lets webhooks reach loopback and private networks (development, an intranet receiver); off by default (SSRF). */
+  WEBHOOK_ALLOW_PRIVATE: bool.default(false),
   BOT_PROTECTION: bool.default(true),
   TRUST_PROXY: bool.default(false),
 });

@@ -37,6 +37,13 @@ export class PluginHostService {
     return state?.enabled ?? false;
   }
 
+  /** Whether a plugin that declares this capability is on for the tenant. */
+  async hasCapability(tenantId: string, capability: string): Promise<boolean> {
+    const providers = this.plugins.filter((p) => p.capabilities?.includes(capability)).map((p) => p.name);
+    if (providers.length === 0) return false;
+    return (await this.enabledPlugins(tenantId)).some((name) => providers.includes(name));
+  }
+
   async enabledPlugins(tenantId: string, manager: EntityManager = this.dataSource.manager): Promise<string[]> {
     const states = await manager.getRepository(TenantPluginState).findBy({ tenantId, enabled: true });
     return states.map((s) => s.plugin).filter((name) => this.plugins.some((p) => p.name === name));

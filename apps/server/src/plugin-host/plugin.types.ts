@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import type { z } from 'zod';
+import type { EventSubscriberClass } from '../events/event.types.js';
 import type { TenantRef } from '../tenancy/tenant-context.js';
 
 export type TaskSchedule<H = any> =
@@ -88,6 +89,13 @@ export interface AmtszeitPlugin<S extends Record<string, unknown> = Record<strin
   entities: Function[];
   migrations: Function[];
   tasks?: ScheduledTask[];
+  /** Event subscribers: providers of the plugin's module, skipped for tenants with the plugin off. */
+  subscribers?: EventSubscriberClass[];
+  /**
+   * What the plugin offers other plugins, asked for by name of the capability rather than of the
+   * plugin (e.g. booking asks whether anyone consumes its agent channel).
+   */
+  capabilities?: string[];
   adminResources?: PluginAdminResource[];
   staffPages?: PluginStaffPage[];
 }

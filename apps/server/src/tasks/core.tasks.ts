@@ -1,10 +1,12 @@
 import { AdminAuthService } from '../auth/admin-auth.service.js';
 import { SqliteStatisticsService } from '../database/sqlite-statistics.service.js';
+import { EVENT_RETENTION_DAYS, EventDeliveryService } from '../events/event-delivery.service.js';
 import { IdempotencyService } from '../idempotency/idempotency.service.js';
 import { SharedLimitsService } from '../limits/shared-limits.service.js';
 import { OutboxService } from '../notifications/outbox.service.js';
 import { defineTask, type ScheduledTask } from '../plugin-host/plugin.types.js';
 import { INSTALLATION, runAsTenant } from '../tenancy/tenant-context.js';
+import { WebhookService } from '../webhooks/webhook.service.js';
 
 /** Sent installation mail (it names administrators) is deleted after this many days. */
 const INSTALLATION_RETENTION_DAYS = 7;
@@ -31,6 +33,25 @@ export const CORE_TASK_LIST: ScheduledTask[] = [
     schedule: { dailyAt: '03:30' },
     perTenant: false,
     run: (outbox, { now }) => runAsTenant(INSTALLATION, () => outbox.purgeSent(new Date(now.getTime() - INSTALLATION_RETENTION_DAYS * 86_400_000))),
+  }),
+  // The safety net behind the commit kick and the poll; like the mail task it only starts the drain.
+  defineTask(EventDeliveryService, {
+    id: 'core.event-delivery',
+    schedule: { everyMinutes: 1 },
+    perTenant: true,
+    run: async (delivery, { tenant }) => delivery.drainInBackground(tenant!),
+  }),
+  defineTask(EventDeliveryService, {
+    id: 'core.event-purge',
+    schedule: { dailyAt: '03:50' },
+    perTenant: true,
+    run: async (delivery, { now }) => void (await delivery.purge(new Date(now.getTime() - EVENT_RETENTION_DAYS * 86_400_000))),
+  }),
+  defineTask(WebhookService, {
+    id: 'core.webhook-log-purge',
+    schedule: { dailyAt: '03:55' },
+    perTenant: true,
+    run: (webhooks, { now }) => webhooks.purgeLog(now),
   }),
   defineTask(SharedLimitsService, {
     id: 'core.shared-counter-purge',
