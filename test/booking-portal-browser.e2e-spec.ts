@@ -92,7 +92,7 @@ describe('citizen portal in a real browser', () => {
 
     // The confirm link from the receipt mail in the outbox, opened on this server.
     const mails = await t.asTenant('musterstadt', () => t.app.get(TenantDataService).repo(OutboxMessage).find());
-    const text = mails.map((m) => m.mail.text).find((x) => x.includes(reference))!;
+    const text = mails.map((m) => m.content.text).find((x) => x.includes(reference))!;
     const link = new URL(/(https?:\/\/\S+\/bestaetigen\?\S+)/.exec(text)![1]);
     await page.goto(`${baseUrl}${link.pathname}${link.search}`);
     await expectTitle(page, 'Termin bestätigen – Stadt Musterstadt');

@@ -60,7 +60,7 @@ describe('citizen portal without JavaScript (supertest)', () => {
   /** The confirm link the receipt mail carries, as a path on this server. */
   const confirmLink = async (reference: string) => {
     const mails = await t.asTenant('musterstadt', () => t.app.get(TenantDataService).repo(OutboxMessage).find());
-    const text = mails.map((m) => m.mail.text).find((x) => x.includes(reference) && x.includes('/bestaetigen?'));
+    const text = mails.map((m) => m.content.text).find((x) => x.includes(reference) && x.includes('/bestaetigen?'));
     const url = /(https?:\/\/\S+\/bestaetigen\?\S+)/.exec(text ?? '')?.[1];
     if (!url) throw new Error(`no confirm link for ${reference}`);
     const u = new URL(url);

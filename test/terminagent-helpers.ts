@@ -33,7 +33,7 @@ export function windowOf(slot: AgentSlot, minutes = slot.slotMinutes) {
 export async function linkFromOutbox(t: TestApp, keyPart: string, pathPart: string): Promise<string> {
   const mails = await t.asTenant(SLUG, () => t.app.get(TenantDataService).repo(OutboxMessage).find());
   const mail = mails.find((m) => m.messageKey.includes(keyPart));
-  const url = new RegExp(`(https?://\\S*${pathPart}\\S*)`).exec(mail?.mail.text ?? '')?.[1];
+  const url = new RegExp(`(https?://\\S*${pathPart}\\S*)`).exec(mail?.content.text ?? '')?.[1];
   if (!url) throw new Error(`no ${pathPart} link in mail ${keyPart}`);
   const u = new URL(url);
   return `${u.pathname}${u.search}`;

@@ -14,7 +14,7 @@ function decode(s: string): string {
 /** Every secret link the tenant's mails carry, as paths on this server. */
 async function mailLinks(t: TestApp): Promise<string[]> {
   const mails = await t.asTenant(SLUG, () => t.app.get(TenantDataService).repo(OutboxMessage).find());
-  return mails.flatMap((m) => [...m.mail.text.matchAll(/https?:\/\/\S+/g)].map((x) => new URL(x[0])).map((u) => `${u.pathname}${u.search}`));
+  return mails.flatMap((m) => [...m.content.text.matchAll(/https?:\/\/\S+/g)].map((x) => new URL(x[0])).map((u) => `${u.pathname}${u.search}`));
 }
 
 /** What a click could change: wish and offer states and held units. */

@@ -3,13 +3,11 @@ import { ConflictException, Injectable } from '@nestjs/common';
 import { IsNull } from 'typeorm';
 import { Clock } from '../../apps/server/src/common/clock.js';
 import { minutesOf } from '../../apps/server/src/common/local-time.js';
-import type { OutboxMail } from '../../apps/server/src/notifications/outbox-message.entity.js';
-import { OutboxService } from '../../apps/server/src/notifications/outbox.service.js';
 import { TenantContext } from '../../apps/server/src/tenancy/tenant-context.js';
 import { TenantDataService, type TenantTx } from '../../apps/server/src/tenancy/tenant-data.service.js';
 import { newReference } from './booking-reference.js';
 import { BookingMailService } from './booking-mail.service.js';
-import { BookingService } from './booking.service.js';
+import { BookingService, type BookingView } from './booking.service.js';
 import { emailKey } from './citizen-keys.js';
 import { CAPACITY_GONE, CapacityService } from './capacity.service.js';
 import { Booking, type BookedService } from './entities/booking.entity.js';
@@ -47,7 +45,7 @@ export interface AgentBookingInput {
 export interface PreparedAgentBooking {
   booking: Booking;
   token: string;
-  mail: OutboxMail;
+  view: BookingView;
 }
 
 const CHUNK = 300;
@@ -67,7 +65,6 @@ export class AgentCapacityService {
     private readonly capacity: CapacityService,
     private readonly bookings: BookingService,
     private readonly mails: BookingMailService,
-    private readonly outbox: OutboxService,
   ) {}
 
   /** Agent slots with free units starting at or after `from`, ordered by start. */
@@ -141,7 +138,7 @@ export class AgentCapacityService {
     return freed;
   }
 
-  /** The confirmed appointment and its confirmation mail, built before the transaction. */
+  /** The confirmed appointment as it will be written, built before the transaction. */
   async prepareBooking(input: AgentBookingInput): Promise<PreparedAgentBooking> {
     const now = this.clock.now();
     const token = randomBytes(24).toString('base64url');
@@ -164,12 +161,15 @@ export class AgentCapacityService {
       citizenName: input.citizen.name,
       citizenEmail: input.citizen.email,
       citizenPhone: input.citizen.phone,
+      // The wish carries no SMS choice; the kiosk finds these appointments by reference.
+      citizenSmsConsent: false,
+      checkInCode: null,
+      checkInDay: null,
       citizenEmailKey: emailKey(input.citizen.email),
       clientKey: null,
       anonymizedAt: null,
     });
-    const mail = await this.mails.compose('confirmation', await this.bookings.view(booking), token);
-    return { booking, token, mail };
+    return { booking, token, view: await this.bookings.view(booking) };
   }
 
   /**
@@ -180,7 +180,7 @@ export class AgentCapacityService {
     const moved = await tx.repo(CapacityAllocation).update({ ownerId: holderId, releaseAt: IsNull() }, { ownerId: prepared.booking.id });
     if (moved === 0) throw new ConflictException(CAPACITY_GONE);
     await tx.repo(Booking).save(prepared.booking);
-    await this.outbox.enqueue(tx, `booking:${prepared.booking.id}:confirmation:${prepared.booking.revision}`, prepared.mail);
+    await this.mails.notify(tx, 'confirmation', prepared.booking, { view: prepared.view, token: prepared.token });
   }
 }
 

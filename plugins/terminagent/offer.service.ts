@@ -3,7 +3,6 @@ import { In, IsNull, LessThanOrEqual, MoreThan } from 'typeorm';
 import { CatalogService, type PublicLocation } from '../../apps/server/src/catalog/catalog.service.js';
 import { Clock } from '../../apps/server/src/common/clock.js';
 import { toLocalIso } from '../../apps/server/src/common/local-time.js';
-import type { OutboxMail } from '../../apps/server/src/notifications/outbox-message.entity.js';
 import { OutboxService } from '../../apps/server/src/notifications/outbox.service.js';
 import { PluginHostService } from '../../apps/server/src/plugin-host/plugin-host.service.js';
 import { TenantContext } from '../../apps/server/src/tenancy/tenant-context.js';
@@ -13,7 +12,7 @@ import { CapacityService } from '../booking/capacity.service.js';
 import { TerminagentOffer, type OfferStatus } from './entities/offer.entity.js';
 import { TerminagentProposal } from './entities/proposal.entity.js';
 import { TerminagentWish, type WishedService } from './entities/wish.entity.js';
-import { TerminagentMailService } from './terminagent-mail.service.js';
+import { TerminagentMailService, type OfferData } from './terminagent-mail.service.js';
 import type { TerminagentSettings } from './terminagent.settings.js';
 import { sameSecret } from './secret.js';
 
@@ -129,16 +128,16 @@ export class OfferService {
         this.data.repo(TerminagentWish).findBy({ id: In(offers.map((o) => o.wishId)) }),
         this.data.repo(TerminagentProposal).find({ where: { offerId: In(offers.map((o) => o.id)) }, order: { position: 'ASC' } }),
       ]);
-      const mails: Array<{ offer: TerminagentOffer; mail: OutboxMail }> = [];
+      const mails: Array<{ offer: TerminagentOffer; to: string; locale: 'de' | 'en'; data: OfferData }> = [];
       for (const offer of offers) {
         const wish = wishes.find((w) => w.id === offer.wishId)!;
         const en = wish.locale === 'en';
         mails.push({
           offer,
-          mail: await this.mails.offer({
-            to: wish.citizenEmail!,
+          to: wish.citizenEmail!,
+          locale: wish.locale,
+          data: {
             name: wish.citizenName,
-            locale: wish.locale,
             offerId: offer.id,
             token: offer.token,
             wishId: wish.id,
@@ -151,14 +150,14 @@ export class OfferService {
             proposals: proposals
               .filter((p) => p.offerId === offer.id)
               .map((p) => ({ start: p.startAt, end: p.endAt, location: locations.find((l) => l.id === p.locationId)! })),
-          }),
+          },
         });
       }
       const now = this.clock.now();
       await this.data.transaction(async (tx) => {
-        for (const { offer, mail } of mails) {
+        for (const { offer, to, locale, data } of mails) {
           if ((await tx.repo(TerminagentOffer).update({ id: offer.id, mailedAt: IsNull() }, { mailedAt: now })) !== 1) continue;
-          await this.outbox.enqueue(tx, `terminagent:offer:${offer.id}`, mail);
+          await this.outbox.notify(tx, this.mails.offer, { key: `terminagent:offer:${offer.id}`, channel: 'email', to, locale, data });
           mailed += 1;
         }
       });

@@ -120,19 +120,22 @@ export class WishService {
       anonymizedAt: null,
     });
     const view = await this.view(wish, null);
-    const mail = await this.mails.wishConfirm({
-      to: email,
-      name: wish.citizenName,
-      locale: wish.locale,
-      wishId: wish.id,
-      token: wish.token,
-      services: this.labels(view, wish.locale),
-      locations: view.locations.map((l) => l.name),
-      expiresAt: wish.expiresAt,
-    });
     await this.data.transaction(async (tx) => {
       await tx.repo(TerminagentWish).save(wish);
-      await this.outbox.enqueue(tx, `terminagent:wish:${wish.id}:confirm`, mail);
+      await this.outbox.notify(tx, this.mails.wishConfirm, {
+        key: `terminagent:wish:${wish.id}:confirm`,
+        channel: 'email',
+        to: email,
+        locale: wish.locale,
+        data: {
+          name: wish.citizenName,
+          wishId: wish.id,
+          token: wish.token,
+          services: this.labels(view, wish.locale),
+          locations: view.locations.map((l) => l.name),
+          expiresAt: wish.expiresAt,
+        },
+      });
     });
     return { ...view, token: wish.token };
   }

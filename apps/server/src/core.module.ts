@@ -14,6 +14,8 @@ import { FormTokenService } from './security/form-token.service.js';
 import { SharedLimitsService } from './limits/shared-limits.service.js';
 import { MailTemplateService } from './notifications/mail-template.service.js';
 import { OutboxService } from './notifications/outbox.service.js';
+import { SmsDeliveryReportController } from './notifications/sms-delivery-report.controller.js';
+import { SmsDeliveryReportService } from './notifications/sms-delivery-report.service.js';
 import { PluginEnabledGuard } from './plugin-host/plugin-enabled.guard.js';
 import { PluginHostService } from './plugin-host/plugin-host.service.js';
 import { PLUGINS, type AmtszeitPlugin } from './plugin-host/plugin.types.js';
@@ -54,6 +56,7 @@ export class CoreModule {
   static forRoot(options: CoreOptions): DynamicModule {
     return {
       module: CoreModule,
+      controllers: [SmsDeliveryReportController],
       providers: [
         { provide: ENV, useValue: options.env },
         { provide: PLUGINS, useValue: options.plugins },
@@ -65,6 +68,7 @@ export class CoreModule {
         TenantSyncService,
         CatalogSeedService,
         SqliteStatisticsService,
+        SmsDeliveryReportService,
         BootService,
       ],
       exports: [ENV, PLUGINS, Clock, ...EXPORTED],

@@ -16,6 +16,7 @@ export interface BookedService {
 @Index(['tenantId', 'citizenEmailKey'])
 @Index(['tenantId', 'clientKey'])
 @Index(['tenantId', 'endAt'])
+@Index(['tenantId', 'locationId', 'checkInDay', 'checkInCode'], { unique: true })
 export class Booking extends TenantOwnedEntity {
   /** Shown to the citizen and scanned at the kiosk; doubles as the ticket number. */
   @Column({ type: 'varchar', length: 12 })
@@ -68,8 +69,21 @@ export class Booking extends TenantOwnedEntity {
   @Column({ type: 'varchar', length: 254, nullable: true })
   citizenEmail!: string | null;
 
+  /** E.164 (normalised at input). */
   @Column({ type: 'varchar', length: 50, nullable: true })
   citizenPhone!: string | null;
+
+  /** The citizen asked for messages by SMS too (to citizenPhone). */
+  @Column({ type: 'boolean', default: false })
+  citizenSmsConsent!: boolean;
+
+  /** Typed at the kiosk instead of scanning: digits, unique per location and local day (checkInDay). */
+  @Column({ type: 'varchar', length: 8, nullable: true })
+  checkInCode!: string | null;
+
+  /** The appointment's tenant-local day (YYYY-MM-DD), the scope of checkInCode's uniqueness. */
+  @Column({ type: 'varchar', length: 10, nullable: true })
+  checkInDay!: string | null;
 
   /** The mailbox for per-citizen caps (see citizen-keys.ts: plus-tags and Gmail dots folded). */
   @Column({ type: 'varchar', length: 254, nullable: true })
