@@ -10,6 +10,7 @@ import { CapacityService } from './capacity.service.js';
 import { CitizenCapsService } from './citizen-caps.service.js';
 import { PORTAL_CONTROLLERS, PortalModule } from './portal/portal.module.js';
 import { ReleaseService } from './release.service.js';
+import { ReminderService } from './reminder.service.js';
 
 const PUBLISHED = [AvailabilityService, BookingService, CapacityService, ReleaseService, BookingMailService, AgentCapacityService];
 
@@ -18,7 +19,7 @@ const PUBLISHED = [AvailabilityService, BookingService, CapacityService, Release
   // The citizen portal's pages use the services above; see portal/portal.module.ts.
   imports: [PortalModule],
   controllers: [BookingController, BackofficeController, ...PORTAL_CONTROLLERS],
-  providers: [...PUBLISHED, BotProtectionService, CitizenCapsService],
+  providers: [...PUBLISHED, BotProtectionService, CitizenCapsService, ReminderService],
   exports: PUBLISHED,
 })
 export class BookingModule {}

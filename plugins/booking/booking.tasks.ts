@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { BookingService } from './booking.service.js';
 import { CapacityService } from './capacity.service.js';
 import { ReleaseService } from './release.service.js';
+import { ReminderService } from './reminder.service.js';
 
 /**
  * The booking plugin's scheduled work. Release runs every minute but only acts when a policy's
@@ -27,6 +28,15 @@ export const bookingTasks: ScheduledTask[] = [
     run: async ({ moduleRef }) => {
       await moduleRef.get(BookingService, { strict: false }).expireHolds();
       await moduleRef.get(CapacityService, { strict: false }).returnDue();
+    },
+  },
+  {
+    // Every 5 minutes: a reminder due at 17:00 goes out by 17:05; a server that was down catches up.
+    id: 'booking.reminders',
+    schedule: { everyMinutes: 5 },
+    perTenant: true,
+    run: async ({ moduleRef }) => {
+      await moduleRef.get(ReminderService, { strict: false }).sendDue();
     },
   },
   {

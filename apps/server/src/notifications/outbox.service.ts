@@ -229,6 +229,16 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
     return delivery;
   }
 
+  /** Which of these message keys the current tenant has recorded (sent or not): for callers that decide once per key. */
+  async existingKeys(keys: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < keys.length; i += 500) {
+      const rows = await this.data.repo(OutboxMessage).find({ select: { messageKey: true }, where: { messageKey: In(keys.slice(i, i + 500)) } });
+      for (const r of rows) found.add(r.messageKey);
+    }
+    return found;
+  }
+
   /** Resolves once no drain runs in this process. */
   async idle(): Promise<void> {
     while (this.drains.size > 0) await Promise.allSettled([...this.drains.values()].map((d) => d.done));
