@@ -147,7 +147,7 @@ describe('booking by mail and SMS: phone numbers, check-in code, reminders', () 
       t.clock.set('2026-04-05T01:30:00Z');
       await t.app.get(TaskRunnerService).runDue(t.clock.now(), (id) => id === 'booking.privacy');
       const row = await t.dataSource.getRepository(Booking).findOneByOrFail({ reference });
-      expect([row.citizenName, row.citizenEmail, row.citizenPhone, row.citizenSmsConsent]).toEqual(['', null, null, false]);
+      expect(row.citizen).toEqual({ name: '', email: null, phone: null, locale: 'de', smsConsent: false });
     });
   });
 
@@ -180,7 +180,7 @@ describe('booking by mail and SMS: phone numbers, check-in code, reminders', () 
       t.clock.set('2026-10-19T08:00:00Z');
       await release(t);
       const monday = await bookConfirmed(await firstStart('2026-10-26'), 'october');
-      await t.dataSource.getRepository(Booking).update({ reference: monday.reference }, { locale: 'en' });
+      await t.dataSource.getRepository(Booking).update({ reference: monday.reference }, { citizen: { locale: 'en' } });
       t.clock.set('2026-10-25T15:59:00Z');
       await remind();
       expect(await reminders(monday.reference)).toEqual([]);

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { ConflictException, Injectable } from '@nestjs/common';
 import { IsNull } from 'typeorm';
 import { Clock } from '../../apps/server/src/common/clock.js';
+import type { CitizenContact } from '../../apps/server/src/notifications/citizen-contact.embeddable.js';
 import { minutesOf } from '../../apps/server/src/common/local-time.js';
 import { TenantContext } from '../../apps/server/src/tenancy/tenant-context.js';
 import { TenantDataService, type TenantTx } from '../../apps/server/src/tenancy/tenant-data.service.js';
@@ -38,8 +39,8 @@ export interface AgentBookingInput {
   startAt: Date;
   endAt: Date;
   services: BookedService[];
-  citizen: { name: string; email: string; phone: string | null };
-  locale: 'de' | 'en';
+  /** The wish's contact, carried over (SMS consent included). */
+  citizen: CitizenContact;
 }
 
 export interface PreparedAgentBooking {
@@ -148,7 +149,6 @@ export class AgentCapacityService {
       token,
       status: 'confirmed',
       channel: 'agent',
-      locale: input.locale,
       locationId: input.locationId,
       startAt: input.startAt,
       endAt: input.endAt,
@@ -158,14 +158,11 @@ export class AgentCapacityService {
       confirmedAt: now,
       cancelledAt: null,
       revision: 1,
-      citizenName: input.citizen.name,
-      citizenEmail: input.citizen.email,
-      citizenPhone: input.citizen.phone,
-      // The wish carries no SMS choice; the kiosk finds these appointments by reference.
-      citizenSmsConsent: false,
+      citizen: { ...input.citizen },
+      // Placed in a batch by the matching; the kiosk finds these appointments by reference.
       checkInCode: null,
       checkInDay: null,
-      citizenEmailKey: emailKey(input.citizen.email),
+      citizenEmailKey: input.citizen.email ? emailKey(input.citizen.email) : null,
       clientKey: null,
       anonymizedAt: null,
     });

@@ -10,7 +10,8 @@ import { toLocalIso } from '../../apps/server/src/common/local-time.js';
 import { isUniqueViolation } from '../../apps/server/src/database/db-errors.js';
 import { IdempotencyService, parseIdempotencyKey, type IdempotencyClaim } from '../../apps/server/src/idempotency/idempotency.service.js';
 import { OutboxService } from '../../apps/server/src/notifications/outbox.service.js';
-import { canReceiveSms, INVALID_PHONE_MESSAGE, normalisePhone } from '../../apps/server/src/notifications/phone-number.js';
+import { PURGED_CONTACT } from '../../apps/server/src/notifications/citizen-contact.embeddable.js';
+import { citizenPhone } from '../../apps/server/src/notifications/phone-number.js';
 import { PluginHostService } from '../../apps/server/src/plugin-host/plugin-host.service.js';
 import { TenantContext } from '../../apps/server/src/tenancy/tenant-context.js';
 import { TenantDataService } from '../../apps/server/src/tenancy/tenant-data.service.js';
@@ -102,7 +103,7 @@ export class BookingService {
       assertLocationOffers(resolved, input.locationId);
       const start = this.parseStart(input.start);
       const email = input.citizen.email.trim().toLowerCase() || null;
-      const phone = contactPhone(input.citizen);
+      const phone = citizenPhone(input.citizen);
       const channels = CHANNEL_FALLBACK[input.channel];
       // In a rush most requests find the time gone: tell them before any further query or rendering.
       await this.capacity.precheck({ locationId: input.locationId, start, minutes: resolved.minutes, channels });
@@ -137,7 +138,6 @@ export class BookingService {
         token: randomBytes(24).toString('base64url'),
         status: byStaff ? 'confirmed' : 'pending',
         channel: input.channel,
-        locale: input.locale,
         locationId: input.locationId,
         startAt: start,
         endAt: new Date(start.getTime() + resolved.minutes * 60_000),
@@ -147,10 +147,7 @@ export class BookingService {
         confirmedAt: byStaff ? now : null,
         cancelledAt: null,
         revision: byStaff ? 1 : 0,
-        citizenName: input.citizen.name.trim(),
-        citizenEmail: email,
-        citizenPhone: phone,
-        citizenSmsConsent: phone !== null && input.citizen.sms === true,
+        citizen: { name: input.citizen.name.trim(), email, phone, locale: input.locale, smsConsent: phone !== null && input.citizen.sms === true },
         ...newCheckInCode(start, TenantContext.current().timeZone),
         citizenEmailKey: keys.emailKey,
         clientKey: keys.clientKey,
@@ -322,7 +319,7 @@ export class BookingService {
       for (let i = 0; i < ids.length; i += 200) {
         anonymized += await repo.update(
           { id: In(ids.slice(i, i + 200)) },
-          { citizenName: '', citizenEmail: null, citizenPhone: null, citizenSmsConsent: false, citizenEmailKey: null, clientKey: null, anonymizedAt: now },
+          { citizen: PURGED_CONTACT, citizenEmailKey: null, clientKey: null, anonymizedAt: now },
         );
       }
       purged = await repo.delete({ status: 'expired', holdUntil: LessThanOrEqual(new Date(now.getTime() - 86_400_000)) });
@@ -347,7 +344,7 @@ export class BookingService {
       reference: b.reference,
       status,
       channel: b.channel,
-      locale: b.locale,
+      locale: b.citizen.locale,
       start: toLocalIso(b.startAt, tenant.timeZone),
       end: toLocalIso(b.endAt, tenant.timeZone),
       holdUntil: status === 'pending' && b.holdUntil ? toLocalIso(b.holdUntil, tenant.timeZone) : null,
@@ -365,7 +362,7 @@ export class BookingService {
           checklist: checklist.filter((c) => c.serviceId === line.serviceId).map((c) => ({ text: c.text, textEn: c.textEn })),
         };
       }),
-      citizen: { name: b.citizenName, email: b.citizenEmail, phone: b.citizenPhone, sms: b.citizenSmsConsent },
+      citizen: { name: b.citizen.name, email: b.citizen.email, phone: b.citizen.phone, sms: b.citizen.smsConsent },
       checkInCode: b.checkInCode,
       qrPayload: `AMTSZEIT:${tenant.slug}:${b.reference}`,
       canCancel: changeable,
@@ -411,22 +408,6 @@ export class BookingService {
         ? 'The reservation was not confirmed in time and has lapsed. Please book again.'
         : 'The appointment cannot be changed in its current state.';
   }
-}
-
-/**
- * The citizen's number in E.164, or null when none was given; 400 when it is not a valid number,
- * or when SMS was asked for without a number that can receive one.
- */
-function contactPhone(citizen: { phone?: string; sms?: boolean }): string | null {
-  const typed = citizen.phone?.trim() ?? '';
-  if (!typed) {
-    if (citizen.sms) throw new BadRequestException('To get text messages, please enter a mobile phone number.');
-    return null;
-  }
-  const phone = normalisePhone(typed);
-  if (!phone) throw new BadRequestException(INVALID_PHONE_MESSAGE.en);
-  if (citizen.sms && !canReceiveSms(phone)) throw new BadRequestException('This number cannot receive text messages. Please enter a mobile phone number.');
-  return phone;
 }
 
 function sameSecret(a: string, b: string): boolean {

@@ -66,14 +66,13 @@ export class OfferService {
     if (!chosen) throw new NotFoundException('Proposal not found.');
     const now = this.clock.now();
     if (offer.status !== 'open' || offer.expiresAt <= now) throw new ConflictException(offer.status === 'open' ? LAPSED : stateMessage(offer.status));
-    if (!wish.citizenEmail) throw new ConflictException(LAPSED);
+    if (!wish.citizen.email) throw new ConflictException(LAPSED);
     const prepared = await this.agent.prepareBooking({
       locationId: chosen.locationId,
       startAt: chosen.startAt,
       endAt: chosen.endAt,
       services: wish.services,
-      citizen: { name: wish.citizenName, email: wish.citizenEmail, phone: wish.citizenPhone },
-      locale: wish.locale,
+      citizen: wish.citizen,
     });
     await this.capacity.writeTx(async (tx) => {
       const won = await tx.repo(TerminagentOffer).update(
@@ -131,13 +130,13 @@ export class OfferService {
       const mails: Array<{ offer: TerminagentOffer; to: string; locale: 'de' | 'en'; data: OfferData }> = [];
       for (const offer of offers) {
         const wish = wishes.find((w) => w.id === offer.wishId)!;
-        const en = wish.locale === 'en';
+        const en = wish.citizen.locale === 'en';
         mails.push({
           offer,
-          to: wish.citizenEmail!,
-          locale: wish.locale,
+          to: wish.citizen.email!,
+          locale: wish.citizen.locale,
           data: {
-            name: wish.citizenName,
+            name: wish.citizen.name,
             offerId: offer.id,
             token: offer.token,
             wishId: wish.id,
@@ -189,7 +188,7 @@ export class OfferService {
     return {
       id: offer.id,
       status: offer.status,
-      locale: wish.locale,
+      locale: wish.citizen.locale,
       expiresAt: toLocalIso(offer.expiresAt, zone),
       services: wish.services.map((s) => {
         const found = services.find((x) => x.id === s.serviceId);

@@ -1,4 +1,5 @@
 import { Column, Entity, Index } from 'typeorm';
+import { CitizenContact } from '../../../apps/server/src/notifications/citizen-contact.embeddable.js';
 import { TenantOwnedEntity } from '../../../apps/server/src/tenancy/tenant-owned.entity.js';
 
 export type BookingStatus = 'pending' | 'confirmed' | 'cancelled' | 'expired';
@@ -32,9 +33,6 @@ export class Booking extends TenantOwnedEntity {
   @Column({ type: 'varchar', length: 10 })
   channel!: BookingChannel;
 
-  @Column({ type: 'varchar', length: 2 })
-  locale!: 'de' | 'en';
-
   @Column({ type: 'varchar', length: 36 })
   locationId!: string;
 
@@ -63,19 +61,9 @@ export class Booking extends TenantOwnedEntity {
   @Column({ type: 'int', default: 0 })
   revision!: number;
 
-  @Column({ type: 'varchar', length: 200 })
-  citizenName!: string;
-
-  @Column({ type: 'varchar', length: 254, nullable: true })
-  citizenEmail!: string | null;
-
-  /** E.164 (normalised at input). */
-  @Column({ type: 'varchar', length: 50, nullable: true })
-  citizenPhone!: string | null;
-
-  /** The citizen asked for messages by SMS too (to citizenPhone). */
-  @Column({ type: 'boolean', default: false })
-  citizenSmsConsent!: boolean;
+  /** Name, email, phone (E.164), locale and SMS consent: columns citizenName, citizenEmail, citizenPhone, locale, citizenSmsConsent. */
+  @Column(() => CitizenContact, { prefix: false })
+  citizen!: CitizenContact;
 
   /** Typed at the kiosk instead of scanning: digits, unique per location and local day (checkInDay). */
   @Column({ type: 'varchar', length: 8, nullable: true })

@@ -1,3 +1,4 @@
+import { BadRequestException } from '@nestjs/common';
 import { parsePhoneNumberFromString as parseWith, type CountryCode, type MetadataJson } from 'libphonenumber-js/core';
 // The full metadata ("max"), so that "valid" means a number that can exist and its type is known;
 // imported with its attribute, as Node's ESM loader wants for JSON.
@@ -28,4 +29,20 @@ export function normalisePhone(input: string, region: CountryCode = PHONE_DEFAUL
 export function canReceiveSms(e164: string): boolean {
   const type = parseWith(e164, metadata)?.getType();
   return type === undefined || type === 'MOBILE' || type === 'FIXED_LINE_OR_MOBILE' || type === 'PERSONAL_NUMBER';
+}
+
+/**
+ * A citizen's number from an API request in E.164, or null when none was given; 400 when it is not
+ * a valid number, or when SMS was asked for without a number that can receive one.
+ */
+export function citizenPhone(citizen: { phone?: string | null; sms?: boolean }): string | null {
+  const typed = citizen.phone?.trim() ?? '';
+  if (!typed) {
+    if (citizen.sms) throw new BadRequestException('To get text messages, please enter a mobile phone number.');
+    return null;
+  }
+  const phone = normalisePhone(typed);
+  if (!phone) throw new BadRequestException(INVALID_PHONE_MESSAGE.en);
+  if (citizen.sms && !canReceiveSms(phone)) throw new BadRequestException('This number cannot receive text messages. Please enter a mobile phone number.');
+  return phone;
 }
