@@ -183,13 +183,15 @@ describe('SMS through an HTTP gateway (on loopback)', () => {
       expect((await rows(keys))[0].deliveryStatus).toBe('DELIVERED');
     });
 
-    it('refuses unsigned or wrongly signed reports (401) and unknown messages (404), writing nothing', async () => {
+    it('refuses unsigned or wrongly signed reports (401), reports without a status (400) and unknown messages (404), writing nothing', async () => {
       const keys = await queue(1);
       await deliverSms();
       const [row] = await rows(keys);
       const body = JSON.stringify({ id: row.providerId, status: 'DELIVERED' });
       await post(body).expect(401);
       await post(body, sign(body.replace('DELIVERED', 'FAILED'))).expect(401);
+      const noStatus = JSON.stringify({ id: row.providerId });
+      await post(noStatus, sign(noStatus)).expect(400);
       // One unknown message refuses the whole batch.
       const mixed = JSON.stringify([{ id: row.providerId, status: 'DELIVERED' }, { id: 'gw-unknown', status: 'DELIVERED' }]);
       const res = await post(mixed, sign(mixed)).expect(404);

@@ -64,12 +64,12 @@ export class MailTemplateService {
   }
 
   async render(template: string, locale: MailLocale, data: Record<string, unknown>): Promise<RenderedMailText> {
-    const { tenant, part } = await this.parts(template, locale, data);
+    const { tenant, context, part } = await this.parts(template, locale, data);
     const body = part('html');
     const layout = this.lookup(tenant.slug, 'core', 'layout.html.hbs', true)!;
     return {
       subject: part('subject').replace(/\s+/g, ' ').trim(),
-      html: layout({ ...part.context, body: new Handlebars.SafeString(body) }),
+      html: layout({ ...context, body: new Handlebars.SafeString(body) }),
       text: part('text'),
     };
   }
@@ -80,6 +80,7 @@ export class MailTemplateService {
     return part('sms').replace(/[ \t]+/g, ' ').replace(/\s*\n\s*/g, '\n').trim();
   }
 
+  /** The tenant, what the files see, and a renderer of one part (English falls back to German). */
   private async parts(template: string, locale: MailLocale, data: Record<string, unknown>) {
     const ref = TenantContext.current();
     // Installation mail has no tenant: the product's name and default branding, no tenant overrides.
@@ -95,15 +96,12 @@ export class MailTemplateService {
       baseUrl: this.env.PUBLIC_BASE_URL,
     };
     const [namespace, name] = template.includes('/') ? template.split('/', 2) : ['core', template];
-    const part = Object.assign(
-      (p: (typeof PARTS)[number]) => {
-        const fn = this.lookup(tenant.slug, namespace, `${name}.${locale}.${p}.hbs`) ?? this.lookup(tenant.slug, namespace, `${name}.de.${p}.hbs`);
-        if (!fn) throw new Error(`Mail template ${template} (${p}) not found`);
-        return fn(context);
-      },
-      { context },
-    );
-    return { tenant, part };
+    const part = (p: (typeof PARTS)[number]) => {
+      const fn = this.lookup(tenant.slug, namespace, `${name}.${locale}.${p}.hbs`) ?? this.lookup(tenant.slug, namespace, `${name}.de.${p}.hbs`);
+      if (!fn) throw new Error(`Mail template ${template} (${p}) not found`);
+      return fn(context);
+    };
+    return { tenant, context, part };
   }
 
   private tenantsDir(): string {

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { Inject, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { ENV, type Env } from '../config/env.config.js';
@@ -11,6 +11,7 @@ import { readPath } from './sms-transport.js';
 
 const UNAUTHORIZED = 'The delivery report is not signed with the configured secret.';
 const UNKNOWN = 'No SMS with this id.';
+const NO_STATUS = 'Each delivery report needs a status.';
 
 /**
  * Delivery reports from the SMS gateway: the request is authenticated (an HMAC-SHA256 of the raw
@@ -46,7 +47,7 @@ export class SmsDeliveryReportService {
     if (!secret || !sameSecret(token, secret)) throw new UnauthorizedException(UNAUTHORIZED);
   }
 
-  /** Records the reports in `body` (one object, or an array of them); 404 when a message is unknown. */
+  /** Records the reports in `body` (one object, or an array of them); 404 when a message is unknown, 400 without a status. */
   async record(body: unknown): Promise<number> {
     const reports = (Array.isArray(body) ? body : [body]).slice(0, 500);
     const found = [];
@@ -54,9 +55,7 @@ export class SmsDeliveryReportService {
       const reference = readPath(report, this.env.SMS_REPORT_REFERENCE_PATH);
       const providerId = readPath(report, this.env.SMS_REPORT_ID_PATH);
       const status = readPath(report, this.env.SMS_REPORT_STATUS_PATH);
-      if (status === undefined || status === null || (typeof status !== 'string' && typeof status !== 'number')) {
-        throw new NotFoundException(UNKNOWN);
-      }
+      if (typeof status !== 'string' && typeof status !== 'number') throw new BadRequestException(NO_STATUS);
       // Installation-wide lookup by an id unique across tenants (our uuid, or the gateway's id), then
       // the write goes through the tenant's scope like every other.
       const repo = this.dataSource.getRepository(OutboxMessage);
