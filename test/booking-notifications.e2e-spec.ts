@@ -21,7 +21,7 @@ describe('booking by mail and SMS: phone numbers, check-in code, reminders', () 
 
   beforeAll(async () => {
     gateway = new TestSmsGateway();
-    env = { SMS_URL: await gateway.start(), SMS_TOKEN: 'gateway-token', SMS_TIMEOUT_MS: '2000' };
+    env = { SMS_URL: await gateway.start(), SMS_TOKEN: 'gateway-token', SMS_TIMEOUT_MS: '10000' };
     // A week before the March change to summer time.
     t = await createTestApp({ clock: new TestClock(new Date('2026-03-23T08:00:00Z')), env });
     ids = await demoIds(t);
