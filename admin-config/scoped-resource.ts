@@ -85,7 +85,8 @@ export class TenantScopedResource extends Resource {
 
   private where(filter: Filter | undefined, admin: CurrentAdmin): FindOptionsWhere<BaseEntity> {
     const scope = this.scopeWhere(admin);
-    const columns = new Set(this.meta.columns.map((c) => c.propertyName).filter((c) => !(this.rules.secret ?? []).includes(c)));
+    // Property paths, so that a column of an embedded object is `citizen.email`, never a bare `email`.
+    const columns = new Set(this.meta.columns.map((c) => c.propertyPath).filter((c) => !(this.rules.secret ?? []).includes(c)));
     return { ...filterToWhere(filter, columns), ...scope } as FindOptionsWhere<BaseEntity>;
   }
 
@@ -124,12 +125,14 @@ export class TenantScopedResource extends Resource {
   override async find(filter: Filter, params: { limit?: number; offset?: number; sort?: { sortBy?: string; direction?: 'asc' | 'desc' } }, context?: ActionContext): Promise<BaseRecord[]> {
     const admin = adminOf(context);
     const { limit = 10, offset = 0, sort = {} } = params;
-    const sortable = sort.sortBy && this.meta.columns.some((c) => c.propertyName === sort.sortBy && !(this.rules.secret ?? []).includes(c.propertyName));
+    const sortable = sort.sortBy && this.meta.columns.some((c) => c.propertyPath === sort.sortBy && !(this.rules.secret ?? []).includes(c.propertyPath));
+    // A column of an embedded object (`citizen.name`) is ordered as { citizen: { name } }.
+    const order = sortable ? (sort.sortBy as string).split('.').reduceRight<unknown>((value, key) => ({ [key]: value }), sort.direction === 'desc' ? 'DESC' : 'ASC') : { id: 'ASC' };
     const rows = await this.repo().find({
       where: this.where(filter, admin),
       take: Math.min(Math.max(Number(limit) || 10, 1), 500),
       skip: Math.max(Number(offset) || 0, 0),
-      order: (sortable ? { [sort.sortBy as string]: sort.direction === 'desc' ? 'DESC' : 'ASC' } : { id: 'ASC' }) as never,
+      order: order as never,
     });
     return this.records(rows);
   }

@@ -1,6 +1,6 @@
 // `npm run bench:outbox`: the mail outbox draining a backlog, as after a crash or an SMTP outage.
 // MAILS (default 5,000) due booking confirmations — the real template with QR code PNG and ICS
-// file — wait in one tenant's outbox; delivery runs (OutboxService.deliverDue, what the minute
+// file, rendered when they are described (BookingMailService.notify), as the booking does — wait in one tenant's outbox; delivery runs (OutboxService.deliverDue, what the minute
 // task and the kick after a commit start) are called until one sends nothing. The SMTP server is
 // `smtp-server` in a child process of this script, accepting everything, so it does not share the
 // sender's event loop. Prints mails/s and the seconds until the last mail was accepted, checks that
@@ -90,16 +90,16 @@ async function main() {
     const [app] = apps;
     const tenant = toTenantRef(await app.get(DataSource).getRepository(Tenant).findOneByOrFail({ slug: 'musterstadt' }));
 
-    // 50 distinct confirmations (own reference, QR code, ICS), each sent to 100 recipients.
+    // 50 distinct confirmations (own reference, QR code, ICS), each described for 100 recipients.
     const seeded = performance.now();
     await runAsTenant(tenant, async () => {
       const catalog = app.get(CatalogService);
       const [location] = await catalog.locations();
       const services = (await catalog.services()).filter((s) => s.checklist.length > 0).slice(0, 2);
-      const mails = [];
+      const views = [];
       for (let k = 0; k < 50; k++) {
         const reference = `BENCH-${String(k).padStart(4, '0')}`;
-        const view = {
+        views.push({
           reference,
           status: 'confirmed',
           channel: 'online',
@@ -111,19 +111,20 @@ async function main() {
           revision: 1,
           location,
           services: services.map((s) => ({ serviceId: s.id, name: s.name, nameEn: s.nameEn, quantity: 1, durationMinutes: s.durationMinutes, checklist: s.checklist })),
-          citizen: { name: 'Erika Mustermann', email: 'erika@example.org', phone: null },
+          citizen: { name: 'Erika Mustermann', email: 'erika@example.org', phone: null, sms: false },
+          checkInCode: String(100000 + k),
           qrPayload: `AMTSZEIT:musterstadt:${reference}`,
           canCancel: true,
           canRebook: true,
-        };
-        mails.push(await app.get(BookingMailService).compose('confirmation', view, `token-${k}-${'x'.repeat(32)}`));
+        });
       }
       const data = app.get(TenantDataService);
-      const outbox = app.get(OutboxService);
+      const mails = app.get(BookingMailService);
       for (let i = 0; i < MAILS; i += 500) {
         await data.transaction(async (tx) => {
           for (let j = i; j < Math.min(MAILS, i + 500); j++) {
-            await outbox.enqueue(tx, `bench:${j}`, { ...mails[j % mails.length], to: `buerger${j}@example.org` });
+            const view = views[j % views.length];
+            await mails.notify(tx, 'confirmation', { id: `bench-${j}` }, { view: { ...view, citizen: { ...view.citizen, email: `buerger${j}@example.org` } }, token: `token-${j % 50}-${'x'.repeat(32)}` });
           }
         });
       }

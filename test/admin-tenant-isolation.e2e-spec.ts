@@ -79,8 +79,8 @@ const SUBJECTS: Subject[] = [
   { resource: 'AuditLog', entity: AuditLog, text: 'actorEmail', editPayload: { action: 'x' },
     newPayload: (v) => ({ actorEmail: 'x@example.test', action: 'edit', resource: 'Location', changes: '{}', tenantId: v.tenantId }) },
   // Plugin resources get the same scope (the Terminagent is switched on for both towns below).
-  { resource: 'TerminagentWish', entity: TerminagentWish, text: 'citizenName', editPayload: { status: 'booked' },
-    newPayload: (v) => ({ status: 'waiting', citizenName: 'Eingeschleust', locationIds: `["${v.location}"]`, tenantId: v.tenantId }) },
+  { resource: 'TerminagentWish', entity: TerminagentWish, text: 'citizen.name', editPayload: { status: 'booked' },
+    newPayload: (v) => ({ status: 'waiting', 'citizen.name': 'Eingeschleust', locationIds: `["${v.location}"]`, tenantId: v.tenantId }) },
   { resource: 'TerminagentOffer', entity: TerminagentOffer, editPayload: { status: 'accepted' },
     newPayload: (v) => ({ status: 'open', wishId: 'x', tenantId: v.tenantId }) },
 ];
@@ -115,10 +115,10 @@ describe('admin panel: a tenant-admin cannot reach the other tenant (every resou
       await t.app.get(PluginHostService).setEnabled(tenant.id, terminagentManifest, true);
       const wishes = ds.getRepository(TerminagentWish);
       const wish = await wishes.save(wishes.create({
-        tenantId: tenant.id, status: 'offered', token: `wish-token-${slug}`, locale: 'de', services: [{ serviceId: service.id, quantity: 1 }], minutes: 15,
+        tenantId: tenant.id, status: 'offered', token: `wish-token-${slug}`, services: [{ serviceId: service.id, quantity: 1 }], minutes: 15,
         locationIds: [location.id], windows: [{ weekday: 1, from: '08:00', to: '12:00' }], earliestDate: '2026-12-01', latestDate: '2026-12-31',
         openKey: `open-${slug}`, dedupeKey: `dedupe-${slug}`, queuedMs: 1, firstOfferedMs: 2, registeredAt: new Date(), expiresAt: new Date(Date.now() + 86_400_000),
-        endedAt: null, citizenName: 'Erika', citizenEmail: `erika@${slug}.test`, citizenPhone: null, anonymizedAt: null,
+        endedAt: null, citizen: { name: 'Erika', email: `erika@${slug}.test`, phone: null, locale: 'de', smsConsent: false }, anonymizedAt: null,
       }));
       const offers = ds.getRepository(TerminagentOffer);
       await offers.save(offers.create({ tenantId: tenant.id, wishId: wish.id, status: 'open', token: `offer-token-${slug}`, expiresAt: new Date(Date.now() + 86_400_000), decidedAt: null, mailedAt: null, bookingReference: null }));
@@ -133,7 +133,9 @@ describe('admin panel: a tenant-admin cannot reach the other tenant (every resou
         let marker: string | null = null;
         if (s.text) {
           marker = `GEHEIM-${slug}-${s.resource}`;
-          await repo.update({ id: row.id } as never, { [s.text]: marker } as never);
+          // A dotted text names a property of an embedded object (the wish's citizen.name).
+          const patch = s.text.split('.').reduceRight<unknown>((value, key) => ({ [key]: value }), marker);
+          await repo.update({ id: row.id } as never, patch as never);
           row[s.text] = marker;
         }
         fixtures[slug][s.resource] = { row, marker };
@@ -157,7 +159,7 @@ describe('admin panel: a tenant-admin cannot reach the other tenant (every resou
 
         /** Nothing of the victim's record in a response, except what the request itself carried. */
         const expectClean = (res: { text: string }, request: string) => {
-          const secrets = [row.id, v.tenantId, marker, row.token, row.citizenEmail].filter((m): m is string => !!m && !request.includes(m));
+          const secrets = [row.id, v.tenantId, marker, row.token, (row.citizen as { email?: string } | undefined)?.email].filter((m): m is string => !!m && !request.includes(m));
           for (const secret of secrets) expect({ url: request, leaked: res.text.includes(secret) }).toEqual({ url: request, leaked: false });
         };
         const expectRefused = (res: { status: number; body: any }) => {

@@ -91,7 +91,7 @@ describe('citizen portal in a real browser', () => {
     const reference = new URL(page.url()).searchParams.get('ref')!;
 
     // The confirm link from the receipt mail in the outbox, opened on this server.
-    await page.goto(`${baseUrl}${await mailLink(t, 'musterstadt', '/bestaetigen?', (m) => m.mail.text.includes(reference))}`);
+    await page.goto(`${baseUrl}${await mailLink(t, 'musterstadt', '/bestaetigen?', (m) => m.content.text.includes(reference))}`);
     await expectTitle(page, 'Termin bestätigen – Stadt Musterstadt');
     await audit();
 

@@ -57,7 +57,7 @@ describe('citizen portal without JavaScript (supertest)', () => {
     return booking;
   };
   /** The confirm link the receipt mail carries, as a path on this server. */
-  const confirmLink = (reference: string) => mailLink(t, 'musterstadt', '/bestaetigen?', (m) => m.mail.text.includes(reference));
+  const confirmLink = (reference: string) => mailLink(t, 'musterstadt', '/bestaetigen?', (m) => m.content.text.includes(reference));
 
   beforeAll(async () => {
     t = await createTestApp({ imports: [LaterModule] });

@@ -172,7 +172,7 @@ describe('login throttling that an attacker cannot turn against an account', () 
       '2001:db8:abcd::/48', '203.0.113.0/24', '0:0:0::/48', 'fe80:0:0::/48', 'unknown',
     ]);
 
-    const queued = (await t.dataSource.getRepository(OutboxMessage).findBy({ tenantId: musterstadt.id })).filter((m) => m.mail.to === email);
+    const queued = (await t.dataSource.getRepository(OutboxMessage).findBy({ tenantId: musterstadt.id })).filter((m) => m.content.to === email);
     expect(queued).toHaveLength(1);
     await t.asTenant('musterstadt', () => t.app.get(OutboxService).deliverDue());
     const mails = smtp.to(email);
@@ -203,7 +203,7 @@ describe('login throttling that an attacker cannot turn against an account', () 
 
     const root = await lockedEntries('root@example.test');
     expect(root).toMatchObject([{ tenantId: null, changes: { network: [null, '192.0.2.0/24'] } }]);
-    const queued = (await t.dataSource.getRepository(OutboxMessage).find()).filter((m) => m.mail.to === 'root@example.test');
+    const queued = (await t.dataSource.getRepository(OutboxMessage).find()).filter((m) => m.content.to === 'root@example.test');
     expect(queued.map((m) => m.tenantId)).toEqual([INSTALLATION.id]);
     await runAsTenant(INSTALLATION, () => t.app.get(OutboxService).deliverDue());
     const [rootMail] = smtp.to('root@example.test');

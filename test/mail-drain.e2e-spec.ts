@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { Like } from 'typeorm';
 import { TestClock } from '../apps/server/src/common/clock.js';
-import { OutboxMessage, type OutboxMail } from '../apps/server/src/notifications/outbox-message.entity.js';
+import type { Notification, NotificationTemplate } from '../apps/server/src/notifications/notification.types.js';
+import { OutboxMessage } from '../apps/server/src/notifications/outbox-message.entity.js';
 import { OutboxService } from '../apps/server/src/notifications/outbox.service.js';
 import { TaskRunnerService } from '../apps/server/src/tasks/task-runner.service.js';
 import { TenantDataService } from '../apps/server/src/tenancy/tenant-data.service.js';
@@ -10,14 +11,19 @@ import { TestSmtpServer, type ReceivedMail } from './harness/smtp-server.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';
 import { createTestDatabase, type TestDatabase } from './harness/test-database.js';
 
-function mail(to: string, subject: string): OutboxMail {
-  return {
-    to,
+/** A fixture template: the subject is the data, with a small attachment. */
+const backlogMail: NotificationTemplate<{ subject: string }> = {
+  id: 'test/backlog',
+  email: async ({ subject }) => ({
     subject,
     html: `<p>${subject}</p>`,
     text: subject,
     attachments: [{ filename: 'hinweis.txt', contentType: 'text/plain', content: Buffer.from(`Anhang ${subject}`).toString('base64') }],
-  };
+  }),
+};
+
+function mail(key: string, to: string, subject: string): Notification<{ subject: string }> {
+  return { key, channel: 'email', to, locale: 'de', data: { subject } };
 }
 
 /** `count` due mails for the tenant, as the booking would have written them, to `<prefix><i>@example.org`. */
@@ -27,7 +33,7 @@ async function backlog(t: TestApp, prefix: string, count: number, slug = SLUG): 
     const outbox = t.app.get(OutboxService);
     for (let i = 0; i < count; i += 100) {
       await data.transaction(async (tx) => {
-        for (let j = i; j < Math.min(count, i + 100); j++) await outbox.enqueue(tx, `test:${prefix}:${j}`, mail(`${prefix}${j}@example.org`, `Backlog ${prefix} ${j}`));
+        for (let j = i; j < Math.min(count, i + 100); j++) await outbox.notify(tx, backlogMail, mail(`test:${prefix}:${j}`, `${prefix}${j}@example.org`, `Backlog ${prefix} ${j}`));
       });
     }
   });
@@ -80,7 +86,7 @@ describe('the outbox drain over real SMTP', () => {
 
   it('the minute task starts the drain, which goes on until nothing is due', async () => {
     await backlog(t, 'task', 180);
-    const outcomes = await t.app.get(TaskRunnerService).runDue(t.clock.now(), (id) => id === 'core.mail-outbox');
+    const outcomes = await t.app.get(TaskRunnerService).runDue(t.clock.now(), (id) => id === 'core.outbox');
     expect(outcomes.find((o) => o.tenant === SLUG)?.result).toBe('ran');
     await t.app.get(OutboxService).idle();
     expectEachOnce(smtp, 'task', 180);
@@ -145,10 +151,10 @@ describe('the outbox drain over real SMTP', () => {
 
   it('delivers installation mail (to super-admins, outside every tenant) through its own task, once', async () => {
     const outbox = t.app.get(OutboxService);
-    const notice = mail('root@amtszeit.example', 'Anmeldung gesperrt: admin@musterstadt.amtszeit.local');
-    expect(await outbox.enqueueForInstallation('login-lock:admin@musterstadt.amtszeit.local:1', notice)).toBe(true);
+    const notice = mail('login-lock:admin@musterstadt.amtszeit.local:1', 'root@amtszeit.example', 'Anmeldung gesperrt: admin@musterstadt.amtszeit.local');
+    expect(await outbox.notifyInstallation(backlogMail, notice)).toBe(true);
     // The same decision taken again (another instance, a retry) records nothing more.
-    expect(await outbox.enqueueForInstallation('login-lock:admin@musterstadt.amtszeit.local:1', notice)).toBe(false);
+    expect(await outbox.notifyInstallation(backlogMail, notice)).toBe(false);
 
     // No tenant sees the row or sends it.
     for (const slug of [SLUG, 'beispielheim']) {
@@ -158,7 +164,7 @@ describe('the outbox drain over real SMTP', () => {
     expect(smtp.to('root@amtszeit.example')).toHaveLength(0);
 
     const runner = t.app.get(TaskRunnerService);
-    const outcomes = await runner.runDue(t.clock.now(), (id) => id === 'core.mail-outbox-installation');
+    const outcomes = await runner.runDue(t.clock.now(), (id) => id === 'core.outbox-installation');
     expect(outcomes).toEqual([expect.objectContaining({ tenant: null, result: 'ran' })]);
     await outbox.idle();
     const [received] = smtp.to('root@amtszeit.example');
@@ -166,13 +172,13 @@ describe('the outbox drain over real SMTP', () => {
     expect(received.subject).toBe('Anmeldung gesperrt: admin@musterstadt.amtszeit.local');
 
     t.clock.advance(60_000);
-    await runner.runDue(t.clock.now(), (id) => id === 'core.mail-outbox-installation');
+    await runner.runDue(t.clock.now(), (id) => id === 'core.outbox-installation');
     await outbox.idle();
     expect(smtp.to('root@amtszeit.example')).toHaveLength(1);
 
     // It names an administrator: deleted seven days after it was sent, not earlier.
     const kept = () => t.dataSource.getRepository(OutboxMessage).countBy({ messageKey: 'login-lock:admin@musterstadt.amtszeit.local:1' });
-    const purge = (at: string) => runner.runDue(new Date(at), (id) => id === 'core.mail-outbox-installation-purge');
+    const purge = (at: string) => runner.runDue(new Date(at), (id) => id === 'core.outbox-installation-purge');
     await purge('2026-11-30T03:00:00Z');
     expect(await kept()).toBe(1);
     await purge('2026-12-01T03:00:00Z');

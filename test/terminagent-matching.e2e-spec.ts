@@ -66,9 +66,9 @@ describe('terminagent matching run against the database', () => {
             }
             const repo = tx.repo(TerminagentWish);
             await repo.save(wishes.map((w: MatchWish, i) => repo.create({
-              id: w.id, status: 'waiting', token: 't', locale: 'de', services: [{ serviceId: 's', quantity: 1 }], minutes: w.minutes, locationIds: w.locationIds,
+              id: w.id, status: 'waiting', token: 't', services: [{ serviceId: 's', quantity: 1 }], minutes: w.minutes, locationIds: w.locationIds,
               windows: w.windows, earliestDate: w.earliestDate, latestDate: w.latestDate, openKey: w.id, dedupeKey: w.id, queuedMs: 1_000_000 + i, firstOfferedMs: null,
-              registeredAt: t.clock.now(), expiresAt: new Date(t.clock.now().getTime() + 60 * 86_400_000), endedAt: null, citizenName: 'P', citizenEmail: `p${i}@example.org`, citizenPhone: null, anonymizedAt: null,
+              registeredAt: t.clock.now(), expiresAt: new Date(t.clock.now().getTime() + 60 * 86_400_000), endedAt: null, citizen: { name: 'P', email: `p${i}@example.org`, phone: null, locale: 'de', smsConsent: false }, anonymizedAt: null,
             })));
           });
         });

@@ -117,7 +117,7 @@ describe('terminagent: wishes, offers, acceptance, decline and expiry', () => {
     expect(accepted.body.status).toBe('accepted');
     const reference = accepted.body.bookingReference as string;
     const booking = (await t.asTenant(SLUG, () => t.app.get(TenantDataService).repo(Booking).findOneBy({ reference }))) as Booking;
-    expect(booking).toMatchObject({ status: 'confirmed', channel: 'agent', citizenEmail: email, locationId: ids.rathaus });
+    expect(booking).toMatchObject({ status: 'confirmed', channel: 'agent', citizen: { email }, locationId: ids.rathaus });
     expect(booking.startAt.getTime()).toBe(slot.start);
     expect((await wishRow(t, created.body.id)).status).toBe('booked');
 
@@ -132,7 +132,7 @@ describe('terminagent: wishes, offers, acceptance, decline and expiry', () => {
 
     // Accepting again changes nothing.
     await t.http.post(`${TA}/offers/${offer.id}/accept`).send({ token: offerUrl.searchParams.get('token'), proposalId: proposals[0].id }).expect(200);
-    expect(await t.asTenant(SLUG, () => t.app.get(TenantDataService).repo(Booking).countBy({ citizenEmail: email }))).toBe(1);
+    expect(await t.asTenant(SLUG, () => t.app.get(TenantDataService).repo(Booking).countBy({ citizen: { email } }))).toBe(1);
   });
 
   it('refuses a second open wish with the same email address and services, confirmed or not', async () => {
@@ -261,7 +261,7 @@ describe('terminagent: wishes, offers, acceptance, decline and expiry', () => {
     const results = await Promise.all(proposals.map((p) => t.http.post(`${TA}/offers/${offer.id}/accept`).send({ token, proposalId: p.id })));
     expect(results.some((r) => r.status === 200)).toBe(true);
     for (const r of results) expect([200, 409]).toContain(r.status);
-    expect(await t.asTenant(SLUG, () => t.app.get(TenantDataService).repo(Booking).countBy({ citizenEmail: 'twice@example.org' }))).toBe(1);
+    expect(await t.asTenant(SLUG, () => t.app.get(TenantDataService).repo(Booking).countBy({ citizen: { email: 'twice@example.org' } }))).toBe(1);
     // The proposal not taken went back.
     expect((await freeAt(a)) + (await freeAt(b))).toBe(1);
     await expectCapacityInvariant(t.dataSource);
@@ -286,7 +286,7 @@ describe('terminagent: wishes, offers, acceptance, decline and expiry', () => {
       })();
       const [res] = await Promise.all([accepting, expiring]);
       const status = (await offerOf(t, wish.id))!.offer.status;
-      const bookings = await t.asTenant(SLUG, () => t.app.get(TenantDataService).repo(Booking).countBy({ citizenEmail: `c${n}@example.org` }));
+      const bookings = await t.asTenant(SLUG, () => t.app.get(TenantDataService).repo(Booking).countBy({ citizen: { email: `c${n}@example.org` } }));
       if (status === 'accepted') {
         expect([res.status, bookings, await freeAt(slot)]).toEqual([200, 1, 0]);
       } else {
@@ -312,11 +312,11 @@ describe('terminagent: wishes, offers, acceptance, decline and expiry', () => {
       .send({ services: [{ serviceId: ids.ausweis, quantity: 1 }], locationIds: [ids.rathaus], windows: [window], earliestDate: date, latestDate: addDays(localDate(t.clock.now(), 'Europe/Berlin'), 5), citizen: { name: 'Lapse Again', email: 'lapse@example.org' }, consent: true })
       .expect(201);
     await t.asTenant(SLUG, () => t.app.get(WishService).applyRetention(7));
-    expect((await wishRow(t, wish.id)).citizenEmail).toBe('lapse@example.org');
+    expect((await wishRow(t, wish.id)).citizen.email).toBe('lapse@example.org');
     t.clock.advance(7 * 86_400_000);
     await t.asTenant(SLUG, () => t.app.get(WishService).applyRetention(7));
     const purged = await wishRow(t, wish.id);
-    expect([purged.citizenName, purged.citizenEmail, purged.citizenPhone]).toEqual(['', null, null]);
+    expect([purged.citizen.name, purged.citizen.email, purged.citizen.phone]).toEqual(['', null, null]);
     expect(purged.anonymizedAt).not.toBeNull();
     // The figures keep what is not personal.
     expect(purged.services).toEqual([{ serviceId: ids.ausweis, quantity: 1 }]);

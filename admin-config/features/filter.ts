@@ -8,6 +8,13 @@ import { Between, Equal, LessThanOrEqual, Like, MoreThanOrEqual } from 'typeorm'
  */
 export function filterToWhere(filter: Filter | undefined, columns: Set<string>): Record<string, unknown> {
   const where: Record<string, unknown> = {};
+  // Keys are property paths: `citizen.email` (an embedded object's column) becomes { citizen: { email } }.
+  const put = (path: string, value: unknown) => {
+    const parts = path.split('.');
+    let at = where;
+    for (const part of parts.slice(0, -1)) at = (at[part] ??= {}) as Record<string, unknown>;
+    at[parts[parts.length - 1]] = value;
+  };
   for (const element of Object.values(filter?.filters ?? {})) {
     const key = element.path;
     if (!columns.has(key)) continue;
@@ -19,26 +26,26 @@ export function filterToWhere(filter: Filter | undefined, columns: Set<string>):
       const a = from ? new Date(from) : null;
       const b = to ? new Date(to) : null;
       if ((a && Number.isNaN(a.getTime())) || (b && Number.isNaN(b.getTime()))) continue;
-      if (a && b) where[key] = Between(a, b);
-      else if (a) where[key] = MoreThanOrEqual(a);
-      else if (b) where[key] = LessThanOrEqual(b);
+      if (a && b) put(key, Between(a, b));
+      else if (a) put(key, MoreThanOrEqual(a));
+      else if (b) put(key, LessThanOrEqual(b));
       continue;
     }
     const text = String(value ?? '');
     if (text === '') continue;
     switch (type) {
       case 'number':
-        if (/^-?\d+(\.\d+)?$/.test(text)) where[key] = Equal(Number(text));
+        if (/^-?\d+(\.\d+)?$/.test(text)) put(key, Equal(Number(text)));
         break;
       case 'boolean':
-        where[key] = Equal(text === 'true');
+        put(key, Equal(text === 'true'));
         break;
       case 'reference':
-        where[key] = Equal(text);
+        put(key, Equal(text));
         break;
       default:
-        if (key === 'id') where[key] = Equal(text);
-        else where[key] = Like(`%${text}%`);
+        if (key === 'id') put(key, Equal(text));
+        else put(key, Like(`%${text}%`));
     }
   }
   return where;

@@ -5,13 +5,13 @@ import { Clock } from '../../apps/server/src/common/clock.js';
 import { DomainError } from '../../apps/server/src/common/domain-error.js';
 import { minutesOf } from '../../apps/server/src/common/local-time.js';
 import { EventBusService } from '../../apps/server/src/events/event-bus.service.js';
-import type { OutboxMail } from '../../apps/server/src/notifications/outbox-message.entity.js';
-import { OutboxService } from '../../apps/server/src/notifications/outbox.service.js';
+import type { CitizenContact } from '../../apps/server/src/notifications/citizen-contact.embeddable.js';
+import { TenantContext } from '../../apps/server/src/tenancy/tenant-context.js';
 import { TenantDataService, type TenantTx } from '../../apps/server/src/tenancy/tenant-data.service.js';
 import { newReference } from './booking-reference.js';
 import { BookingMailService } from './booking-mail.service.js';
 import { bookingEventBase } from './booking.events.js';
-import { BookingService } from './booking.service.js';
+import { BookingService, type BookingView } from './booking.service.js';
 import { emailKey } from './citizen-keys.js';
 import { CAPACITY_GONE, CapacityService } from './capacity.service.js';
 import { Booking, type BookedService } from './entities/booking.entity.js';
@@ -42,14 +42,14 @@ export interface AgentBookingInput {
   startAt: Date;
   endAt: Date;
   services: BookedService[];
-  citizen: { name: string; email: string; phone: string | null };
-  locale: 'de' | 'en';
+  /** The wish's contact, carried over (SMS consent included). */
+  citizen: CitizenContact;
 }
 
 export interface PreparedAgentBooking {
   booking: Booking;
   token: string;
-  mail: OutboxMail;
+  view: BookingView;
 }
 
 const CHUNK = 300;
@@ -69,7 +69,6 @@ export class AgentCapacityService {
     private readonly capacity: CapacityService,
     private readonly bookings: BookingService,
     private readonly mails: BookingMailService,
-    private readonly outbox: OutboxService,
     private readonly events: EventBusService,
   ) {}
 
@@ -136,7 +135,7 @@ export class AgentCapacityService {
     return freed;
   }
 
-  /** The confirmed appointment and its confirmation mail, built before the transaction. */
+  /** The confirmed appointment as it will be written, built before the transaction. */
   async prepareBooking(input: AgentBookingInput): Promise<PreparedAgentBooking> {
     const now = this.clock.now();
     const token = randomBytes(24).toString('base64url');
@@ -146,7 +145,6 @@ export class AgentCapacityService {
       token,
       status: 'confirmed',
       channel: 'agent',
-      locale: input.locale,
       locationId: input.locationId,
       startAt: input.startAt,
       endAt: input.endAt,
@@ -156,15 +154,15 @@ export class AgentCapacityService {
       confirmedAt: now,
       cancelledAt: null,
       revision: 1,
-      citizenName: input.citizen.name,
-      citizenEmail: input.citizen.email,
-      citizenPhone: input.citizen.phone,
-      citizenEmailKey: emailKey(input.citizen.email),
+      citizen: { ...input.citizen },
+      // Placed in a batch by the matching; the kiosk finds these appointments by reference.
+      checkInCode: null,
+      checkInDay: null,
+      citizenEmailKey: input.citizen.email ? emailKey(input.citizen.email) : null,
       clientKey: null,
       anonymizedAt: null,
     });
-    const mail = await this.mails.compose('confirmation', await this.bookings.view(booking), token);
-    return { booking, token, mail };
+    return { booking, token, view: await this.bookings.view(booking) };
   }
 
   /**
@@ -176,7 +174,7 @@ export class AgentCapacityService {
     if (moved === 0) throw new DomainError('CAPACITY_GONE', CAPACITY_GONE);
     await tx.repo(Booking).save(prepared.booking);
     await this.events.publish(tx, 'booking.created', { ...bookingEventBase(prepared.booking), status: 'confirmed', holdUntil: null });
-    await this.outbox.enqueue(tx, `booking:${prepared.booking.id}:confirmation:${prepared.booking.revision}`, prepared.mail);
+    await this.mails.notify(tx, 'confirmation', prepared.booking, { view: prepared.view, token: prepared.token });
   }
 }
 

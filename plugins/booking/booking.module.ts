@@ -14,6 +14,7 @@ import { AppointmentController } from './portal/appointment.controller.js';
 import { BookingFlowController } from './portal/booking-flow.controller.js';
 import { PortalPages } from './portal/portal-pages.service.js';
 import { ReleaseService } from './release.service.js';
+import { ReminderService } from './reminder.service.js';
 
 const PUBLISHED = [AvailabilityService, BookingService, CapacityService, ReleaseService, BookingMailService, AgentCapacityService];
 
@@ -22,7 +23,7 @@ const PUBLISHED = [AvailabilityService, BookingService, CapacityService, Release
   // The citizen portal's pages (portal/) render in the core's page frame.
   imports: [WebModule],
   controllers: [BookingController, BackofficeController, BookingFlowController, AppointmentController],
-  providers: [...PUBLISHED, BotProtectionService, CitizenCapsService, PortalPages, BookingTasks],
+  providers: [...PUBLISHED, BotProtectionService, CitizenCapsService, PortalPages, BookingTasks, ReminderService],
   exports: PUBLISHED,
 })
 export class BookingModule {}

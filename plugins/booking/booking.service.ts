@@ -11,8 +11,9 @@ import { toLocalIso } from '../../apps/server/src/common/local-time.js';
 import { isUniqueViolation } from '../../apps/server/src/database/db-errors.js';
 import { EventBusService } from '../../apps/server/src/events/event-bus.service.js';
 import { IdempotencyService, parseIdempotencyKey, type IdempotencyClaim } from '../../apps/server/src/idempotency/idempotency.service.js';
-import { OutboxMessage } from '../../apps/server/src/notifications/outbox-message.entity.js';
 import { OutboxService } from '../../apps/server/src/notifications/outbox.service.js';
+import { PURGED_CONTACT } from '../../apps/server/src/notifications/citizen-contact.embeddable.js';
+import { citizenPhone } from '../../apps/server/src/notifications/phone-number.js';
 import { PluginHostService } from '../../apps/server/src/plugin-host/plugin-host.service.js';
 import { TenantContext } from '../../apps/server/src/tenancy/tenant-context.js';
 import { TenantDataService } from '../../apps/server/src/tenancy/tenant-data.service.js';
@@ -28,11 +29,12 @@ import { Booking } from './entities/booking.entity.js';
 import { MAX_HORIZON_DAYS, ReleaseService } from './release.service.js';
 import { newReference } from './booking-reference.js';
 import { bookingManifest } from './booking.manifest.js';
+import { newCheckInCode } from './check-in-code.js';
 
 export type { BookingView, CreateBookingInput };
 
 export type TrustedBookingInput = Omit<CreateBookingInput, 'channel' | 'citizen' | 'altcha' | 'ip'> & {
-  citizen: { name: string; email?: string; phone?: string };
+  citizen: { name: string; email?: string; phone?: string; sms?: boolean };
   /** Who books (the staff user, the kiosk device): an Idempotency-Key is bound to them. */
   actorId?: string;
 };
@@ -106,11 +108,12 @@ export class BookingService {
       assertLocationOffers(resolved, input.locationId);
       const start = this.parseStart(input.start);
       const email = input.citizen.email.trim().toLowerCase() || null;
+      const phone = citizenPhone(input.citizen);
       const channels = CHANNEL_FALLBACK[input.channel];
       // In a rush most requests find the time gone: tell them before any further query or rendering.
       await this.capacity.precheck({ locationId: input.locationId, start, minutes: resolved.minutes, channels });
       // Trusted bookings carry no client address; their mailbox key counts against later online bookings.
-      return await this.insert(input, byStaff, settings, { resolved, start, email, channels, keys: this.caps.keysFor(email, input.ip), claim });
+      return await this.insert(input, byStaff, settings, { resolved, start, email, phone, channels, keys: this.caps.keysFor(email, input.ip), claim });
     } catch (err) {
       // A request that failed frees its key, so the client may retry with it.
       if (claim) await this.idempotency.release(claim);
@@ -122,7 +125,15 @@ export class BookingService {
     input: CreateBookingInput,
     byStaff: boolean,
     settings: BookingSettings,
-    { resolved, start, email, channels, keys, claim }: { resolved: ResolvedRequest; start: Date; email: string | null; channels: Channel[]; keys: CapKeys; claim: IdempotencyClaim | null },
+    {
+      resolved,
+      start,
+      email,
+      phone,
+      channels,
+      keys,
+      claim,
+    }: { resolved: ResolvedRequest; start: Date; email: string | null; phone: string | null; channels: Channel[]; keys: CapKeys; claim: IdempotencyClaim | null },
   ): Promise<BookingView & { token: string }> {
     const now = this.clock.now();
     for (let attempt = 0; ; attempt++) {
@@ -132,7 +143,6 @@ export class BookingService {
         token: randomBytes(24).toString('base64url'),
         status: byStaff ? 'confirmed' : 'pending',
         channel: input.channel,
-        locale: input.locale,
         locationId: input.locationId,
         startAt: start,
         endAt: new Date(start.getTime() + resolved.minutes * 60_000),
@@ -142,22 +152,20 @@ export class BookingService {
         confirmedAt: byStaff ? now : null,
         cancelledAt: null,
         revision: byStaff ? 1 : 0,
-        citizenName: input.citizen.name.trim(),
-        citizenEmail: email,
-        citizenPhone: input.citizen.phone?.trim() || null,
+        citizen: { name: input.citizen.name.trim(), email, phone, locale: input.locale, smsConsent: phone !== null && input.citizen.sms === true },
+        ...newCheckInCode(start, TenantContext.current().timeZone),
         citizenEmailKey: keys.emailKey,
         clientKey: keys.clientKey,
         anonymizedAt: null,
       });
       const kind = byStaff ? 'confirmation' : 'receipt';
-      // Rendered before the transaction, which then holds its row locks only for the writes.
       let view = await this.view(booking);
-      let mail = email ? await this.mails.compose(kind, view, booking.token) : null;
+      let notified = false;
       try {
         await this.data.writeTx(async (tx) => {
           if (!byStaff) await this.caps.enforce(tx, keys, resolved.services.map((s) => s.service.id), settings);
           await tx.repo(Booking).insert([booking]);
-          if (mail) await this.outbox.enqueue(tx, `booking:${booking.id}:${kind}:${booking.revision}`, mail);
+          notified = await this.mails.notify(tx, kind, booking, { view, token: booking.token });
           // The key's answer commits with the booking, so a committed booking never leaves its key free.
           if (claim) await this.idempotency.complete(tx, claim, { ...view, token: booking.token });
           // Units last: the hot rows stay locked only for this step and the commit.
@@ -167,15 +175,12 @@ export class BookingService {
             booking.endAt = end;
             await tx.repo(Booking).update({ id: booking.id }, { endAt: end });
             view = await this.view(booking);
-            if (mail) {
-              mail = await this.mails.compose(kind, view, booking.token);
-              await tx.repo(OutboxMessage).update({ messageKey: `booking:${booking.id}:${kind}:${booking.revision}` }, { mail });
-            }
+            await this.mails.notify(tx, kind, booking, { view, token: booking.token }, { replace: true });
             if (claim) await this.idempotency.complete(tx, claim, { ...view, token: booking.token });
           }
           await this.events.publish(tx, 'booking.created', { ...bookingEventBase(booking), status: booking.status, holdUntil: booking.holdUntil?.toISOString() ?? null });
         });
-        if (mail) this.outbox.kick();
+        if (notified) this.outbox.kick();
         return { ...view, token: booking.token };
       } catch (err) {
         // A reference collision three times running is not luck.
@@ -196,18 +201,18 @@ export class BookingService {
       throw new DomainError('HOLD_LAPSED', 'The reservation was not confirmed in time and has lapsed. Please book again.');
     }
     const next = { ...booking, status: 'confirmed' as const, confirmedAt: this.clock.now(), holdUntil: null, revision: booking.revision + 1 };
-    const mail = await this.mails.compose('confirmation', await this.view(next as Booking), booking.token);
+    const view = await this.view(next as Booking);
     await this.data.writeTx(async (tx) => {
       const changed = await tx.repo(Booking).update(
         { id: booking.id, status: 'pending', revision: booking.revision },
         { status: 'confirmed', confirmedAt: next.confirmedAt, holdUntil: null, clientKey: null, revision: next.revision },
       );
       if (changed !== 1) throw new DomainError('BOOKING_CHANGED', 'The booking changed meanwhile. Please reload.');
-      await this.outbox.enqueue(tx, `booking:${booking.id}:confirmation:${next.revision}`, mail);
+      await this.mails.notify(tx, 'confirmation', booking, { view, token: booking.token });
       await this.events.publish(tx, 'booking.confirmed', bookingEventBase(booking));
     });
     this.outbox.kick();
-    return this.view(next as Booking);
+    return view;
   }
 
   async cancel(reference: string, token: string): Promise<BookingView> {
@@ -216,7 +221,7 @@ export class BookingService {
     this.assertChangeable(booking);
     const policy = (await this.release.policies([booking.locationId])).get(booking.locationId)!;
     const next = { ...booking, status: 'cancelled' as const, cancelledAt: this.clock.now(), holdUntil: null, revision: booking.revision + 1 };
-    const mail = await this.mails.compose('cancellation', await this.view(next as Booking), booking.token);
+    const view = await this.view(next as Booking);
     await this.data.writeTx(async (tx) => {
       const changed = await tx.repo(Booking).update(
         { id: booking.id, status: booking.status, revision: booking.revision },
@@ -225,11 +230,11 @@ export class BookingService {
       if (changed !== 1) throw new DomainError('BOOKING_CHANGED', 'The booking changed meanwhile. Please reload.');
       // Against slot trading: a confirmed appointment's time comes back only after a delay.
       await this.capacity.releaseUnits(tx, booking.id, { delayMinutes: booking.status === 'confirmed' ? policy.cancelReturnDelayMinutes : 0 });
-      await this.outbox.enqueue(tx, `booking:${booking.id}:cancellation:${next.revision}`, mail);
+      await this.mails.notify(tx, 'cancellation', booking, { view, token: booking.token });
       await this.events.publish(tx, 'booking.cancelled', { ...bookingEventBase(booking), previousStatus: booking.status });
     });
     this.outbox.kick();
-    return this.view(next as Booking);
+    return view;
   }
 
   /** Moves the appointment in one step; the old time is given back only if the new one is taken. */
@@ -241,6 +246,7 @@ export class BookingService {
     assertLocationOffers(resolved, to.locationId);
     const start = this.parseStart(to.start);
     const policy = (await this.release.policies([booking.locationId])).get(booking.locationId)!;
+    const zone = TenantContext.current().timeZone;
     const next = {
       ...booking,
       locationId: to.locationId,
@@ -248,26 +254,34 @@ export class BookingService {
       endAt: new Date(start.getTime() + booking.minutes * 60_000),
       revision: booking.revision + 1,
     } as Booking;
-    const mail = booking.status === 'confirmed' ? await this.mails.compose('confirmation', await this.view(next), booking.token) : null;
-    if (mail) mail.subject = `${booking.locale === 'en' ? 'Moved' : 'Verlegt'}: ${mail.subject}`;
-    await this.data.writeTx(async (tx) => {
-      const changed = await tx.repo(Booking).update(
-        { id: booking.id, status: booking.status, revision: booking.revision },
-        { locationId: next.locationId, startAt: next.startAt, endAt: next.endAt, revision: next.revision },
-      );
-      if (changed !== 1) throw new DomainError('BOOKING_CHANGED', 'The booking changed meanwhile. Please reload.');
-      const { end } = await this.capacity.moveHold(
-        tx,
-        // An appointment placed by the terminagent is moved by the citizen: on the online share.
-        { locationId: next.locationId, start, minutes: booking.minutes, channels: CHANNEL_FALLBACK[booking.channel === 'agent' ? 'online' : booking.channel], ownerId: booking.id },
-        booking.status === 'confirmed' ? policy.cancelReturnDelayMinutes : 0,
-      );
-      if (end.getTime() !== next.endAt.getTime()) await tx.repo(Booking).update({ id: booking.id }, { endAt: end });
-      next.endAt = end;
-      if (mail) await this.outbox.enqueue(tx, `booking:${booking.id}:confirmation:${next.revision}`, mail);
-      await this.events.publish(tx, 'booking.rebooked', { ...bookingEventBase(next), from: { locationId: booking.locationId, start: booking.startAt.toISOString(), end: booking.endAt.toISOString() } });
-    });
-    if (mail) this.outbox.kick();
+    const sameDay = booking.locationId === next.locationId && booking.checkInDay === newCheckInCode(start, zone).checkInDay && booking.checkInCode !== null;
+    for (let attempt = 0; ; attempt++) {
+      // Another place or day: a code of that day (drawn again if it collides there).
+      if (!sameDay) Object.assign(next, newCheckInCode(start, zone));
+      try {
+        await this.data.writeTx(async (tx) => {
+          const changed = await tx.repo(Booking).update(
+            { id: booking.id, status: booking.status, revision: booking.revision },
+            { locationId: next.locationId, startAt: next.startAt, endAt: next.endAt, revision: next.revision, checkInCode: next.checkInCode, checkInDay: next.checkInDay },
+          );
+          if (changed !== 1) throw new DomainError('BOOKING_CHANGED', 'The booking changed meanwhile. Please reload.');
+          const { end } = await this.capacity.moveHold(
+            tx,
+            // An appointment placed by the terminagent is moved by the citizen: on the online share.
+            { locationId: next.locationId, start, minutes: booking.minutes, channels: CHANNEL_FALLBACK[booking.channel === 'agent' ? 'online' : booking.channel], ownerId: booking.id },
+            booking.status === 'confirmed' ? policy.cancelReturnDelayMinutes : 0,
+          );
+          if (end.getTime() !== next.endAt.getTime()) await tx.repo(Booking).update({ id: booking.id }, { endAt: end });
+          next.endAt = end;
+          if (booking.status === 'confirmed') await this.mails.notify(tx, 'confirmation', booking, { view: await this.view(next), token: booking.token, moved: true });
+          await this.events.publish(tx, 'booking.rebooked', { ...bookingEventBase(next), from: { locationId: booking.locationId, start: booking.startAt.toISOString(), end: booking.endAt.toISOString() } });
+        });
+        break;
+      } catch (err) {
+        if (sameDay || !isUniqueViolation(err) || attempt >= 3) throw err;
+      }
+    }
+    if (booking.status === 'confirmed') this.outbox.kick();
     return this.view(next);
   }
 
@@ -315,7 +329,7 @@ export class BookingService {
       for (let i = 0; i < ids.length; i += 200) {
         anonymized += await repo.update(
           { id: In(ids.slice(i, i + 200)) },
-          { citizenName: '', citizenEmail: null, citizenPhone: null, citizenEmailKey: null, clientKey: null, anonymizedAt: now },
+          { citizen: PURGED_CONTACT, citizenEmailKey: null, clientKey: null, anonymizedAt: now },
         );
       }
       purged = await repo.delete({ status: 'expired', holdUntil: LessThanOrEqual(new Date(now.getTime() - 86_400_000)) });
@@ -340,7 +354,7 @@ export class BookingService {
       reference: b.reference,
       status,
       channel: b.channel,
-      locale: b.locale,
+      locale: b.citizen.locale,
       start: toLocalIso(b.startAt, tenant.timeZone),
       end: toLocalIso(b.endAt, tenant.timeZone),
       holdUntil: status === 'pending' && b.holdUntil ? toLocalIso(b.holdUntil, tenant.timeZone) : null,
@@ -358,7 +372,8 @@ export class BookingService {
           checklist: checklist.filter((c) => c.serviceId === line.serviceId).map((c) => ({ text: c.text, textEn: c.textEn })),
         };
       }),
-      citizen: { name: b.citizenName, email: b.citizenEmail, phone: b.citizenPhone },
+      citizen: { name: b.citizen.name, email: b.citizen.email, phone: b.citizen.phone, sms: b.citizen.smsConsent },
+      checkInCode: b.checkInCode,
       qrPayload: `AMTSZEIT:${tenant.slug}:${b.reference}`,
       canCancel: changeable,
       canRebook: changeable,

@@ -21,6 +21,13 @@ export const bookingSettingsSchema = z
     rushDifficultyFactor: z.number().int().min(1).max(100).default(10),
     /** Booking attempts per IP and minute. */
     rateLimitPerMinute: z.number().int().min(1).max(10_000).default(20),
+    /** Reminders go this many days before the appointment's day (0: no reminders)… */
+    reminderDaysBefore: z.number().int().min(0).max(7).default(1),
+    /** …at this tenant-local time: by default the evening before, 17:00. */
+    reminderAt: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time HH:MM, e.g. 17:00')
+      .default('17:00'),
   })
   .strict();
 

@@ -7,6 +7,7 @@ import { Tenant } from '../../apps/server/src/tenancy/tenant.entity.js';
 import { BookingService } from './booking.service.js';
 import { CapacityService } from './capacity.service.js';
 import { ReleaseService } from './release.service.js';
+import { ReminderService } from './reminder.service.js';
 
 /** The handler of the booking plugin's tasks: Nest injects the services they use. */
 @Injectable()
@@ -15,6 +16,7 @@ export class BookingTasks {
     private readonly release: ReleaseService,
     private readonly bookings: BookingService,
     private readonly capacity: CapacityService,
+    private readonly reminderService: ReminderService,
     private readonly outbox: OutboxService,
     private readonly dataSource: DataSource,
   ) {}
@@ -26,6 +28,10 @@ export class BookingTasks {
   async housekeeping(): Promise<void> {
     await this.bookings.expireHolds();
     await this.capacity.returnDue();
+  }
+
+  async reminders(): Promise<void> {
+    await this.reminderService.sendDue();
   }
 
   async privacy(tenant: TenantRef, now: Date): Promise<void> {
@@ -44,5 +50,7 @@ export class BookingTasks {
 export const bookingTasks: ScheduledTask[] = [
   defineTask(BookingTasks, { id: 'booking.release', schedule: { everyMinutes: 1 }, perTenant: true, run: (tasks) => tasks.releaseDue() }),
   defineTask(BookingTasks, { id: 'booking.housekeeping', schedule: { everyMinutes: 1 }, perTenant: true, run: (tasks) => tasks.housekeeping() }),
+  // Every 5 minutes: a reminder due at 17:00 goes out by 17:05; a server that was down catches up.
+  defineTask(BookingTasks, { id: 'booking.reminders', schedule: { everyMinutes: 5 }, perTenant: true, run: (tasks) => tasks.reminders() }),
   defineTask(BookingTasks, { id: 'booking.privacy', schedule: { dailyAt: '03:30' }, perTenant: true, run: (tasks, { tenant, now }) => tasks.privacy(tenant!, now) }),
 ];

@@ -24,7 +24,10 @@ export interface BookingView {
   revision: number;
   location: PublicLocation;
   services: BookingServiceLine[];
-  citizen: { name: string; email: string | null; phone: string | null };
+  /** `phone` in E.164; `sms`: the citizen chose to get messages by SMS too. */
+  citizen: { name: string; email: string | null; phone: string | null; sms: boolean };
+  /** Numeric code for checking in at the kiosk; unique per location and day. */
+  checkInCode: string | null;
   /** What the kiosk scans: AMTSZEIT:<slug>:<reference>. */
   qrPayload: string;
   canCancel: boolean;
@@ -35,7 +38,8 @@ export interface CreateBookingInput {
   services: Array<{ serviceId: string; quantity: number }>;
   locationId: string;
   start: string;
-  citizen: { name: string; email: string; phone?: string };
+  /** `phone` as typed (normalised to E.164 by the service); `sms` asks for messages by SMS too. */
+  citizen: { name: string; email: string; phone?: string; sms?: boolean };
   consent: true;
   channel: 'online' | 'phone' | 'kiosk';
   locale: 'de' | 'en';

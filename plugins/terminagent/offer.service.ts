@@ -4,7 +4,6 @@ import { CatalogService, type PublicLocation } from '../../apps/server/src/catal
 import { Clock } from '../../apps/server/src/common/clock.js';
 import { DomainError } from '../../apps/server/src/common/domain-error.js';
 import { toLocalIso } from '../../apps/server/src/common/local-time.js';
-import type { OutboxMail } from '../../apps/server/src/notifications/outbox-message.entity.js';
 import { OutboxService } from '../../apps/server/src/notifications/outbox.service.js';
 import { PluginHostService } from '../../apps/server/src/plugin-host/plugin-host.service.js';
 import { TenantContext } from '../../apps/server/src/tenancy/tenant-context.js';
@@ -13,7 +12,7 @@ import { AgentCapacityService, CapacityService } from '../booking/booking.api.js
 import { TerminagentOffer, type OfferStatus } from './entities/offer.entity.js';
 import { TerminagentProposal } from './entities/proposal.entity.js';
 import { TerminagentWish, type WishedService } from './entities/wish.entity.js';
-import { TerminagentMailService } from './terminagent-mail.service.js';
+import { TerminagentMailService, type OfferData } from './terminagent-mail.service.js';
 import type { TerminagentSettings } from './terminagent.settings.js';
 import { sameSecret } from './secret.js';
 import { terminagentManifest } from './terminagent.manifest.js';
@@ -68,14 +67,13 @@ export class OfferService {
     if (!chosen) throw new NotFoundException('Proposal not found.');
     const now = this.clock.now();
     if (offer.status !== 'open' || offer.expiresAt <= now) throw offer.status === 'open' ? new DomainError('OFFER_LAPSED', LAPSED) : stateError(offer.status);
-    if (!wish.citizenEmail) throw new DomainError('OFFER_LAPSED', LAPSED);
+    if (!wish.citizen.email) throw new DomainError('OFFER_LAPSED', LAPSED);
     const prepared = await this.agent.prepareBooking({
       locationId: chosen.locationId,
       startAt: chosen.startAt,
       endAt: chosen.endAt,
       services: wish.services,
-      citizen: { name: wish.citizenName, email: wish.citizenEmail, phone: wish.citizenPhone },
-      locale: wish.locale,
+      citizen: wish.citizen,
     });
     await this.data.writeTx(async (tx) => {
       const won = await tx.repo(TerminagentOffer).update(
@@ -130,16 +128,16 @@ export class OfferService {
         this.data.repo(TerminagentWish).findBy({ id: In(offers.map((o) => o.wishId)) }),
         this.data.repo(TerminagentProposal).find({ where: { offerId: In(offers.map((o) => o.id)) }, order: { position: 'ASC' } }),
       ]);
-      const mails: Array<{ offer: TerminagentOffer; mail: OutboxMail }> = [];
+      const mails: Array<{ offer: TerminagentOffer; to: string; locale: 'de' | 'en'; data: OfferData }> = [];
       for (const offer of offers) {
         const wish = wishes.find((w) => w.id === offer.wishId)!;
-        const en = wish.locale === 'en';
+        const en = wish.citizen.locale === 'en';
         mails.push({
           offer,
-          mail: await this.mails.offer({
-            to: wish.citizenEmail!,
-            name: wish.citizenName,
-            locale: wish.locale,
+          to: wish.citizen.email!,
+          locale: wish.citizen.locale,
+          data: {
+            name: wish.citizen.name,
             offerId: offer.id,
             token: offer.token,
             wishId: wish.id,
@@ -152,14 +150,14 @@ export class OfferService {
             proposals: proposals
               .filter((p) => p.offerId === offer.id)
               .map((p) => ({ start: p.startAt, end: p.endAt, location: locations.find((l) => l.id === p.locationId)! })),
-          }),
+          },
         });
       }
       const now = this.clock.now();
       await this.data.transaction(async (tx) => {
-        for (const { offer, mail } of mails) {
+        for (const { offer, to, locale, data } of mails) {
           if ((await tx.repo(TerminagentOffer).update({ id: offer.id, mailedAt: IsNull() }, { mailedAt: now })) !== 1) continue;
-          await this.outbox.enqueue(tx, `terminagent:offer:${offer.id}`, mail);
+          await this.outbox.notify(tx, this.mails.offer, { key: `terminagent:offer:${offer.id}`, channel: 'email', to, locale, data });
           mailed += 1;
         }
       });
@@ -191,7 +189,7 @@ export class OfferService {
     return {
       id: offer.id,
       status: offer.status,
-      locale: wish.locale,
+      locale: wish.citizen.locale,
       expiresAt: toLocalIso(offer.expiresAt, zone),
       services: wish.services.map((s) => {
         const found = services.find((x) => x.id === s.serviceId);

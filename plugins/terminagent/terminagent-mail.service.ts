@@ -3,8 +3,8 @@ import { DateTime } from 'luxon';
 import type { PublicLocation } from '../../apps/server/src/catalog/catalog.service.js';
 import { fromRoot } from '../../apps/server/src/common/project-root.js';
 import { ENV, type Env } from '../../apps/server/src/config/env.config.js';
-import type { OutboxMail } from '../../apps/server/src/notifications/outbox-message.entity.js';
 import { MailTemplateService } from '../../apps/server/src/notifications/mail-template.service.js';
+import type { NotificationTemplate } from '../../apps/server/src/notifications/notification.types.js';
 import { TenantContext } from '../../apps/server/src/tenancy/tenant-context.js';
 
 /** The citizen's links; each leads to a page whose GET only shows and whose button POSTs. */
@@ -24,64 +24,75 @@ export interface ServiceLabel {
   quantity: number;
 }
 
-/** Composes the terminagent's mails: "please confirm your wish" and the offer with its proposals. */
+export interface WishConfirmData {
+  name: string;
+  wishId: string;
+  token: string;
+  services: ServiceLabel[];
+  locations: string[];
+  expiresAt: Date;
+}
+
+export interface OfferData {
+  name: string;
+  offerId: string;
+  token: string;
+  wishId: string;
+  wishToken: string;
+  expiresAt: Date;
+  services: ServiceLabel[];
+  proposals: Array<{ start: Date; end: Date; location: PublicLocation }>;
+}
+
+/** The terminagent's mails: "please confirm your wish" and the offer with its proposals. */
 @Injectable()
 export class TerminagentMailService implements OnModuleInit {
+  readonly wishConfirm: NotificationTemplate<WishConfirmData>;
+  readonly offer: NotificationTemplate<OfferData>;
+
   constructor(
     private readonly templates: MailTemplateService,
     @Inject(ENV) private readonly env: Env,
-  ) {}
+  ) {
+    this.wishConfirm = templates.template<WishConfirmData>('terminagent/wish-confirm', {
+      channels: ['email'],
+      context: (d, locale) => ({
+        name: d.name,
+        services: d.services,
+        locations: d.locations,
+        until: this.day(d.expiresAt, locale),
+        links: wishLinks(this.env.PUBLIC_BASE_URL, TenantContext.current().slug, d.wishId, d.token, locale),
+      }),
+    });
+    this.offer = templates.template<OfferData>('terminagent/offer', { channels: ['email'], context: (d, locale) => this.offerContext(d, locale) });
+  }
 
   onModuleInit(): void {
     this.templates.register('terminagent', fromRoot('plugins/terminagent/templates'));
   }
 
-  async wishConfirm(input: { to: string; name: string; locale: 'de' | 'en'; wishId: string; token: string; services: ServiceLabel[]; locations: string[]; expiresAt: Date }): Promise<OutboxMail> {
+  private offerContext(d: OfferData, locale: 'de' | 'en'): Record<string, unknown> {
     const tenant = TenantContext.current();
-    const rendered = await this.templates.render('terminagent/wish-confirm', input.locale, {
-      name: input.name,
-      services: input.services,
-      locations: input.locations,
-      until: this.day(input.expiresAt, input.locale),
-      links: wishLinks(this.env.PUBLIC_BASE_URL, tenant.slug, input.wishId, input.token, input.locale),
-    });
-    return { to: input.to, ...rendered, attachments: [] };
-  }
-
-  async offer(input: {
-    to: string;
-    name: string;
-    locale: 'de' | 'en';
-    offerId: string;
-    token: string;
-    wishId: string;
-    wishToken: string;
-    expiresAt: Date;
-    services: ServiceLabel[];
-    proposals: Array<{ start: Date; end: Date; location: PublicLocation }>;
-  }): Promise<OutboxMail> {
-    const tenant = TenantContext.current();
-    const en = input.locale === 'en';
+    const en = locale === 'en';
     const zone = tenant.timeZone;
-    const rendered = await this.templates.render('terminagent/offer', input.locale, {
-      name: input.name,
-      services: input.services,
-      proposals: input.proposals.map((p) => {
-        const start = DateTime.fromJSDate(p.start, { zone }).setLocale(input.locale);
-        const end = DateTime.fromJSDate(p.end, { zone }).setLocale(input.locale);
+    return {
+      name: d.name,
+      services: d.services,
+      proposals: d.proposals.map((p) => {
+        const start = DateTime.fromJSDate(p.start, { zone }).setLocale(locale);
+        const end = DateTime.fromJSDate(p.end, { zone }).setLocale(locale);
         return {
           date: start.toFormat(en ? 'cccc, d LLLL yyyy' : 'cccc, d. LLLL yyyy'),
           time: en ? `${start.toFormat('h:mm a')} – ${end.toFormat('h:mm a')}` : `${start.toFormat('HH:mm')} – ${end.toFormat('HH:mm')} Uhr`,
           location: p.location,
         };
       }),
-      until: DateTime.fromJSDate(input.expiresAt, { zone }).setLocale(input.locale).toFormat(en ? "cccc, d LLLL 'at' h:mm a" : "cccc, d. LLLL, HH:mm 'Uhr'"),
+      until: DateTime.fromJSDate(d.expiresAt, { zone }).setLocale(locale).toFormat(en ? "cccc, d LLLL 'at' h:mm a" : "cccc, d. LLLL, HH:mm 'Uhr'"),
       links: {
-        ...offerLinks(this.env.PUBLIC_BASE_URL, tenant.slug, input.offerId, input.token, input.locale),
-        withdraw: wishLinks(this.env.PUBLIC_BASE_URL, tenant.slug, input.wishId, input.wishToken, input.locale).withdraw,
+        ...offerLinks(this.env.PUBLIC_BASE_URL, tenant.slug, d.offerId, d.token, locale),
+        withdraw: wishLinks(this.env.PUBLIC_BASE_URL, tenant.slug, d.wishId, d.wishToken, locale).withdraw,
       },
-    });
-    return { to: input.to, ...rendered, attachments: [] };
+    };
   }
 
   private day(instant: Date, locale: 'de' | 'en'): string {

@@ -17,8 +17,8 @@ export const terminagentAdminResources: PluginAdminResource[] = [
     secret: ['token', 'openKey', 'dedupeKey'],
     options: {
       id: 'TerminagentWish',
-      listProperties: ['citizenName', 'status', 'minutes', 'earliestDate', 'latestDate', 'registeredAt', 'expiresAt'],
-      filterProperties: ['status', 'citizenEmail', 'earliestDate', 'latestDate', 'registeredAt'],
+      listProperties: ['citizen.name', 'status', 'minutes', 'earliestDate', 'latestDate', 'registeredAt', 'expiresAt'],
+      filterProperties: ['status', 'citizen.email', 'earliestDate', 'latestDate', 'registeredAt'],
       sort: { sortBy: 'registeredAt', direction: 'desc' },
       properties: hidden('token', 'openKey', 'dedupeKey'),
       actions: READ_ONLY_ACTIONS,

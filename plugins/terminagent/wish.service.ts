@@ -6,7 +6,9 @@ import { Clock } from '../../apps/server/src/common/clock.js';
 import { DomainError } from '../../apps/server/src/common/domain-error.js';
 import { addDays, localDate, minutesOf, toLocalIso } from '../../apps/server/src/common/local-time.js';
 import { isUniqueViolation } from '../../apps/server/src/database/db-errors.js';
+import { PURGED_CONTACT } from '../../apps/server/src/notifications/citizen-contact.embeddable.js';
 import { OutboxService } from '../../apps/server/src/notifications/outbox.service.js';
+import { citizenPhone } from '../../apps/server/src/notifications/phone-number.js';
 import { PluginHostService } from '../../apps/server/src/plugin-host/plugin-host.service.js';
 import { TenantContext } from '../../apps/server/src/tenancy/tenant-context.js';
 import { TenantDataService } from '../../apps/server/src/tenancy/tenant-data.service.js';
@@ -25,7 +27,7 @@ export interface CreateWishInput {
   windows: WishWindow[];
   earliestDate: string;
   latestDate: string;
-  citizen: { name: string; email: string; phone?: string };
+  citizen: { name: string; email: string; phone?: string; sms?: boolean };
   consent: true;
   locale: 'de' | 'en';
 }
@@ -89,6 +91,7 @@ export class WishService {
       throw new BadRequestException(`The earliest date can be at most ${settings.wishLifetimeDays} days ahead.`);
     }
     const email = input.citizen.email.trim().toLowerCase();
+    const phone = citizenPhone(input.citizen);
     const services = resolved.services.map((s) => ({ serviceId: s.service.id, quantity: s.quantity }));
     const dedupeKey = wishKey(email, services);
     const earlier = await this.data.repo(TerminagentWish).findOne({ select: { id: true, status: true }, where: { dedupeKey, status: In(OPEN_WISH) } });
@@ -99,7 +102,6 @@ export class WishService {
       id: randomUUID(),
       status: 'unconfirmed',
       token: newSecret(),
-      locale: input.locale,
       services,
       minutes: resolved.minutes,
       locationIds,
@@ -113,25 +115,26 @@ export class WishService {
       registeredAt: now,
       expiresAt: new Date(now.getTime() + settings.wishLifetimeDays * 86_400_000),
       endedAt: null,
-      citizenName: input.citizen.name.trim(),
-      citizenEmail: email,
-      citizenPhone: input.citizen.phone?.trim() || null,
+      citizen: { name: input.citizen.name.trim(), email, phone, locale: input.locale, smsConsent: phone !== null && input.citizen.sms === true },
       anonymizedAt: null,
     });
     const view = await this.view(wish, null);
-    const mail = await this.mails.wishConfirm({
-      to: email,
-      name: wish.citizenName,
-      locale: wish.locale,
-      wishId: wish.id,
-      token: wish.token,
-      services: this.labels(view, wish.locale),
-      locations: view.locations.map((l) => l.name),
-      expiresAt: wish.expiresAt,
-    });
     await this.data.transaction(async (tx) => {
       await tx.repo(TerminagentWish).save(wish);
-      await this.outbox.enqueue(tx, `terminagent:wish:${wish.id}:confirm`, mail);
+      await this.outbox.notify(tx, this.mails.wishConfirm, {
+        key: `terminagent:wish:${wish.id}:confirm`,
+        channel: 'email',
+        to: email,
+        locale: wish.citizen.locale,
+        data: {
+          name: wish.citizen.name,
+          wishId: wish.id,
+          token: wish.token,
+          services: this.labels(view, wish.citizen.locale),
+          locations: view.locations.map((l) => l.name),
+          expiresAt: wish.expiresAt,
+        },
+      });
     });
     return { ...view, token: wish.token };
   }
@@ -212,7 +215,7 @@ export class WishService {
     for (let i = 0; i < ended.length; i += 500) {
       const ids = ended.slice(i, i + 500).map((w) => w.id);
       done += await this.data.transaction((tx) =>
-        tx.repo(TerminagentWish).update({ id: In(ids) }, { citizenName: '', citizenEmail: null, citizenPhone: null, dedupeKey: '', anonymizedAt: now }),
+        tx.repo(TerminagentWish).update({ id: In(ids) }, { citizen: PURGED_CONTACT, dedupeKey: '', anonymizedAt: now }),
       );
     }
     return done;
@@ -224,7 +227,7 @@ export class WishService {
     return {
       id: wish.id,
       status: wish.status,
-      locale: wish.locale,
+      locale: wish.citizen.locale,
       services: wish.services.map((s) => {
         const found = services.find((x) => x.id === s.serviceId);
         return { ...s, name: found?.name ?? '—', nameEn: found?.nameEn ?? null };

@@ -16,7 +16,7 @@ export function pathOf(url: string): string {
 /** Every link the tenant's queued mails carry (text part), as paths; optionally only of some mails. */
 export async function mailLinks(t: TestApp, slug: string, which: (m: OutboxMessage) => boolean = () => true): Promise<string[]> {
   const mails = await t.asTenant(slug, () => t.app.get(TenantDataService).repo(OutboxMessage).find());
-  return mails.filter(which).flatMap((m) => [...m.mail.text.matchAll(/https?:\/\/\S+/g)].map((x) => pathOf(x[0])));
+  return mails.filter(which).flatMap((m) => [...m.content.text.matchAll(/https?:\/\/\S+/g)].map((x) => pathOf(x[0])));
 }
 
 /** The first link containing `pathPart` in the tenant's mails chosen by `which`; throws when there is none. */

@@ -45,7 +45,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestExp
       imports: options.imports,
       driver: await detectDriver(env.DATABASE_URL),
     }),
-    { logger: logger === false ? false : logger, bufferLogs: false },
+    // rawBody: signed webhooks (SMS delivery reports) verify the bytes as sent.
+    { logger: logger === false ? false : logger, bufferLogs: false, rawBody: true },
   );
   if (env.TRUST_PROXY) app.set('trust proxy', 1);
   app.disable('x-powered-by');

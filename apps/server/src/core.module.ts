@@ -19,6 +19,8 @@ import { FormTokenService } from './security/form-token.service.js';
 import { SharedLimitsService } from './limits/shared-limits.service.js';
 import { MailTemplateService } from './notifications/mail-template.service.js';
 import { OutboxService } from './notifications/outbox.service.js';
+import { SmsDeliveryReportController } from './notifications/sms-delivery-report.controller.js';
+import { SmsDeliveryReportService } from './notifications/sms-delivery-report.service.js';
 import { PluginEnabledGuard } from './plugin-host/plugin-enabled.guard.js';
 import { PluginHostService } from './plugin-host/plugin-host.service.js';
 import { CORE_TASKS, PLUGINS, type AmtszeitPlugin } from './plugin-host/plugin.types.js';
@@ -67,6 +69,7 @@ export class CoreModule {
       module: CoreModule,
       // The task runner's tick is an interval in the scheduler's registry.
       imports: [ScheduleModule.forRoot()],
+      controllers: [SmsDeliveryReportController],
       providers: [
         { provide: ENV, useValue: options.env },
         { provide: PLUGINS, useValue: options.plugins },
@@ -80,6 +83,7 @@ export class CoreModule {
         TenantSyncService,
         CatalogSeedService,
         SqliteStatisticsService,
+        SmsDeliveryReportService,
         BootService,
       ],
       exports: [ENV, PLUGINS, Clock, ...EXPORTED],

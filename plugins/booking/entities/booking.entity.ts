@@ -1,4 +1,5 @@
 import { Column, Entity, Index } from 'typeorm';
+import { CitizenContact } from '../../../apps/server/src/notifications/citizen-contact.embeddable.js';
 import { TenantOwnedEntity } from '../../../apps/server/src/tenancy/tenant-owned.entity.js';
 
 export type BookingStatus = 'pending' | 'confirmed' | 'cancelled' | 'expired';
@@ -16,6 +17,7 @@ export interface BookedService {
 @Index(['tenantId', 'citizenEmailKey'])
 @Index(['tenantId', 'clientKey'])
 @Index(['tenantId', 'endAt'])
+@Index(['tenantId', 'locationId', 'checkInDay', 'checkInCode'], { unique: true })
 export class Booking extends TenantOwnedEntity {
   /** Shown to the citizen and scanned at the kiosk; doubles as the ticket number. */
   @Column({ type: 'varchar', length: 12 })
@@ -30,9 +32,6 @@ export class Booking extends TenantOwnedEntity {
 
   @Column({ type: 'varchar', length: 10 })
   channel!: BookingChannel;
-
-  @Column({ type: 'varchar', length: 2 })
-  locale!: 'de' | 'en';
 
   @Column({ type: 'varchar', length: 36 })
   locationId!: string;
@@ -62,14 +61,17 @@ export class Booking extends TenantOwnedEntity {
   @Column({ type: 'int', default: 0 })
   revision!: number;
 
-  @Column({ type: 'varchar', length: 200 })
-  citizenName!: string;
+  /** Name, email, phone (E.164), locale and SMS consent: columns citizenName, citizenEmail, citizenPhone, locale, citizenSmsConsent. */
+  @Column(() => CitizenContact, { prefix: false })
+  citizen!: CitizenContact;
 
-  @Column({ type: 'varchar', length: 254, nullable: true })
-  citizenEmail!: string | null;
+  /** Typed at the kiosk instead of scanning: digits, unique per location and local day (checkInDay). */
+  @Column({ type: 'varchar', length: 8, nullable: true })
+  checkInCode!: string | null;
 
-  @Column({ type: 'varchar', length: 50, nullable: true })
-  citizenPhone!: string | null;
+  /** The appointment's tenant-local day (YYYY-MM-DD), the scope of checkInCode's uniqueness. */
+  @Column({ type: 'varchar', length: 10, nullable: true })
+  checkInDay!: string | null;
 
   /** The mailbox for per-citizen caps (see citizen-keys.ts: plus-tags and Gmail dots folded). */
   @Column({ type: 'varchar', length: 254, nullable: true })

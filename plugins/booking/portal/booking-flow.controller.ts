@@ -3,6 +3,7 @@ import { Controller, Get, HttpException, Post, Query, Req, Res, UseFilters } fro
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
+import { canReceiveSms, normalisePhone } from '../../../apps/server/src/notifications/phone-number.js';
 import { CatalogService, type PublicLocation, type PublicService } from '../../../apps/server/src/catalog/catalog.service.js';
 import { Clock } from '../../../apps/server/src/common/clock.js';
 import { DomainError, type DomainErrorCode } from '../../../apps/server/src/common/domain-error.js';
@@ -32,20 +33,32 @@ const TIME_CODES: DomainErrorCode[] = ['CAPACITY_GONE', 'SLOT_IN_PAST', 'BEYOND_
 const IN_PROGRESS_WAIT_MS = 10_000;
 const IN_PROGRESS_POLL_MS = 200;
 
-const detailsSchema = z.object({
-  name: z.string().trim().min(2, 'name.required').max(200, 'name.tooLong'),
-  email: z.string().trim().max(254, 'email.invalid').pipe(z.email('email.invalid')),
-  phone: z
-    .string()
-    .trim()
-    .max(40, 'phone.invalid')
-    .regex(/^$|^\+?[0-9 ()/-]{5,}$/, 'phone.invalid')
-    .optional()
-    .transform((v) => v || undefined),
-  consent: z.literal('yes', { message: 'consent.required' }),
-});
+const detailsSchema = z
+  .object({
+    name: z.string().trim().min(2, 'name.required').max(200, 'name.tooLong'),
+    email: z.string().trim().max(254, 'email.invalid').pipe(z.email('email.invalid')),
+    // Read as typed (German numbers without +49 too) and kept in E.164.
+    phone: z
+      .string()
+      .trim()
+      .max(40, 'phone.invalid')
+      .optional()
+      .transform((v, ctx) => {
+        if (!v) return undefined;
+        const phone = normalisePhone(v);
+        if (!phone) ctx.addIssue({ code: 'custom', message: 'phone.invalid' });
+        return phone ?? undefined;
+      }),
+    sms: z.literal('yes').optional(),
+    consent: z.literal('yes', { message: 'consent.required' }),
+  })
+  .superRefine((d, ctx) => {
+    if (d.sms !== 'yes') return;
+    if (!d.phone) ctx.addIssue({ code: 'custom', path: ['phone'], message: 'phone.requiredForSms' });
+    else if (!canReceiveSms(d.phone)) ctx.addIssue({ code: 'custom', path: ['phone'], message: 'phone.notMobile' });
+  });
 
-type Details = { name: string; email: string; phone: string; consent: boolean };
+type Details = { name: string; email: string; phone: string; sms: boolean; consent: boolean };
 
 /** A choice that survived validation, with everything the later steps show. */
 interface Selection {
@@ -134,7 +147,7 @@ export class BookingFlowController {
     const step = await this.slotStep(req, res, q);
     if (!step) return;
     const { p, s, slot } = step;
-    this.renderDetails(res, p, s, slot, { name: '', email: '', phone: '', consent: false }, {}, 200);
+    this.renderDetails(res, p, s, slot, { name: '', email: '', phone: '', sms: false, consent: false }, {}, 200);
   }
 
   /** Step 5 submitted: invalid input comes back with errors, valid input leads to the review. */
@@ -168,7 +181,7 @@ export class BookingFlowController {
       services: s.choices,
       locationId: slot.locationId,
       start: slot.start,
-      citizen: { name: parsed.data.name, email: parsed.data.email, phone: parsed.data.phone },
+      citizen: { name: parsed.data.name, email: parsed.data.email, phone: parsed.data.phone, sms: parsed.data.sms === 'yes' },
       consent: true as const,
       channel: 'online' as const,
       locale: p.locale,
@@ -324,6 +337,7 @@ export class BookingFlowController {
       name: (queryString(body, 'name') ?? '').slice(0, 200),
       email: (queryString(body, 'email') ?? '').slice(0, 254),
       phone: (queryString(body, 'phone') ?? '').slice(0, 40),
+      sms: queryString(body, 'sms') === 'yes',
       consent: queryString(body, 'consent') === 'yes',
     };
   }

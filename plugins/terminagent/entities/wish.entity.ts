@@ -1,4 +1,5 @@
 import { Column, Entity, Index } from 'typeorm';
+import { CitizenContact } from '../../../apps/server/src/notifications/citizen-contact.embeddable.js';
 import { TenantOwnedEntity } from '../../../apps/server/src/tenancy/tenant-owned.entity.js';
 
 /**
@@ -47,8 +48,9 @@ export class TerminagentWish extends TenantOwnedEntity {
   @Column({ type: 'varchar', length: 64 })
   token!: string;
 
-  @Column({ type: 'varchar', length: 2 })
-  locale!: 'de' | 'en';
+  /** Name, email, phone (E.164), locale and SMS consent: columns citizenName, citizenEmail, citizenPhone, locale, citizenSmsConsent. */
+  @Column(() => CitizenContact, { prefix: false })
+  citizen!: CitizenContact;
 
   @Column({ type: 'simple-json' })
   services!: WishedService[];
@@ -99,15 +101,6 @@ export class TerminagentWish extends TenantOwnedEntity {
 
   @Column({ type: 'datetime', nullable: true })
   endedAt!: Date | null;
-
-  @Column({ type: 'varchar', length: 200 })
-  citizenName!: string;
-
-  @Column({ type: 'varchar', length: 254, nullable: true })
-  citizenEmail!: string | null;
-
-  @Column({ type: 'varchar', length: 50, nullable: true })
-  citizenPhone!: string | null;
 
   /** Set when personal data was removed after the wish ended. */
   @Column({ type: 'datetime', nullable: true })

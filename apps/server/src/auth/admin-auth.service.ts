@@ -96,6 +96,8 @@ export function addressNetwork(address: string | undefined): string {
 @Injectable()
 export class AdminAuthService {
   private readonly logger = new Logger('AdminAuth');
+  /** The notice to an account's owner that it was soft-locked. */
+  private readonly lockedTemplate;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -104,9 +106,18 @@ export class AdminAuthService {
     private readonly clock: Clock,
     private readonly proofs: ProofOfWorkService,
     private readonly audit: AuditService,
-    private readonly templates: MailTemplateService,
+    templates: MailTemplateService,
     private readonly outbox: OutboxService,
-  ) {}
+  ) {
+    this.lockedTemplate = templates.template<{ email: string; failures: number; at: Date }>('core/login-locked', {
+      channels: ['email'],
+      context: ({ email, failures, at }, locale) => ({
+        email,
+        failures,
+        time: DateTime.fromJSDate(at, { zone: TenantContext.current().timeZone }).setLocale(locale).toFormat(locale === 'en' ? 'd LLLL yyyy, h:mm a' : "d. LLLL yyyy, HH:mm 'Uhr'"),
+      }),
+    });
+  }
 
   /**
    * Removes counters whose window has passed and that restrict nothing any more (task
@@ -234,10 +245,13 @@ export class AdminAuthService {
       },
       manager,
     );
-    const locale = user.locale === 'en' ? 'en' : 'de';
-    const time = DateTime.fromJSDate(now, { zone: TenantContext.current().timeZone }).setLocale(locale).toFormat(locale === 'en' ? 'd LLLL yyyy, h:mm a' : "d. LLLL yyyy, HH:mm 'Uhr'");
-    const mail = await this.templates.render('login-locked', locale, { email: user.email, failures: row.failures, time });
-    await this.outbox.enqueue(tx, `login-locked:${user.id}:${row.windowStart.getTime()}`, { to: user.email, ...mail, attachments: [] });
+    await this.outbox.notify(tx, this.lockedTemplate, {
+      key: `login-locked:${user.id}:${row.windowStart.getTime()}`,
+      channel: 'email',
+      to: user.email,
+      locale: user.locale === 'en' ? 'en' : 'de',
+      data: { email: user.email, failures: row.failures, at: now },
+    });
   }
 }
 

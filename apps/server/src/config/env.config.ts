@@ -1,5 +1,17 @@
 import { z } from 'zod';
 
+/** The SMS request body when SMS_BODY is not set: placeholders in string values (docs/notifications.md). */
+export const DEFAULT_SMS_BODY = '{"to":"{{to}}","from":"{{from}}","text":"{{text}}","reference":"{{reference}}"}';
+
+function isJsonObject(v: string): boolean {
+  try {
+    const parsed: unknown = JSON.parse(v);
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed);
+  } catch {
+    return false;
+  }
+}
+
 const bool = z
   .enum(['on', 'off', 'true', 'false', '1', '0'])
   .transform((v) => v === 'on' || v === 'true' || v === '1');
@@ -20,6 +32,27 @@ const envSchema = z.object({
     .refine((v) => /^smtps?:\/\//.test(v), { message: 'must start with smtp:// or smtps://' })
     .optional(),
   MAIL_FROM: z.string().default('Amtszeit <noreply@localhost>'),
+  // SMS through a generic HTTP gateway (docs/notifications.md); unset: files in data/sms-sink/.
+  SMS_URL: z.url({ message: 'must be an absolute URL such as https://gateway.example/api/sms' }).optional(),
+  SMS_TOKEN: z.string().optional(),
+  SMS_TOKEN_HEADER: z.string().regex(/^[A-Za-z0-9-]+$/, 'must be a header name').default('Authorization'),
+  SMS_USERNAME: z.string().optional(),
+  SMS_PASSWORD: z.string().optional(),
+  SMS_SENDER: z.string().min(1).max(16).default('Amtszeit'),
+  SMS_BODY: z
+    .string()
+    .refine(isJsonObject, { message: 'must be a JSON object, e.g. {"to":"{{to}}","text":"{{text}}"}' })
+    .default(DEFAULT_SMS_BODY),
+  SMS_ID_PATH: z.string().default('id'),
+  SMS_STATUS_PATH: z.string().optional(),
+  SMS_SUCCESS_VALUES: z.string().default(''),
+  SMS_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(10_000),
+  SMS_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(4),
+  SMS_REPORT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  SMS_REPORT_SIGNATURE_HEADER: z.string().regex(/^[A-Za-z0-9-]+$/, 'must be a header name').default('X-Signature'),
+  SMS_REPORT_ID_PATH: z.string().default('id'),
+  SMS_REPORT_REFERENCE_PATH: z.string().default('reference'),
+  SMS_REPORT_STATUS_PATH: z.string().default('status'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   TENANTS_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -46,6 +79,9 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     throw new EnvValidationError(`Invalid environment configuration:\n${lines.join('\n')}`);
   }
   const env = parsed.data;
+  if (env.SMS_STATUS_PATH && !env.SMS_SUCCESS_VALUES) {
+    throw new EnvValidationError('Invalid environment configuration:\n  SMS_SUCCESS_VALUES: required with SMS_STATUS_PATH (the values that mean sent)');
+  }
   if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
     throw new EnvValidationError('Invalid environment configuration:\n  SESSION_SECRET: required in production');
   }

@@ -8,8 +8,9 @@ import { ENV, type Env } from '../config/env.config.js';
 import { INSTALLATION, TenantContext } from '../tenancy/tenant-context.js';
 import { brandingSchema } from '../tenancy/tenant-config.schema.js';
 import { Tenant } from '../tenancy/tenant.entity.js';
+import type { EmailContent, NotificationLocale, NotificationTemplate } from './notification.types.js';
 
-export type MailLocale = 'de' | 'en';
+export type MailLocale = NotificationLocale;
 
 export interface RenderedMailText {
   subject: string;
@@ -17,13 +18,22 @@ export interface RenderedMailText {
   text: string;
 }
 
-const PARTS = ['subject', 'html', 'text'] as const;
+const PARTS = ['subject', 'html', 'text', 'sms'] as const;
+
+/** How a template's data becomes what its files see, and which files a mail carries. */
+export interface TemplateOptions<D> {
+  /** The channels it has files for: mail needs subject, html and text parts, SMS an sms part. */
+  channels: Array<'email' | 'sms'>;
+  context?: (data: D, locale: MailLocale) => Record<string, unknown> | Promise<Record<string, unknown>>;
+  attachments?: (data: D, locale: MailLocale) => Promise<EmailContent['attachments']>;
+}
 
 /**
  * Handlebars mail templates. A template `<namespace>/<name>` is looked up first in the tenant's
  * folder (`tenants/<slug>/templates/<namespace>/<name>.<locale>.<part>.hbs`), then in the folder
  * its owner registered; English falls back to German part by part. The HTML body is wrapped in
- * `layout.html.hbs` (tenant override, else the core layout) with the tenant's branding.
+ * `layout.html.hbs` (tenant override, else the core layout) with the tenant's branding. An SMS
+ * is the `sms` part, plain text (no HTML escaping).
  */
 @Injectable()
 export class MailTemplateService {
@@ -41,7 +51,37 @@ export class MailTemplateService {
     this.dirs.set(namespace, dir);
   }
 
+  /** A notification template (see OutboxService.notify) made of this service's handlebars files. */
+  template<D>(id: string, options: TemplateOptions<D>): NotificationTemplate<D> {
+    const context = async (data: D, locale: MailLocale) => (options.context ? await options.context(data, locale) : (data as Record<string, unknown>));
+    return {
+      id,
+      email: options.channels.includes('email')
+        ? async (data, locale) => ({ ...(await this.render(id, locale, await context(data, locale))), attachments: options.attachments ? await options.attachments(data, locale) : [] })
+        : undefined,
+      sms: options.channels.includes('sms') ? async (data, locale) => this.renderSms(id, locale, await context(data, locale)) : undefined,
+    };
+  }
+
   async render(template: string, locale: MailLocale, data: Record<string, unknown>): Promise<RenderedMailText> {
+    const { tenant, context, part } = await this.parts(template, locale, data);
+    const body = part('html');
+    const layout = this.lookup(tenant.slug, 'core', 'layout.html.hbs', true)!;
+    return {
+      subject: part('subject').replace(/\s+/g, ' ').trim(),
+      html: layout({ ...context, body: new Handlebars.SafeString(body) }),
+      text: part('text'),
+    };
+  }
+
+  /** The text of an SMS: the `sms` part, whitespace runs folded (every character costs). */
+  async renderSms(template: string, locale: MailLocale, data: Record<string, unknown>): Promise<string> {
+    const { part } = await this.parts(template, locale, data);
+    return part('sms').replace(/[ \t]+/g, ' ').replace(/\s*\n\s*/g, '\n').trim();
+  }
+
+  /** The tenant, what the files see, and a renderer of one part (English falls back to German). */
+  private async parts(template: string, locale: MailLocale, data: Record<string, unknown>) {
     const ref = TenantContext.current();
     // Installation mail has no tenant: the product's name and default branding, no tenant overrides.
     const tenant =
@@ -61,13 +101,7 @@ export class MailTemplateService {
       if (!fn) throw new Error(`Mail template ${template} (${p}) not found`);
       return fn(context);
     };
-    const body = part('html');
-    const layout = this.lookup(tenant.slug, 'core', 'layout.html.hbs', true)!;
-    return {
-      subject: part('subject').replace(/\s+/g, ' ').trim(),
-      html: layout({ ...context, body: new Handlebars.SafeString(body) }),
-      text: part('text'),
-    };
+    return { tenant, context, part };
   }
 
   private tenantsDir(): string {
@@ -80,7 +114,8 @@ export class MailTemplateService {
     for (const path of [tenantFile, dir ? join(dir, file) : null]) {
       if (!path) continue;
       if (!this.compiled.has(path)) {
-        this.compiled.set(path, existsSync(path) ? this.hbs.compile(readFileSync(path, 'utf8')) : null);
+        // An SMS is plain text: no HTML escaping of names and addresses.
+        this.compiled.set(path, existsSync(path) ? this.hbs.compile(readFileSync(path, 'utf8'), { noEscape: path.endsWith('.sms.hbs') }) : null);
       }
       const fn = this.compiled.get(path);
       if (fn) return fn;

@@ -2,25 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { fromRoot } from '../common/project-root.js';
-
-export interface MailEnvelope {
-  from: string;
-  to: string;
-  subject: string;
-  html: string;
-  text: string;
-  messageId: string;
-  attachments: Array<{ filename: string; contentType: string; content: Buffer; cid?: string }>;
-}
-
-export interface MailTransport {
-  /** Where mail goes, for the start-up message. */
-  readonly description: string;
-  /** How many sends may be in flight at once (the SMTP connections). */
-  readonly concurrency: number;
-  send(mail: MailEnvelope): Promise<void>;
-  close(): void;
-}
+import type { NotificationTransport, SendFailure } from './notification.types.js';
 
 export const MAIL_SINK_DIR = fromRoot('data', 'mail-sink');
 
@@ -33,8 +15,12 @@ const SMTP_CONNECTIONS = 5;
  * TLS, AUTH each time) measured a sixth of the mails per second (docs/booking.md, benchmark). Query parameters of
  * SMTP_URL are nodemailer options and win over these defaults (`pool=false`, `maxConnections=…`).
  * The timeouts bound one delivery, so a send started within a claim's lease ends within it.
+ * The outbox row's id is the Message-ID, so the receiving side can recognise a resend.
  */
-export function createMailTransport(smtpUrl: string | undefined): MailTransport {
+export function createMailTransport(smtpUrl: string | undefined, from: string): NotificationTransport<'email'> {
+  const envelope = (ref: { id: string }) => ({ from, messageId: `<${ref.id}@amtszeit>` });
+  const attachments = (list: Array<{ filename: string; contentType: string; content: string; cid?: string }>) =>
+    list.map((a) => ({ ...a, content: Buffer.from(a.content, 'base64') }));
   if (smtpUrl) {
     const transport = nodemailer.createTransport({
       url: smtpUrl,
@@ -46,34 +32,40 @@ export function createMailTransport(smtpUrl: string | undefined): MailTransport 
     });
     const configured = Number(new URL(smtpUrl).searchParams.get('maxConnections'));
     return {
+      channel: 'email',
       description: `SMTP ${smtpUrl.replace(/\/\/[^@]*@/, '//')}`,
       concurrency: Number.isInteger(configured) && configured > 0 ? configured : SMTP_CONNECTIONS,
-      send: async (mail) => {
-        await transport.sendMail(mail);
+      send: async (mail, ref) => {
+        await transport.sendMail({ ...envelope(ref), ...mail, attachments: attachments(mail.attachments) });
+        return {};
       },
+      classify: classifyMailError,
       close: () => transport.close(),
     };
   }
   const sink = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   return {
+    channel: 'email',
     description: `development mail sink ${MAIL_SINK_DIR} (SMTP_URL is not set)`,
     concurrency: 1,
-    send: async (mail) => {
-      const info = await sink.sendMail(mail);
+    send: async (mail, ref) => {
+      const info = await sink.sendMail({ ...envelope(ref), ...mail, attachments: attachments(mail.attachments) });
       mkdirSync(MAIL_SINK_DIR, { recursive: true });
-      const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${mail.messageId.replace(/[^a-zA-Z0-9.-]/g, '')}.eml`;
-      writeFileSync(join(MAIL_SINK_DIR, name), info.message as Buffer);
+      writeFileSync(join(MAIL_SINK_DIR, `${new Date().toISOString().replace(/[:.]/g, '-')}-${ref.id}.eml`), info.message as Buffer);
+      return {};
     },
+    classify: classifyMailError,
     close: () => sink.close(),
   };
 }
 
 /**
- * True when the server refused this one message (its sender, recipients or content), so other
- * messages may still go through. Anything else — no connection, a refused greeting or login, a
- * timeout, a 421 "closing the channel" — concerns the server, and further sends would fail alike.
+ * A refusal of this one message (its sender, recipients or content) lets other messages go on and
+ * is retried with backoff. Anything else — no connection, a refused greeting or login, a timeout,
+ * a 421 "closing the channel" — concerns the server, and further sends would fail alike.
  */
-export function isMessageRejection(err: unknown): boolean {
+export function classifyMailError(err: unknown): SendFailure {
   const e = err as { code?: string; responseCode?: number } | null;
-  return (e?.code === 'EENVELOPE' || e?.code === 'EMESSAGE') && e.responseCode !== 421;
+  const rejection = (e?.code === 'EENVELOPE' || e?.code === 'EMESSAGE') && e.responseCode !== 421;
+  return { kind: rejection ? 'message' : 'transient' };
 }

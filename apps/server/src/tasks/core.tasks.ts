@@ -13,23 +13,23 @@ const INSTALLATION_RETENTION_DAYS = 7;
 
 /** The core's scheduled work, declared like plugin tasks (see ScheduledTask). */
 export const CORE_TASK_LIST: ScheduledTask[] = [
-  // The mail tasks only start the drain: it may run for minutes, and the runner's other tasks
+  // The outbox tasks only start the drains: it may run for minutes, and the runner's other tasks
   // (release, matching) must not wait for it.
   defineTask(OutboxService, {
-    id: 'core.mail-outbox',
+    id: 'core.outbox',
     schedule: { everyMinutes: 1 },
     perTenant: true,
-    run: async (outbox, { tenant }) => outbox.drainInBackground(tenant!),
+    run: async (outbox, { tenant }) => outbox.drainAllInBackground(tenant!),
   }),
   defineTask(OutboxService, {
-    id: 'core.mail-outbox-installation',
+    id: 'core.outbox-installation',
     schedule: { everyMinutes: 1 },
     perTenant: false,
-    run: async (outbox) => outbox.drainInBackground(INSTALLATION),
+    run: async (outbox) => outbox.drainAllInBackground(INSTALLATION),
   }),
-  // Tenants purge their sent mail with their retention setting (booking.privacy); this is the default.
+  // Tenants purge their sent messages with their retention setting (booking.privacy); this is the default.
   defineTask(OutboxService, {
-    id: 'core.mail-outbox-installation-purge',
+    id: 'core.outbox-installation-purge',
     schedule: { dailyAt: '03:30' },
     perTenant: false,
     run: (outbox, { now }) => runAsTenant(INSTALLATION, () => outbox.purgeSent(new Date(now.getTime() - INSTALLATION_RETENTION_DAYS * 86_400_000))),
