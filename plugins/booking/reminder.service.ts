@@ -9,6 +9,7 @@ import { TenantContext } from '../../apps/server/src/tenancy/tenant-context.js';
 import { TenantDataService } from '../../apps/server/src/tenancy/tenant-data.service.js';
 import { BookingMailService } from './booking-mail.service.js';
 import { BookingService } from './booking.service.js';
+import { bookingManifest } from './booking.manifest.js';
 import type { BookingSettings } from './booking.settings.js';
 import { Booking } from './entities/booking.entity.js';
 
@@ -45,7 +46,7 @@ export class ReminderService {
 
   /** Writes the reminders that are due and not yet written; returns how many bookings got one. */
   async sendDue(): Promise<number> {
-    const settings = await this.host.settings<BookingSettings>('booking');
+    const settings = await this.host.settings(bookingManifest);
     if (settings.reminderDaysBefore === 0) return 0;
     const zone = TenantContext.current().timeZone;
     const now = this.clock.now();
