@@ -63,7 +63,7 @@ try {
   const [app] = apps;
   const ds = app.get(DataSource);
   const tenant = toTenantRef(await ds.getRepository(Tenant).findOneByOrFail({ slug: 'musterstadt' }));
-  await app.get(PluginHostService).setEnabled(tenant.id, 'benchlag', true);
+  await app.get(PluginHostService).setEnabled(tenant.id, lagPlugin, true);
   await runAsTenant(tenant, () => app.get(ReleaseService).releaseDue());
 
   // One booking per free unit of a 15-minute service, over every location that offers it.
