@@ -1,6 +1,7 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { Clock } from '../../apps/server/src/common/clock.js';
 import { addDays, isIsoDate, localDate, localDateTimeToInstant } from '../../apps/server/src/common/local-time.js';
+import { CatalogService } from '../../apps/server/src/catalog/catalog.service.js';
 import { PluginHostService } from '../../apps/server/src/plugin-host/plugin-host.service.js';
 import { TenantContext } from '../../apps/server/src/tenancy/tenant-context.js';
 import { TenantDataService } from '../../apps/server/src/tenancy/tenant-data.service.js';
@@ -42,7 +43,7 @@ interface FreeSlot {
 /**
  * Free start times: where the consecutive slots a request needs all have a released unit left on
  * the channel. One grouped query over the released units, whatever the number of days and
- * locations (plus the three of resolveRequest and one for the settings).
+ * locations (the catalog and the settings come from the config cache).
  */
 @Injectable()
 export class AvailabilityService {
@@ -50,6 +51,7 @@ export class AvailabilityService {
     private readonly data: TenantDataService,
     private readonly clock: Clock,
     private readonly host: PluginHostService,
+    private readonly catalog: CatalogService,
   ) {}
 
   async find(query: AvailabilityQuery): Promise<Availability> {
@@ -63,7 +65,7 @@ export class AvailabilityService {
     const lastDay = addDays(today, MAX_HORIZON_DAYS);
     const to = query.to > lastDay ? lastDay : query.to;
     const settings = await this.host.settings(bookingManifest);
-    const resolved = await resolveRequest(this.data, query.services, settings, channel);
+    const resolved = await resolveRequest(this.catalog, query.services, settings, channel);
     const locationIds = query.locationIds?.length ? resolved.locationIds.filter((id) => query.locationIds!.includes(id)) : resolved.locationIds;
     if (locationIds.length === 0 || from > to) return { minutes: resolved.minutes, days: [] };
 

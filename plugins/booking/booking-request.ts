@@ -1,10 +1,7 @@
 import { BadRequestException } from '@nestjs/common';
-import { In } from 'typeorm';
-import { Location } from '../../apps/server/src/catalog/entities/location.entity.js';
-import { ServiceOffering } from '../../apps/server/src/catalog/entities/service-offering.entity.js';
-import { Service } from '../../apps/server/src/catalog/entities/service.entity.js';
+import type { CatalogService } from '../../apps/server/src/catalog/catalog.service.js';
+import type { Service } from '../../apps/server/src/catalog/entities/service.entity.js';
 import { DomainError } from '../../apps/server/src/common/domain-error.js';
-import type { TenantDataService } from '../../apps/server/src/tenancy/tenant-data.service.js';
 import type { BookingSettings } from './booking.settings.js';
 
 export interface ServiceRequest {
@@ -22,10 +19,10 @@ export interface ResolvedRequest {
 /**
  * Checks a list of services with quantities (shared by availability and booking): known, active,
  * bookable on the channel, at most `maxServicesPerBooking` different ones, quantities within
- * Service.maxQuantity. Three queries whatever the size of the request.
+ * Service.maxQuantity. From the cached catalog: no query on a warm instance.
  */
 export async function resolveRequest(
-  data: TenantDataService,
+  catalog: CatalogService,
   requested: ServiceRequest[],
   settings: BookingSettings,
   channel: string,
@@ -36,11 +33,10 @@ export async function resolveRequest(
   }
   const ids = requested.map((r) => r.serviceId);
   if (new Set(ids).size !== ids.length) throw new BadRequestException('Each service may appear only once; use the quantity instead.');
-  const [services, offerings, locations] = await Promise.all([
-    data.repo(Service).findBy({ id: In(ids), active: true }),
-    data.repo(ServiceOffering).findBy({ serviceId: In(ids) }),
-    data.repo(Location).findBy({ active: true }),
-  ]);
+  const snapshot = await catalog.snapshot();
+  const services = snapshot.services.filter((s) => s.active && ids.includes(s.id));
+  const offerings = snapshot.offerings.filter((o) => ids.includes(o.serviceId));
+  const locations = snapshot.locations.filter((l) => l.active);
   const resolved = requested.map((r) => {
     const service = services.find((s) => s.id === r.serviceId);
     if (!service) throw new BadRequestException(`Unknown service '${String(r.serviceId).slice(0, 64)}'.`);

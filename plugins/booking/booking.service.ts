@@ -3,8 +3,6 @@ import { BadRequestException, Injectable, NotFoundException } from '@nestjs/comm
 import { DateTime } from 'luxon';
 import { In, IsNull, LessThanOrEqual, MoreThan } from 'typeorm';
 import { CatalogService } from '../../apps/server/src/catalog/catalog.service.js';
-import { DocumentChecklistItem } from '../../apps/server/src/catalog/entities/document-checklist-item.entity.js';
-import { Service } from '../../apps/server/src/catalog/entities/service.entity.js';
 import { Clock } from '../../apps/server/src/common/clock.js';
 import { DomainError } from '../../apps/server/src/common/domain-error.js';
 import { toLocalIso } from '../../apps/server/src/common/local-time.js';
@@ -104,7 +102,7 @@ export class BookingService {
       if (!byStaff) await this.bots.check(settings, input.ip, input.altcha);
       if (begun?.kind === 'mismatch') throw begun.error;
       if (input.consent !== true) throw new DomainError('CONSENT_REQUIRED', 'Please agree to the privacy notice.');
-      const resolved = await resolveRequest(this.data, input.services, settings, input.channel);
+      const resolved = await resolveRequest(this.catalog, input.services, settings, input.channel);
       assertLocationOffers(resolved, input.locationId);
       const start = this.parseStart(input.start);
       const email = input.citizen.email.trim().toLowerCase() || null;
@@ -242,7 +240,7 @@ export class BookingService {
     const booking = await this.find(reference, token);
     this.assertChangeable(booking);
     const settings = await this.host.settings(bookingManifest);
-    const resolved = await resolveRequest(this.data, booking.services, settings, booking.channel === 'agent' ? 'phone' : booking.channel);
+    const resolved = await resolveRequest(this.catalog, booking.services, settings, booking.channel === 'agent' ? 'phone' : booking.channel);
     assertLocationOffers(resolved, to.locationId);
     const start = this.parseStart(to.start);
     const policy = (await this.release.policies([booking.locationId])).get(booking.locationId)!;
@@ -341,11 +339,9 @@ export class BookingService {
   async view(b: Booking): Promise<BookingView> {
     const tenant = TenantContext.current();
     const serviceIds = b.services.map((l) => l.serviceId);
-    const [location, services, checklist] = await Promise.all([
-      this.catalog.location(b.locationId),
-      this.data.repo(Service).findBy({ id: In(serviceIds) }),
-      this.data.repo(DocumentChecklistItem).find({ where: { serviceId: In(serviceIds) }, order: { position: 'ASC' } }),
-    ]);
+    const [location, catalog] = await Promise.all([this.catalog.location(b.locationId), this.catalog.snapshot()]);
+    const services = catalog.services.filter((s) => serviceIds.includes(s.id));
+    const checklist = catalog.checklist.filter((i) => serviceIds.includes(i.serviceId));
     const now = this.clock.now();
     // A lapsed hold is expired even before the housekeeping task has written it down.
     const status = b.status === 'pending' && b.holdUntil && b.holdUntil <= now ? 'expired' : b.status;

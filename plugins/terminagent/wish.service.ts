@@ -77,7 +77,7 @@ export class WishService {
     const tenant = TenantContext.current();
     const settings = await this.host.settings(terminagentManifest);
     const bookingSettings = await this.host.settings(bookingManifest);
-    const resolved = await resolveRequest(this.data, input.services, bookingSettings, 'online');
+    const resolved = await resolveRequest(this.catalog, input.services, bookingSettings, 'online');
     const locationIds = [...new Set(input.locationIds)];
     if (locationIds.length === 0) throw new BadRequestException('Choose at least one location.');
     if (locationIds.some((id) => !resolved.locationIds.includes(id))) {

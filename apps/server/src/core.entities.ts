@@ -1,4 +1,5 @@
 import { AuditLog } from './audit/audit-log.entity.js';
+import { ConfigVersion } from './cache/config-version.entity.js';
 import { AdminSession } from './auth/admin-session.entity.js';
 import { AdminUser } from './auth/admin-user.entity.js';
 import { LoginThrottle } from './auth/login-throttle.entity.js';
@@ -23,7 +24,11 @@ import { Tenant } from './tenancy/tenant.entity.js';
 import { WebhookAttempt } from './webhooks/webhook-attempt.entity.js';
 import { WebhookEndpoint } from './webhooks/webhook-endpoint.entity.js';
 
+/** Configuration the instances cache (cache/config-cache.service.ts): a change raises the config version. */
+export const CACHED_CORE_ENTITIES: Function[] = [Tenant, TenantPluginState, Location, Service, ServiceOffering, DocumentChecklistItem, WebhookEndpoint];
+
 export const CORE_ENTITIES: Function[] = [
+  ConfigVersion,
   Tenant,
   TenantPluginState,
   TaskRun,

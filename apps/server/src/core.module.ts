@@ -1,6 +1,7 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
+import { ConfigCacheService } from './cache/config-cache.service.js';
 import { BootService, LOADED_TENANTS, RUN_MIGRATIONS } from './boot/boot.service.js';
 import { CatalogSeedService } from './catalog/catalog-seed.service.js';
 import { CatalogService } from './catalog/catalog.service.js';
@@ -42,6 +43,7 @@ export interface CoreOptions {
 
 /** The published core: what plugins may inject. */
 const EXPORTED = [
+  ConfigCacheService,
   TenantDataService,
   TenantRegistryService,
   PluginHostService,

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { ConfigCacheService } from '../cache/config-cache.service.js';
 import { CatalogSeedService } from '../catalog/catalog-seed.service.js';
 import { Clock } from '../common/clock.js';
 import { isUniqueViolation } from '../database/db-errors.js';
@@ -24,6 +25,7 @@ export class BootService implements OnModuleInit {
     private readonly sync: TenantSyncService,
     private readonly seed: CatalogSeedService,
     private readonly registry: TenantRegistryService,
+    private readonly cache: ConfigCacheService,
     private readonly clock: Clock,
     @Inject(LOADED_TENANTS) private readonly tenants: LoadedTenant[],
     @Inject(RUN_MIGRATIONS) private readonly migrate: boolean,
@@ -38,7 +40,9 @@ export class BootService implements OnModuleInit {
         await runAsTenant(toTenantRef(tenant), () => this.seed.seedIfEmpty(loaded.dir));
       }
     }
-    await this.registry.reload();
+    // The version this instance starts from, and the tenants its first requests resolve.
+    await this.cache.refresh();
+    await this.registry.all();
     this.logger.log(`Tenants ready: ${this.tenants.map((t) => t.slug).join(', ') || '(none)'}`);
   }
 

@@ -31,18 +31,41 @@ export interface PublicService {
   locations: Array<{ id: string; name: string }>;
 }
 
+/** The current tenant's whole catalog as stored (inactive rows included), shared and read-only. */
+export interface CatalogSnapshot {
+  /** By position, then name. */
+  services: readonly Service[];
+  offerings: readonly ServiceOffering[];
+  /** By name. */
+  locations: readonly Location[];
+  /** By position. */
+  checklist: readonly DocumentChecklistItem[];
+}
+
 /** Read side of the catalog shared by the portal, the plugins and the public API. */
 @Injectable()
 export class CatalogService {
   constructor(private readonly data: TenantDataService) {}
 
+  /** From the config cache: four queries per tenant and cache generation, none on a hit. */
+  snapshot(): Promise<CatalogSnapshot> {
+    return this.data.cached('catalog', async (r) => {
+      const [services, offerings, locations, checklist] = await Promise.all([
+        r.repo(Service).find({ order: { position: 'ASC', name: 'ASC' } }),
+        r.repo(ServiceOffering).find(),
+        r.repo(Location).find({ order: { name: 'ASC' } }),
+        r.repo(DocumentChecklistItem).find({ order: { position: 'ASC' } }),
+      ]);
+      return { services, offerings, locations, checklist };
+    });
+  }
+
   async services(): Promise<PublicService[]> {
-    const [services, items, offerings, locations] = await Promise.all([
-      this.data.repo(Service).find({ where: { active: true }, order: { position: 'ASC', name: 'ASC' } }),
-      this.data.repo(DocumentChecklistItem).find({ order: { position: 'ASC' } }),
-      this.data.repo(ServiceOffering).find(),
-      this.data.repo(Location).find({ where: { active: true } }),
-    ]);
+    const catalog = await this.snapshot();
+    const services = catalog.services.filter((s) => s.active);
+    const items = catalog.checklist;
+    const offerings = catalog.offerings;
+    const locations = catalog.locations.filter((l) => l.active);
     const locationById = new Map(locations.map((l) => [l.id, l]));
     return services.map((s) => ({
       id: s.id,
@@ -64,16 +87,14 @@ export class CatalogService {
   }
 
   async locations(): Promise<PublicLocation[]> {
-    const [locations, offerings] = await Promise.all([
-      this.data.repo(Location).find({ where: { active: true }, order: { name: 'ASC' } }),
-      this.data.repo(ServiceOffering).find(),
-    ]);
-    return locations.map((l) => this.toPublicLocation(l, offerings));
+    const { locations, offerings } = await this.snapshot();
+    return locations.filter((l) => l.active).map((l) => this.toPublicLocation(l, offerings));
   }
 
   async location(id: string): Promise<PublicLocation> {
-    const location = await this.data.repo(Location).getById(id, 'Location');
-    const offerings = await this.data.repo(ServiceOffering).findBy({ locationId: location.id });
+    const { locations, offerings } = await this.snapshot();
+    const location = locations.find((l) => l.id === id);
+    if (!location) throw new NotFoundException('Location not found');
     return this.toPublicLocation(location, offerings);
   }
 
@@ -83,7 +104,7 @@ export class CatalogService {
     return found;
   }
 
-  private toPublicLocation(l: Location, offerings: ServiceOffering[]): PublicLocation {
+  private toPublicLocation(l: Location, offerings: readonly ServiceOffering[]): PublicLocation {
     return {
       id: l.id,
       name: l.name,

@@ -10,6 +10,7 @@ import { loadEnv } from '../config/env.config.js';
 import { CORE_ENTITIES, CORE_MIGRATIONS } from '../core.entities.js';
 import { dataSourceOptions, detectDriver } from '../database/data-source-options.js';
 import { runMigrations } from '../database/migrator.js';
+import { ConfigCacheService } from '../cache/config-cache.service.js';
 import { PluginHostService } from '../plugin-host/plugin-host.service.js';
 
 const USAGE = 'usage: npm run admin:create -- --email <email> --password <password> --role super-admin|tenant-admin|staff [--tenant <slug>]';
@@ -44,7 +45,7 @@ export async function adminCreate(args: string[], source: NodeJS.ProcessEnv = pr
   await dataSource.initialize();
   try {
     await runMigrations(dataSource);
-    const users = new AdminUsersService(dataSource, new PluginHostService(plugins, dataSource));
+    const users = new AdminUsersService(dataSource, new PluginHostService(plugins, dataSource, new ConfigCacheService(dataSource, env)));
     const user = await users.create({
       email: String(values.email),
       password: String(values.password),

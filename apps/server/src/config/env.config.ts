@@ -60,6 +60,10 @@ const envSchema = z.object({
   TASK_POLL_SECONDS: z.coerce.number().int().min(0).default(30),
   /** How often an instance looks for event deliveries that other instances committed; 0 = only the minute task. */
   EVENTS_POLL_MS: z.coerce.number().int().min(0).default(250),
+  /** How often an instance reads the configuration version that other instances bump on a change (≤ 1 s: a switched-off plugin stops answering within it). */
+  CACHE_POLL_MS: z.coerce.number().int().min(50).max(1000).default(500),
+  /** Worker processes serving HTTP (Node's cluster module); MySQL/MariaDB only, SQLite runs one. */
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   /** Lets webhooks reach loopback and private networks (development, an intranet receiver); off by default (SSRF). */
   WEBHOOK_ALLOW_PRIVATE: bool.default(false),
   BOT_PROTECTION: bool.default(true),

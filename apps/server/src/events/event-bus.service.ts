@@ -29,7 +29,7 @@ export class EventBusService {
     const events = tx.repo(DomainEvent);
     const event = events.create({ id: randomUUID(), type, payload: payload as object, occurredAt: at });
     await events.insert([event]);
-    const keys = await this.registry.keysFor(tx, type);
+    const keys = await this.registry.keysFor(type);
     if (keys.length > 0) {
       const deliveries = tx.repo(EventDelivery);
       await deliveries.insert(

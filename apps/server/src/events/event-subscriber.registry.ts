@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { PluginHostService } from '../plugin-host/plugin-host.service.js';
-import type { TenantTx } from '../tenancy/tenant-data.service.js';
 import type { EventSubscriber, PublishedEvent } from './event.types.js';
 
 /** A subscriber resolved from its class: the key stored in delivery rows and the owning plugin. */
@@ -14,12 +13,13 @@ export interface RegisteredSubscriber {
 
 /**
  * Subscribers whose set depends on the tenant's data, e.g. webhook endpoints: asked for their
- * targets when an event is published (in its transaction), one delivery per target.
+ * targets when an event is published (inside its transaction; read them from the config cache),
+ * one delivery per target.
  */
 export interface DeliveryTargetSource {
   /** Delivery keys are `<prefix>:<target>`. */
   prefix: string;
-  targets(tx: TenantTx, type: string): Promise<string[]>;
+  targets(type: string): Promise<string[]>;
   deliver(target: string, event: PublishedEvent): Promise<void>;
 }
 
@@ -40,9 +40,9 @@ export class EventSubscriberRegistry {
   }
 
   /** The keys of the static subscribers of an event type, plus each source's targets for it. */
-  async keysFor(tx: TenantTx, type: string): Promise<string[]> {
+  async keysFor(type: string): Promise<string[]> {
     const keys = [...this.subscribers().values()].filter((s) => s.instance.events.includes(type as never)).map((s) => s.key);
-    for (const source of this.sources.values()) keys.push(...(await source.targets(tx, type)).map((t) => `${source.prefix}:${t}`));
+    for (const source of this.sources.values()) keys.push(...(await source.targets(type)).map((t) => `${source.prefix}:${t}`));
     return keys;
   }
 

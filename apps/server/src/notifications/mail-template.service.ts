@@ -2,12 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import Handlebars from 'handlebars';
-import { DataSource } from 'typeorm';
 import { fromRoot } from '../common/project-root.js';
 import { ENV, type Env } from '../config/env.config.js';
 import { INSTALLATION, TenantContext } from '../tenancy/tenant-context.js';
 import { brandingSchema } from '../tenancy/tenant-config.schema.js';
-import { Tenant } from '../tenancy/tenant.entity.js';
+import { TenantRegistryService } from '../tenancy/tenant-registry.service.js';
 import type { EmailContent, NotificationLocale, NotificationTemplate } from './notification.types.js';
 
 export type MailLocale = NotificationLocale;
@@ -43,7 +42,7 @@ export class MailTemplateService {
 
   constructor(
     @Inject(ENV) private readonly env: Env,
-    private readonly dataSource: DataSource,
+    private readonly registry: TenantRegistryService,
   ) {}
 
   /** A plugin registers the folder holding its templates, e.g. ('booking', plugins/booking/templates). */
@@ -87,7 +86,7 @@ export class MailTemplateService {
     const tenant =
       ref.id === INSTALLATION.id
         ? { name: ref.name, slug: null, branding: brandingSchema.parse({}) }
-        : await this.dataSource.getRepository(Tenant).findOneByOrFail({ id: ref.id });
+        : await this.registry.row(ref.id);
     const context = {
       ...data,
       locale,

@@ -1,5 +1,6 @@
 import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { ConfigCacheService } from '../cache/config-cache.service.js';
 import { isMysqlFamily } from '../database/data-source-options.js';
 import { TenantContext } from '../tenancy/tenant-context.js';
 import { TenantPluginState } from '../tenancy/tenant-plugin-state.entity.js';
@@ -12,6 +13,7 @@ export class PluginHostService {
   constructor(
     @Inject(PLUGINS) private readonly plugins: AmtszeitPlugin[],
     private readonly dataSource: DataSource,
+    private readonly cache: ConfigCacheService,
   ) {
     checkPluginGraph(plugins);
   }
@@ -31,10 +33,12 @@ export class PluginHostService {
     return this.plugins.flatMap((p) => (p.tasks ?? []).map((task) => ({ plugin: p, task })));
   }
 
-  /** Read fresh on every call: a switch flipped in the admin panel counts on the next request. */
+  /**
+   * From the config cache: a switch flipped in the admin panel counts on the next request of this
+   * instance and within CACHE_POLL_MS on the others.
+   */
   async isEnabled(tenantId: string, plugin: PluginManifest<any>): Promise<boolean> {
-    const state = await this.dataSource.getRepository(TenantPluginState).findOneBy({ tenantId, plugin: plugin.name });
-    return state?.enabled ?? false;
+    return (await this.states(tenantId)).get(plugin.name)?.enabled ?? false;
   }
 
   /** Whether a plugin that declares this capability is on for the tenant. */
@@ -44,9 +48,14 @@ export class PluginHostService {
     return (await this.enabledPlugins(tenantId)).some((name) => providers.includes(name));
   }
 
-  async enabledPlugins(tenantId: string, manager: EntityManager = this.dataSource.manager): Promise<string[]> {
-    const states = await manager.getRepository(TenantPluginState).findBy({ tenantId, enabled: true });
+  async enabledPlugins(tenantId: string): Promise<string[]> {
+    const states = [...(await this.states(tenantId)).values()].filter((s) => s.enabled);
     return states.map((s) => s.plugin).filter((name) => this.plugins.some((p) => p.name === name));
+  }
+
+  /** The tenant's stored switches and settings by plugin name, one query per tenant and cache generation. */
+  private states(tenantId: string): Promise<Map<string, TenantPluginState>> {
+    return this.cache.get(`plugins:${tenantId}`, async (manager) => new Map((await manager.getRepository(TenantPluginState).findBy({ tenantId })).map((s) => [s.plugin, s])));
   }
 
   /**
@@ -90,8 +99,7 @@ export class PluginHostService {
 
   /** The current tenant's settings of a plugin: stored values over the plugin's defaults. */
   async settings<S extends Record<string, unknown>>(plugin: PluginManifest<S>): Promise<S> {
-    const tenant = TenantContext.current();
-    const state = await this.dataSource.getRepository(TenantPluginState).findOneBy({ tenantId: tenant.id, plugin: plugin.name });
+    const state = (await this.states(TenantContext.current().id)).get(plugin.name);
     return this.get(plugin.name).settings.parse(state?.settings ?? {}) as S;
   }
 

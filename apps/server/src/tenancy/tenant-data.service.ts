@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import { ConfigCacheService } from '../cache/config-cache.service.js';
 import { isRetryableTxError } from '../database/db-errors.js';
+import { openTransaction } from './open-transaction.js';
 import { ScopedRepository } from './scoped-repository.js';
 import { TenantContext } from './tenant-context.js';
 
@@ -10,6 +12,9 @@ type Owned = ObjectLiteral & { tenantId: string; id: string };
 export interface TenantTx {
   repo<T extends Owned>(entity: EntityTarget<T>): ScopedRepository<T>;
 }
+
+/** What a cached read may use: the current tenant's scoped repositories. */
+export type TenantReader = TenantTx;
 
 const managers = new WeakMap<TenantTx, EntityManager>();
 
@@ -27,7 +32,10 @@ export function coreManagerOf(tx: TenantTx): EntityManager {
 /** The one way to reach tenant-owned data. */
 @Injectable()
 export class TenantDataService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly cache: ConfigCacheService,
+  ) {}
 
   repo<T extends Owned>(entity: EntityTarget<T>): ScopedRepository<T> {
     return new ScopedRepository<T>(this.dataSource.manager.getRepository(entity));
@@ -42,8 +50,17 @@ export class TenantDataService {
     return this.dataSource.transaction((manager) => {
       const tx: TenantTx = { repo: <T extends Owned>(entity: EntityTarget<T>) => new ScopedRepository<T>(manager.getRepository(entity)) };
       managers.set(tx, manager);
-      return fn(tx);
+      return openTransaction.run(manager, () => fn(tx));
     });
+  }
+
+  /**
+   * The current tenant's configuration under `key`, from the per-instance config cache: loaded once
+   * per cache generation, for reads of entities the cache watches (catalog, settings, endpoints).
+   */
+  cached<R>(key: string, load: (reader: TenantReader) => Promise<R>): Promise<R> {
+    const tenant = TenantContext.current();
+    return this.cache.get(`${tenant.id}:${key}`, (manager) => load({ repo: <T extends Owned>(entity: EntityTarget<T>) => new ScopedRepository<T>(manager.getRepository(entity)) }));
   }
 
   /** A write transaction, run again as a whole on deadlock / lock-wait / busy errors (so `fn` must be safe to repeat). */

@@ -1,10 +1,9 @@
 import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { fromRoot } from '../common/project-root.js';
 import { ENV, type Env } from '../config/env.config.js';
 import type { TenantBranding } from '../tenancy/tenant-config.schema.js';
-import { Tenant } from '../tenancy/tenant.entity.js';
+import { TenantRegistryService } from '../tenancy/tenant-registry.service.js';
 import { AssetRegistry } from './assets.js';
 import { accessiblePalette, type AccessiblePalette } from './contrast.js';
 
@@ -20,27 +19,18 @@ export interface Branding {
   contactPhone: string | null;
 }
 
-const TTL_MS = 10_000;
-
 /** A tenant's branding as the web pages use it: accessible colours, footer links, logo. */
 @Injectable()
 export class TenantBrandingService {
-  private readonly cache = new Map<string, { at: number; branding: Branding }>();
-
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly registry: TenantRegistryService,
     private readonly assets: AssetRegistry,
     @Inject(ENV) private readonly env: Env,
   ) {}
 
   async forTenant(tenantId: string): Promise<Branding> {
-    const hit = this.cache.get(tenantId);
-    if (hit && Date.now() - hit.at < TTL_MS) return hit.branding;
-    // The tenant table is the registry itself, not tenant-owned data.
-    const tenant = await this.dataSource.getRepository(Tenant).findOneByOrFail({ id: tenantId });
-    const branding = this.toBranding(tenant.slug, tenant.name, tenant.branding);
-    this.cache.set(tenantId, { at: Date.now(), branding });
-    return branding;
+    const tenant = await this.registry.row(tenantId);
+    return this.toBranding(tenant.slug, tenant.name, tenant.branding);
   }
 
   private toBranding(slug: string, name: string, b: TenantBranding): Branding {

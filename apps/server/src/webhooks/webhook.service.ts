@@ -38,7 +38,7 @@ export class WebhookService {
     @Inject(ENV) private readonly env: Env,
     registry: EventSubscriberRegistry,
   ) {
-    registry.registerSource({ prefix: 'webhook', targets: (tx, type) => this.targets(tx, type), deliver: (id, event) => this.deliver(id, event) });
+    registry.registerSource({ prefix: 'webhook', targets: (type) => this.targets(type), deliver: (id, event) => this.deliver(id, event) });
   }
 
   /** The delivery log is kept for ATTEMPT_RETENTION_DAYS. */
@@ -52,8 +52,9 @@ export class WebhookService {
     return checkWebhookTarget(url, this.env.WEBHOOK_ALLOW_PRIVATE);
   }
 
-  private async targets(tx: TenantTx, type: string): Promise<string[]> {
-    const endpoints = await tx.repo(WebhookEndpoint).find({ select: { id: true, events: true }, where: { active: true } });
+  /** Asked by every publish, so from the config cache (an endpoint saved in the panel raises its version). */
+  private async targets(type: string): Promise<string[]> {
+    const endpoints = await this.data.cached('webhook-endpoints', (r) => r.repo(WebhookEndpoint).find({ select: { id: true, events: true }, where: { active: true } }));
     return endpoints.filter((e) => wantsEvent(e.events, type)).map((e) => e.id);
   }
 
