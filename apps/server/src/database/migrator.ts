@@ -12,6 +12,8 @@ const LOCK_NAME = `CONCAT('amtszeit_migrations:', SHA1(DATABASE()))`;
 export async function runMigrations(dataSource: DataSource): Promise<void> {
   const logger = new Logger('Migrations');
   const isMysql = isMysqlFamily(dataSource.options);
+  // The usual start has nothing to apply: no lock (and no second connection held meanwhile).
+  if (!(await dataSource.showMigrations())) return;
   const runner = isMysql ? dataSource.createQueryRunner() : null;
   try {
     if (runner) {
