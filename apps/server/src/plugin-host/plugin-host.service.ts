@@ -1,5 +1,6 @@
 import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { installDomainErrors } from '../common/domain-error.js';
 import { isMysqlFamily } from '../database/data-source-options.js';
 import { TenantContext } from '../tenancy/tenant-context.js';
 import { TenantPluginState } from '../tenancy/tenant-plugin-state.entity.js';
@@ -14,6 +15,8 @@ export class PluginHostService {
     private readonly dataSource: DataSource,
   ) {
     checkPluginGraph(plugins);
+    // The plugins' error codes beside the core's (checkPluginGraph refused codes declared twice).
+    installDomainErrors(plugins.map((p) => ({ owner: p.name, errors: p.errors })));
   }
 
   all(): AmtszeitPlugin[] {
