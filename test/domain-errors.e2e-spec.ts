@@ -40,7 +40,7 @@ describe('domain error codes of the core and the plugins', () => {
     const table = collectDomainErrors(ALL_PLUGINS.map((p) => ({ owner: p.name, errors: p.errors })));
     expect(table.get('CAPACITY_GONE')).toMatchObject({ owner: 'booking', kind: 'conflict' });
     expect(table.get('OFFER_LAPSED')).toMatchObject({ owner: 'terminagent', kind: 'conflict' });
-    expect(table.get('CONSENT_REQUIRED')).toMatchObject({ owner: 'core', kind: 'refused' });
+    expect(table.get('PHONE_INVALID')).toMatchObject({ owner: 'core', kind: 'refused' });
     expect(Object.keys(CORE_ERRORS.codes)).not.toContain('CAPACITY_GONE');
   });
 

@@ -33,19 +33,19 @@ const code = (c: string) => c as DomainErrorCode;
 describe('domain errors', () => {
   it('gives every core code a German and an English text in the frame, and the frame no text of a code the core does not own', () => {
     const core = Object.keys(CORE_ERRORS.codes).sort();
-    expect(core).toEqual(['CONSENT_REQUIRED']);
+    expect(core).toEqual(['CONSENT_REQUIRED', 'PHONE_INVALID', 'PHONE_NOT_MOBILE', 'PHONE_REQUIRED', 'SMS_REPORT_INVALID']);
     for (const locale of ['de', 'en'] as const) {
       const texts = frame.keys(locale).filter((k) => k.startsWith('errors.code.')).map((k) => k.slice('errors.code.'.length));
       expect(texts.sort()).toEqual(core);
       for (const c of core) expect(domainErrorMessage(c, locale)?.length).toBeGreaterThan(10);
     }
-    expect(domainErrorMessage('CONSENT_REQUIRED', 'de')).toMatch(/^Ohne Ihre Einwilligung/);
-    expect(domainErrorOwner('CONSENT_REQUIRED')).toBe('core');
+    expect(domainErrorMessage('PHONE_INVALID', 'de')).toMatch(/^Geben Sie eine gültige Telefonnummer ein/);
+    expect(domainErrorOwner('PHONE_INVALID')).toBe('core');
   });
 
   it('maps each kind to one HTTP status and keeps the JSON shape, with the code added', () => {
     installDomainErrors([{ owner: 'spec', errors: defineErrors({ SPEC_CONFLICT: 'conflict', SPEC_LIMITED: 'limited' }, { messages: catalogue({ SPEC_CONFLICT: 'x', SPEC_LIMITED: 'y' }) }) }]);
-    expect(httpStatusOf(new DomainError('CONSENT_REQUIRED', 'x'))).toBe(400);
+    expect(httpStatusOf(new DomainError('PHONE_INVALID', 'x'))).toBe(400);
     expect(httpStatusOf(new DomainError(code('SPEC_CONFLICT'), 'x'))).toBe(409);
     expect(httpStatusOf(new DomainError(code('SPEC_LIMITED'), 'x'))).toBe(429);
     expect(httpStatusOfCode('SPEC_LIMITED')).toBe(429);
@@ -87,8 +87,8 @@ describe('domain errors', () => {
     const a = { owner: 'alpha', errors: defineErrors({ SHARED_CODE: 'conflict' }, { messages: dir }) };
     const b = { owner: 'beta', errors: defineErrors({ SHARED_CODE: 'refused' }, { messages: dir }) };
     expect(() => collectDomainErrors([a, b])).toThrow("Domain error code 'SHARED_CODE' is declared by both 'alpha' and 'beta'");
-    const core = { owner: 'gamma', errors: defineErrors({ CONSENT_REQUIRED: 'refused' }, { messages: dir }) };
-    expect(() => collectDomainErrors([core])).toThrow("Domain error code 'CONSENT_REQUIRED' is declared by both 'core' and 'gamma'");
+    const core = { owner: 'gamma', errors: defineErrors({ PHONE_INVALID: 'refused' }, { messages: dir }) };
+    expect(() => collectDomainErrors([core])).toThrow("Domain error code 'PHONE_INVALID' is declared by both 'core' and 'gamma'");
     expect(() => collectDomainErrors([{ owner: 'delta', errors: defineErrors({ 'not-a-code': 'refused' }, { messages: dir }) }])).toThrow('UPPER_SNAKE_CASE');
     // The process's table: a second application may bring the same plugin again, never another owner of its codes.
     installDomainErrors([a]);

@@ -36,6 +36,12 @@ export const CORE_ERRORS = defineErrors(
   {
     // Privacy consent for personal data (booking, wish).
     CONSENT_REQUIRED: 'refused',
+    // Phone numbers of citizens (notifications/phone-number.ts).
+    PHONE_INVALID: 'refused',
+    PHONE_REQUIRED: 'refused',
+    PHONE_NOT_MOBILE: 'refused',
+    // SMS gateway delivery reports.
+    SMS_REPORT_INVALID: 'refused',
   },
   { messages: fromRoot('apps/server/src/web/portal/i18n') },
 );
