@@ -92,16 +92,16 @@ describe('booking by mail and SMS: phone numbers, check-in code, reminders', () 
       expect(page.text).toContain(body.checkInCode);
     });
 
-    it('refuses an invalid number, SMS without a number and SMS to a landline (400), writing nothing', async () => {
+    it('refuses an invalid number, SMS without a number and SMS to a landline (400 with a code), writing nothing', async () => {
       const start = await firstStart('2026-03-25', 1);
       const count = async () => [await t.dataSource.getRepository(Booking).count(), await t.dataSource.getRepository(OutboxMessage).count()];
       const before = await count();
       const invalid = await book(start, 'bad', { phone: '0151 23' }).expect(400);
-      expect(invalid.body.message).toMatch(/valid phone number/);
+      expect(invalid.body).toEqual({ statusCode: 400, error: 'Bad Request', message: expect.stringMatching(/valid phone number/), code: 'PHONE_INVALID' });
       const noNumber = await book(start, 'bad', { sms: true }).expect(400);
-      expect(noNumber.body.message).toMatch(/mobile phone number/);
+      expect(noNumber.body).toMatchObject({ message: expect.stringMatching(/mobile phone number/), code: 'PHONE_REQUIRED' });
       const landline = await book(start, 'bad', { phone: '06131 123456', sms: true }).expect(400);
-      expect(landline.body.message).toMatch(/cannot receive text messages/);
+      expect(landline.body).toMatchObject({ message: expect.stringMatching(/cannot receive text messages/), code: 'PHONE_NOT_MOBILE' });
       expect(await count()).toEqual(before);
       // A landline without SMS is fine: it is a number to call.
       const ok = await book(start, 'landline', { phone: '06131 123456' }).expect(201);

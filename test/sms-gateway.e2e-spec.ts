@@ -191,7 +191,8 @@ describe('SMS through an HTTP gateway (on loopback)', () => {
       await post(body).expect(401);
       await post(body, sign(body.replace('DELIVERED', 'FAILED'))).expect(401);
       const noStatus = JSON.stringify({ id: row.providerId });
-      await post(noStatus, sign(noStatus)).expect(400);
+      const invalid = await post(noStatus, sign(noStatus)).expect(400);
+      expect(invalid.body).toEqual({ statusCode: 400, error: 'Bad Request', message: 'Each delivery report needs a status.', code: 'SMS_REPORT_INVALID' });
       // One unknown message refuses the whole batch.
       const mixed = JSON.stringify([{ id: row.providerId, status: 'DELIVERED' }, { id: 'gw-unknown', status: 'DELIVERED' }]);
       const res = await post(mixed, sign(mixed)).expect(404);

@@ -65,6 +65,16 @@ describe('terminagent citizen pages (no JavaScript)', () => {
     expect(await snapshot(t)).toEqual(before);
   });
 
+  it("refuses an invalid phone number with the text of the core's code, writing nothing", async () => {
+    const before = await snapshot(t);
+    const form = `n_${ids.ausweis}=1&loc=${ids.rathaus}&day_1=on&from_1=08:00&to_1=12:00&earliest=2026-11-30&latest=2026-12-10&name=Paula+Portal&email=paula.phone@example.org&consent=yes&phone=0151+23`;
+    const res = await t.http.post(`/${SLUG}/warteliste`).type('form').send(form).expect(400);
+    expect(res.text).toContain('Geben Sie eine gültige Telefonnummer ein');
+    const en = await t.http.post(`/${SLUG}/warteliste?lang=en`).type('form').send(form).expect(400);
+    expect(en.text).toContain('Enter a valid phone number');
+    expect(await snapshot(t)).toEqual(before);
+  });
+
   it('confirm, status, offer, accept: every GET only shows, every change is a POST', async () => {
     const { wishId } = await register('paula@example.org', 0);
     // A second registration with the same address and services is refused with a clear message.

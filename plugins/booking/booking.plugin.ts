@@ -1,4 +1,5 @@
 import { definePlugin } from '../../apps/server/src/plugin-host/plugin.types.js';
+import { bookingErrors } from './booking.errors.js';
 import { bookingManifest } from './booking.manifest.js';
 import { BookingModule } from './booking.module.js';
 import { bookingTasks } from './booking.tasks.js';
@@ -15,4 +16,5 @@ export const bookingPlugin = definePlugin({
   entities: [CapacityUnit, CapacityAllocation, Booking, ReleaseState, HoldLock],
   migrations: BOOKING_MIGRATIONS,
   tasks: bookingTasks,
+  errors: bookingErrors,
 });

@@ -8,6 +8,7 @@ import { TerminagentWish } from './entities/wish.entity.js';
 import { TERMINAGENT_MIGRATIONS } from './migrations/index.js';
 import { terminagentManifest } from './terminagent.manifest.js';
 import { terminagentAdminResources } from './terminagent.admin.js';
+import { terminagentErrors } from './terminagent.errors.js';
 import { TerminagentModule } from './terminagent.module.js';
 import { terminagentTasks } from './terminagent.tasks.js';
 
@@ -17,6 +18,7 @@ export const terminagentPlugin = definePlugin({
   entities: [TerminagentWish, TerminagentOffer, TerminagentProposal, TerminagentMatchState],
   migrations: TERMINAGENT_MIGRATIONS,
   tasks: terminagentTasks,
+  errors: terminagentErrors,
   subscribers: [CapacityEventsSubscriber],
   // Places appointments from booking's agent share; without it that share is released online.
   capabilities: [AGENT_CHANNEL_CONSUMER],

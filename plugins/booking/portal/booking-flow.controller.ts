@@ -37,16 +37,17 @@ const detailsSchema = z
   .object({
     name: z.string().trim().min(2, 'name.required').max(200, 'name.tooLong'),
     email: z.string().trim().max(254, 'email.invalid').pipe(z.email('email.invalid')),
-    // Read as typed (German numbers without +49 too) and kept in E.164.
+    // Read as typed (German numbers without +49 too) and kept in E.164. Refusals show the core's
+    // texts of the codes the API answers with (PHONE_*, see phone-number.ts).
     phone: z
       .string()
       .trim()
-      .max(40, 'phone.invalid')
+      .max(40, 'code.PHONE_INVALID')
       .optional()
       .transform((v, ctx) => {
         if (!v) return undefined;
         const phone = normalisePhone(v);
-        if (!phone) ctx.addIssue({ code: 'custom', message: 'phone.invalid' });
+        if (!phone) ctx.addIssue({ code: 'custom', message: 'code.PHONE_INVALID' });
         return phone ?? undefined;
       }),
     sms: z.literal('yes').optional(),
@@ -54,8 +55,8 @@ const detailsSchema = z
   })
   .superRefine((d, ctx) => {
     if (d.sms !== 'yes') return;
-    if (!d.phone) ctx.addIssue({ code: 'custom', path: ['phone'], message: 'phone.requiredForSms' });
-    else if (!canReceiveSms(d.phone)) ctx.addIssue({ code: 'custom', path: ['phone'], message: 'phone.notMobile' });
+    if (!d.phone) ctx.addIssue({ code: 'custom', path: ['phone'], message: 'code.PHONE_REQUIRED' });
+    else if (!canReceiveSms(d.phone)) ctx.addIssue({ code: 'custom', path: ['phone'], message: 'code.PHONE_NOT_MOBILE' });
   });
 
 type Details = { name: string; email: string; phone: string; sms: boolean; consent: boolean };

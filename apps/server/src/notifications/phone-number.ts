@@ -1,16 +1,18 @@
-import { BadRequestException } from '@nestjs/common';
 import { parsePhoneNumberFromString as parseWith, type CountryCode, type MetadataJson } from 'libphonenumber-js/core';
 // The full metadata ("max"), so that "valid" means a number that can exist and its type is known;
 // imported with its attribute, as Node's ESM loader wants for JSON.
 import maxMetadata from 'libphonenumber-js/metadata.max.json' with { type: 'json' };
+import { DomainError } from '../common/domain-error.js';
 
 const metadata = maxMetadata as unknown as MetadataJson;
 
 export const PHONE_DEFAULT_REGION: CountryCode = 'DE';
 
-export const INVALID_PHONE_MESSAGE = {
-  de: 'Bitte geben Sie eine gültige Telefonnummer an, z. B. 0151 23456789 oder +49 151 23456789.',
-  en: 'Please enter a valid phone number, e.g. 0151 23456789 or +49 151 23456789.',
+/** The API's English messages; citizens see the texts of the codes (`errors.code.PHONE_*`, the frame's catalogue). */
+const REFUSALS = {
+  PHONE_INVALID: 'Please enter a valid phone number, e.g. 0151 23456789 or +49 151 23456789.',
+  PHONE_REQUIRED: 'To get text messages, please enter a mobile phone number.',
+  PHONE_NOT_MOBILE: 'This number cannot receive text messages. Please enter a mobile phone number.',
 } as const;
 
 /**
@@ -32,17 +34,18 @@ export function canReceiveSms(e164: string): boolean {
 }
 
 /**
- * A citizen's number from an API request in E.164, or null when none was given; 400 when it is not
- * a valid number, or when SMS was asked for without a number that can receive one.
+ * A citizen's number from an API request in E.164, or null when none was given. Refused (400) with
+ * PHONE_INVALID when it is not a valid number, PHONE_REQUIRED when SMS was asked for without a
+ * number, PHONE_NOT_MOBILE when SMS was asked for to a number that cannot receive one.
  */
 export function citizenPhone(citizen: { phone?: string | null; sms?: boolean }): string | null {
   const typed = citizen.phone?.trim() ?? '';
   if (!typed) {
-    if (citizen.sms) throw new BadRequestException('To get text messages, please enter a mobile phone number.');
+    if (citizen.sms) throw new DomainError('PHONE_REQUIRED', REFUSALS.PHONE_REQUIRED);
     return null;
   }
   const phone = normalisePhone(typed);
-  if (!phone) throw new BadRequestException(INVALID_PHONE_MESSAGE.en);
-  if (citizen.sms && !canReceiveSms(phone)) throw new BadRequestException('This number cannot receive text messages. Please enter a mobile phone number.');
+  if (!phone) throw new DomainError('PHONE_INVALID', REFUSALS.PHONE_INVALID);
+  if (citizen.sms && !canReceiveSms(phone)) throw new DomainError('PHONE_NOT_MOBILE', REFUSALS.PHONE_NOT_MOBILE);
   return phone;
 }

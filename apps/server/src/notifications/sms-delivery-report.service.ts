@@ -1,7 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { BadRequestException, Inject, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException, UnauthorizedException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
+import { DomainError } from '../common/domain-error.js';
 import { ENV, type Env } from '../config/env.config.js';
 import { runAsTenant, toTenantRef } from '../tenancy/tenant-context.js';
 import { TenantDataService } from '../tenancy/tenant-data.service.js';
@@ -47,7 +48,10 @@ export class SmsDeliveryReportService {
     if (!secret || !sameSecret(token, secret)) throw new UnauthorizedException(UNAUTHORIZED);
   }
 
-  /** Records the reports in `body` (one object, or an array of them); 404 when a message is unknown, 400 without a status. */
+  /**
+   * Records the reports in `body` (one object, or an array of them); 404 when a message is unknown,
+   * 400 with SMS_REPORT_INVALID when a report has no status.
+   */
   async record(body: unknown): Promise<number> {
     const reports = (Array.isArray(body) ? body : [body]).slice(0, 500);
     const found = [];
@@ -55,7 +59,7 @@ export class SmsDeliveryReportService {
       const reference = readPath(report, this.env.SMS_REPORT_REFERENCE_PATH);
       const providerId = readPath(report, this.env.SMS_REPORT_ID_PATH);
       const status = readPath(report, this.env.SMS_REPORT_STATUS_PATH);
-      if (typeof status !== 'string' && typeof status !== 'number') throw new BadRequestException(NO_STATUS);
+      if (typeof status !== 'string' && typeof status !== 'number') throw new DomainError('SMS_REPORT_INVALID', NO_STATUS);
       // Installation-wide lookup by an id unique across tenants (our uuid, or the gateway's id), then
       // the write goes through the tenant's scope like every other.
       const repo = this.dataSource.getRepository(OutboxMessage);

@@ -1,8 +1,12 @@
+import { collectDomainErrors, type DomainErrorDeclaration } from '../common/domain-error.js';
 import type { PluginManifest } from './plugin.types.js';
 
-type Named = Pick<PluginManifest, 'name' | 'dependsOn'>;
+type Named = Pick<PluginManifest, 'name' | 'dependsOn'> & { errors?: DomainErrorDeclaration };
 
-/** At boot: every `dependsOn` names a loaded plugin and the dependencies have no cycle. */
+/**
+ * At boot (the first step, before Nest starts): every `dependsOn` names a loaded plugin, the
+ * dependencies have no cycle, and no error code is declared by two plugins or by a plugin and the core.
+ */
 export function checkPluginGraph(plugins: Named[]): void {
   const names = new Set(plugins.map((p) => p.name));
   for (const p of plugins) {
@@ -18,6 +22,7 @@ export function checkPluginGraph(plugins: Named[]): void {
     done.add(name);
   };
   for (const p of plugins) visit(p.name, []);
+  collectDomainErrors(plugins.map((p) => ({ owner: p.name, errors: p.errors })));
 }
 
 /**

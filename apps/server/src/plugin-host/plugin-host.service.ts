@@ -1,6 +1,7 @@
 import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ConfigCacheService } from '../cache/config-cache.service.js';
+import { installDomainErrors } from '../common/domain-error.js';
 import { isMysqlFamily } from '../database/data-source-options.js';
 import { TenantContext } from '../tenancy/tenant-context.js';
 import { TenantPluginState } from '../tenancy/tenant-plugin-state.entity.js';
@@ -16,6 +17,8 @@ export class PluginHostService {
     private readonly cache: ConfigCacheService,
   ) {
     checkPluginGraph(plugins);
+    // The plugins' error codes beside the core's (checkPluginGraph refused codes declared twice).
+    installDomainErrors(plugins.map((p) => ({ owner: p.name, errors: p.errors })));
   }
 
   all(): AmtszeitPlugin[] {

@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import type { z } from 'zod';
+import type { DomainErrorDeclaration } from '../common/domain-error.js';
 import type { EventSubscriberClass } from '../events/event.types.js';
 import type { TenantRef } from '../tenancy/tenant-context.js';
 
@@ -98,6 +99,12 @@ export interface AmtszeitPlugin<S extends Record<string, unknown> = Record<strin
   capabilities?: string[];
   adminResources?: PluginAdminResource[];
   staffPages?: PluginStaffPage[];
+  /**
+   * The plugin's domain error codes (code → kind) and the catalogue with their German and English
+   * texts, made with `defineErrors()`; a code declared by two plugins (or by a plugin and the core)
+   * stops the start.
+   */
+  errors?: DomainErrorDeclaration;
 }
 
 export function definePlugin<S extends Record<string, unknown>>(plugin: AmtszeitPlugin<S>): AmtszeitPlugin<S> {

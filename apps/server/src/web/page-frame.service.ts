@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { domainErrorMessage } from '../common/domain-error.js';
+import { httpStatusOfCode } from '../common/domain-error.filter.js';
 import { fromRoot } from '../common/project-root.js';
 import { ENV, type Env } from '../config/env.config.js';
 import { PluginHostService } from '../plugin-host/plugin-host.service.js';
@@ -72,6 +74,21 @@ export interface PortalContribution {
   data(p: PortalRequest, context: SlotContext): Record<string, unknown> | null;
 }
 
+const CODE_KEY = 'errors.code.';
+
+/**
+ * `errors.code.<CODE>` is the text in the catalogue of the code's owner (the core or any plugin), so
+ * a page can explain another owner's code (an offer page a booking refusal). An undeclared code or
+ * a missing text shows the generic text of its status (and is logged) rather than failing the page.
+ */
+function withErrorCodes(t: Translate, locale: Locale): Translate {
+  return (key, params) => {
+    if (!key.startsWith(CODE_KEY)) return t(key, params);
+    const code = key.slice(CODE_KEY.length);
+    return domainErrorMessage(code, locale) ?? t(`error.${httpStatusOfCode(code)}.text`);
+  };
+}
+
 /** The frame's own root (error pages); plugins cannot take its name. */
 const FRAME = 'frame';
 const FRAME_DIR = fromRoot('apps/server/src/web/portal');
@@ -122,7 +139,7 @@ export class PageFrame {
     return {
       tenant,
       locale,
-      t: this.root(root).messages.translator(locale),
+      t: withErrorCodes(this.root(root).messages.translator(locale), locale),
       branding: await this.brandings.forTenant(tenant.id),
       base,
       url: base + req.url.slice(prefix.length),
@@ -136,7 +153,7 @@ export class PageFrame {
     for (const c of this.contributions.filter((x) => x.slot === slot)) {
       if (!(await this.plugins.isEnabled(p.tenant.id, this.plugins.get(c.plugin)))) continue;
       const own = this.root(c.plugin);
-      const t = own.messages.translator(p.locale);
+      const t = withErrorCodes(own.messages.translator(p.locale), p.locale);
       const data = c.data({ ...p, t, root: c.plugin }, context);
       if (data) out.push(own.views.renderPartial(c.partial, { ...data, base: p.base }, { locale: p.locale, t, zone: p.tenant.timeZone }).trimEnd());
     }
