@@ -3,7 +3,8 @@
 //   prints successes, overbookings (must be 0), throughput and latency percentiles;
 // - the same minimal transaction (conditional update + allocation + booking row) through raw mysql2
 //   on the same database as the floor, and the ratio;
-// - the availability query for 21 days × 20 locations × 3 services on a warm server (p50/p95).
+// - the availability query for 21 days × 20 locations × 3 services on a warm server (p50/p95);
+// - the database queries a loser of the rush costs (queriesPerLoser; goal ≤ 1).
 // The last line is one JSON object with the figures. DATABASE_URL picks the server (MariaDB on
 // 127.0.0.1 by default; a fresh database is created and dropped). ATTEMPTS / UNITS override the sizes.
 import { spawn } from 'node:child_process';
@@ -183,6 +184,29 @@ try {
   console.log(`» rush: ${ATTEMPTS} attempts on ${units} units → ${booked} booked, ${conflicts} × 409, ${errors} errors, overbooked ${overbooked} (used ${over.used}, allocations ${over.allocations})`);
   console.log(`  ${round(ATTEMPTS / seconds)} attempts/s, p50 ${round(pct(latencies, 50))} ms, p95 ${round(pct(latencies, 95))} ms, p99 ${round(pct(latencies, 99))} ms`);
 
+  // Queries per loser: sequential attempts on the full slots, answered by the setup instance (a
+  // second instance on the same database, warm after one attempt) whose queries are counted.
+  await app.listen(0, '127.0.0.1');
+  const setupBase = `${await app.getUrl()}/api/v1/tenants/musterstadt`.replace('[::1]', '127.0.0.1');
+  const loserBody = (i) => ({ services: [{ serviceId: service.id, quantity: 1 }], locationId: rathaus.id, start: iso(slotRows[i % slotRows.length]), citizen: { name: `Loser ${i}`, email: `loser${i}@example.org` }, consent: true });
+  if ((await post(`${setupBase}/bookings`, loserBody(0))) !== 409) throw new Error('the loser probe found a free unit');
+  const logger = ds.logger;
+  const logQuery = logger.logQuery;
+  let queries = 0;
+  logger.logQuery = (...args) => {
+    queries += 1;
+    return logQuery.apply(logger, args);
+  };
+  const LOSERS = 100;
+  const l0 = performance.now();
+  for (let i = 1; i <= LOSERS; i++) {
+    const status = await post(`${setupBase}/bookings`, loserBody(i));
+    if (status !== 409) throw new Error(`a loser was answered ${status}`);
+  }
+  logger.logQuery = logQuery;
+  const queriesPerLoser = Math.round((queries / LOSERS) * 100) / 100;
+  console.log(`» a loser costs ${queriesPerLoser} queries (${queries} over ${LOSERS} attempts on full slots), ${round((performance.now() - l0) / LOSERS)} ms each in sequence`);
+
   // The floor: the same minimal transaction through raw mysql2 (same pool size), units reset.
   await ds.query(`UPDATE booking_capacity_unit SET used = 0`);
   await ds.query(`DELETE FROM booking_capacity_allocation`);
@@ -233,6 +257,7 @@ try {
     floorPerSecond: round(floorPerSecond),
     ratioToFloor: Math.round((ATTEMPTS / seconds / floorPerSecond) * 1000) / 1000,
     availabilityP95Ms: round(pct(availMs, 95)),
+    queriesPerLoser,
   };
   console.log(JSON.stringify(figures));
   if (overbooked !== 0 || errors !== 0) process.exitCode = 1;
