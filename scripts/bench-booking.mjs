@@ -186,6 +186,7 @@ try {
 
   // Queries per loser: sequential attempts on the full slots, answered by the setup instance (a
   // second instance on the same database, warm after one attempt) whose queries are counted.
+  await ds.query(`UPDATE booking_capacity_unit SET capacity = used WHERE locationId = ?`, [rathaus.id]);
   await app.listen(0, '127.0.0.1');
   const setupBase = `${await app.getUrl()}/api/v1/tenants/musterstadt`.replace('[::1]', '127.0.0.1');
   const loserBody = (i) => ({ services: [{ serviceId: service.id, quantity: 1 }], locationId: rathaus.id, start: iso(slotRows[i % slotRows.length]), citizen: { name: `Loser ${i}`, email: `loser${i}@example.org` }, consent: true });
@@ -203,9 +204,20 @@ try {
     const status = await post(`${setupBase}/bookings`, loserBody(i));
     if (status !== 409) throw new Error(`a loser was answered ${status}`);
   }
-  logger.logQuery = logQuery;
   const queriesPerLoser = Math.round((queries / LOSERS) * 100) / 100;
   console.log(`» a loser costs ${queriesPerLoser} queries (${queries} over ${LOSERS} attempts on full slots), ${round((performance.now() - l0) / LOSERS)} ms each in sequence`);
+  // And a winner: one slot given 20 more units, booked one after another.
+  const WINNERS = 20;
+  await ds.query(`UPDATE booking_capacity_unit SET capacity = capacity + ${WINNERS} WHERE locationId = ? AND channel = 'online' AND slotStart = ?`, [rathaus.id, slotRows[0].slotStart]);
+  queries = 0;
+  const w0 = performance.now();
+  for (let i = 0; i < WINNERS; i++) {
+    const status = await post(`${setupBase}/bookings`, { ...loserBody(0), citizen: { name: `Winner ${i}`, email: `winner${i}@example.org` } });
+    if (status !== 201) throw new Error(`a winner was answered ${status}`);
+  }
+  logger.logQuery = logQuery;
+  const queriesPerWinner = Math.round((queries / WINNERS) * 100) / 100;
+  console.log(`» a winner costs ${queriesPerWinner} queries in one transaction, ${round((performance.now() - w0) / WINNERS)} ms each in sequence`);
 
   // The floor: the same minimal transaction through raw mysql2 (same pool size), units reset.
   await ds.query(`UPDATE booking_capacity_unit SET used = 0`);
@@ -258,6 +270,7 @@ try {
     ratioToFloor: Math.round((ATTEMPTS / seconds / floorPerSecond) * 1000) / 1000,
     availabilityP95Ms: round(pct(availMs, 95)),
     queriesPerLoser,
+    queriesPerWinner,
   };
   console.log(JSON.stringify(figures));
   if (overbooked !== 0 || errors !== 0) process.exitCode = 1;

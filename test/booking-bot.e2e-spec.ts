@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TestClock } from '../apps/server/src/common/clock.js';
+import { ConfigCacheService } from '../apps/server/src/cache/config-cache.service.js';
 import { PluginHostService } from '../apps/server/src/plugin-host/plugin-host.service.js';
 import { TaskRunnerService } from '../apps/server/src/tasks/task-runner.service.js';
 import { createTestDatabase, type TestDatabase } from './harness/test-database.js';
@@ -120,6 +121,8 @@ describe('bot protection across two server instances on one database', () => {
   it('counts the rate limit over both instances, and forgets it after the window', async () => {
     const tenant = await one.tenant(SLUG);
     await one.app.get(PluginHostService).updateSettings(tenant.id, bookingManifest, { captcha: false, rateLimitPerMinute: 3, ...MANY_HOLDS });
+    // Instance two learns of the change at its next poll of the config version (what refresh runs).
+    await two.app.get(ConfigCacheService).refresh();
     clock.advance(120_000);
     const statuses: number[] = [];
     for (const app of [one, two, one, two]) statuses.push((await app.http.post(`${API}/bookings`).send(bookingBody(ids))).status);

@@ -21,7 +21,7 @@ import { bookingEventBase } from './booking.events.js';
 import type { BookingSettings } from './booking.settings.js';
 import type { BookingView, CreateBookingInput } from './booking.types.js';
 import { BotProtectionService } from './bot-protection.service.js';
-import { CapacityService, CHANNEL_FALLBACK, type Channel } from './capacity.service.js';
+import { CapacityService, type PrecheckedSlots, CHANNEL_FALLBACK, type Channel } from './capacity.service.js';
 import { CitizenCapsService, type CapKeys } from './citizen-caps.service.js';
 import { Booking } from './entities/booking.entity.js';
 import { MAX_HORIZON_DAYS, ReleaseService } from './release.service.js';
@@ -109,9 +109,9 @@ export class BookingService {
       const phone = citizenPhone(input.citizen);
       const channels = CHANNEL_FALLBACK[input.channel];
       // In a rush most requests find the time gone: tell them before any further query or rendering.
-      await this.capacity.precheck({ locationId: input.locationId, start, minutes: resolved.minutes, channels });
+      const slots = await this.capacity.precheck({ locationId: input.locationId, start, minutes: resolved.minutes, channels });
       // Trusted bookings carry no client address; their mailbox key counts against later online bookings.
-      return await this.insert(input, byStaff, settings, { resolved, start, email, phone, channels, keys: this.caps.keysFor(email, input.ip), claim });
+      return await this.insert(input, byStaff, settings, { resolved, start, slots, email, phone, channels, keys: this.caps.keysFor(email, input.ip), claim });
     } catch (err) {
       // A request that failed frees its key, so the client may retry with it.
       if (claim) await this.idempotency.release(claim);
@@ -126,12 +126,22 @@ export class BookingService {
     {
       resolved,
       start,
+      slots,
       email,
       phone,
       channels,
       keys,
       claim,
-    }: { resolved: ResolvedRequest; start: Date; email: string | null; phone: string | null; channels: Channel[]; keys: CapKeys; claim: IdempotencyClaim | null },
+    }: {
+      resolved: ResolvedRequest;
+      start: Date;
+      slots: PrecheckedSlots;
+      email: string | null;
+      phone: string | null;
+      channels: Channel[];
+      keys: CapKeys;
+      claim: IdempotencyClaim | null;
+    },
   ): Promise<BookingView & { token: string }> {
     const now = this.clock.now();
     for (let attempt = 0; ; attempt++) {
@@ -143,7 +153,8 @@ export class BookingService {
         channel: input.channel,
         locationId: input.locationId,
         startAt: start,
-        endAt: new Date(start.getTime() + resolved.minutes * 60_000),
+        // Slots may be longer than the services need; the booking ends where its last slot ends.
+        endAt: slots.end,
         minutes: resolved.minutes,
         services: resolved.services.map((s) => ({ serviceId: s.service.id, quantity: s.quantity })),
         holdUntil: byStaff ? null : new Date(now.getTime() + settings.holdMinutes * 60_000),
@@ -157,7 +168,7 @@ export class BookingService {
         anonymizedAt: null,
       });
       const kind = byStaff ? 'confirmation' : 'receipt';
-      let view = await this.view(booking);
+      const view = await this.view(booking);
       let notified = false;
       try {
         await this.data.writeTx(async (tx) => {
@@ -166,17 +177,9 @@ export class BookingService {
           notified = await this.mails.notify(tx, kind, booking, { view, token: booking.token });
           // The key's answer commits with the booking, so a committed booking never leaves its key free.
           if (claim) await this.idempotency.complete(tx, claim, { ...view, token: booking.token });
-          // Units last: the hot rows stay locked only for this step and the commit.
-          const { end } = await this.capacity.holdUnits(tx, { locationId: booking.locationId, start, minutes: booking.minutes, channels, ownerId: booking.id });
-          // Slots may be longer than the services need; the booking ends where its last slot ends.
-          if (end.getTime() !== booking.endAt.getTime()) {
-            booking.endAt = end;
-            await tx.repo(Booking).update({ id: booking.id }, { endAt: end });
-            view = await this.view(booking);
-            await this.mails.notify(tx, kind, booking, { view, token: booking.token }, { replace: true });
-            if (claim) await this.idempotency.complete(tx, claim, { ...view, token: booking.token });
-          }
           await this.events.publish(tx, 'booking.created', { ...bookingEventBase(booking), status: booking.status, holdUntil: booking.holdUntil?.toISOString() ?? null });
+          // Units last, on the slots the precheck read: the hot rows stay locked only for this step and the commit.
+          await this.capacity.holdUnits(tx, { locationId: booking.locationId, start, minutes: booking.minutes, channels, ownerId: booking.id }, slots);
         });
         if (notified) this.outbox.kick();
         return { ...view, token: booking.token };

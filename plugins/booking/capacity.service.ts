@@ -18,6 +18,12 @@ export const CHANNEL_FALLBACK: Record<Channel, Channel[]> = {
   kiosk: ['kiosk', 'online'],
 };
 
+/** The units of each slot an appointment needs, as a precheck read them, and where it ends. */
+export interface PrecheckedSlots {
+  units: CapacityUnit[][];
+  end: Date;
+}
+
 export interface HoldSpec {
   locationId: string;
   start: Date;
@@ -50,9 +56,12 @@ export class CapacityService {
     private readonly events: EventBusService,
   ) {}
 
-  /** Takes consecutive units covering `minutes` from `start`, all or nothing (409 otherwise). */
-  async holdUnits(tx: TenantTx, spec: HoldSpec): Promise<{ end: Date; unitIds: string[] }> {
-    const slots = await this.slotsFor(tx, spec);
+  /**
+   * Takes consecutive units covering `minutes` from `start`, all or nothing (409 otherwise). `seen`,
+   * the slots a precheck found, spares the read: the conditional updates decide either way.
+   */
+  async holdUnits(tx: TenantTx, spec: HoldSpec, seen?: PrecheckedSlots): Promise<{ end: Date; unitIds: string[] }> {
+    const slots = seen ?? (await this.slotsFor(tx, spec));
     const unitIds: string[] = [];
     for (const candidates of slots.units) unitIds.push(await this.takeOne(tx, candidates));
     await this.allocate(tx, spec.ownerId, unitIds);
@@ -84,11 +93,13 @@ export class CapacityService {
 
   /**
    * A lock-free look whether the slots still have a free unit: in a rush most losers stop here,
-   * before any rendering or locking. Advisory only; holdUnits decides.
+   * before any rendering or locking. Advisory only; holdUnits decides. Returns the slots with the
+   * appointment's end, so the booking is written complete before its units are taken last.
    */
-  async precheck(spec: Omit<HoldSpec, 'ownerId'>): Promise<void> {
-    const { units } = await this.slotsFor({ repo: (entity) => this.data.repo(entity) }, { ...spec, ownerId: '' });
-    if (units.some((candidates) => candidates.every((u) => u.used >= u.capacity))) throw new DomainError('CAPACITY_GONE', CAPACITY_GONE);
+  async precheck(spec: Omit<HoldSpec, 'ownerId'>): Promise<PrecheckedSlots> {
+    const slots = await this.slotsFor({ repo: (entity) => this.data.repo(entity) }, { ...spec, ownerId: '' });
+    if (slots.units.some((candidates) => candidates.every((u) => u.used >= u.capacity))) throw new DomainError('CAPACITY_GONE', CAPACITY_GONE);
+    return slots;
   }
 
   /** Gives back everything an owner holds, now or after a delay. Returns the number of units. */
@@ -142,7 +153,7 @@ export class CapacityService {
   }
 
   /** The unit rows of each slot the hold needs, in channel preference order; 409 if any slot is missing. */
-  private async slotsFor(tx: Pick<TenantTx, 'repo'>, spec: HoldSpec): Promise<{ units: CapacityUnit[][]; end: Date }> {
+  private async slotsFor(tx: Pick<TenantTx, 'repo'>, spec: HoldSpec): Promise<PrecheckedSlots> {
     const rows = await tx.repo(CapacityUnit).find({
       where: {
         locationId: spec.locationId,
