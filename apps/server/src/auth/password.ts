@@ -9,8 +9,9 @@ export function hashPassword(password: string): Promise<string> {
   return bcrypt.hash(password, BCRYPT_ROUNDS);
 }
 
-// A valid hash to compare against when the account does not exist, so both cases take as long.
-const DUMMY_HASH = bcrypt.hashSync('no-such-account-password', BCRYPT_ROUNDS);
+// A valid hash (cost 12, of a random secret nobody knows) to compare against when the account does
+// not exist, so both cases take as long. Written out: hashing it at start-up blocked the start for 0.3 s.
+const DUMMY_HASH = '$2b$12$RkLHaU3FWpj30F2oFMqrsOnF30fJa4yQmm.ebEaA244BysrMH3m5y';
 
 export function verifyPassword(password: string, hash: string | null): Promise<boolean> {
   return bcrypt.compare(password, hash ?? DUMMY_HASH).then((ok) => ok && hash !== null);
