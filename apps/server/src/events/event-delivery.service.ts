@@ -1,13 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { hostname } from 'node:os';
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource, In, LessThan, type EntitySubscriberInterface, type QueryRunner, type TransactionCommitEvent, type TransactionRollbackEvent } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { ConcurrencyLimit } from '../common/concurrency-limit.js';
 import { ENV, type Env } from '../config/env.config.js';
-import { claimDue } from '../database/lease-claim.js';
-import { backoffMinutes } from '../notifications/outbox.service.js';
+import { backoffMinutes, claimDue, workerId } from '../database/lease-claim.js';
 import { PluginHostService } from '../plugin-host/plugin-host.service.js';
 import { runAsTenant, TenantContext, toTenantRef, type TenantRef } from '../tenancy/tenant-context.js';
 import { coreManagerOf, TenantDataService, type TenantTx } from '../tenancy/tenant-data.service.js';
@@ -56,7 +53,7 @@ interface Outcome {
 @Injectable()
 export class EventDeliveryService implements EntitySubscriberInterface, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Events');
-  private readonly owner = `${hostname().slice(0, 40)}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly owner = workerId();
   private readonly running = new ConcurrencyLimit(PARALLEL);
   private readonly drains = new Map<string, Drain>();
   /** Tenants with events published in a transaction that has not committed yet, by connection. */
@@ -219,10 +216,11 @@ export class EventDeliveryService implements EntitySubscriberInterface, OnApplic
       while (!this.closing) {
         const at = this.clock.now();
         const token = `${this.owner}:${++this.claims}`;
-        const rows = await this.data.writeTx((tx) =>
+        const { rows, due } = await this.data.writeTx((tx) =>
           claimDue(tx.repo(EventDelivery), { at, token, leaseMs: LEASE_MS, batch: BATCH, waiting: 'pending', claimed: 'delivering' }),
         );
-        if (rows.length === 0) break;
+        if (due === 0) break;
+        if (rows.length === 0) continue;
         const outcomes = await this.run(rows);
         await this.record(token, outcomes);
         for (const o of outcomes) report[o.result] += 1;
