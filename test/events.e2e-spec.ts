@@ -3,6 +3,7 @@ import { TestClock } from '../apps/server/src/common/clock.js';
 import { EventBusService } from '../apps/server/src/events/event-bus.service.js';
 import { EventDelivery } from '../apps/server/src/events/event-delivery.entity.js';
 import { EventDeliveryService, MAX_DELIVERY_ATTEMPTS } from '../apps/server/src/events/event-delivery.service.js';
+import { ConfigCacheService } from '../apps/server/src/cache/config-cache.service.js';
 import { PluginHostService } from '../apps/server/src/plugin-host/plugin-host.service.js';
 import { TenantDataService } from '../apps/server/src/tenancy/tenant-data.service.js';
 import { ALL_PLUGINS } from '../plugins/index.js';
@@ -145,6 +146,8 @@ describe('domain events: written with the change, delivered at least once across
   it('skips the subscribers of a plugin that is off for the tenant, and only for that tenant', async () => {
     const beispiel = await one.tenant('beispielheim');
     await one.app.get(PluginHostService).setEnabled(beispiel.id, PROBE, false);
+    // Instance two delivers; it learns of the switch at its next poll of the config version.
+    await two.app.get(ConfigCacheService).refresh();
     try {
       const [off] = await publish(one, 1, 'beispielheim');
       const [on] = await publish(one);
@@ -154,6 +157,7 @@ describe('domain events: written with the change, delivered at least once across
       expect((await deliveries(off)).map((d) => d.status)).toEqual(['skipped', 'skipped']);
     } finally {
       await one.app.get(PluginHostService).setEnabled(beispiel.id, PROBE, true);
+      await two.app.get(ConfigCacheService).refresh();
     }
   });
 

@@ -14,6 +14,10 @@ export class DomainEvent extends TenantOwnedEntity {
   @Column({ type: 'simple-json' })
   payload!: object;
 
-  @Column({ type: 'datetime' })
+  /**
+   * To the millisecond on every database: MySQL/MariaDB's plain datetime cut it to the second,
+   * which lost the order of a second's events (webhooks.md tells receivers to order by it).
+   */
+  @Column({ type: 'datetime', precision: 3 })
   occurredAt!: Date;
 }

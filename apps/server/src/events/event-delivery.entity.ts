@@ -1,5 +1,5 @@
 import { Column, Entity, Index } from 'typeorm';
-import { TenantOwnedEntity } from '../tenancy/tenant-owned.entity.js';
+import { LeasedEntity } from '../database/leased.entity.js';
 
 /**
  * pending → delivering (claimed, leased) → delivered; a failure goes back to pending with backoff
@@ -15,7 +15,7 @@ export type DeliveryStatus = 'pending' | 'delivering' | 'delivered' | 'skipped' 
 // The pollers' look across tenants: which tenants have due or abandoned deliveries.
 @Index(['status', 'nextAttemptAt'])
 @Index(['status', 'leaseUntil'])
-export class EventDelivery extends TenantOwnedEntity {
+export class EventDelivery extends LeasedEntity {
   @Column({ type: 'varchar', length: 36 })
   eventId!: string;
 
@@ -24,23 +24,8 @@ export class EventDelivery extends TenantOwnedEntity {
   subscriber!: string;
 
   @Column({ type: 'varchar', length: 12 })
-  status!: DeliveryStatus;
-
-  @Column({ type: 'int', default: 0 })
-  attempts!: number;
-
-  @Column({ type: 'datetime' })
-  nextAttemptAt!: Date;
-
-  @Column({ type: 'varchar', length: 80, nullable: true })
-  claimedBy!: string | null;
-
-  @Column({ type: 'datetime', nullable: true })
-  leaseUntil!: Date | null;
+  override status!: DeliveryStatus;
 
   @Column({ type: 'datetime', nullable: true })
   deliveredAt!: Date | null;
-
-  @Column({ type: 'text', nullable: true })
-  lastError!: string | null;
 }

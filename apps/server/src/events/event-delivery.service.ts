@@ -1,13 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { hostname } from 'node:os';
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource, In, LessThan, type EntitySubscriberInterface, type QueryRunner, type TransactionCommitEvent, type TransactionRollbackEvent } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { ConcurrencyLimit } from '../common/concurrency-limit.js';
 import { ENV, type Env } from '../config/env.config.js';
-import { claimDue } from '../database/lease-claim.js';
-import { backoffMinutes } from '../notifications/outbox.service.js';
+import { backoffMinutes, claimDue, workerId } from '../database/lease-claim.js';
 import { PluginHostService } from '../plugin-host/plugin-host.service.js';
 import { runAsTenant, TenantContext, toTenantRef, type TenantRef } from '../tenancy/tenant-context.js';
 import { coreManagerOf, TenantDataService, type TenantTx } from '../tenancy/tenant-data.service.js';
@@ -21,6 +18,7 @@ import type { PublishedEvent } from './event.types.js';
 export const MAX_DELIVERY_ATTEMPTS = 10;
 /** A handler still running after this may be run again elsewhere (handlers are idempotent by event id). */
 const LEASE_MS = 5 * 60_000;
+/** Rows a drain holds claimed and not yet recorded, over all its batches in flight. */
 const BATCH = 200;
 /** Handlers of one process running at once (webhook calls wait on the network). */
 const PARALLEL = 16;
@@ -34,8 +32,20 @@ export interface EventDeliveryReport {
 }
 
 interface Drain {
+  /** Asked for again while running: claim once more before stopping (a commit may have come in). */
   again: boolean;
+  /** Set while the drain waits for its batches in flight: a request wakes it to claim at once. */
+  wake: (() => void) | null;
   done: Promise<EventDeliveryReport>;
+}
+
+/** A claim's rows with what running them needs, read in the claim's transaction. */
+interface Batch {
+  token: string;
+  rows: EventDelivery[];
+  events: Map<string, DomainEvent>;
+  /** The tenant's plugins that are on; null when no row belongs to a plugin's subscriber. */
+  enabled: Set<string> | null;
 }
 
 interface Outcome {
@@ -49,14 +59,15 @@ interface Outcome {
  * (event, subscriber) is a delivery row; a drain claims due rows with the outbox's conditional
  * update and token (database/lease-claim.ts), runs the handlers inside the event's tenant, and
  * records the outcomes under its token: failures wait with exponential backoff and end in `failed`
- * after MAX_DELIVERY_ATTEMPTS. A claim whose process died is taken again after its lease.
+ * after MAX_DELIVERY_ATTEMPTS. A claim whose process died is taken again after its lease. Claims
+ * are pipelined: the next goes out while the last one's handlers run (see deliverAll).
  * The committing instance starts a drain right after the commit (a TypeORM commit hook); other
  * instances find new work with a short poll (EVENTS_POLL_MS), one cheap query across tenants.
  */
 @Injectable()
 export class EventDeliveryService implements EntitySubscriberInterface, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Events');
-  private readonly owner = `${hostname().slice(0, 40)}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly owner = workerId();
   private readonly running = new ConcurrencyLimit(PARALLEL);
   private readonly drains = new Map<string, Drain>();
   /** Tenants with events published in a transaction that has not committed yet, by connection. */
@@ -200,9 +211,10 @@ export class EventDeliveryService implements EntitySubscriberInterface, OnApplic
     const running = this.drains.get(tenant.id);
     if (running) {
       running.again = true;
+      running.wake?.();
       return running.done;
     }
-    const drain = { again: false } as Drain;
+    const drain: Drain = { again: false, wake: null, done: null as never };
     drain.done = runAsTenant(tenant, () => this.deliverAll(drain)).finally(() => {
       this.drains.delete(tenant.id);
       // A commit that asked while the drain was ending would otherwise wait for the poll.
@@ -212,40 +224,99 @@ export class EventDeliveryService implements EntitySubscriberInterface, OnApplic
     return drain.done;
   }
 
+  /**
+   * Claims while rows are due and runs each claim's handlers without waiting for them: the next
+   * claim goes out while the handlers of the last one run and its outcomes are recorded, so an
+   * event committed meanwhile waits for one claim, not for a whole claim→run→record round. At most
+   * BATCH rows are claimed and unrecorded at a time (what a process dying mid-drain runs again).
+   * Once nothing is due it waits for its batches, or for a commit asking again, whichever is first.
+   */
   private async deliverAll(drain: Drain): Promise<EventDeliveryReport> {
     const report: EventDeliveryReport = { delivered: 0, skipped: 0, failed: 0 };
-    do {
-      drain.again = false;
-      while (!this.closing) {
-        const at = this.clock.now();
-        const token = `${this.owner}:${++this.claims}`;
-        const rows = await this.data.writeTx((tx) =>
-          claimDue(tx.repo(EventDelivery), { at, token, leaseMs: LEASE_MS, batch: BATCH, waiting: 'pending', claimed: 'delivering' }),
-        );
-        if (rows.length === 0) break;
-        const outcomes = await this.run(rows);
-        await this.record(token, outcomes);
-        for (const o of outcomes) report[o.result] += 1;
+    const inFlight = new Set<Promise<void>>();
+    let held = 0;
+    /** Errors of batches that could not record; the drain stops and reports the first. */
+    const errors: unknown[] = [];
+    try {
+      let look = true;
+      while (!this.closing && errors.length === 0) {
+        while (look && !this.closing && errors.length === 0) {
+          drain.again = false;
+          if (held >= BATCH) {
+            await Promise.race(inFlight);
+            continue;
+          }
+          const batch = await this.claim(BATCH - held);
+          if (!batch) break;
+          if (batch.rows.length === 0) continue;
+          held += batch.rows.length;
+          const job: Promise<void> = this.run(batch)
+            .then((outcomes) => this.record(batch.token, outcomes))
+            .then(
+              (outcomes) => {
+                for (const o of outcomes) report[o.result] += 1;
+              },
+              // Not recorded: the rows are taken again after their lease; the drain stops with the error.
+              (err: unknown) => {
+                errors.push(err);
+              },
+            )
+            .finally(() => {
+              held -= batch.rows.length;
+              inFlight.delete(job);
+            });
+          inFlight.add(job);
+        }
+        if (inFlight.size === 0 && !drain.again) break;
+        if (!drain.again && errors.length === 0) {
+          await new Promise<void>((resolve) => {
+            drain.wake = resolve;
+            void Promise.race(inFlight).then(resolve);
+          });
+        }
+        drain.wake = null;
+        look = drain.again;
       }
-    } while (drain.again && !this.closing);
+    } finally {
+      // Also when a claim failed: the batches in flight finish and record before the drain ends.
+      await Promise.all(inFlight);
+    }
+    if (errors.length > 0) throw errors[0];
     return report;
   }
 
+  /**
+   * One transaction: claims up to `batch` due rows (database/lease-claim.ts) and reads their events
+   * and, if a plugin's subscriber is among them, the tenant's plugin switches (from the config
+   * cache; a miss reads through this transaction), so running the handlers needs no further round trip. Null when nothing is due; no rows when another instance
+   * was faster.
+   */
+  private async claim(batch: number): Promise<Batch | null> {
+    const at = this.clock.now();
+    const token = `${this.owner}:${++this.claims}`;
+    return this.data.writeTx(async (tx) => {
+      const { rows, due } = await claimDue(tx.repo(EventDelivery), { at, token, leaseMs: LEASE_MS, batch, waiting: 'pending', claimed: 'delivering' });
+      if (due === 0) return null;
+      const ids = [...new Set(rows.map((r) => r.eventId))];
+      const events = new Map((ids.length ? await tx.repo(DomainEvent).findBy({ id: In(ids) }) : []).map((e) => [e.id, e]));
+      const ofPlugin = rows.some((r) => {
+        const target = this.registry.resolve(r.subscriber);
+        return target !== null && 'subscriber' in target && target.subscriber.plugin !== null;
+      });
+      const enabled = ofPlugin ? new Set(await this.host.enabledPlugins(TenantContext.current().id)) : null;
+      return { token, rows, events, enabled };
+    });
+  }
+
   /** Runs the handlers of a claim; a handler that throws fails its own delivery only. */
-  private async run(rows: EventDelivery[]): Promise<Outcome[]> {
-    const events = new Map((await this.data.repo(DomainEvent).findBy({ id: In([...new Set(rows.map((r) => r.eventId))]) })).map((e) => [e.id, e]));
-    const enabled = new Map<string, Promise<boolean>>();
-    const pluginOn = (plugin: string) => {
-      if (!enabled.has(plugin)) enabled.set(plugin, this.host.isEnabled(TenantContext.current().id, this.host.get(plugin)));
-      return enabled.get(plugin)!;
-    };
+  private run({ rows, events, enabled }: Batch): Promise<Outcome[]> {
     return Promise.all(
       rows.map((row) =>
         this.running.run(async (): Promise<Outcome> => {
           const stored = events.get(row.eventId);
           const target = this.registry.resolve(row.subscriber);
           if (!stored || !target) return { row, result: 'skipped' };
-          if ('subscriber' in target && target.subscriber.plugin && !(await pluginOn(target.subscriber.plugin))) return { row, result: 'skipped' };
+          if ('subscriber' in target && target.subscriber.plugin && !enabled?.has(target.subscriber.plugin)) return { row, result: 'skipped' };
           const event = { id: stored.id, type: stored.type, tenantId: stored.tenantId, occurredAt: stored.occurredAt, payload: stored.payload } as unknown as PublishedEvent;
           try {
             if ('subscriber' in target) await target.subscriber.instance.handle(event);
@@ -260,7 +331,7 @@ export class EventDeliveryService implements EntitySubscriberInterface, OnApplic
   }
 
   /** Writes under the claim's token only: a row whose lease lapsed and was taken again is left to its new owner. */
-  private async record(token: string, outcomes: Outcome[]): Promise<void> {
+  private async record(token: string, outcomes: Outcome[]): Promise<Outcome[]> {
     const now = this.clock.now();
     const ids = (result: Outcome['result']) => outcomes.filter((o) => o.result === result).map((o) => o.row.id);
     const failures = outcomes.filter((o) => o.result === 'failed');
@@ -288,5 +359,6 @@ export class EventDeliveryService implements EntitySubscriberInterface, OnApplic
       const gaveUp = row.attempts >= MAX_DELIVERY_ATTEMPTS;
       this.logger[gaveUp ? 'error' : 'warn']({ msg: gaveUp ? 'Event delivery given up' : 'Event handler failed, will retry', event: row.eventId, subscriber: row.subscriber, attempts: row.attempts, err: error });
     }
+    return outcomes;
   }
 }

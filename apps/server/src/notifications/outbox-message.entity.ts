@@ -1,5 +1,5 @@
 import { Column, Entity, Index } from 'typeorm';
-import { TenantOwnedEntity } from '../tenancy/tenant-owned.entity.js';
+import { LeasedEntity } from '../database/leased.entity.js';
 import type { NotificationChannel, OutboxContent } from './notification.types.js';
 
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
@@ -13,7 +13,7 @@ export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
 @Index(['tenantId', 'channel', 'status', 'nextAttemptAt'])
 // Delivery reports name the gateway's id without a tenant; the id is unique at the gateway.
 @Index(['providerId'])
-export class OutboxMessage extends TenantOwnedEntity {
+export class OutboxMessage extends LeasedEntity {
   /** What the message is about, e.g. booking:<id>:confirmation:2. */
   @Column({ type: 'varchar', length: 150 })
   messageKey!: string;
@@ -26,7 +26,7 @@ export class OutboxMessage extends TenantOwnedEntity {
   template!: string | null;
 
   @Column({ type: 'varchar', length: 10 })
-  status!: OutboxStatus;
+  override status!: OutboxStatus;
 
   /** Rendered: an EmailContent or an SmsContent, by channel. (The column kept its name from mail-only days.) */
   @Column({ name: 'mail', type: 'simple-json' })
@@ -36,24 +36,8 @@ export class OutboxMessage extends TenantOwnedEntity {
   @Column({ type: 'int', nullable: true })
   segments!: number | null;
 
-  @Column({ type: 'int', default: 0 })
-  attempts!: number;
-
-  @Column({ type: 'datetime' })
-  nextAttemptAt!: Date;
-
-  /** Who is sending it and until when; a lapsed lease (crashed sender) is taken over. */
-  @Column({ type: 'varchar', length: 80, nullable: true })
-  claimedBy!: string | null;
-
-  @Column({ type: 'datetime', nullable: true })
-  leaseUntil!: Date | null;
-
   @Column({ type: 'datetime', nullable: true })
   sentAt!: Date | null;
-
-  @Column({ type: 'text', nullable: true })
-  lastError!: string | null;
 
   /** The gateway's id of the message (SMS), from its answer. */
   @Column({ type: 'varchar', length: 100, nullable: true })

@@ -1,11 +1,10 @@
-import { hostname } from 'node:os';
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { In, LessThan, LessThanOrEqual } from 'typeorm';
+import { In, LessThan } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { ConcurrencyLimit } from '../common/concurrency-limit.js';
 import { ENV, type Env } from '../config/env.config.js';
 import { isUniqueViolation } from '../database/db-errors.js';
+import { backoffMinutes, claimDue, workerId } from '../database/lease-claim.js';
 import { INSTALLATION, runAsTenant, TenantContext, type TenantRef } from '../tenancy/tenant-context.js';
 import { TenantDataService, type TenantTx } from '../tenancy/tenant-data.service.js';
 import { createMailTransport } from './mail-transport.js';
@@ -24,11 +23,6 @@ const LEASE_MS = 2 * 60_000;
 const SEND_WINDOW_MS = LEASE_MS / 2;
 /** Rows per claim: keeps the connections busy; a process dying mid-claim resends at most these. */
 const BATCH = 50;
-
-/** Minutes until the next try after `attempts` failures: 1, 2, 4, … capped at an hour. */
-export function backoffMinutes(attempts: number): number {
-  return Math.min(60, 2 ** Math.max(0, attempts - 1));
-}
 
 export interface DeliveryReport {
   sent: number;
@@ -77,7 +71,7 @@ interface Failure {
 @Injectable()
 export class OutboxService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('Outbox');
-  private readonly owner = `${hostname().slice(0, 40)}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly owner = workerId();
   private readonly channels = new Map<NotificationChannel, Channel>();
   private readonly drains = new Map<string, Drain>();
   /** deliverDue calls joined while their drains run: a second caller gets the same report. */
@@ -291,32 +285,17 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
 
   /**
    * Takes up to BATCH due rows of a channel (pending and due, or left by a sender whose lease
-   * lapsed) with one conditional update per kind; a row another instance took in between is not
-   * updated. Null when nothing is due; a claim without rows when another instance was faster.
+   * lapsed) with the shared conditional update (database/lease-claim.ts); a row another instance
+   * took in between is not updated. Null when nothing is due; a claim without rows when another
+   * instance was faster.
    */
   private async claim(channel: NotificationChannel): Promise<Claim | null> {
     const at = this.clock.now();
     const token = `${this.owner}:${++this.claims}`;
-    return this.data.writeTx(async (tx) => {
-      const repo = tx.repo(OutboxMessage);
-      const due = await repo.find({
-        select: { id: true, status: true },
-        where: [
-          { channel, status: 'pending', nextAttemptAt: LessThanOrEqual(at) },
-          { channel, status: 'sending', leaseUntil: LessThan(at) },
-        ],
-        order: { nextAttemptAt: 'ASC' },
-        take: BATCH,
-      });
-      if (due.length === 0) return null;
-      const lease = { status: 'sending' as const, claimedBy: token, leaseUntil: new Date(at.getTime() + LEASE_MS), attempts: () => 'attempts + 1' };
-      const pending = due.filter((r) => r.status === 'pending').map((r) => r.id);
-      const lapsed = due.filter((r) => r.status === 'sending').map((r) => r.id);
-      if (pending.length) await repo.update({ id: In(pending), status: 'pending', nextAttemptAt: LessThanOrEqual(at) }, lease);
-      if (lapsed.length) await repo.update({ id: In(lapsed), status: 'sending', leaseUntil: LessThan(at) }, lease);
-      const rows = await repo.find({ where: { id: In(due.map((r) => r.id)), claimedBy: token }, order: { nextAttemptAt: 'ASC' } });
-      return { token, at, rows };
-    });
+    const { rows, due } = await this.data.writeTx((tx) =>
+      claimDue(tx.repo(OutboxMessage), { at, token, leaseMs: LEASE_MS, batch: BATCH, waiting: 'pending', claimed: 'sending', match: { channel } }),
+    );
+    return due === 0 ? null : { token, at, rows };
   }
 
   /**
