@@ -59,8 +59,9 @@ describe('the config cache across two instances on one database', () => {
     const logger = b.dataSource.logger as { logQuery: (...args: unknown[]) => unknown };
     const original = logger.logQuery;
     let queries = 0;
+    // B's own poll of the version runs meanwhile; it is not what this counts.
     logger.logQuery = (...args: unknown[]) => {
-      queries += 1;
+      if (!String(args[0]).includes('config_version')) queries += 1;
       return original.apply(logger, args);
     };
     try {
