@@ -194,8 +194,9 @@ try {
   const logger = ds.logger;
   const logQuery = logger.logQuery;
   let queries = 0;
+  // The config cache's poll of its version runs on its own timer; it answers no request.
   logger.logQuery = (...args) => {
-    queries += 1;
+    if (!String(args[0]).includes('config_version')) queries += 1;
     return logQuery.apply(logger, args);
   };
   const LOSERS = 100;
