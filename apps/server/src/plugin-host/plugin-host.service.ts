@@ -32,6 +32,7 @@ export class PluginHostService {
   }
 
   /** Read fresh on every call: a switch flipped in the admin panel counts on the next request. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any plugin, whatever its settings type
   async isEnabled(tenantId: string, plugin: PluginManifest<any>): Promise<boolean> {
     const state = await this.dataSource.getRepository(TenantPluginState).findOneBy({ tenantId, plugin: plugin.name });
     return state?.enabled ?? false;
@@ -55,6 +56,7 @@ export class PluginHostService {
    * The tenant's switches are read under a row lock (MySQL) / in the one writer (SQLite), so two
    * concurrent switches cannot together break a dependency.
    */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any plugin, whatever its settings type
   async setEnabled(tenantId: string, plugin: PluginManifest<any>, enabled: boolean): Promise<void> {
     this.get(plugin.name);
     await this.dataSource.transaction(async (manager) => {
@@ -96,6 +98,7 @@ export class PluginHostService {
   }
 
   /** Validates a settings patch against the plugin's schema; invalid input writes nothing. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- settings are free-form JSON, checked by each plugin's schema
   validateSettings(pluginName: string, settings: unknown): Record<string, any> {
     const result = this.get(pluginName).settings.safeParse(settings);
     if (!result.success) {
@@ -103,6 +106,7 @@ export class PluginHostService {
         result.error.issues.map((i) => `${pluginName}.${i.path.join('.') || '(settings)'}: ${i.message}`).join('; '),
       );
     }
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- settings are free-form JSON, checked by each plugin's schema
     return result.data as Record<string, any>;
   }
 
