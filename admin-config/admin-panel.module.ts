@@ -60,8 +60,10 @@ export class AdminPanelModule implements OnModuleInit {
             return user as never;
           } catch (err) {
             // The login page (components/login.ts) shows the message of the code, with the wait for a delay.
+            // eslint-disable-next-line preserve-caught-error -- the login page shows only the code; a refusal is no failure
             if (err instanceof LoginRefused) throw new Error(err.code === 'loginDelayed' ? `${err.code}:${err.retryAfterSeconds}` : err.code);
             logger.error({ msg: 'Login failed with an error', error: (err as Error).stack });
+            // eslint-disable-next-line preserve-caught-error -- the login page shows only the code; the failure is logged above
             throw new Error('invalidCredentials');
           }
         },

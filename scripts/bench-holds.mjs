@@ -24,7 +24,6 @@ const MINUTES = Number(process.env.MINUTES ?? 30);
 const RATE = Number(process.env.RATE_PER_MINUTE ?? 19);
 const SLUG = 'musterstadt';
 const target = databaseTarget('sqlite:');
-const sqlite = target.sqlite;
 
 const OUT = 'data/bench-holds-dist';
 buildInto(OUT);

@@ -1,4 +1,4 @@
-// `npm test`: type check, then the jest suite on SQLite and on MySQL/MariaDB.
+// `npm test`: type check, lint (ESLint, Prettier's check), then the jest suite on SQLite and on MySQL/MariaDB.
 // MariaDB is required under CI (CI=true) or with REQUIRE_MYSQL=1; elsewhere a missing server
 // skips that half with a loud warning. Extra arguments go to jest (e.g. a test path).
 import { spawnSync } from 'node:child_process';
@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import mysql from 'mysql2/promise';
 
 const { values, positionals } = parseArgs({
-  options: { db: { type: 'string' }, 'no-typecheck': { type: 'boolean' } },
+  options: { db: { type: 'string' }, 'no-typecheck': { type: 'boolean' }, 'no-lint': { type: 'boolean' } },
   allowPositionals: true,
   strict: false,
 });
@@ -25,6 +25,13 @@ function run(cmd, args, env = {}) {
 if (!values['no-typecheck']) {
   console.log('» Type check (tsc --noEmit)');
   if (run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit']) !== 0) process.exit(1);
+}
+// --no-typecheck skips both static checks (narrow runs), --no-lint only this one.
+if (!values['no-typecheck'] && !values['no-lint']) {
+  console.log('» Lint (eslint, prettier --check)');
+  const eslint = run(process.execPath, ['node_modules/eslint/bin/eslint.js', '.']);
+  const prettier = run(process.execPath, ['node_modules/prettier/bin/prettier.cjs', '--check', '.']);
+  if (eslint !== 0 || prettier !== 0) process.exit(1);
 }
 
 let failed = false;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { TestApp } from './harness/test-app.js';
 import { ConfigCacheService } from '../apps/server/src/cache/config-cache.service.js';
-import { citizen, type DemoIds, expectCapacityInvariant, release, releasedDemoApp, SLUG } from './booking-helpers.js';
+import { citizen, type DemoIds, expectCapacityInvariant, releasedDemoApp, SLUG } from './booking-helpers.js';
 
 const API = `/api/v1/tenants/${SLUG}`;
 

@@ -6,7 +6,6 @@ import { DomainError } from '../../apps/server/src/common/domain-error.js';
 import { minutesOf } from '../../apps/server/src/common/local-time.js';
 import { EventBusService } from '../../apps/server/src/events/event-bus.service.js';
 import type { CitizenContact } from '../../apps/server/src/notifications/citizen-contact.embeddable.js';
-import { TenantContext } from '../../apps/server/src/tenancy/tenant-context.js';
 import { TenantDataService, type TenantTx } from '../../apps/server/src/tenancy/tenant-data.service.js';
 import { newReference } from './booking-reference.js';
 import { BookingMailService } from './booking-mail.service.js';

@@ -17,7 +17,7 @@ export interface RenderedMailText {
   text: string;
 }
 
-const PARTS = ['subject', 'html', 'text', 'sms'] as const;
+type Part = 'subject' | 'html' | 'text' | 'sms';
 
 /** How a template's data becomes what its files see, and which files a mail carries. */
 export interface TemplateOptions<D> {
@@ -95,7 +95,7 @@ export class MailTemplateService {
       baseUrl: this.env.PUBLIC_BASE_URL,
     };
     const [namespace, name] = template.includes('/') ? template.split('/', 2) : ['core', template];
-    const part = (p: (typeof PARTS)[number]) => {
+    const part = (p: Part) => {
       const fn = this.lookup(tenant.slug, namespace, `${name}.${locale}.${p}.hbs`) ?? this.lookup(tenant.slug, namespace, `${name}.de.${p}.hbs`);
       if (!fn) throw new Error(`Mail template ${template} (${p}) not found`);
       return fn(context);

@@ -40,6 +40,7 @@ export class PluginHostService {
    * From the config cache: a switch flipped in the admin panel counts on the next request of this
    * instance and within CACHE_POLL_MS on the others.
    */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any plugin, whatever its settings type
   async isEnabled(tenantId: string, plugin: PluginManifest<any>): Promise<boolean> {
     return (await this.states(tenantId)).get(plugin.name)?.enabled ?? false;
   }
@@ -67,6 +68,7 @@ export class PluginHostService {
    * The tenant's switches are read under a row lock (MySQL) / in the one writer (SQLite), so two
    * concurrent switches cannot together break a dependency.
    */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any plugin, whatever its settings type
   async setEnabled(tenantId: string, plugin: PluginManifest<any>, enabled: boolean): Promise<void> {
     this.get(plugin.name);
     await this.dataSource.transaction(async (manager) => {
@@ -107,6 +109,7 @@ export class PluginHostService {
   }
 
   /** Validates a settings patch against the plugin's schema; invalid input writes nothing. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- settings are free-form JSON, checked by each plugin's schema
   validateSettings(pluginName: string, settings: unknown): Record<string, any> {
     const result = this.get(pluginName).settings.safeParse(settings);
     if (!result.success) {
@@ -114,6 +117,7 @@ export class PluginHostService {
         result.error.issues.map((i) => `${pluginName}.${i.path.join('.') || '(settings)'}: ${i.message}`).join('; '),
       );
     }
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- settings are free-form JSON, checked by each plugin's schema
     return result.data as Record<string, any>;
   }
 

@@ -4,6 +4,7 @@ import type { DomainErrorDeclaration } from '../common/domain-error.js';
 import type { EventSubscriberClass } from '../events/event.types.js';
 import type { TenantRef } from '../tenancy/tenant-context.js';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a task list mixes handler types
 export type TaskSchedule<H = any> =
   /** Every n minutes, aligned to the epoch, so all instances agree on the tick. */
   | { everyMinutes: number }
@@ -25,6 +26,7 @@ export interface TaskContext {
  * (task, tenant, tick) once across all instances; `run` must be safe to repeat, because a run that
  * crashed is run again.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a task list mixes handler types
 export interface ScheduledTask<H = any> {
   id: string;
   schedule: TaskSchedule<H>;
@@ -74,6 +76,7 @@ export interface PluginManifest<S extends Record<string, unknown> = Record<strin
   /** Parsing `{}` yields the defaults; tenant files are validated against it at boot. */
   settings: z.ZodType<S>;
   /** Plugins that must be on for this one to be on (checked on every switch and at boot). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any plugin, whatever its settings type
   dependsOn?: PluginManifest<any>[];
 }
 

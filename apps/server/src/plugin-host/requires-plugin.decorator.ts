@@ -9,6 +9,7 @@ export interface RequiresPluginOptions {
 }
 
 export interface RequiresPluginMeta extends Required<RequiresPluginOptions> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any plugin, whatever its settings type
   plugin: PluginManifest<any>;
 }
 
@@ -16,5 +17,6 @@ export interface RequiresPluginMeta extends Required<RequiresPluginOptions> {
  * Marks a controller or route as belonging to a plugin: refused for tenants that have it off.
  * Takes the plugin's manifest (its typed handle), which a controller imports without a cycle.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any plugin, whatever its settings type
 export const RequiresPlugin = (plugin: PluginManifest<any>, options: RequiresPluginOptions = {}) =>
   SetMetadata(REQUIRES_PLUGIN, { plugin, audience: options.audience ?? 'citizen' } satisfies RequiresPluginMeta);

@@ -17,7 +17,7 @@ export function parseHost(raw: string | null | undefined): HostParts | null {
   const value = raw.trim();
   if (!value || value.length > 300) return null;
   let name: string;
-  let port = '';
+  let port: string;
   if (value.startsWith('[')) {
     const end = value.indexOf(']');
     if (end < 0) return null;

@@ -24,6 +24,7 @@ export class TenantPluginState extends UuidEntity {
   enabled!: boolean;
 
   @Column({ type: 'simple-json' })
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- settings are free-form JSON, checked by each plugin's schema
   settings!: Record<string, any>;
 
   @Column({ type: 'boolean', nullable: true })

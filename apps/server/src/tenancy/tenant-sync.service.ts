@@ -30,6 +30,7 @@ export class TenantSyncService {
       locale: config.locale,
       branding: config.branding,
       domains: config.domains,
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tenant's settings are free-form JSON
       settings: config.settings as Record<string, any>,
     };
     let tenant = await repo.findOneBy({ slug: loaded.slug });
@@ -51,6 +52,7 @@ export class TenantSyncService {
     for (const plugin of this.plugins) {
       const entry = config.plugins[plugin.name];
       const enabled = entry?.enabled ?? false;
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- settings are free-form JSON, checked by each plugin's schema
       const settings: Record<string, any> = loaded.pluginSettings[plugin.name] ?? plugin.settings.parse({});
       const settingsHash = hash(settings);
       const state = existing.find((s) => s.plugin === plugin.name);

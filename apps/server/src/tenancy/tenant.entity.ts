@@ -30,6 +30,7 @@ export class Tenant extends UuidEntity {
 
   /** Tenant-wide settings of the core (retention, contact); plugin settings live on TenantPluginState. */
   @Column({ type: 'simple-json' })
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the tenant's settings are free-form JSON
   settings!: Record<string, any>;
 
   @OneToMany(() => TenantPluginState, (p) => p.tenant)

@@ -9,7 +9,7 @@ import { ENV, type Env } from '../config/env.config.js';
 import { EventSubscriberRegistry } from '../events/event-subscriber.registry.js';
 import type { PublishedEvent } from '../events/event.types.js';
 import { TenantContext } from '../tenancy/tenant-context.js';
-import { TenantDataService, type TenantTx } from '../tenancy/tenant-data.service.js';
+import { TenantDataService } from '../tenancy/tenant-data.service.js';
 import { checkWebhookTarget, type CheckedTarget } from './ssrf-guard.js';
 import { WebhookAttempt } from './webhook-attempt.entity.js';
 import { WebhookEndpoint, wantsEvent } from './webhook-endpoint.entity.js';
