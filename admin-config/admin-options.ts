@@ -77,4 +77,3 @@ export function adminOptions(deps: ResourceDeps & { plugins: PluginHostService; 
     settings: { defaultPerPage: 20 },
   } as AdminJSOptions;
 }
-

@@ -61,7 +61,8 @@ function refuseMalformedApiCalls(req: Request, res: Response, next: NextFunction
   }
   for (const key of ['page', 'perPage']) {
     const value = req.query[key];
-    if (value !== undefined && !(typeof value === 'string' && /^[1-9]\d{0,5}$/.test(value))) return void refuse(400, `${key} muss eine positive ganze Zahl sein.`);
+    if (value !== undefined && !(typeof value === 'string' && /^[1-9]\d{0,5}$/.test(value)))
+      return void refuse(400, `${key} muss eine positive ganze Zahl sein.`);
   }
   if (/^\/api\/resources\/[^/]+\/bulk\//.test(req.path)) {
     if (req.method !== 'GET' && req.method !== 'POST') return void refuse(405, 'Nur GET und POST.');
@@ -102,10 +103,13 @@ export function sendAdminError(err: unknown, req: Request, res: Response): void 
   if (status === 500) logger.error({ msg: 'Admin panel error', path: req.path, error: (err as Error)?.stack ?? String(err) });
   if (res.headersSent) return;
   const message =
-    status === 404 ? 'Der Eintrag wurde nicht gefunden.'
-    : status === 403 ? 'Sie dürfen diese Aktion nicht ausführen.'
-    : status < 500 ? 'Ungültige Anfrage.'
-    : 'Interner Fehler.';
+    status === 404
+      ? 'Der Eintrag wurde nicht gefunden.'
+      : status === 403
+        ? 'Sie dürfen diese Aktion nicht ausführen.'
+        : status < 500
+          ? 'Ungültige Anfrage.'
+          : 'Interner Fehler.';
   res.status(status).json({ statusCode: status, message });
 }
 

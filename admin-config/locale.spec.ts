@@ -9,7 +9,10 @@ import { NAVIGATION } from './navigation.js';
 describe('admin locale', () => {
   const definitions = adminResourceDefinitions({ all: () => [] } as unknown as PluginHostService, {} as TypeormSessionStore, {} as WebhookService);
   const { translations } = adminLocale() as unknown as {
-    translations: Record<'de' | 'en', { labels: Record<string, string>; messages: Record<string, string>; resources: Record<string, { properties: Record<string, string> }> }>;
+    translations: Record<
+      'de' | 'en',
+      { labels: Record<string, string>; messages: Record<string, string>; resources: Record<string, { properties: Record<string, string> }> }
+    >;
   };
 
   it.each(['de', 'en'] as const)('has a %s label for every resource and navigation group, and every help text', (lang) => {

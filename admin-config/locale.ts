@@ -157,43 +157,88 @@ const resources: Record<string, { label: { de: string; en: string }; properties:
 
 const help: Record<string, { de: string; en: string }> = {
   helpLocationDirections: { de: 'Wie man hinkommt: Bus und Bahn, Parken, Eingang.', en: 'How to get there: public transport, parking, entrance.' },
-  helpLocationAccessibility: { de: 'Stufenloser Zugang, Aufzug, barrierefreies WC, Hörschleife …', en: 'Step-free access, lift, accessible toilet, hearing loop …' },
+  helpLocationAccessibility: {
+    de: 'Stufenloser Zugang, Aufzug, barrierefreies WC, Hörschleife …',
+    en: 'Step-free access, lift, accessible toilet, hearing loop …',
+  },
   helpCounterName: { de: 'So erscheint der Platz auf dem Aufrufmonitor, z. B. „Platz 3“.', en: 'As shown on the call display, e.g. "Counter 3".' },
   helpCounterRoom: { de: 'Raum oder Etage, z. B. „Raum 0.12, Erdgeschoss“.', en: 'Room or floor, e.g. "Room 0.12, ground floor".' },
-  helpClosureLocation: { de: 'Leer lassen, um alle Standorte zu schließen. Gesetzliche Feiertage gelten automatisch.', en: 'Leave empty to close every location. Public holidays apply automatically.' },
+  helpClosureLocation: {
+    de: 'Leer lassen, um alle Standorte zu schließen. Gesetzliche Feiertage gelten automatisch.',
+    en: 'Leave empty to close every location. Public holidays apply automatically.',
+  },
   helpDate: { de: 'Datum im Format JJJJ-MM-TT.', en: 'Date as YYYY-MM-DD.' },
   helpValidTo: { de: 'Leer lassen für unbefristet.', en: 'Leave empty for no end.' },
   helpOffering: { de: 'An welchem Standort die Dienstleistung angeboten wird.', en: 'Where the service is offered.' },
   helpDuration: { de: 'Minuten je Vorgang am Schalter (mindestens 1).', en: 'Minutes per unit at the counter (at least 1).' },
-  helpMaxQuantity: { de: 'Wie oft die Leistung in einer Buchung gewählt werden darf (z. B. Ausweise für eine Familie).', en: 'How many of it one booking may ask for.' },
-  helpFeeCents: { de: 'Gebühr in Cent (4600 = 46,00 €); leer, wenn kostenlos oder je nach Fall.', en: 'Fee in cents (4600 = €46.00); empty if free or depending on the case.' },
-  helpLeika: { de: '14-stelliger Schlüssel aus dem Leistungskatalog (LeiKa), optional.', en: '14-digit key from the federal service catalogue (LeiKa), optional.' },
-  helpChecklist: { de: 'Eine Unterlage je Zeile, in der gewünschten Reihenfolge. Erscheint in der Bestätigungs-E-Mail.', en: 'One document per line, in order. Shown in the confirmation email.' },
-  helpLocations: { de: 'Standorte laut „Angebote je Standort“. Ohne Standort ist die Leistung nicht buchbar.', en: 'Locations from "Services per location". Without one the service cannot be booked.' },
-  helpSlotMinutes: { de: 'Länge einer buchbaren Einheit; muss jede Öffnungszeit des Zeitplans teilen.', en: 'Length of one bookable unit; must divide every opening range.' },
+  helpMaxQuantity: {
+    de: 'Wie oft die Leistung in einer Buchung gewählt werden darf (z. B. Ausweise für eine Familie).',
+    en: 'How many of it one booking may ask for.',
+  },
+  helpFeeCents: {
+    de: 'Gebühr in Cent (4600 = 46,00 €); leer, wenn kostenlos oder je nach Fall.',
+    en: 'Fee in cents (4600 = €46.00); empty if free or depending on the case.',
+  },
+  helpLeika: {
+    de: '14-stelliger Schlüssel aus dem Leistungskatalog (LeiKa), optional.',
+    en: '14-digit key from the federal service catalogue (LeiKa), optional.',
+  },
+  helpChecklist: {
+    de: 'Eine Unterlage je Zeile, in der gewünschten Reihenfolge. Erscheint in der Bestätigungs-E-Mail.',
+    en: 'One document per line, in order. Shown in the confirmation email.',
+  },
+  helpLocations: {
+    de: 'Standorte laut „Angebote je Standort“. Ohne Standort ist die Leistung nicht buchbar.',
+    en: 'Locations from "Services per location". Without one the service cannot be booked.',
+  },
+  helpSlotMinutes: {
+    de: 'Länge einer buchbaren Einheit; muss jede Öffnungszeit des Zeitplans teilen.',
+    en: 'Length of one bookable unit; must divide every opening range.',
+  },
   helpWeekday: { de: 'Wochentag der Öffnungszeit.', en: 'Weekday of the opening range.' },
   helpTime: { de: 'Uhrzeit HH:MM (Ortszeit der Kommune).', en: 'Time HH:MM (local time of the municipality).' },
   helpCounters: { de: 'Wie viele Plätze in dieser Zeit besetzt sind (Termine je Takt).', en: 'How many counters are staffed (appointments per slot).' },
-  helpPolicyLocation: { de: 'Leer lassen für die Standardregel der Kommune; eine Regel je Standort überschreibt sie.', en: 'Empty for the default rule; a location rule overrides it.' },
+  helpPolicyLocation: {
+    de: 'Leer lassen für die Standardregel der Kommune; eine Regel je Standort überschreibt sie.',
+    en: 'Empty for the default rule; a location rule overrides it.',
+  },
   helpDailyRelease: { de: 'Uhrzeit der täglichen Freigabe neuer Termine (z. B. 09:00).', en: 'Time of the daily release (e.g. 09:00).' },
   helpHorizon: { de: 'Wie viele Tage im Voraus freigegeben wird (höchstens 28).', en: 'How many days ahead are released (at most 28).' },
   helpSameDay: { de: 'Ab wann die restlichen Termine des Tages (Tagestermine) buchbar sind.', en: 'When the rest of today becomes bookable.' },
   helpShares: { de: 'Die vier Anteile (online, Terminagent, Telefon, Kiosk) ergeben zusammen 100 %.', en: 'The four shares add up to 100 %.' },
   helpShareAgent: { de: 'Anteil, den der Terminagent für die Warteliste erhält (z. B. 20 %).', en: 'Share handed to the Terminagent (e.g. 20 %).' },
-  helpCancelDelay: { de: 'Stornierte Termine werden erst nach dieser Zeit wieder buchbar (gegen Terminhandel).', en: 'Cancelled capacity returns after this delay (against slot trading).' },
-  helpRole: { de: 'Kommunen-Admins verwalten die Kommune im Admin-Bereich; Sachbearbeitung arbeitet am Schalter.', en: 'Tenant admins use this panel; staff work at the counters.' },
-  helpPassword: { de: 'Mindestens 12 Zeichen. Beim Bearbeiten leer lassen, um es nicht zu ändern.', en: 'At least 12 characters. Leave empty when editing to keep it.' },
-  helpAccountLocale: { de: 'In dieser Sprache erhält das Konto Hinweise, z. B. nach mehreren fehlgeschlagenen Anmeldungen.', en: 'The account receives notices (e.g. after repeated failed logins) in this language.' },
+  helpCancelDelay: {
+    de: 'Stornierte Termine werden erst nach dieser Zeit wieder buchbar (gegen Terminhandel).',
+    en: 'Cancelled capacity returns after this delay (against slot trading).',
+  },
+  helpRole: {
+    de: 'Kommunen-Admins verwalten die Kommune im Admin-Bereich; Sachbearbeitung arbeitet am Schalter.',
+    en: 'Tenant admins use this panel; staff work at the counters.',
+  },
+  helpPassword: {
+    de: 'Mindestens 12 Zeichen. Beim Bearbeiten leer lassen, um es nicht zu ändern.',
+    en: 'At least 12 characters. Leave empty when editing to keep it.',
+  },
+  helpAccountLocale: {
+    de: 'In dieser Sprache erhält das Konto Hinweise, z. B. nach mehreren fehlgeschlagenen Anmeldungen.',
+    en: 'The account receives notices (e.g. after repeated failed logins) in this language.',
+  },
   helpUserTenant: { de: 'Nur für Super-Admins wählbar; sonst gilt die eigene Kommune.', en: 'Only super-admins choose; otherwise your own municipality.' },
   helpPluginEnabled: { de: 'Nur Super-Admins schalten Plugins ein oder aus.', en: 'Only super-admins switch plugins.' },
   helpPluginSettings: { de: 'Einstellungen des Plugins als JSON; sie werden beim Speichern geprüft.', en: 'Plugin settings as JSON; checked when saved.' },
   helpSlug: { de: 'Kurzname in Links (/kuerzel/), nicht änderbar.', en: 'Short name in links (/slug/), cannot be changed.' },
-  helpTenantFile: { de: 'Kommunen mit einer Datei tenants/<Kürzel>/tenant.yaml übernehmen Name, Zeitzone, Bundesland und Sprache bei jedem Start aus der Datei.', en: 'Municipalities with a tenants/<slug>/tenant.yaml file take name, time zone, state and language from it at every start.' },
+  helpTenantFile: {
+    de: 'Kommunen mit einer Datei tenants/<Kürzel>/tenant.yaml übernehmen Name, Zeitzone, Bundesland und Sprache bei jedem Start aus der Datei.',
+    en: 'Municipalities with a tenants/<slug>/tenant.yaml file take name, time zone, state and language from it at every start.',
+  },
   helpWebhookUrl: {
     de: 'https- oder http-Adresse des Empfängers. Interne Adressen (localhost, private Netze) sind gesperrt, außer der Betrieb erlaubt sie.',
     en: 'https or http URL of the receiver. Internal addresses (localhost, private networks) are refused unless the operator allows them.',
   },
-  helpWebhookEvents: { de: '* für alle oder Ereignistypen mit Komma getrennt, z. B. booking.created, booking.cancelled.', en: '* for all, or event types separated by commas, e.g. booking.created, booking.cancelled.' },
+  helpWebhookEvents: {
+    de: '* für alle oder Ereignistypen mit Komma getrennt, z. B. booking.created, booking.cancelled.',
+    en: '* for all, or event types separated by commas, e.g. booking.created, booking.cancelled.',
+  },
   helpWebhookSecret: {
     de: 'Mindestens 24 Zeichen; damit prüft der Empfänger die Signatur. Er wird nie wieder angezeigt; beim Bearbeiten leer lassen, um ihn zu behalten.',
     en: 'At least 24 characters; the receiver verifies the signature with it. It is never shown again; leave empty when editing to keep it.',
@@ -203,8 +248,14 @@ const help: Record<string, { de: string; en: string }> = {
 
 const messages = {
   invalidCredentials: { de: 'E-Mail oder Passwort ist falsch.', en: 'Wrong email or password.' },
-  loginDelayed: { de: 'Zu viele Fehlversuche. Bitte in {{seconds}} Sekunden erneut versuchen.', en: 'Too many failed attempts. Please try again in {{seconds}} seconds.' },
-  loginDelayedMinutes: { de: 'Zu viele Fehlversuche. Bitte in {{minutes}} Minuten erneut versuchen.', en: 'Too many failed attempts. Please try again in {{minutes}} minutes.' },
+  loginDelayed: {
+    de: 'Zu viele Fehlversuche. Bitte in {{seconds}} Sekunden erneut versuchen.',
+    en: 'Too many failed attempts. Please try again in {{seconds}} seconds.',
+  },
+  loginDelayedMinutes: {
+    de: 'Zu viele Fehlversuche. Bitte in {{minutes}} Minuten erneut versuchen.',
+    en: 'Too many failed attempts. Please try again in {{minutes}} minutes.',
+  },
   proofOfWorkRequired: {
     de: 'Nach mehreren Fehlversuchen ist eine zusätzliche Prüfung nötig. Sie läuft jetzt in Ihrem Browser; bitte melden Sie sich danach erneut an.',
     en: 'After several failed attempts an additional check is needed. It is now running in your browser; please log in again afterwards.',
@@ -216,7 +267,10 @@ const messages = {
   noPanelAccess: { de: 'Dieses Konto hat keinen Zugang zum Admin-Bereich.', en: 'This account has no access to the admin panel.' },
   recordNotFound: { de: 'Der Eintrag wurde nicht gefunden.', en: 'The record was not found.' },
   dashboardWelcome: { de: 'Willkommen, {{name}}', en: 'Welcome, {{name}}' },
-  dashboardTenant: { de: 'Sie verwalten die Terminvergabe von {{tenant}}. Links finden Sie Stammdaten, Kontingente, Geräte, Personal und Plugins.', en: 'You manage the appointments of {{tenant}}. Master data, contingents, devices, staff and plugins are on the left.' },
+  dashboardTenant: {
+    de: 'Sie verwalten die Terminvergabe von {{tenant}}. Links finden Sie Stammdaten, Kontingente, Geräte, Personal und Plugins.',
+    en: 'You manage the appointments of {{tenant}}. Master data, contingents, devices, staff and plugins are on the left.',
+  },
   dashboardSuperAdmin: { de: 'Sie verwalten alle Kommunen dieser Installation.', en: 'You manage every municipality of this installation.' },
   dashboardLocations: { de: 'Aktive Standorte', en: 'Active locations' },
   dashboardServices: { de: 'Aktive Dienstleistungen', en: 'Active services' },
@@ -252,7 +306,8 @@ function build(lang: 'de' | 'en', extraLabels: Record<string, { de: string; en: 
         properties: { email: lang === 'de' ? 'E-Mail' : 'Email', password: lang === 'de' ? 'Passwort' : 'Password' },
         loginButton: lang === 'de' ? 'Anmelden' : 'Log in',
         proofWorking: lang === 'de' ? 'Zusätzliche Prüfung läuft …' : 'Additional check running …',
-        proofWaiting: lang === 'de' ? 'Zusätzliche Prüfung läuft … Die Anmeldung wird danach gesendet.' : 'Additional check running … The login is sent when it is done.',
+        proofWaiting:
+          lang === 'de' ? 'Zusätzliche Prüfung läuft … Die Anmeldung wird danach gesendet.' : 'Additional check running … The login is sent when it is done.',
         proofDone: lang === 'de' ? 'Zusätzliche Prüfung abgeschlossen.' : 'Additional check complete.',
         proofUnavailable:
           lang === 'de'

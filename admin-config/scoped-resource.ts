@@ -122,12 +122,18 @@ export class TenantScopedResource extends Resource {
     return this.repo().count({ where: this.where(filter, admin) });
   }
 
-  override async find(filter: Filter, params: { limit?: number; offset?: number; sort?: { sortBy?: string; direction?: 'asc' | 'desc' } }, context?: ActionContext): Promise<BaseRecord[]> {
+  override async find(
+    filter: Filter,
+    params: { limit?: number; offset?: number; sort?: { sortBy?: string; direction?: 'asc' | 'desc' } },
+    context?: ActionContext,
+  ): Promise<BaseRecord[]> {
     const admin = adminOf(context);
     const { limit = 10, offset = 0, sort = {} } = params;
     const sortable = sort.sortBy && this.meta.columns.some((c) => c.propertyPath === sort.sortBy && !(this.rules.secret ?? []).includes(c.propertyPath));
     // A column of an embedded object (`citizen.name`) is ordered as { citizen: { name } }.
-    const order = sortable ? (sort.sortBy as string).split('.').reduceRight<unknown>((value, key) => ({ [key]: value }), sort.direction === 'desc' ? 'DESC' : 'ASC') : { id: 'ASC' };
+    const order = sortable
+      ? (sort.sortBy as string).split('.').reduceRight<unknown>((value, key) => ({ [key]: value }), sort.direction === 'desc' ? 'DESC' : 'ASC')
+      : { id: 'ASC' };
     const rows = await this.repo().find({
       where: this.where(filter, admin),
       take: Math.min(Math.max(Number(limit) || 10, 1), 500),
@@ -146,7 +152,10 @@ export class TenantScopedResource extends Resource {
 
   override async findMany(ids: Array<string | number>, context?: ActionContext): Promise<BaseRecord[]> {
     const admin = adminOf(context);
-    const valid = ids.map(String).filter((id) => this.validId(id)).slice(0, 500);
+    const valid = ids
+      .map(String)
+      .filter((id) => this.validId(id))
+      .slice(0, 500);
     if (valid.length === 0) return [];
     const rows = await this.repo().findBy({ ...this.scopeWhere(admin), id: In(valid) } as FindOptionsWhere<BaseEntity>);
     return this.records(rows);

@@ -23,11 +23,16 @@ await app.get(AdminUsersService).create({ email: 'bench@musterstadt.test', passw
 
 async function login() {
   const res = await fetch(`${base}/admin/login`, {
-    method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ email: 'bench@musterstadt.test', password }),
   });
   if (res.status !== 302) throw new Error(`login failed: ${res.status}`);
-  return res.headers.getSetCookie().find((c) => c.startsWith('amtszeit.sid=')).split(';')[0];
+  return res.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('amtszeit.sid='))
+    .split(';')[0];
 }
 
 function stats(ms) {

@@ -68,7 +68,14 @@ await admin.query(`CREATE DATABASE ${dbName} CHARACTER SET utf8mb4 COLLATE utf8m
 let app;
 let server;
 try {
-  const serverEnv = { NODE_ENV: 'production', SESSION_SECRET: 'bench-secret-0123456789-abcdefghijklmnop', DATABASE_URL: dbUrl, BOT_PROTECTION: 'off', TASK_POLL_SECONDS: '0', LOG_LEVEL: 'error' };
+  const serverEnv = {
+    NODE_ENV: 'production',
+    SESSION_SECRET: 'bench-secret-0123456789-abcdefghijklmnop',
+    DATABASE_URL: dbUrl,
+    BOT_PROTECTION: 'off',
+    TASK_POLL_SECONDS: '0',
+    LOG_LEVEL: 'error',
+  };
   const env = loadEnv({ ...process.env, ...serverEnv });
   app = await createApp({ env, logger: false });
   // The measured server runs in its own process (as in production), so the load generator here
@@ -86,7 +93,13 @@ try {
   });
   const origin = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
-    if (await fetch(`${origin}/health`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${origin}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     if (i > 300) throw new Error('the server did not start');
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -101,16 +114,30 @@ try {
     const rathaus = (await data.repo(Location).find()).find((l) => l.name.includes('Rathaus'));
     const schedule = await data.repo(Schedule).findOneBy({ locationId: rathaus.id });
     const ranges = await data.repo(ScheduleRange).findBy({ scheduleId: schedule.id });
-    for (let i = (await data.repo(Location).count()); i < 20; i++) {
-      const loc = await data.repo(Location).save(data.repo(Location).create({ name: `Bürgerbüro ${i + 1}`, street: 'Teststraße 1', postalCode: '59999', city: 'Musterstadt', active: true }));
-      const s = await data.repo(Schedule).save(data.repo(Schedule).create({ locationId: loc.id, name: 'Bench', validFrom: schedule.validFrom, validTo: null, slotMinutes: schedule.slotMinutes }));
-      await data.repo(ScheduleRange).save(ranges.map((r) => data.repo(ScheduleRange).create({ scheduleId: s.id, weekday: r.weekday, startTime: r.startTime, endTime: r.endTime, counters: r.counters })));
+    for (let i = await data.repo(Location).count(); i < 20; i++) {
+      const loc = await data
+        .repo(Location)
+        .save(data.repo(Location).create({ name: `Bürgerbüro ${i + 1}`, street: 'Teststraße 1', postalCode: '59999', city: 'Musterstadt', active: true }));
+      const s = await data
+        .repo(Schedule)
+        .save(
+          data.repo(Schedule).create({ locationId: loc.id, name: 'Bench', validFrom: schedule.validFrom, validTo: null, slotMinutes: schedule.slotMinutes }),
+        );
+      await data
+        .repo(ScheduleRange)
+        .save(
+          ranges.map((r) =>
+            data.repo(ScheduleRange).create({ scheduleId: s.id, weekday: r.weekday, startTime: r.startTime, endTime: r.endTime, counters: r.counters }),
+          ),
+        );
     }
     const locations = await data.repo(Location).find();
     const offered = await data.repo(ServiceOffering).find();
-    for (const l of locations) for (const sv of services) {
-      if (!offered.some((o) => o.locationId === l.id && o.serviceId === sv.id)) await data.repo(ServiceOffering).save(data.repo(ServiceOffering).create({ locationId: l.id, serviceId: sv.id }));
-    }
+    for (const l of locations)
+      for (const sv of services) {
+        if (!offered.some((o) => o.locationId === l.id && o.serviceId === sv.id))
+          await data.repo(ServiceOffering).save(data.repo(ServiceOffering).create({ locationId: l.id, serviceId: sv.id }));
+      }
     await app.get(ReleaseService).releaseDue();
     return { services, locations };
   });
@@ -135,17 +162,24 @@ try {
     days = body.days.length;
   }
   availMs.sort((a, b) => a - b);
-  console.log(`» availability 21 d × ${locations.length} loc × 3 svc: ${days} location-days with starts, p50 ${round(pct(availMs, 50))} ms, p95 ${round(pct(availMs, 95))} ms`);
+  console.log(
+    `» availability 21 d × ${locations.length} loc × 3 svc: ${days} location-days with starts, p50 ${round(pct(availMs, 50))} ms, p95 ${round(pct(availMs, 95))} ms`,
+  );
 
   // The rush: exactly UNITS online units left, PER_SLOT per slot, on Rathaus slots from tomorrow on.
   const rathaus = locations.find((l) => l.name.includes('Rathaus'));
-  const [slotRows] = [await ds.query(
-    `SELECT DISTINCT localDate, localStart, slotStart, utcOffsetMinutes FROM booking_capacity_unit WHERE locationId = ? AND channel = 'online' AND localDate > ? ORDER BY slotStart LIMIT ${Math.ceil(UNITS / PER_SLOT)}`,
-    [rathaus.id, today],
-  )];
+  const [slotRows] = [
+    await ds.query(
+      `SELECT DISTINCT localDate, localStart, slotStart, utcOffsetMinutes FROM booking_capacity_unit WHERE locationId = ? AND channel = 'online' AND localDate > ? ORDER BY slotStart LIMIT ${Math.ceil(UNITS / PER_SLOT)}`,
+      [rathaus.id, today],
+    ),
+  ];
   await ds.query(`UPDATE booking_capacity_unit SET capacity = 0 WHERE locationId = ?`, [rathaus.id]);
   const slotKeys = slotRows.map((r) => r.slotStart);
-  await ds.query(`UPDATE booking_capacity_unit SET capacity = ${PER_SLOT} WHERE locationId = ? AND channel = 'online' AND slotStart IN (?)`, [rathaus.id, slotKeys]);
+  await ds.query(`UPDATE booking_capacity_unit SET capacity = ${PER_SLOT} WHERE locationId = ? AND channel = 'online' AND slotStart IN (?)`, [
+    rathaus.id,
+    slotKeys,
+  ]);
   const [[{ units }]] = [await ds.query(`SELECT SUM(capacity) AS units FROM booking_capacity_unit WHERE locationId = ?`, [rathaus.id])];
   const iso = (r) => {
     const off = Number(r.utcOffsetMinutes);
@@ -176,20 +210,32 @@ try {
   );
   const seconds = (performance.now() - t0) / 1000;
   latencies.sort((a, b) => a - b);
-  const [[over]] = [await ds.query(
-    `SELECT COALESCE(SUM(CASE WHEN used > capacity THEN used - capacity ELSE 0 END), 0) AS overflow, SUM(used) AS used,
+  const [[over]] = [
+    await ds.query(
+      `SELECT COALESCE(SUM(CASE WHEN used > capacity THEN used - capacity ELSE 0 END), 0) AS overflow, SUM(used) AS used,
             (SELECT COUNT(*) FROM booking_capacity_allocation) AS allocations FROM booking_capacity_unit`,
-  )];
+    ),
+  ];
   const overbooked = Number(over.overflow) + Math.max(0, booked - Number(units));
-  console.log(`» rush: ${ATTEMPTS} attempts on ${units} units → ${booked} booked, ${conflicts} × 409, ${errors} errors, overbooked ${overbooked} (used ${over.used}, allocations ${over.allocations})`);
-  console.log(`  ${round(ATTEMPTS / seconds)} attempts/s, p50 ${round(pct(latencies, 50))} ms, p95 ${round(pct(latencies, 95))} ms, p99 ${round(pct(latencies, 99))} ms`);
+  console.log(
+    `» rush: ${ATTEMPTS} attempts on ${units} units → ${booked} booked, ${conflicts} × 409, ${errors} errors, overbooked ${overbooked} (used ${over.used}, allocations ${over.allocations})`,
+  );
+  console.log(
+    `  ${round(ATTEMPTS / seconds)} attempts/s, p50 ${round(pct(latencies, 50))} ms, p95 ${round(pct(latencies, 95))} ms, p99 ${round(pct(latencies, 99))} ms`,
+  );
 
   // Queries per loser: sequential attempts on the full slots, answered by the setup instance (a
   // second instance on the same database, warm after one attempt) whose queries are counted.
   await ds.query(`UPDATE booking_capacity_unit SET capacity = used WHERE locationId = ?`, [rathaus.id]);
   await app.listen(0, '127.0.0.1');
   const setupBase = `${await app.getUrl()}/api/v1/tenants/musterstadt`.replace('[::1]', '127.0.0.1');
-  const loserBody = (i) => ({ services: [{ serviceId: service.id, quantity: 1 }], locationId: rathaus.id, start: iso(slotRows[i % slotRows.length]), citizen: { name: `Loser ${i}`, email: `loser${i}@example.org` }, consent: true });
+  const loserBody = (i) => ({
+    services: [{ serviceId: service.id, quantity: 1 }],
+    locationId: rathaus.id,
+    start: iso(slotRows[i % slotRows.length]),
+    citizen: { name: `Loser ${i}`, email: `loser${i}@example.org` },
+    consent: true,
+  });
   if ((await post(`${setupBase}/bookings`, loserBody(0))) !== 409) throw new Error('the loser probe found a free unit');
   const logger = ds.logger;
   const logQuery = logger.logQuery;
@@ -206,10 +252,15 @@ try {
     if (status !== 409) throw new Error(`a loser was answered ${status}`);
   }
   const queriesPerLoser = Math.round((queries / LOSERS) * 100) / 100;
-  console.log(`» a loser costs ${queriesPerLoser} queries (${queries} over ${LOSERS} attempts on full slots), ${round((performance.now() - l0) / LOSERS)} ms each in sequence`);
+  console.log(
+    `» a loser costs ${queriesPerLoser} queries (${queries} over ${LOSERS} attempts on full slots), ${round((performance.now() - l0) / LOSERS)} ms each in sequence`,
+  );
   // And a winner: one slot given 20 more units, booked one after another.
   const WINNERS = 20;
-  await ds.query(`UPDATE booking_capacity_unit SET capacity = capacity + ${WINNERS} WHERE locationId = ? AND channel = 'online' AND slotStart = ?`, [rathaus.id, slotRows[0].slotStart]);
+  await ds.query(`UPDATE booking_capacity_unit SET capacity = capacity + ${WINNERS} WHERE locationId = ? AND channel = 'online' AND slotStart = ?`, [
+    rathaus.id,
+    slotRows[0].slotStart,
+  ]);
   queries = 0;
   const w0 = performance.now();
   for (let i = 0; i < WINNERS; i++) {
@@ -233,7 +284,10 @@ try {
       const conn = await pool.getConnection();
       try {
         await conn.beginTransaction();
-        const [r] = await conn.query('UPDATE booking_capacity_unit SET used = used + 1 WHERE id = ? AND tenantId = ? AND used < capacity', [unit.id, tenant.id]);
+        const [r] = await conn.query('UPDATE booking_capacity_unit SET used = used + 1 WHERE id = ? AND tenantId = ? AND used < capacity', [
+          unit.id,
+          tenant.id,
+        ]);
         if (r.affectedRows === 1) {
           const id = randomUUID();
           await conn.query(
@@ -241,7 +295,12 @@ try {
              VALUES (?, ?, ?, ?, 'pending', 'online', 'de', ?, ?, ?, 15, '[]', ?, ?)`,
             [id, tenant.id, `F${String(i).padStart(7, '0')}`, randomUUID(), rathaus.id, unit.slotStart, unit.slotStart, `Floor ${i}`, `floor${i}@example.org`],
           );
-          await conn.query('INSERT INTO booking_capacity_allocation (id, tenantId, unitId, ownerId) VALUES (?, ?, ?, ?)', [randomUUID(), tenant.id, unit.id, id]);
+          await conn.query('INSERT INTO booking_capacity_allocation (id, tenantId, unitId, ownerId) VALUES (?, ?, ?, ?)', [
+            randomUUID(),
+            tenant.id,
+            unit.id,
+            id,
+          ]);
           floorBooked++;
         }
         await conn.commit();

@@ -44,7 +44,15 @@ class LagRecorder {
 Injectable()(LagRecorder);
 class LagModule {}
 Module({ providers: [LagRecorder] })(LagModule);
-const lagPlugin = definePlugin({ name: 'benchlag', label: { de: 'Messung', en: 'Probe' }, module: LagModule, entities: [], migrations: [], settings: z.object({}), subscribers: [LagRecorder] });
+const lagPlugin = definePlugin({
+  name: 'benchlag',
+  label: { de: 'Messung', en: 'Probe' },
+  module: LagModule,
+  entities: [],
+  migrations: [],
+  settings: z.object({}),
+  subscribers: [LagRecorder],
+});
 
 const db = await freshDatabase('events', target);
 const apps = [];
@@ -81,7 +89,9 @@ try {
   for (const u of units.filter((x) => instant(x.slotStart).getTime() > Date.now() + 3_600_000)) {
     for (let k = 0; k < Number(u.free) && jobs.length < BOOKINGS; k++) jobs.push({ locationId: u.locationId, start: instant(u.slotStart).toISOString() });
   }
-  console.log(`» ${jobs.length} bookings, ${CONCURRENCY} at once, ${INSTANCES} instance${INSTANCES > 1 ? 's' : ''} on ${target.sqlite ? 'SQLite' : 'MariaDB/MySQL'}`);
+  console.log(
+    `» ${jobs.length} bookings, ${CONCURRENCY} at once, ${INSTANCES} instance${INSTANCES > 1 ? 's' : ''} on ${target.sqlite ? 'SQLite' : 'MariaDB/MySQL'}`,
+  );
 
   const bookings = app.get(BookingService);
   let next = 0;
@@ -93,7 +103,14 @@ try {
         while (next < jobs.length) {
           const job = jobs[next++];
           try {
-            await bookings.createTrusted('phone', { services: [{ serviceId: service.id, quantity: 1 }], locationId: job.locationId, start: job.start, consent: true, locale: 'de', citizen: { name: 'Bench Bürger' } });
+            await bookings.createTrusted('phone', {
+              services: [{ serviceId: service.id, quantity: 1 }],
+              locationId: job.locationId,
+              start: job.start,
+              consent: true,
+              locale: 'de',
+              citizen: { name: 'Bench Bürger' },
+            });
             made += 1;
           } catch (err) {
             if (err?.status !== 409) throw err;

@@ -35,18 +35,27 @@ const { JsonLogger } = await import(`../${OUT}/apps/server/src/common/json-logge
 const { TaskRunnerService } = await import(`../${OUT}/apps/server/src/tasks/task-runner.service.js`);
 const { DataSource } = await import('typeorm');
 
-
 /** ALTCHA v1: the number whose sha256(salt + number) is the challenge. */
 function solveFast({ algorithm, challenge, salt, maxnumber }) {
   const hash = algorithm.replace('-', '').toLowerCase();
-  for (let n = 0; n <= maxnumber; n++) if (createHash(hash).update(salt + n).digest('hex') === challenge) return n;
+  for (let n = 0; n <= maxnumber; n++)
+    if (
+      createHash(hash)
+        .update(salt + n)
+        .digest('hex') === challenge
+    )
+      return n;
   throw new Error('challenge without a solution');
 }
 
 /** The bot's addresses: tags and dots on a few mailboxes, and a catch-all domain (a new mailbox each time). */
 const mailboxes = [
   (i) => `erika.bot+${i}@gmail.com`,
-  (i) => `${[...'erikabot'].map((c, k) => (i >> k) & 1 ? `${c}.` : c).join('').replace(/\.$/, '')}@googlemail.com`,
+  (i) =>
+    `${[...'erikabot']
+      .map((c, k) => ((i >> k) & 1 ? `${c}.` : c))
+      .join('')
+      .replace(/\.$/, '')}@googlemail.com`,
   (i) => `Max.Bot+${i}@web.de`,
   (i) => `bot+${i}@example.org`,
   (i) => `bot-${i}@catch-all.example`,
@@ -97,12 +106,15 @@ try {
     }
     const challenge = await getJson('/bookings/challenge');
     const t0 = performance.now();
-    const number = process.env.SOLVER === 'altcha' || i === 0
-      ? (await solveChallenge(challenge.challenge, challenge.salt, challenge.algorithm, challenge.maxnumber).promise).number
-      : solveFast(challenge);
+    const number =
+      process.env.SOLVER === 'altcha' || i === 0
+        ? (await solveChallenge(challenge.challenge, challenge.salt, challenge.algorithm, challenge.maxnumber).promise).number
+        : solveFast(challenge);
     solveMs += performance.now() - t0;
     if (i === 0 && number !== solveFast(challenge)) throw new Error('the fast solver disagrees with altcha-lib');
-    const altcha = Buffer.from(JSON.stringify({ algorithm: challenge.algorithm, challenge: challenge.challenge, number, salt: challenge.salt, signature: challenge.signature })).toString('base64');
+    const altcha = Buffer.from(
+      JSON.stringify({ algorithm: challenge.algorithm, challenge: challenge.challenge, number, salt: challenge.salt, signature: challenge.signature }),
+    ).toString('base64');
     const slot = starts[next % starts.length];
     const res = await fetch(`${base}/bookings`, {
       method: 'POST',
@@ -138,8 +150,12 @@ try {
   // SQLite hands back UTC text, MySQL/MariaDB a Date.
   const pending = await dataSource.query("SELECT holdUntil FROM booking WHERE status = 'pending'");
   const live = pending.filter((r) => new Date(typeof r.holdUntil === 'string' ? `${r.holdUntil.replace(' ', 'T')}Z` : r.holdUntil) > clock.now()).length;
-  console.log(`» attempts ${counts.attempts}: booked ${counts.booked}, refused by a cap ${counts.refusedByCap}, by the rate limit ${counts.refusedByRate}, time gone ${counts.gone}, other ${counts.other}`);
-  console.log(`» most holds live at once: ${peak}; live at the end (database): ${live}; proof of work ${round(solveMs / counts.attempts)} ms per challenge (maxnumber ${(await getJson('/bookings/challenge')).maxnumber})`);
+  console.log(
+    `» attempts ${counts.attempts}: booked ${counts.booked}, refused by a cap ${counts.refusedByCap}, by the rate limit ${counts.refusedByRate}, time gone ${counts.gone}, other ${counts.other}`,
+  );
+  console.log(
+    `» most holds live at once: ${peak}; live at the end (database): ${live}; proof of work ${round(solveMs / counts.attempts)} ms per challenge (maxnumber ${(await getJson('/bookings/challenge')).maxnumber})`,
+  );
   console.log(
     JSON.stringify({
       address: '127.0.0.1',

@@ -70,10 +70,11 @@ async function main() {
 
   const db = await freshDatabase('outbox', target);
   const smtp = fork(fileURLToPath(import.meta.url), ['--smtp-child'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const ask = (request) => new Promise((resolve) => {
-    smtp.once('message', resolve);
-    if (request) smtp.send(request);
-  });
+  const ask = (request) =>
+    new Promise((resolve) => {
+      smtp.once('message', resolve);
+      if (request) smtp.send(request);
+    });
   const { port } = await ask(null);
   const apps = [];
   try {
@@ -110,7 +111,14 @@ async function main() {
           minutes: 30,
           revision: 1,
           location,
-          services: services.map((s) => ({ serviceId: s.id, name: s.name, nameEn: s.nameEn, quantity: 1, durationMinutes: s.durationMinutes, checklist: s.checklist })),
+          services: services.map((s) => ({
+            serviceId: s.id,
+            name: s.name,
+            nameEn: s.nameEn,
+            quantity: 1,
+            durationMinutes: s.durationMinutes,
+            checklist: s.checklist,
+          })),
           citizen: { name: 'Erika Mustermann', email: 'erika@example.org', phone: null, sms: false },
           checkInCode: String(100000 + k),
           qrPayload: `AMTSZEIT:musterstadt:${reference}`,
@@ -124,12 +132,19 @@ async function main() {
         await data.transaction(async (tx) => {
           for (let j = i; j < Math.min(MAILS, i + 500); j++) {
             const view = views[j % views.length];
-            await mails.notify(tx, 'confirmation', { id: `bench-${j}` }, { view: { ...view, citizen: { ...view.citizen, email: `buerger${j}@example.org` } }, token: `token-${j % 50}-${'x'.repeat(32)}` });
+            await mails.notify(
+              tx,
+              'confirmation',
+              { id: `bench-${j}` },
+              { view: { ...view, citizen: { ...view.citizen, email: `buerger${j}@example.org` } }, token: `token-${j % 50}-${'x'.repeat(32)}` },
+            );
           }
         });
       }
     });
-    console.log(`» ${MAILS} due confirmation mails written in ${round((performance.now() - seeded) / 1000)} s (${sqlite ? 'SQLite' : `MariaDB/MySQL at ${new URL(target.serverUrl).host}`}, ${INSTANCES} instance${INSTANCES > 1 ? 's' : ''})`);
+    console.log(
+      `» ${MAILS} due confirmation mails written in ${round((performance.now() - seeded) / 1000)} s (${sqlite ? 'SQLite' : `MariaDB/MySQL at ${new URL(target.serverUrl).host}`}, ${INSTANCES} instance${INSTANCES > 1 ? 's' : ''})`,
+    );
 
     // Delivery runs until one finds nothing; every instance drains at once.
     const started = Date.now();
@@ -159,7 +174,9 @@ async function main() {
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     };
     console.log(`  accepted ${received.distinct} of ${MAILS} mails (${duplicates} duplicates, ${Number(sent)} rows marked sent), ${figures.avgMailKb} KB each`);
-    console.log(`  last mail accepted after ${figures.seconds} s (delivery runs returned after ${round((finished - started) / 1000, 2)} s, ${figures.runs} runs that sent mail)`);
+    console.log(
+      `  last mail accepted after ${figures.seconds} s (delivery runs returned after ${round((finished - started) / 1000, 2)} s, ${figures.runs} runs that sent mail)`,
+    );
     console.log(`  ${figures.mailsPerSecond} mails/s (goal ≥ 100)`);
     console.log(JSON.stringify(figures));
     if (received.distinct !== MAILS || duplicates !== 0 || Number(sent) !== MAILS) process.exitCode = 1;
@@ -169,5 +186,3 @@ async function main() {
     await db.drop();
   }
 }
-
-

@@ -31,7 +31,13 @@ for (let run = 0; run < RUNS; run++) {
     detached: true,
   });
   for (;;) {
-    if (await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`http://127.0.0.1:${port}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}`);
     await new Promise((r) => setTimeout(r, 25));
   }

@@ -10,7 +10,11 @@ export const round = (n, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
 /** Compiles the server into `out` (under the ignored data/), so a concurrent `npm run build` cannot pull it away. */
 export function buildInto(out) {
   console.log(`» build (${out})`);
-  execFileSync(process.execPath, ['node_modules/@swc/cli/bin/swc.js', 'apps', 'plugins', 'admin-config', '-d', out, '--quiet', '--ignore', '**/*.spec.ts,**/*.e2e-spec.ts'], { stdio: 'inherit' });
+  execFileSync(
+    process.execPath,
+    ['node_modules/@swc/cli/bin/swc.js', 'apps', 'plugins', 'admin-config', '-d', out, '--quiet', '--ignore', '**/*.spec.ts,**/*.e2e-spec.ts'],
+    { stdio: 'inherit' },
+  );
 }
 
 /**

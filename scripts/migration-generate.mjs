@@ -44,7 +44,12 @@ async function diff(url) {
   await ds.destroy();
   return sql.upQueries
     .map((q) => q.query)
-    .filter((q) => !own || own.some((t) => q.includes(`"${t}"`) || q.includes(`\`${t}\``) || q.includes(`"temporary_${t}"`)) || ownIndexes.some((i) => q.includes(`"${i}"`)));
+    .filter(
+      (q) =>
+        !own ||
+        own.some((t) => q.includes(`"${t}"`) || q.includes(`\`${t}\``) || q.includes(`"temporary_${t}"`)) ||
+        ownIndexes.some((i) => q.includes(`"${i}"`)),
+    );
 }
 
 const sqliteFile = join(mkdtempSync(join(tmpdir(), 'amtszeit-gen-')), 'gen.sqlite');
@@ -105,7 +110,19 @@ const index = join(dir, 'index.ts');
 const exportName = plugin ? `${plugin.name.toUpperCase()}_MIGRATIONS` : 'CORE_MIGRATION_LIST';
 const importLine = `import { ${className} } from './${timestamp}-${kebab}.migration.js';\n`;
 let src = existsSync(index) ? readFileSync(index, 'utf8') : `export const ${exportName}: Function[] = [];\n`;
-src = importLine + src.replace(/= \[([^\]]*)\];/, (_, items) => `= [${[...items.split(',').map((s) => s.trim()).filter(Boolean), className].join(', ')}];`);
+src =
+  importLine +
+  src.replace(
+    /= \[([^\]]*)\];/,
+    (_, items) =>
+      `= [${[
+        ...items
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+        className,
+      ].join(', ')}];`,
+  );
 // keep imports at the top, sorted by timestamp
 const lines = src.split('\n');
 const imports = lines.filter((l) => l.startsWith('import ')).sort();

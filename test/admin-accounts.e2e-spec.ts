@@ -51,7 +51,9 @@ describe('admin accounts: first start and the admin:create command', () => {
       'an account with the email admin@amtszeit.local already exists',
     );
     await expect(run('--email', 'kim@musterstadt.test', '--password', TEST_PASSWORD, '--role', 'staff')).rejects.toThrow('a staff needs a tenant');
-    await expect(run('--email', 'kim@musterstadt.test', '--password', TEST_PASSWORD, '--role', 'boss', '--tenant', 'musterstadt')).rejects.toThrow("unknown role 'boss'");
+    await expect(run('--email', 'kim@musterstadt.test', '--password', TEST_PASSWORD, '--role', 'boss', '--tenant', 'musterstadt')).rejects.toThrow(
+      "unknown role 'boss'",
+    );
     await expect(run('--email', 'kim@musterstadt.test')).rejects.toThrow('missing --password, --role');
 
     expect(await run('--email', 'Kim@Musterstadt.test', '--password', TEST_PASSWORD, '--role', 'tenant-admin', '--tenant', 'musterstadt')).toBe(

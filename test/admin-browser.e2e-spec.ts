@@ -115,7 +115,10 @@ describe('admin panel in a browser', () => {
 
     release();
     await page.waitForURL(`${base}/admin`);
-    await page.getByText(/^Willkommen, /).first().waitFor();
+    await page
+      .getByText(/^Willkommen, /)
+      .first()
+      .waitFor();
     await page.unroute('**/admin/login-challenge');
     // The proof was spent, and the right password with it ended the soft lock.
     expect(await t.dataSource.getRepository(SharedCounter).countBy({ key: Like('spent|altcha|%') })).toBe(1);

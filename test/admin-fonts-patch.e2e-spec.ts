@@ -17,7 +17,8 @@ const FILES = {
 
 describe('scripts/patch-adminjs-fonts.mjs (postinstall)', () => {
   let modules: string;
-  const run = () => spawnSync(process.execPath, [fromRoot('scripts', 'patch-adminjs-fonts.mjs')], { env: { ...process.env, PATCH_NODE_MODULES: modules }, encoding: 'utf8' });
+  const run = () =>
+    spawnSync(process.execPath, [fromRoot('scripts', 'patch-adminjs-fonts.mjs')], { env: { ...process.env, PATCH_NODE_MODULES: modules }, encoding: 'utf8' });
   const read = () => Object.keys(FILES).map((f) => readFileSync(join(modules, f), 'utf8'));
 
   beforeAll(() => {

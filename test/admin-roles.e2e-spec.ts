@@ -79,12 +79,30 @@ describe('admin roles and plugin gates', () => {
   async function sidebar(agent: TestAgent): Promise<string[]> {
     const page = await agent.get('/admin').expect(200);
     const state = JSON.parse(/window\.REDUX_STATE = (.*?);\n/.exec(page.text)![1]);
-    return state.resources.filter((r: { href: string | null }) => r.href).map((r: { id: string }) => r.id).sort();
+    return state.resources
+      .filter((r: { href: string | null }) => r.href)
+      .map((r: { id: string }) => r.id)
+      .sort();
   }
 
   it('shows each role only what it may use', async () => {
     // Webhooks and their log belong to the administrators of every tenant (core).
-    const core = ['AdminUser', 'AuditLog', 'Closure', 'Counter', 'DocumentChecklistItem', 'Location', 'ReleasePolicy', 'Schedule', 'ScheduleRange', 'Service', 'ServiceOffering', 'TenantPluginState', 'WebhookAttempt', 'WebhookEndpoint'];
+    const core = [
+      'AdminUser',
+      'AuditLog',
+      'Closure',
+      'Counter',
+      'DocumentChecklistItem',
+      'Location',
+      'ReleasePolicy',
+      'Schedule',
+      'ScheduleRange',
+      'Service',
+      'ServiceOffering',
+      'TenantPluginState',
+      'WebhookAttempt',
+      'WebhookEndpoint',
+    ];
     const agent = ['TerminagentOffer', 'TerminagentWish'];
     // Musterstadt has the Terminagent on, Beispielheim has it off: its resources follow the switch.
     expect(await sidebar(muster)).toEqual([...core, ...agent].sort());
@@ -103,11 +121,17 @@ describe('admin roles and plugin gates', () => {
   it('the super-admin sees all tenants and creates one, which gets a switch per plugin', async () => {
     const list = await root.get('/admin/api/resources/Tenant/actions/list').expect(200);
     expect(list.body.records.map((r: any) => r.params.slug).sort()).toEqual(['beispielheim', 'musterstadt']);
-    const bad = await root.post('/admin/api/resources/Tenant/actions/new').type('form').send({ slug: 'admin', name: 'X', state: 'XX', timeZone: 'Mars/Olymp', locale: 'de' });
+    const bad = await root
+      .post('/admin/api/resources/Tenant/actions/new')
+      .type('form')
+      .send({ slug: 'admin', name: 'X', state: 'XX', timeZone: 'Mars/Olymp', locale: 'de' });
     expect(bad.body.record.errors.slug.message).toMatch(/Kürzel/);
     expect(bad.body.record.errors.state.message).toBe('Bitte ein Bundesland wählen.');
     expect(bad.body.record.errors.timeZone.message).toMatch(/Zeitzone/);
-    const res = await root.post('/admin/api/resources/Tenant/actions/new').type('form').send({ slug: 'neustadt', name: 'Stadt Neustadt', state: 'RP', timeZone: 'Europe/Berlin', locale: 'de' });
+    const res = await root
+      .post('/admin/api/resources/Tenant/actions/new')
+      .type('form')
+      .send({ slug: 'neustadt', name: 'Stadt Neustadt', state: 'RP', timeZone: 'Europe/Berlin', locale: 'de' });
     expect(res.body.notice.type).toBe('success');
     const created = await t.dataSource.getRepository(Tenant).findOneByOrFail({ slug: 'neustadt' });
     expect(await t.dataSource.getRepository(TenantPluginState).countBy({ tenantId: created.id, enabled: false })).toBe(ALL_PLUGINS.length + 1);
@@ -120,13 +144,19 @@ describe('admin roles and plugin gates', () => {
     expect(flip.body.record.errors.enabled.message).toBe('Nur Super-Admins schalten Plugins an oder aus.');
     expect((await state(musterId, 'booking')).enabled).toBe(true);
 
-    const invalid = await muster.post(url).type('form').send({ settingsJson: JSON.stringify({ maxServicesPerBooking: 7 }) });
+    const invalid = await muster
+      .post(url)
+      .type('form')
+      .send({ settingsJson: JSON.stringify({ maxServicesPerBooking: 7 }) });
     expect(invalid.body.record.errors.settingsJson.message).toBe('Ungültige Einstellungen: maxServicesPerBooking: Zu groß: erwartet, dass number <=6 ist');
     const broken = await muster.post(url).type('form').send({ settingsJson: '{nicht json' });
     expect(broken.body.record.errors.settingsJson.message).toBe('Die Einstellungen sind kein gültiges JSON.');
     expect((await state(musterId, 'booking')).settings).toEqual(booking.settings);
 
-    const ok = await muster.post(url).type('form').send({ settingsJson: JSON.stringify({ holdMinutes: 45 }) });
+    const ok = await muster
+      .post(url)
+      .type('form')
+      .send({ settingsJson: JSON.stringify({ holdMinutes: 45 }) });
     expect(ok.body.notice.type).toBe('success');
     expect((await state(musterId, 'booking')).settings).toMatchObject({ holdMinutes: 45, maxServicesPerBooking: 6 });
   });

@@ -52,37 +52,121 @@ interface Victim {
 }
 
 const SUBJECTS: Subject[] = [
-  { resource: 'Location', entity: Location, newIsCreated: true, text: 'name', editPayload: { name: 'Übernommen' },
-    newPayload: (v) => ({ name: 'Neuer Standort', street: 'Weg 1', postalCode: '12345', city: 'Irgendwo', tenantId: v.tenantId }) },
-  { resource: 'Counter', entity: Counter, text: 'room', editPayload: { room: 'Übernommen' },
-    newPayload: (v) => ({ name: 'Platz 99', locationId: v.location, tenantId: v.tenantId }) },
-  { resource: 'Service', entity: Service, newIsCreated: true, text: 'name', editPayload: { name: 'Übernommen', checklist: 'a\nb' },
-    newPayload: (v) => ({ name: 'Neue Leistung', durationMinutes: '10', maxQuantity: '1', position: '0', tenantId: v.tenantId }) },
-  { resource: 'DocumentChecklistItem', entity: DocumentChecklistItem, text: 'text', editPayload: { text: 'Übernommen' },
-    newPayload: (v) => ({ serviceId: v.service, text: 'Unterlage', position: '0', tenantId: v.tenantId }) },
-  { resource: 'ServiceOffering', entity: ServiceOffering, editPayload: { locationId: 'x' },
-    newPayload: (v) => ({ serviceId: v.service, locationId: v.location, tenantId: v.tenantId }) },
-  { resource: 'Schedule', entity: Schedule, text: 'name', editPayload: { name: 'Übernommen' },
-    newPayload: (v) => ({ locationId: v.location, name: 'Plan', validFrom: '2027-01-01', slotMinutes: '15', tenantId: v.tenantId }) },
-  { resource: 'ScheduleRange', entity: ScheduleRange, editPayload: { counters: '9' },
-    newPayload: (v) => ({ scheduleId: v.schedule, weekday: '1', startTime: '08:00', endTime: '09:00', counters: '1', tenantId: v.tenantId }) },
-  { resource: 'Closure', entity: Closure, text: 'reason', editPayload: { reason: 'Übernommen' },
-    newPayload: (v) => ({ fromDate: '2027-01-01', toDate: '2027-01-02', reason: 'Betriebsausflug', locationId: v.location, tenantId: v.tenantId }) },
-  { resource: 'ReleasePolicy', entity: ReleasePolicy, editPayload: { horizonDays: '3' },
-    newPayload: (v) => ({ locationId: v.location, dailyReleaseTime: '09:00', sameDayReleaseTime: '07:00', horizonDays: '21', shareOnlinePercent: '100', shareAgentPercent: '0', sharePhonePercent: '0', shareKioskPercent: '0', cancelReturnDelayMinutes: '0', tenantId: v.tenantId }) },
-  { resource: 'AdminUser', entity: AdminUser, newIsCreated: true, text: 'displayName', editPayload: { displayName: 'Übernommen', password: 'Ganz-neues-Passwort-1' },
-    newPayload: (v) => ({ email: `neu-${v.tenantId.slice(0, 8)}@example.test`, password: TEST_PASSWORD, role: 'tenant-admin', tenantId: v.tenantId }) },
-  { resource: 'TenantPluginState', entity: TenantPluginState, editPayload: { enabled: 'false', settingsJson: '{}' },
-    newPayload: (v) => ({ plugin: 'booking', enabled: 'true', tenantId: v.tenantId }) },
-  { resource: 'Tenant', entity: Tenant, text: 'name', editPayload: { name: 'Übernommen' },
-    newPayload: () => ({ slug: 'eingeschleust', name: 'Eingeschleust', state: 'NW', timeZone: 'Europe/Berlin', locale: 'de' }) },
-  { resource: 'AuditLog', entity: AuditLog, text: 'actorEmail', editPayload: { action: 'x' },
-    newPayload: (v) => ({ actorEmail: 'x@example.test', action: 'edit', resource: 'Location', changes: '{}', tenantId: v.tenantId }) },
+  {
+    resource: 'Location',
+    entity: Location,
+    newIsCreated: true,
+    text: 'name',
+    editPayload: { name: 'Übernommen' },
+    newPayload: (v) => ({ name: 'Neuer Standort', street: 'Weg 1', postalCode: '12345', city: 'Irgendwo', tenantId: v.tenantId }),
+  },
+  {
+    resource: 'Counter',
+    entity: Counter,
+    text: 'room',
+    editPayload: { room: 'Übernommen' },
+    newPayload: (v) => ({ name: 'Platz 99', locationId: v.location, tenantId: v.tenantId }),
+  },
+  {
+    resource: 'Service',
+    entity: Service,
+    newIsCreated: true,
+    text: 'name',
+    editPayload: { name: 'Übernommen', checklist: 'a\nb' },
+    newPayload: (v) => ({ name: 'Neue Leistung', durationMinutes: '10', maxQuantity: '1', position: '0', tenantId: v.tenantId }),
+  },
+  {
+    resource: 'DocumentChecklistItem',
+    entity: DocumentChecklistItem,
+    text: 'text',
+    editPayload: { text: 'Übernommen' },
+    newPayload: (v) => ({ serviceId: v.service, text: 'Unterlage', position: '0', tenantId: v.tenantId }),
+  },
+  {
+    resource: 'ServiceOffering',
+    entity: ServiceOffering,
+    editPayload: { locationId: 'x' },
+    newPayload: (v) => ({ serviceId: v.service, locationId: v.location, tenantId: v.tenantId }),
+  },
+  {
+    resource: 'Schedule',
+    entity: Schedule,
+    text: 'name',
+    editPayload: { name: 'Übernommen' },
+    newPayload: (v) => ({ locationId: v.location, name: 'Plan', validFrom: '2027-01-01', slotMinutes: '15', tenantId: v.tenantId }),
+  },
+  {
+    resource: 'ScheduleRange',
+    entity: ScheduleRange,
+    editPayload: { counters: '9' },
+    newPayload: (v) => ({ scheduleId: v.schedule, weekday: '1', startTime: '08:00', endTime: '09:00', counters: '1', tenantId: v.tenantId }),
+  },
+  {
+    resource: 'Closure',
+    entity: Closure,
+    text: 'reason',
+    editPayload: { reason: 'Übernommen' },
+    newPayload: (v) => ({ fromDate: '2027-01-01', toDate: '2027-01-02', reason: 'Betriebsausflug', locationId: v.location, tenantId: v.tenantId }),
+  },
+  {
+    resource: 'ReleasePolicy',
+    entity: ReleasePolicy,
+    editPayload: { horizonDays: '3' },
+    newPayload: (v) => ({
+      locationId: v.location,
+      dailyReleaseTime: '09:00',
+      sameDayReleaseTime: '07:00',
+      horizonDays: '21',
+      shareOnlinePercent: '100',
+      shareAgentPercent: '0',
+      sharePhonePercent: '0',
+      shareKioskPercent: '0',
+      cancelReturnDelayMinutes: '0',
+      tenantId: v.tenantId,
+    }),
+  },
+  {
+    resource: 'AdminUser',
+    entity: AdminUser,
+    newIsCreated: true,
+    text: 'displayName',
+    editPayload: { displayName: 'Übernommen', password: 'Ganz-neues-Passwort-1' },
+    newPayload: (v) => ({ email: `neu-${v.tenantId.slice(0, 8)}@example.test`, password: TEST_PASSWORD, role: 'tenant-admin', tenantId: v.tenantId }),
+  },
+  {
+    resource: 'TenantPluginState',
+    entity: TenantPluginState,
+    editPayload: { enabled: 'false', settingsJson: '{}' },
+    newPayload: (v) => ({ plugin: 'booking', enabled: 'true', tenantId: v.tenantId }),
+  },
+  {
+    resource: 'Tenant',
+    entity: Tenant,
+    text: 'name',
+    editPayload: { name: 'Übernommen' },
+    newPayload: () => ({ slug: 'eingeschleust', name: 'Eingeschleust', state: 'NW', timeZone: 'Europe/Berlin', locale: 'de' }),
+  },
+  {
+    resource: 'AuditLog',
+    entity: AuditLog,
+    text: 'actorEmail',
+    editPayload: { action: 'x' },
+    newPayload: (v) => ({ actorEmail: 'x@example.test', action: 'edit', resource: 'Location', changes: '{}', tenantId: v.tenantId }),
+  },
   // Plugin resources get the same scope (the Terminagent is switched on for both towns below).
-  { resource: 'TerminagentWish', entity: TerminagentWish, text: 'citizen.name', editPayload: { status: 'booked' },
-    newPayload: (v) => ({ status: 'waiting', 'citizen.name': 'Eingeschleust', locationIds: `["${v.location}"]`, tenantId: v.tenantId }) },
-  { resource: 'TerminagentOffer', entity: TerminagentOffer, editPayload: { status: 'accepted' },
-    newPayload: (v) => ({ status: 'open', wishId: 'x', tenantId: v.tenantId }) },
+  {
+    resource: 'TerminagentWish',
+    entity: TerminagentWish,
+    text: 'citizen.name',
+    editPayload: { status: 'booked' },
+    newPayload: (v) => ({ status: 'waiting', 'citizen.name': 'Eingeschleust', locationIds: `["${v.location}"]`, tenantId: v.tenantId }),
+  },
+  {
+    resource: 'TerminagentOffer',
+    entity: TerminagentOffer,
+    editPayload: { status: 'accepted' },
+    newPayload: (v) => ({ status: 'open', wishId: 'x', tenantId: v.tenantId }),
+  },
 ];
 
 const SLUGS = ['musterstadt', 'beispielheim'] as const;
@@ -110,18 +194,54 @@ describe('admin panel: a tenant-admin cannot reach the other tenant (every resou
       const schedule = await ds.getRepository(Schedule).findOneByOrFail({ tenantId: tenant.id });
       victims[slug] = { tenantId: tenant.id, location: location.id, service: service.id, schedule: schedule.id };
       const closures = ds.getRepository(Closure);
-      await closures.save(closures.create({ tenantId: tenant.id, locationId: location.id, fromDate: '2026-12-24', toDate: '2026-12-24', reason: 'Heiligabend' }));
-      await t.app.get(AuditService).write({ tenantId: tenant.id, actor: { id: null, email: `someone@${slug}.test` }, action: 'edit', resource: 'Location', recordId: location.id, changes: {} });
+      await closures.save(
+        closures.create({ tenantId: tenant.id, locationId: location.id, fromDate: '2026-12-24', toDate: '2026-12-24', reason: 'Heiligabend' }),
+      );
+      await t.app.get(AuditService).write({
+        tenantId: tenant.id,
+        actor: { id: null, email: `someone@${slug}.test` },
+        action: 'edit',
+        resource: 'Location',
+        recordId: location.id,
+        changes: {},
+      });
       await t.app.get(PluginHostService).setEnabled(tenant.id, terminagentManifest, true);
       const wishes = ds.getRepository(TerminagentWish);
-      const wish = await wishes.save(wishes.create({
-        tenantId: tenant.id, status: 'offered', token: `wish-token-${slug}`, services: [{ serviceId: service.id, quantity: 1 }], minutes: 15,
-        locationIds: [location.id], windows: [{ weekday: 1, from: '08:00', to: '12:00' }], earliestDate: '2026-12-01', latestDate: '2026-12-31',
-        openKey: `open-${slug}`, dedupeKey: `dedupe-${slug}`, queuedMs: 1, firstOfferedMs: 2, registeredAt: new Date(), expiresAt: new Date(Date.now() + 86_400_000),
-        endedAt: null, citizen: { name: 'Erika', email: `erika@${slug}.test`, phone: null, locale: 'de', smsConsent: false }, anonymizedAt: null,
-      }));
+      const wish = await wishes.save(
+        wishes.create({
+          tenantId: tenant.id,
+          status: 'offered',
+          token: `wish-token-${slug}`,
+          services: [{ serviceId: service.id, quantity: 1 }],
+          minutes: 15,
+          locationIds: [location.id],
+          windows: [{ weekday: 1, from: '08:00', to: '12:00' }],
+          earliestDate: '2026-12-01',
+          latestDate: '2026-12-31',
+          openKey: `open-${slug}`,
+          dedupeKey: `dedupe-${slug}`,
+          queuedMs: 1,
+          firstOfferedMs: 2,
+          registeredAt: new Date(),
+          expiresAt: new Date(Date.now() + 86_400_000),
+          endedAt: null,
+          citizen: { name: 'Erika', email: `erika@${slug}.test`, phone: null, locale: 'de', smsConsent: false },
+          anonymizedAt: null,
+        }),
+      );
       const offers = ds.getRepository(TerminagentOffer);
-      await offers.save(offers.create({ tenantId: tenant.id, wishId: wish.id, status: 'open', token: `offer-token-${slug}`, expiresAt: new Date(Date.now() + 86_400_000), decidedAt: null, mailedAt: null, bookingReference: null }));
+      await offers.save(
+        offers.create({
+          tenantId: tenant.id,
+          wishId: wish.id,
+          status: 'open',
+          token: `offer-token-${slug}`,
+          expiresAt: new Date(Date.now() + 86_400_000),
+          decidedAt: null,
+          mailedAt: null,
+          bookingReference: null,
+        }),
+      );
       fixtures[slug] = {};
       for (const s of SUBJECTS) {
         const repo = ds.getRepository(s.entity);
@@ -159,7 +279,9 @@ describe('admin panel: a tenant-admin cannot reach the other tenant (every resou
 
         /** Nothing of the victim's record in a response, except what the request itself carried. */
         const expectClean = (res: { text: string }, request: string) => {
-          const secrets = [row.id, v.tenantId, marker, row.token, (row.citizen as { email?: string } | undefined)?.email].filter((m): m is string => !!m && !request.includes(m));
+          const secrets = [row.id, v.tenantId, marker, row.token, (row.citizen as { email?: string } | undefined)?.email].filter(
+            (m): m is string => !!m && !request.includes(m),
+          );
           for (const secret of secrets) expect({ url: request, leaked: res.text.includes(secret) }).toEqual({ url: request, leaked: false });
         };
         const expectRefused = (res: { status: number; body: any }) => {
@@ -198,7 +320,10 @@ describe('admin panel: a tenant-admin cannot reach the other tenant (every resou
           const get = await agent.get(url);
           expectRefused(get);
           expectClean(get, url);
-          const post = await agent.post(url).type('form').send({ ...subject.editPayload, tenantId: v.tenantId });
+          const post = await agent
+            .post(url)
+            .type('form')
+            .send({ ...subject.editPayload, tenantId: v.tenantId });
           expectRefused(post);
           expectClean(post, url + JSON.stringify(subject.editPayload) + v.tenantId);
         }

@@ -34,8 +34,15 @@ describe('admin validation and audit log', () => {
     const before = await count(ReleasePolicy);
     const location = await t.dataSource.getRepository(Location).findOneByOrFail({ tenantId });
     const res = await admin.post('/admin/api/resources/ReleasePolicy/actions/new').type('form').send({
-      locationId: location.id, dailyReleaseTime: '9 Uhr', sameDayReleaseTime: '25:00', horizonDays: '29',
-      shareOnlinePercent: '80', shareAgentPercent: '30', sharePhonePercent: '0', shareKioskPercent: '-1', cancelReturnDelayMinutes: '60',
+      locationId: location.id,
+      dailyReleaseTime: '9 Uhr',
+      sameDayReleaseTime: '25:00',
+      horizonDays: '29',
+      shareOnlinePercent: '80',
+      shareAgentPercent: '30',
+      sharePhonePercent: '0',
+      shareKioskPercent: '-1',
+      cancelReturnDelayMinutes: '60',
     });
     expect(res.body.notice.type).toBe('error');
     expect(errorsOf(res)).toMatchObject({
@@ -45,20 +52,41 @@ describe('admin validation and audit log', () => {
       shareKioskPercent: 'Ein Anteil liegt zwischen 0 und 100 Prozent.',
     });
     const sum = await admin.post('/admin/api/resources/ReleasePolicy/actions/new').type('form').send({
-      locationId: location.id, dailyReleaseTime: '09:00', sameDayReleaseTime: '07:00', horizonDays: '21',
-      shareOnlinePercent: '80', shareAgentPercent: '30', sharePhonePercent: '0', shareKioskPercent: '0', cancelReturnDelayMinutes: '60',
+      locationId: location.id,
+      dailyReleaseTime: '09:00',
+      sameDayReleaseTime: '07:00',
+      horizonDays: '21',
+      shareOnlinePercent: '80',
+      shareAgentPercent: '30',
+      sharePhonePercent: '0',
+      shareKioskPercent: '0',
+      cancelReturnDelayMinutes: '60',
     });
     expect(errorsOf(sum).shareOnlinePercent).toBe('Die Anteile müssen zusammen 100 % ergeben (derzeit 110 %).');
     expect(await count(ReleasePolicy)).toBe(before);
 
     const ok = await admin.post('/admin/api/resources/ReleasePolicy/actions/new').type('form').send({
-      locationId: location.id, dailyReleaseTime: '09:00', sameDayReleaseTime: '07:00', horizonDays: '21',
-      shareOnlinePercent: '60', shareAgentPercent: '20', sharePhonePercent: '10', shareKioskPercent: '10', cancelReturnDelayMinutes: '60',
+      locationId: location.id,
+      dailyReleaseTime: '09:00',
+      sameDayReleaseTime: '07:00',
+      horizonDays: '21',
+      shareOnlinePercent: '60',
+      shareAgentPercent: '20',
+      sharePhonePercent: '10',
+      shareKioskPercent: '10',
+      cancelReturnDelayMinutes: '60',
     });
     expect(ok.body.notice.type).toBe('success');
     const dup = await admin.post('/admin/api/resources/ReleasePolicy/actions/new').type('form').send({
-      locationId: location.id, dailyReleaseTime: '09:00', sameDayReleaseTime: '07:00', horizonDays: '21',
-      shareOnlinePercent: '100', shareAgentPercent: '0', sharePhonePercent: '0', shareKioskPercent: '0', cancelReturnDelayMinutes: '0',
+      locationId: location.id,
+      dailyReleaseTime: '09:00',
+      sameDayReleaseTime: '07:00',
+      horizonDays: '21',
+      shareOnlinePercent: '100',
+      shareAgentPercent: '0',
+      sharePhonePercent: '0',
+      shareKioskPercent: '0',
+      cancelReturnDelayMinutes: '0',
     });
     expect(errorsOf(dup).locationId).toBe('Für diesen Standort gibt es bereits eine Regel.');
     expect(await count(ReleasePolicy)).toBe(before + 1);
@@ -69,23 +97,41 @@ describe('admin validation and audit log', () => {
     const before = await count(ScheduleRange);
     const end = `09:${String(schedule.slotMinutes + 1).padStart(2, '0')}`;
     const res = await admin.post('/admin/api/resources/ScheduleRange/actions/new').type('form').send({
-      scheduleId: schedule.id, weekday: '7', startTime: '09:00', endTime: end, counters: '0',
+      scheduleId: schedule.id,
+      weekday: '7',
+      startTime: '09:00',
+      endTime: end,
+      counters: '0',
     });
     expect(errorsOf(res)).toEqual({
       endTime: `Die Zeitspanne muss in ${schedule.slotMinutes}-Minuten-Schritte (Taktung des Zeitplans) aufgehen.`,
       counters: 'Es muss mindestens ein Platz besetzt sein (höchstens 100).',
     });
     const backwards = await admin.post('/admin/api/resources/ScheduleRange/actions/new').type('form').send({
-      scheduleId: schedule.id, weekday: '6', startTime: '12:00', endTime: '09:00', counters: '1',
+      scheduleId: schedule.id,
+      weekday: '6',
+      startTime: '12:00',
+      endTime: '09:00',
+      counters: '1',
     });
     expect(errorsOf(backwards).endTime).toBe('Das Ende muss nach dem Beginn liegen.');
     const existing = await t.dataSource.getRepository(ScheduleRange).findOneByOrFail({ tenantId, scheduleId: schedule.id });
-    const overlap = await admin.post('/admin/api/resources/ScheduleRange/actions/new').type('form').send({
-      scheduleId: schedule.id, weekday: String(existing.weekday), startTime: existing.startTime, endTime: existing.endTime, counters: '1',
-    });
+    const overlap = await admin
+      .post('/admin/api/resources/ScheduleRange/actions/new')
+      .type('form')
+      .send({
+        scheduleId: schedule.id,
+        weekday: String(existing.weekday),
+        startTime: existing.startTime,
+        endTime: existing.endTime,
+        counters: '1',
+      });
     expect(errorsOf(overlap).startTime).toBe(`Überschneidet sich mit ${existing.startTime}–${existing.endTime} am selben Tag.`);
     // Editing a range does not clash with itself.
-    const same = await admin.post(`/admin/api/resources/ScheduleRange/records/${existing.id}/edit`).type('form').send({ counters: String(existing.counters) });
+    const same = await admin
+      .post(`/admin/api/resources/ScheduleRange/records/${existing.id}/edit`)
+      .type('form')
+      .send({ counters: String(existing.counters) });
     expect(same.body.notice.type).toBe('success');
     // Changing the schedule's slot length is checked against its existing ranges.
     const slot = await admin.post(`/admin/api/resources/Schedule/records/${schedule.id}/edit`).type('form').send({ slotMinutes: '7' });
@@ -96,17 +142,28 @@ describe('admin validation and audit log', () => {
 
   it('services: positive durations; a service offered nowhere is flagged; the checklist is edited as lines', async () => {
     const before = await count(Service);
-    const bad = await admin.post('/admin/api/resources/Service/actions/new').type('form').send({ name: '', durationMinutes: '0', maxQuantity: '1', position: '0' });
+    const bad = await admin
+      .post('/admin/api/resources/Service/actions/new')
+      .type('form')
+      .send({ name: '', durationMinutes: '0', maxQuantity: '1', position: '0' });
     expect(errorsOf(bad)).toMatchObject({ name: 'Pflichtfeld.', durationMinutes: 'Die Dauer muss zwischen 1 und 480 Minuten liegen.' });
     expect(await count(Service)).toBe(before);
 
     const res = await admin.post('/admin/api/resources/Service/actions/new').type('form').send({
-      name: 'Fischereischein', durationMinutes: '20', maxQuantity: '1', position: '9', checklist: 'Personalausweis\n\n  Passbild  \nPrüfungszeugnis',
+      name: 'Fischereischein',
+      durationMinutes: '20',
+      maxQuantity: '1',
+      position: '9',
+      checklist: 'Personalausweis\n\n  Passbild  \nPrüfungszeugnis',
     });
     expect(res.body.notice.type).toBe('success');
     const id = res.body.record.params.id;
     const items = await t.dataSource.getRepository(DocumentChecklistItem).find({ where: { serviceId: id }, order: { position: 'ASC' } });
-    expect(items.map((i) => [i.position, i.text, i.tenantId])).toEqual([[0, 'Personalausweis', tenantId], [1, 'Passbild', tenantId], [2, 'Prüfungszeugnis', tenantId]]);
+    expect(items.map((i) => [i.position, i.text, i.tenantId])).toEqual([
+      [0, 'Personalausweis', tenantId],
+      [1, 'Passbild', tenantId],
+      [2, 'Prüfungszeugnis', tenantId],
+    ]);
 
     const shown = await admin.get(`/admin/api/resources/Service/records/${id}/show`).expect(200);
     expect(shown.body.record.params.checklist).toBe('Personalausweis\nPassbild\nPrüfungszeugnis');
@@ -145,7 +202,10 @@ describe('admin validation and audit log', () => {
   });
 
   it('never records passwords in the audit log', async () => {
-    const res = await admin.post('/admin/api/resources/AdminUser/actions/new').type('form').send({ email: 'neu@musterstadt.test', password: 'Ein-sehr-geheimes-Passwort', role: 'staff' });
+    const res = await admin
+      .post('/admin/api/resources/AdminUser/actions/new')
+      .type('form')
+      .send({ email: 'neu@musterstadt.test', password: 'Ein-sehr-geheimes-Passwort', role: 'staff' });
     expect(res.body.notice.type).toBe('success');
     const entry = await t.dataSource.getRepository(AuditLog).findOneByOrFail({ recordId: res.body.record.params.id });
     expect(JSON.stringify(entry.changes)).not.toMatch(/Ein-sehr-geheimes|\$2[aby]\$/);

@@ -45,21 +45,36 @@ describe('bot protection (BOT_PROTECTION=on)', () => {
     expect(missing.body).toMatchObject({ statusCode: 400, error: 'Bad Request', code: 'CAPTCHA_REQUIRED' });
     expect(missing.body.message).toMatch(/spam protection/);
     const payload = await solveCaptcha(t);
-    await t.http.post(`${API}/bookings`).send(body({ altcha: payload })).expect(201);
-    const reused = await t.http.post(`${API}/bookings`).send(body({ altcha: payload })).expect(400);
+    await t.http
+      .post(`${API}/bookings`)
+      .send(body({ altcha: payload }))
+      .expect(201);
+    const reused = await t.http
+      .post(`${API}/bookings`)
+      .send(body({ altcha: payload }))
+      .expect(400);
     expect(reused.body).toMatchObject({ statusCode: 400, code: 'CAPTCHA_INVALID' });
     expect(reused.body.message).toMatch(/used already/);
     const forged = JSON.parse(Buffer.from(await solveCaptcha(t), 'base64').toString());
     forged.number += 1;
-    await t.http.post(`${API}/bookings`).send(body({ altcha: Buffer.from(JSON.stringify(forged)).toString('base64') })).expect(400);
+    await t.http
+      .post(`${API}/bookings`)
+      .send(body({ altcha: Buffer.from(JSON.stringify(forged)).toString('base64') }))
+      .expect(400);
   });
 
   it('refuses a solution whose challenge expired on the server clock (20 minutes)', async () => {
     const payload = await solveCaptcha(t);
     t.clock.advance(21 * 60_000);
-    const late = await t.http.post(`${API}/bookings`).send(body({ altcha: payload })).expect(400);
+    const late = await t.http
+      .post(`${API}/bookings`)
+      .send(body({ altcha: payload }))
+      .expect(400);
     expect(late.body.message).toMatch(/not valid/);
-    await t.http.post(`${API}/bookings`).send(body({ altcha: await solveCaptcha(t) })).expect(201);
+    await t.http
+      .post(`${API}/bookings`)
+      .send(body({ altcha: await solveCaptcha(t) }))
+      .expect(201);
   });
 
   it('limits booking attempts per IP and minute, per tenant setting', async () => {
@@ -113,8 +128,14 @@ describe('bot protection across two server instances on one database', () => {
 
   it('a solved captcha books once, whichever instance sees it again', async () => {
     const payload = await solveCaptcha(one);
-    await one.http.post(`${API}/bookings`).send(bookingBody(ids, { altcha: payload })).expect(201);
-    const replayed = await two.http.post(`${API}/bookings`).send(bookingBody(ids, { altcha: payload })).expect(400);
+    await one.http
+      .post(`${API}/bookings`)
+      .send(bookingBody(ids, { altcha: payload }))
+      .expect(201);
+    const replayed = await two.http
+      .post(`${API}/bookings`)
+      .send(bookingBody(ids, { altcha: payload }))
+      .expect(400);
     expect(replayed.body.message).toMatch(/used already/);
   });
 
@@ -130,7 +151,10 @@ describe('bot protection across two server instances on one database', () => {
     clock.advance(120_000);
     await two.http.post(`${API}/bookings`).send(bookingBody(ids)).expect(201);
     // Expired counters are purged by the core task; the spent captcha is kept until it expires.
-    const rows = async () => (await one.dataSource.query(`SELECT ${one.database.kind === 'mysql' ? '`key`' : '"key"'} AS k FROM shared_counter`)).map((r: { k: string }) => r.k.split('|')[0]).sort();
+    const rows = async () =>
+      (await one.dataSource.query(`SELECT ${one.database.kind === 'mysql' ? '`key`' : '"key"'} AS k FROM shared_counter`))
+        .map((r: { k: string }) => r.k.split('|')[0])
+        .sort();
     expect(await rows()).toEqual(expect.arrayContaining(['booking-attempt', 'spent']));
     clock.advance(11 * 60_000);
     await one.app.get(TaskRunnerService).runDue(clock.now(), (id) => id === 'core.shared-counter-purge');

@@ -144,7 +144,11 @@ describe('booking under concurrency', () => {
       }
     }
     // The history really went through every transition (a confirmed booking may end cancelled, so count successes).
-    expect(Object.entries(succeeded).filter(([, count]) => count === 0).map(([kind]) => kind)).toEqual([]);
+    expect(
+      Object.entries(succeeded)
+        .filter(([, count]) => count === 0)
+        .map(([kind]) => kind),
+    ).toEqual([]);
     const states = (await t.dataSource.query('SELECT DISTINCT status FROM booking')).map((r: { status: string }) => r.status);
     expect(states).toEqual(expect.arrayContaining(['cancelled', 'expired']));
   });

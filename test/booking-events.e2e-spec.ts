@@ -18,13 +18,25 @@ describe('booking events', () => {
   let t: TestApp;
   let ids: DemoIds;
 
-  const events = () => t.asTenant(SLUG, () => t.app.get(TenantDataService).repo(DomainEvent).find({ order: { occurredAt: 'ASC', createdAt: 'ASC' } }));
+  const events = () =>
+    t.asTenant(SLUG, () =>
+      t.app
+        .get(TenantDataService)
+        .repo(DomainEvent)
+        .find({ order: { occurredAt: 'ASC', createdAt: 'ASC' } }),
+    );
   const deliver = () => t.asTenant(SLUG, () => t.app.get(EventDeliveryService).deliverDue());
   const housekeeping = () => t.app.get(TaskRunnerService).runDue(t.clock.now(), (id) => id === 'booking.housekeeping');
   const book = (start: string, who: string) =>
     t.http
       .post(`${API}/bookings`)
-      .send({ services: [{ serviceId: ids.ausweis, quantity: 1 }], locationId: ids.rathaus, start, citizen: { ...citizen(who), phone: '+49 6131 555 0101' }, consent: true })
+      .send({
+        services: [{ serviceId: ids.ausweis, quantity: 1 }],
+        locationId: ids.rathaus,
+        start,
+        citizen: { ...citizen(who), phone: '+49 6131 555 0101' },
+        consent: true,
+      })
       .expect(201);
 
   beforeAll(async () => {
@@ -37,7 +49,10 @@ describe('booking events', () => {
   it('publishes each step of a booking with ids and times only, never personal data', async () => {
     const a = (await book('2026-11-25T09:00:00+01:00', 'Ereignis')).body;
     await t.http.post(`${API}/bookings/${a.reference}/confirm`).send({ token: a.token }).expect(200);
-    await t.http.post(`${API}/bookings/${a.reference}/rebook`).send({ token: a.token, locationId: ids.rathaus, start: '2026-11-25T09:30:00+01:00' }).expect(200);
+    await t.http
+      .post(`${API}/bookings/${a.reference}/rebook`)
+      .send({ token: a.token, locationId: ids.rathaus, start: '2026-11-25T09:30:00+01:00' })
+      .expect(200);
     await t.http.post(`${API}/bookings/${a.reference}/cancel`).send({ token: a.token }).expect(200);
     const b = (await book('2026-11-25T10:00:00+01:00', 'Verfall')).body;
     t.clock.advance(31 * 60_000);
@@ -51,13 +66,22 @@ describe('booking events', () => {
     const idA = await booking(a.reference);
     const ofA = all.filter((e) => (e.payload as { bookingId?: string }).bookingId === idA);
     expect(ofA.map((e) => e.type)).toEqual(['booking.created', 'booking.confirmed', 'booking.rebooked', 'booking.cancelled']);
-    expect(ofA[0].payload).toMatchObject({ bookingId: idA, channel: 'online', status: 'pending', locationId: ids.rathaus, serviceIds: [ids.ausweis], start: '2026-11-25T08:00:00.000Z' });
+    expect(ofA[0].payload).toMatchObject({
+      bookingId: idA,
+      channel: 'online',
+      status: 'pending',
+      locationId: ids.rathaus,
+      serviceIds: [ids.ausweis],
+      start: '2026-11-25T08:00:00.000Z',
+    });
     expect(ofA[2].payload).toMatchObject({ start: '2026-11-25T08:30:00.000Z', from: { start: '2026-11-25T08:00:00.000Z' } });
     expect(ofA[3].payload).toMatchObject({ previousStatus: 'confirmed' });
     const idB = await booking(b.reference);
     expect(all.filter((e) => (e.payload as { bookingId?: string }).bookingId === idB).map((e) => e.type)).toEqual(['booking.created', 'booking.lapsed']);
     expect(all.some((e) => e.type === 'booking.capacity-released' && (e.payload as { units: { online: number } }).units.online > 0)).toBe(true);
-    const freed = all.filter((e) => e.type === 'booking.capacity-freed').flatMap((e) => (e.payload as { slots: Array<{ start: string }> }).slots.map((s) => s.start));
+    const freed = all
+      .filter((e) => e.type === 'booking.capacity-freed')
+      .flatMap((e) => (e.payload as { slots: Array<{ start: string }> }).slots.map((s) => s.start));
     // The lapsed hold (at once), the time left by the rebooking and the cancelled one (both after the delay).
     expect(freed.sort()).toEqual(['2026-11-25T08:00:00.000Z', '2026-11-25T08:30:00.000Z', '2026-11-25T09:00:00.000Z']);
 
@@ -71,23 +95,35 @@ describe('booking events', () => {
     const before = (await events()).length;
     // The slot's online share is used up: the last booking is refused with 409 and leaves nothing behind.
     const [slot] = await t.asTenant(SLUG, () =>
-      t.app.get(TenantDataService).repo(CapacityUnit).find({ where: { locationId: ids.rathaus, localDate: '2026-11-26', localStart: '09:00', channel: 'online' } }),
+      t.app
+        .get(TenantDataService)
+        .repo(CapacityUnit)
+        .find({ where: { locationId: ids.rathaus, localDate: '2026-11-26', localStart: '09:00', channel: 'online' } }),
     );
     for (let i = 0; i < slot.capacity; i++) await book('2026-11-26T09:00:00+01:00', `voll${i}`);
     const after = (await events()).length;
     expect(after).toBe(before + slot.capacity);
     await t.http
       .post(`${API}/bookings`)
-      .send({ services: [{ serviceId: ids.ausweis, quantity: 1 }], locationId: ids.rathaus, start: '2026-11-26T09:00:00+01:00', citizen: citizen('zu-spaet'), consent: true })
+      .send({
+        services: [{ serviceId: ids.ausweis, quantity: 1 }],
+        locationId: ids.rathaus,
+        start: '2026-11-26T09:00:00+01:00',
+        citizen: citizen('zu-spaet'),
+        consent: true,
+      })
       .expect(409);
     expect((await events()).length).toBe(after);
   });
 
   it('the Terminagent matches when an appointment it placed is cancelled and its time comes back', async () => {
-    const single = (await agentSlots(t)).filter((s) => s.locationId === ids.rathaus && s.free === 1 && s.slotMinutes === 15 && s.start > t.clock.now().getTime() + 2 * 86_400_000);
+    const single = (await agentSlots(t)).filter(
+      (s) => s.locationId === ids.rathaus && s.free === 1 && s.slotMinutes === 15 && s.start > t.clock.now().getTime() + 2 * 86_400_000,
+    );
     const slot = single[0];
     const { date, window } = windowOf(slot);
-    const wish = (email: string) => queueWish(t, { email, serviceId: ids.ausweis, locationIds: [ids.rathaus], windows: [window], earliestDate: date, latestDate: date });
+    const wish = (email: string) =>
+      queueWish(t, { email, serviceId: ids.ausweis, locationIds: [ids.rathaus], windows: [window], earliestDate: date, latestDate: date });
     const first = await wish('first@example.org');
     const second = await wish('second@example.org');
     await match(t);

@@ -73,7 +73,15 @@ export function citizen(n: number | string) {
 export async function solveCaptcha(t: TestApp, slug = SLUG): Promise<string> {
   const challenge = (await t.http.get(`/api/v1/tenants/${slug}/bookings/challenge`).expect(200)).body;
   const solution = await solveChallenge(challenge.challenge, challenge.salt, challenge.algorithm, challenge.maxnumber).promise;
-  return Buffer.from(JSON.stringify({ algorithm: challenge.algorithm, challenge: challenge.challenge, number: solution!.number, salt: challenge.salt, signature: challenge.signature })).toString('base64');
+  return Buffer.from(
+    JSON.stringify({
+      algorithm: challenge.algorithm,
+      challenge: challenge.challenge,
+      number: solution!.number,
+      salt: challenge.salt,
+      signature: challenge.signature,
+    }),
+  ).toString('base64');
 }
 
 /**

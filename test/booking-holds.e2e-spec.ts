@@ -25,7 +25,13 @@ describe('caps on unconfirmed bookings (holds)', () => {
     t.http
       .post(`${API}/bookings`)
       .set('X-Forwarded-For', address)
-      .send({ services: [{ serviceId, quantity: 1 }], locationId: ids.rathaus, start: nextStart(), citizen: { name: 'Erika Mustermann', email }, consent: true });
+      .send({
+        services: [{ serviceId, quantity: 1 }],
+        locationId: ids.rathaus,
+        start: nextStart(),
+        citizen: { name: 'Erika Mustermann', email },
+        consent: true,
+      });
   const confirm = (b: { reference: string; token: string }) => t.http.post(`${API}/bookings/${b.reference}/confirm`).send({ token: b.token }).expect(200);
   const housekeeping = () => t.app.get(TaskRunnerService).runDue(t.clock.now(), (id) => id === 'booking.housekeeping');
   let client = 0;
@@ -135,17 +141,25 @@ describe('captcha difficulty in a rush', () => {
 
   beforeAll(async () => {
     ({ t, ids } = await releasedDemoApp({ env: { BOT_PROTECTION: 'on' } }));
-    await t.app
-      .get(PluginHostService)
-      .updateSettings((await t.tenant(SLUG)).id, bookingManifest, { captchaDifficulty: 2000, rushPendingThreshold: 2, rushDifficultyFactor: 10, maxPendingPerAddress: 10 });
+    await t.app.get(PluginHostService).updateSettings((await t.tenant(SLUG)).id, bookingManifest, {
+      captchaDifficulty: 2000,
+      rushPendingThreshold: 2,
+      rushDifficultyFactor: 10,
+      maxPendingPerAddress: 10,
+    });
   });
   afterAll(async () => t.close());
 
   const maxNumber = async () => (await t.http.get(`${API}/bookings/challenge`).expect(200)).body.maxnumber as number;
   const book = (n: number, altcha: string) =>
-    t.http
-      .post(`${API}/bookings`)
-      .send({ services: [{ serviceId: ids.ausweis, quantity: 1 }], locationId: ids.rathaus, start: nextStart(), citizen: { name: 'Erika Mustermann', email: `rush-${n}@example.org` }, consent: true, altcha });
+    t.http.post(`${API}/bookings`).send({
+      services: [{ serviceId: ids.ausweis, quantity: 1 }],
+      locationId: ids.rathaus,
+      start: nextStart(),
+      citizen: { name: 'Erika Mustermann', email: `rush-${n}@example.org` },
+      consent: true,
+      altcha,
+    });
 
   it('rises while the live holds exceed the threshold and falls back when they lapse; an earlier solution stays valid', async () => {
     expect(await maxNumber()).toBe(2000);

@@ -50,7 +50,12 @@ describe('Idempotency-Key: bound to the request', () => {
     const victim = body('victim');
     const first = await post('k-other', victim).expect(201);
     const before = await count(t);
-    const variants = [body('attacker'), { ...victim, locale: 'en' }, { ...victim, start: nextStart() }, { ...victim, citizen: { ...victim.citizen, phone: '0211 1234' } }];
+    const variants = [
+      body('attacker'),
+      { ...victim, locale: 'en' },
+      { ...victim, start: nextStart() },
+      { ...victim, citizen: { ...victim.citizen, phone: '0211 1234' } },
+    ];
     for (const other of variants) {
       const refused = await post('k-other', other).expect(422);
       expect(refused.body).toEqual(MISMATCH);
@@ -101,7 +106,13 @@ describe('Idempotency-Key: bound to the request', () => {
     const service = services.find((s) => s.name === 'Personalausweis beantragen')!;
     const found = await t.http.get(`/api/v1/tenants/beispielheim/availability?services=${service.id}:1&from=2026-11-24&to=2026-12-04`).expect(200);
     const day = found.body.days[0];
-    const theirs = { services: [{ serviceId: service.id, quantity: 1 }], locationId: day.locationId, start: day.starts[0], citizen: citizen('town'), consent: true };
+    const theirs = {
+      services: [{ serviceId: service.id, quantity: 1 }],
+      locationId: day.locationId,
+      start: day.starts[0],
+      citizen: citizen('town'),
+      consent: true,
+    };
     const mine = body('town');
     const here = await post('k-town', mine).expect(201);
     const there = await post('k-town', theirs, 'beispielheim').expect(201);
@@ -125,7 +136,15 @@ describe('Idempotency-Key: bound to the request', () => {
     const request = { ...body('staff'), citizen: { name: 'Max Anrufer', phone: '0211 555' } };
     const first = await kim.post(url).set('Idempotency-Key', 'k-staff').send(request).expect(201);
     expect((await kim.post(url).set('Idempotency-Key', 'k-staff').send(request).expect(201)).body.reference).toBe(first.body.reference);
-    expect((await kim.post(url).set('Idempotency-Key', 'k-staff').send({ ...request, citizen: { name: 'Mia Anruferin' } }).expect(422)).body).toEqual(MISMATCH);
+    expect(
+      (
+        await kim
+          .post(url)
+          .set('Idempotency-Key', 'k-staff')
+          .send({ ...request, citizen: { name: 'Mia Anruferin' } })
+          .expect(422)
+      ).body,
+    ).toEqual(MISMATCH);
     // The same request from another staff member is not a replay: it would hand over Kim's booking.
     expect((await eva.post(url).set('Idempotency-Key', 'k-staff').send(request).expect(422)).body).toEqual(MISMATCH);
     await kim.post(url).set('Idempotency-Key', 'ü'.repeat(3)).send(request).expect(400);
@@ -162,7 +181,13 @@ describe('Idempotency-Key with bot protection on', () => {
   });
   afterAll(async () => t.close());
 
-  const body = (who: string) => ({ services: [{ serviceId: ids.ausweis, quantity: 1 }], locationId: ids.rathaus, start: nextStart(), citizen: citizen(who), consent: true });
+  const body = (who: string) => ({
+    services: [{ serviceId: ids.ausweis, quantity: 1 }],
+    locationId: ids.rathaus,
+    start: nextStart(),
+    citizen: citizen(who),
+    consent: true,
+  });
   const post = (b: object) => t.http.post(`${API}/bookings`).set('Idempotency-Key', 'k-bot').send(b);
 
   it('answers a true replay without captcha or rate limit; another request under the key must pass both first', async () => {
@@ -188,7 +213,15 @@ describe('Idempotency-Key with bot protection on', () => {
   it('the portal: a second submit of the review page (same key, same captcha answer) books once and shows the same page', async () => {
     t.clock.advance(120_000);
     const start = nextStart();
-    const form = { services: `${ids.ausweis}:1`, location: ids.rathaus, start, name: 'Erika Portal', email: 'erika.portal@example.org', phone: '', consent: 'yes' };
+    const form = {
+      services: `${ids.ausweis}:1`,
+      location: ids.rathaus,
+      start,
+      name: 'Erika Portal',
+      email: 'erika.portal@example.org',
+      phone: '',
+      consent: 'yes',
+    };
     const review = await t.http.post(`/${SLUG}/termin/angaben`).type('form').send(form).expect(200);
     const idempotencyKey = /name="idempotencyKey" value="([^"]+)"/.exec(review.text)![1];
     expect(review.text).toContain('data-altcha');

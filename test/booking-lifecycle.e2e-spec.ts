@@ -27,7 +27,13 @@ describe('holds, delayed return and privacy', () => {
   const book = (localStart: string, who: string) =>
     t.http
       .post(`${API}/bookings`)
-      .send({ services: [{ serviceId: ids.ausweis, quantity: 1 }], locationId: ids.rathaus, start: `2026-11-25T${localStart}:00+01:00`, citizen: citizen(who), consent: true })
+      .send({
+        services: [{ serviceId: ids.ausweis, quantity: 1 }],
+        locationId: ids.rathaus,
+        start: `2026-11-25T${localStart}:00+01:00`,
+        citizen: citizen(who),
+        consent: true,
+      })
       .expect(201);
 
   const housekeeping = () => t.app.get(TaskRunnerService).runDue(t.clock.now(), (id) => id === 'booking.housekeeping');
@@ -63,7 +69,9 @@ describe('holds, delayed return and privacy', () => {
     await housekeeping();
     expect(await free('09:15')).toBe(before);
     const starts = await t.asTenant(SLUG, () =>
-      t.app.get(AvailabilityService).find({ services: [{ serviceId: ids.ausweis, quantity: 1 }], locationIds: [ids.rathaus], from: '2026-11-25', to: '2026-11-25' }),
+      t.app
+        .get(AvailabilityService)
+        .find({ services: [{ serviceId: ids.ausweis, quantity: 1 }], locationIds: [ids.rathaus], from: '2026-11-25', to: '2026-11-25' }),
     );
     expect(starts.days[0].starts).toContain('2026-11-25T09:15:00+01:00');
     await expectCapacityInvariant(t.dataSource);

@@ -44,7 +44,9 @@ describe('booking by mail and SMS: phone numbers, check-in code, reminders', () 
   }
 
   const book = (start: string, who: string, contact: Record<string, unknown> = {}) =>
-    t.http.post(`${API}/bookings`).send({ services: [{ serviceId: ids.ausweis, quantity: 1 }], locationId: ids.rathaus, start, citizen: { ...citizen(who), ...contact }, consent: true });
+    t.http
+      .post(`${API}/bookings`)
+      .send({ services: [{ serviceId: ids.ausweis, quantity: 1 }], locationId: ids.rathaus, start, citizen: { ...citizen(who), ...contact }, consent: true });
 
   async function bookConfirmed(start: string, who: string, contact: Record<string, unknown> = {}) {
     const { body } = await book(start, who, contact).expect(201);
@@ -123,10 +125,18 @@ describe('booking by mail and SMS: phone numbers, check-in code, reminders', () 
       const before = await t.dataSource.getRepository(Booking).count();
       const res = await t.http.post(`/${SLUG}/termin/angaben`).type('form').send(form).expect(400);
       expect(res.text).toContain('Geben Sie eine gültige Telefonnummer ein');
-      const en = await t.http.post(`/${SLUG}/termin/angaben?lang=en`).type('form').send({ ...form, phone: '06131 123456' }).expect(400);
+      const en = await t.http
+        .post(`/${SLUG}/termin/angaben?lang=en`)
+        .type('form')
+        .send({ ...form, phone: '06131 123456' })
+        .expect(400);
       expect(en.text).toContain('This number cannot receive text messages');
       // Valid: the review shows the number as entered and carries the SMS choice on.
-      const review = await t.http.post(`/${SLUG}/termin/angaben`).type('form').send({ ...form, phone: '0151 23456789' }).expect(200);
+      const review = await t.http
+        .post(`/${SLUG}/termin/angaben`)
+        .type('form')
+        .send({ ...form, phone: '0151 23456789' })
+        .expect(200);
       expect(review.text).toContain('name="sms" value="yes"');
       expect(await t.dataSource.getRepository(Booking).count()).toBe(before);
     });
@@ -197,7 +207,8 @@ describe('booking by mail and SMS: phone numbers, check-in code, reminders', () 
     it('two instances running the reminders at once write each reminder once', async () => {
       t.clock.set('2026-10-19T08:00:00Z');
       const refs = [];
-      for (let i = 0; i < 4; i++) refs.push((await bookConfirmed(await firstStart('2026-10-28', i), `twin-${i}`, { phone: `0151 7000000${i}`, sms: true })).reference);
+      for (let i = 0; i < 4; i++)
+        refs.push((await bookConfirmed(await firstStart('2026-10-28', i), `twin-${i}`, { phone: `0151 7000000${i}`, sms: true })).reference);
       const other = await createTestApp({ database: t.database, clock: t.clock, env });
       try {
         t.clock.set('2026-10-27T16:00:00Z');

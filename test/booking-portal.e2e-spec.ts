@@ -97,7 +97,7 @@ describe('citizen portal without JavaScript (supertest)', () => {
     await t.http.get('/assets/portal/nope.css').expect(404);
   });
 
-  it('leaves the server\'s own one-segment paths to their routes', async () => {
+  it("leaves the server's own one-segment paths to their routes", async () => {
     await t.http.get('/health').expect(200);
     expect((await t.http.get('/login').expect(200)).body).toEqual({ later: true });
     const res = await t.http.get('/favicon.ico').expect(404);
@@ -184,7 +184,11 @@ describe('citizen portal without JavaScript (supertest)', () => {
     const form = { services: servicesParam, locations: locationIds[0], location: locationIds[0], start };
 
     const before = (await bookings()).length;
-    const invalid = await t.http.post('/musterstadt/termin/angaben').type('form').send({ ...form, name: 'A', email: 'kein-mail', phone: '' }).expect(400);
+    const invalid = await t.http
+      .post('/musterstadt/termin/angaben')
+      .type('form')
+      .send({ ...form, name: 'A', email: 'kein-mail', phone: '' })
+      .expect(400);
     expect(title(invalid.text)).toMatch(/^Fehler – Ihre Angaben/);
     expect(invalid.text).toMatch(/id="email"[^>]*aria-describedby="email-hint email-error"[^>]*aria-invalid="true"/);
     expect(invalid.text).toContain('href="#consent"');
@@ -192,17 +196,29 @@ describe('citizen portal without JavaScript (supertest)', () => {
     expect((await bookings()).length).toBe(before);
 
     const citizen = { name: 'Erika Mustermann', email: 'erika@example.org', phone: '', consent: 'yes' };
-    const review = await t.http.post('/musterstadt/termin/angaben').type('form').send({ ...form, ...citizen }).expect(200);
+    const review = await t.http
+      .post('/musterstadt/termin/angaben')
+      .type('form')
+      .send({ ...form, ...citizen })
+      .expect(200);
     expect(title(review.text)).toBe('Angaben prüfen – Stadt Musterstadt');
     expect(review.text).toContain('erika@example.org');
     expect(review.text).not.toContain('data-altcha'); // BOT_PROTECTION=off in tests
     const idempotencyKey = inputValues(review.text, 'idempotencyKey')[0];
     expect((await bookings()).length).toBe(before);
 
-    const booked = await t.http.post('/musterstadt/termin/buchen').type('form').send({ ...form, ...citizen, idempotencyKey, action: 'book' }).expect(303);
+    const booked = await t.http
+      .post('/musterstadt/termin/buchen')
+      .type('form')
+      .send({ ...form, ...citizen, idempotencyKey, action: 'book' })
+      .expect(303);
     expect(booked.headers.location).toMatch(/^\/musterstadt\/termin\/gesendet\?ref=[A-Z0-9-]+&bis=/);
     // A double click sends the same form again: still one booking.
-    const again = await t.http.post('/musterstadt/termin/buchen').type('form').send({ ...form, ...citizen, idempotencyKey, action: 'book' }).expect(303);
+    const again = await t.http
+      .post('/musterstadt/termin/buchen')
+      .type('form')
+      .send({ ...form, ...citizen, idempotencyKey, action: 'book' })
+      .expect(303);
     expect(again.headers.location).toBe(booked.headers.location);
     expect((await bookings()).length).toBe(before + 1);
 
@@ -294,7 +310,11 @@ describe('citizen portal without JavaScript (supertest)', () => {
     const newStart = inputValues(times.text, 'start')[0];
     const [, newLocation] = day.split('_');
     expect(newStart).not.toBe(start);
-    const moved = await t.http.post(`/musterstadt/buchung/${reference}/verschieben`).type('form').send({ token, location: newLocation, start: newStart }).expect(303);
+    const moved = await t.http
+      .post(`/musterstadt/buchung/${reference}/verschieben`)
+      .type('form')
+      .send({ token, location: newLocation, start: newStart })
+      .expect(303);
     expect(moved.headers.location).toContain('erledigt=rebooked');
     const manage = await t.http.get(moved.headers.location).expect(200);
     expect(manage.text).toContain('Ihr Termin wurde verschoben.');
@@ -313,7 +333,13 @@ describe('citizen portal without JavaScript (supertest)', () => {
     const reference = new URL(booked.headers.location, 'http://x').searchParams.get('ref')!;
     const token = new URL(await confirmLink(reference), 'http://x').searchParams.get('token')!;
     const base = `/beispielheim/buchung/${reference}`;
-    for (const path of [`${base}?token=${token}`, `${base}/bestaetigen?token=${token}`, `${base}/stornieren?token=${token}`, `${base}/verschieben?token=${token}`, `${base}/termin.ics?token=${token}`]) {
+    for (const path of [
+      `${base}?token=${token}`,
+      `${base}/bestaetigen?token=${token}`,
+      `${base}/stornieren?token=${token}`,
+      `${base}/verschieben?token=${token}`,
+      `${base}/termin.ics?token=${token}`,
+    ]) {
       const res = await t.http.get(path).expect(404);
       expect(res.text).not.toContain('Nora Nachbar');
     }
@@ -335,7 +361,13 @@ describe('citizen portal without JavaScript (supertest)', () => {
     const en = await t.http.post('/musterstadt/termin/buchen?lang=en').type('form').send(form).expect(409);
     expect(en.text).toContain('This time has been taken meanwhile. Please choose another one.');
     // Without a page to go back to, the frame's error page says what the code means.
-    const { location } = (await t.http.post('/musterstadt/termin/buchen').type('form').send({ ...form, start: (await freeSlot(t, 'musterstadt', `${passId}:1`, 3)).start }).expect(303)).headers;
+    const { location } = (
+      await t.http
+        .post('/musterstadt/termin/buchen')
+        .type('form')
+        .send({ ...form, start: (await freeSlot(t, 'musterstadt', `${passId}:1`, 3)).start })
+        .expect(303)
+    ).headers;
     const reference = new URL(location, 'http://x').searchParams.get('ref')!;
     const token = new URL(await confirmLink(reference), 'http://x').searchParams.get('token')!;
     await t.http.post(`/musterstadt/buchung/${reference}/stornieren`).type('form').send({ token }).expect(303);
@@ -389,11 +421,17 @@ describe('citizen portal with the spam protection on', () => {
     const form = { services: `${passId}:1`, location: locationId, start, name: 'Bernd Bot', email: 'bernd@example.org', consent: 'yes' };
     const review = await t.http.post('/musterstadt/termin/angaben').type('form').send(form).expect(200);
     const challenge = JSON.parse(decodeHtml(/data-altcha="([^"]+)"/.exec(review.text)![1]));
-    expect(challenge).toEqual(expect.objectContaining({ algorithm: 'SHA-256', challenge: expect.any(String), salt: expect.any(String), signature: expect.any(String) }));
+    expect(challenge).toEqual(
+      expect.objectContaining({ algorithm: 'SHA-256', challenge: expect.any(String), salt: expect.any(String), signature: expect.any(String) }),
+    );
     expect(review.text).toMatch(/<script src="\/assets\/portal\/altcha\.js\?v[^"]+" defer><\/script>/);
     expect(review.text).toContain('<noscript>');
 
-    const refused = await t.http.post('/musterstadt/termin/buchen').type('form').send({ ...form, action: 'book', altcha: '' }).expect(400);
+    const refused = await t.http
+      .post('/musterstadt/termin/buchen')
+      .type('form')
+      .send({ ...form, action: 'book', altcha: '' })
+      .expect(400);
     expect(title(refused.text)).toBe('Fehler – Angaben prüfen – Stadt Musterstadt');
     expect(refused.text).toContain('Der Spam-Schutz braucht JavaScript');
     const count = await t.asTenant('musterstadt', () => t.app.get(TenantDataService).repo(Booking).count());
@@ -416,7 +454,10 @@ describe('citizen portal branding', () => {
         .replace("primaryColor: '#2d5f2e'", "primaryColor: '#ffdd00'\n  logo: logo.svg")
         .replace("accentColor: '#c9a227'", "accentColor: '#ffee88'"),
     );
-    writeFileSync(join(tenantsDir, 'beispielheim', 'logo.svg'), '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><circle cx="20" cy="20" r="18"/></svg>');
+    writeFileSync(
+      join(tenantsDir, 'beispielheim', 'logo.svg'),
+      '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><circle cx="20" cy="20" r="18"/></svg>',
+    );
     t = await createTestApp({ tenantsDir });
   });
   afterAll(async () => {

@@ -142,7 +142,12 @@ describe('capacity release', () => {
     // Nothing released yet (the server "was down" at 07:00 and 09:00).
     expect(await shares(t, ids.rathaus, '2026-12-14')).toEqual({});
     const outcomes = await t.app.get(TaskRunnerService).runDue(t.clock.now(), (id) => id === 'booking.release');
-    expect(outcomes.filter((o) => o.result === 'ran').map((o) => o.tenant).sort()).toEqual(['beispielheim', 'musterstadt']);
+    expect(
+      outcomes
+        .filter((o) => o.result === 'ran')
+        .map((o) => o.tenant)
+        .sort(),
+    ).toEqual(['beispielheim', 'musterstadt']);
     expect(await shares(t, ids.rathaus, '2026-11-23')).not.toEqual({});
     expect(await shares(t, ids.rathaus, '2026-12-14')).not.toEqual({});
   });
@@ -152,10 +157,23 @@ describe('capacity release', () => {
     await release(t);
     const booked = await t.http
       .post(`/api/v1/tenants/${SLUG}/bookings`)
-      .send({ services: [{ serviceId: ids.ausweis, quantity: 1 }], locationId: ids.rathaus, start: '2026-12-01T09:00:00+01:00', citizen: { name: 'Vor Schließung', email: 'early@example.org' }, consent: true })
+      .send({
+        services: [{ serviceId: ids.ausweis, quantity: 1 }],
+        locationId: ids.rathaus,
+        start: '2026-12-01T09:00:00+01:00',
+        citizen: { name: 'Vor Schließung', email: 'early@example.org' },
+        consent: true,
+      })
       .expect(201);
     const freeOn = async (date: string) =>
-      Number((await t.dataSource.query(`SELECT COALESCE(SUM(capacity - used), 0) AS free FROM booking_capacity_unit WHERE locationId = ? AND localDate = ?`, [ids.rathaus, date]))[0].free);
+      Number(
+        (
+          await t.dataSource.query(`SELECT COALESCE(SUM(capacity - used), 0) AS free FROM booking_capacity_unit WHERE locationId = ? AND localDate = ?`, [
+            ids.rathaus,
+            date,
+          ])
+        )[0].free,
+      );
     expect(await freeOn('2026-12-01')).toBeGreaterThan(0);
     expect(await freeOn('2026-12-06')).toBe(0); // a Sunday: closed
 

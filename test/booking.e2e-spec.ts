@@ -119,24 +119,54 @@ describe('booking API', () => {
 
   it('validates booking input with 400 and writes nothing', async () => {
     const before = await t.dataSource.query('SELECT COUNT(*) AS n FROM booking');
-    const base = { services: [{ serviceId: ids.ausweis, quantity: 1 }], locationId: ids.rathaus, start: '2026-11-24T10:00:00+01:00', citizen: citizen('v'), consent: true };
-    const noConsent = await t.http.post(`${API}/bookings`).send({ ...base, consent: false }).expect(400);
+    const base = {
+      services: [{ serviceId: ids.ausweis, quantity: 1 }],
+      locationId: ids.rathaus,
+      start: '2026-11-24T10:00:00+01:00',
+      citizen: citizen('v'),
+      consent: true,
+    };
+    const noConsent = await t.http
+      .post(`${API}/bookings`)
+      .send({ ...base, consent: false })
+      .expect(400);
     expect(noConsent.body.message).toMatch(/consent/);
-    const badMail = await t.http.post(`${API}/bookings`).send({ ...base, citizen: { name: 'X Y', email: 'not-an-email' } }).expect(400);
+    const badMail = await t.http
+      .post(`${API}/bookings`)
+      .send({ ...base, citizen: { name: 'X Y', email: 'not-an-email' } })
+      .expect(400);
     expect(badMail.body.fields[0].field).toBe('citizen.email');
     const seven = Array.from({ length: 7 }, (_, i) => ({ serviceId: `s${i}`, quantity: 1 }));
-    await t.http.post(`${API}/bookings`).send({ ...base, services: seven }).expect(400);
-    await t.http.post(`${API}/bookings`).send({ ...base, start: '2026-11-24 10:00' }).expect(400);
+    await t.http
+      .post(`${API}/bookings`)
+      .send({ ...base, services: seven })
+      .expect(400);
+    await t.http
+      .post(`${API}/bookings`)
+      .send({ ...base, start: '2026-11-24 10:00' })
+      .expect(400);
     // A pass is not offered at Nord: a conflict with a clear message.
-    const notOffered = await t.http.post(`${API}/bookings`).send({ ...base, services: [{ serviceId: ids.pass, quantity: 1 }], locationId: ids.nord, start: '2026-11-25T13:00:00+01:00' }).expect(409);
+    const notOffered = await t.http
+      .post(`${API}/bookings`)
+      .send({ ...base, services: [{ serviceId: ids.pass, quantity: 1 }], locationId: ids.nord, start: '2026-11-25T13:00:00+01:00' })
+      .expect(409);
     expect(notOffered.body.message).toMatch(/does not offer/);
     // Not on the slot grid: 10:05 is not a start.
-    await t.http.post(`${API}/bookings`).send({ ...base, start: '2026-11-24T10:05:00+01:00' }).expect(409);
+    await t.http
+      .post(`${API}/bookings`)
+      .send({ ...base, start: '2026-11-24T10:05:00+01:00' })
+      .expect(409);
     expect(await t.dataSource.query('SELECT COUNT(*) AS n FROM booking')).toEqual(before);
   });
 
   it('honours the Idempotency-Key header: a double click books once', async () => {
-    const body = { services: [{ serviceId: ids.anmeldung, quantity: 1 }], locationId: ids.rathaus, start: '2026-11-24T11:00:00+01:00', citizen: citizen('i'), consent: true };
+    const body = {
+      services: [{ serviceId: ids.anmeldung, quantity: 1 }],
+      locationId: ids.rathaus,
+      start: '2026-11-24T11:00:00+01:00',
+      citizen: citizen('i'),
+      consent: true,
+    };
     const [a, b] = await Promise.all([
       t.http.post(`${API}/bookings`).set('Idempotency-Key', 'click-1').send(body),
       t.http.post(`${API}/bookings`).set('Idempotency-Key', 'click-1').send(body),
@@ -153,7 +183,9 @@ describe('booking API', () => {
 
   it('caps active appointments per email address and service', async () => {
     const book = (start: string) =>
-      t.http.post(`${API}/bookings`).send({ services: [{ serviceId: ids.pass, quantity: 1 }], locationId: ids.rathaus, start, citizen: citizen('cap'), consent: true });
+      t.http
+        .post(`${API}/bookings`)
+        .send({ services: [{ serviceId: ids.pass, quantity: 1 }], locationId: ids.rathaus, start, citizen: citizen('cap'), consent: true });
     // Two unconfirmed: the cap on unconfirmed holds speaks first (confirming is the way out).
     const held = [await book('2026-11-26T08:00:00+01:00').expect(201), await book('2026-11-26T08:15:00+01:00').expect(201)];
     expect((await book('2026-11-26T08:30:00+01:00').expect(429)).body.message).toMatch(/2 unconfirmed bookings/);
@@ -166,11 +198,20 @@ describe('booking API', () => {
   it('rebooks in one step: new time taken, old time given back', async () => {
     const created = await t.http
       .post(`${API}/bookings`)
-      .send({ services: [{ serviceId: ids.ausweis, quantity: 1 }], locationId: ids.rathaus, start: '2026-11-27T08:00:00+01:00', citizen: citizen('r'), consent: true })
+      .send({
+        services: [{ serviceId: ids.ausweis, quantity: 1 }],
+        locationId: ids.rathaus,
+        start: '2026-11-27T08:00:00+01:00',
+        citizen: citizen('r'),
+        consent: true,
+      })
       .expect(201);
     const { reference, token } = created.body;
     // Nord's 20-minute slots: the 15-minute appointment takes the 08:40 slot (08:20 is agent share).
-    const moved = await t.http.post(`${API}/bookings/${reference}/rebook`).send({ token, locationId: ids.nord, start: '2026-11-27T08:40:00+01:00' }).expect(200);
+    const moved = await t.http
+      .post(`${API}/bookings/${reference}/rebook`)
+      .send({ token, locationId: ids.nord, start: '2026-11-27T08:40:00+01:00' })
+      .expect(200);
     expect(moved.body).toMatchObject({ start: '2026-11-27T08:40:00+01:00', end: '2026-11-27T09:00:00+01:00', status: 'pending' });
     expect(moved.body.location.id).toBe(ids.nord);
     await expectCapacityInvariant(t.dataSource);
@@ -183,7 +224,13 @@ describe('booking API', () => {
   it("never shows or changes a booking through another municipality's address", async () => {
     const created = await t.http
       .post(`${API}/bookings`)
-      .send({ services: [{ serviceId: ids.ausweis, quantity: 1 }], locationId: ids.rathaus, start: '2026-11-27T09:00:00+01:00', citizen: citizen('x'), consent: true })
+      .send({
+        services: [{ serviceId: ids.ausweis, quantity: 1 }],
+        locationId: ids.rathaus,
+        start: '2026-11-27T09:00:00+01:00',
+        citizen: citizen('x'),
+        consent: true,
+      })
       .expect(201);
     const { reference, token } = created.body;
     const other = '/api/v1/tenants/beispielheim';
@@ -192,7 +239,13 @@ describe('booking API', () => {
     // Musterstadt's service and location are unknown there.
     const foreign = await t.http
       .post(`${other}/bookings`)
-      .send({ services: [{ serviceId: ids.ausweis, quantity: 1 }], locationId: ids.rathaus, start: '2026-11-27T09:15:00+01:00', citizen: citizen('y'), consent: true })
+      .send({
+        services: [{ serviceId: ids.ausweis, quantity: 1 }],
+        locationId: ids.rathaus,
+        start: '2026-11-27T09:15:00+01:00',
+        citizen: citizen('y'),
+        consent: true,
+      })
       .expect(400);
     expect(foreign.body.message).toMatch(/Unknown service/);
     expect((await t.http.get(`${API}/bookings/${reference}?token=${token}`).expect(200)).body.status).toBe('pending');
@@ -200,7 +253,16 @@ describe('booking API', () => {
 
   it('documents its routes in OpenAPI', async () => {
     const doc = await t.http.get('/api/docs/openapi.json').expect(200);
-    for (const path of ['availability', 'bookings', 'bookings/{reference}', 'bookings/{reference}/confirm', 'bookings/{reference}/cancel', 'bookings/{reference}/rebook', 'bookings/{reference}/ics', 'backoffice/bookings']) {
+    for (const path of [
+      'availability',
+      'bookings',
+      'bookings/{reference}',
+      'bookings/{reference}/confirm',
+      'bookings/{reference}/cancel',
+      'bookings/{reference}/rebook',
+      'bookings/{reference}/ics',
+      'backoffice/bookings',
+    ]) {
       expect(Object.keys(doc.body.paths)).toContain(`/api/v1/tenants/{slug}/${path}`);
     }
   });

@@ -28,7 +28,17 @@ async function start(database: TestDatabase, concurrency: number): Promise<Serve
   const port = await freePort();
   const child = spawn(process.execPath, [`${OUT}/apps/server/src/main.js`], {
     cwd: fromRoot(),
-    env: { ...process.env, DATABASE_URL: database.url, PORT: String(port), HOST: '127.0.0.1', WEB_CONCURRENCY: String(concurrency), LOG_LEVEL: 'info', LOG_FORMAT: 'json', TASK_POLL_SECONDS: '0', NODE_ENV: 'test' },
+    env: {
+      ...process.env,
+      DATABASE_URL: database.url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      WEB_CONCURRENCY: String(concurrency),
+      LOG_LEVEL: 'info',
+      LOG_FORMAT: 'json',
+      TASK_POLL_SECONDS: '0',
+      NODE_ENV: 'test',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: Array<Record<string, unknown>> = [];
@@ -61,7 +71,11 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
   }
 }
 
-const healthy = (origin: string) => fetch(`${origin}/health`).then((r) => (r.ok ? true : undefined), () => undefined);
+const healthy = (origin: string) =>
+  fetch(`${origin}/health`).then(
+    (r) => (r.ok ? true : undefined),
+    () => undefined,
+  );
 const workerPids = (s: Server) => s.lines.filter((l) => l.msg === 'Worker started').map((l) => Number(l.pid));
 const alive = (pid: number) => {
   try {
@@ -77,7 +91,11 @@ describe('WEB_CONCURRENCY: several worker processes', () => {
   const servers: Server[] = [];
 
   beforeAll(async () => {
-    execFileSync(process.execPath, ['node_modules/@swc/cli/bin/swc.js', 'apps', 'plugins', 'admin-config', '-d', OUT, '--quiet', '--ignore', '**/*.spec.ts,**/*.e2e-spec.ts'], { cwd: fromRoot() });
+    execFileSync(
+      process.execPath,
+      ['node_modules/@swc/cli/bin/swc.js', 'apps', 'plugins', 'admin-config', '-d', OUT, '--quiet', '--ignore', '**/*.spec.ts,**/*.e2e-spec.ts'],
+      { cwd: fromRoot() },
+    );
     database = await createTestDatabase();
   });
   afterAll(async () => {

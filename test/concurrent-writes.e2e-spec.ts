@@ -35,9 +35,17 @@ describe('writes beside an open transaction', () => {
     // Three kinds of outside writes while the transaction is open: a scoped save, an AdminJS-style
     // BaseEntity save, and a raw statement.
     const outside = Promise.all([
-      t.asTenant('musterstadt', () => data.repo(Closure).save(data.repo(Closure).create({ fromDate: '2027-01-03', toDate: '2027-01-03', reason: 'daneben gespeichert', locationId: null }))),
+      t.asTenant('musterstadt', () =>
+        data.repo(Closure).save(data.repo(Closure).create({ fromDate: '2027-01-03', toDate: '2027-01-03', reason: 'daneben gespeichert', locationId: null })),
+      ),
       t.asTenant('musterstadt', async () => {
-        const c = Closure.create({ tenantId: (await t.tenant('musterstadt')).id, fromDate: '2027-01-04', toDate: '2027-01-04', reason: 'über das Admin-Panel', locationId: null });
+        const c = Closure.create({
+          tenantId: (await t.tenant('musterstadt')).id,
+          fromDate: '2027-01-04',
+          toDate: '2027-01-04',
+          reason: 'über das Admin-Panel',
+          locationId: null,
+        });
         await c.save();
       }),
       t.dataSource.query('UPDATE closure SET reason = ? WHERE reason = ?', ['Heiligabend (geändert)', 'Heiligabend']),
@@ -55,7 +63,9 @@ describe('writes beside an open transaction', () => {
     await t.asTenant('musterstadt', () =>
       data.transaction(async () => {
         await data.transaction(async (inner) => {
-          await inner.repo(Closure).save(inner.repo(Closure).create({ fromDate: '2027-02-01', toDate: '2027-02-01', reason: 'verschachtelt', locationId: null }));
+          await inner
+            .repo(Closure)
+            .save(inner.repo(Closure).create({ fromDate: '2027-02-01', toDate: '2027-02-01', reason: 'verschachtelt', locationId: null }));
         });
       }),
     );

@@ -53,7 +53,7 @@ describe('the config cache across two instances on one database', () => {
 
   it('serves from memory until the version moves, then reads once (a catalog rename)', async () => {
     const refresh = () => b.app.get(ConfigCacheService).refresh();
-    const name = async (app: TestApp) => ((await app.http.get('/api/v1/tenants/musterstadt/services').expect(200)).body as Array<{ id: string; name: string }>);
+    const name = async (app: TestApp) => (await app.http.get('/api/v1/tenants/musterstadt/services').expect(200)).body as Array<{ id: string; name: string }>;
     const before = await name(b);
     const service = before[0];
     const logger = b.dataSource.logger as { logQuery: (...args: unknown[]) => unknown };
@@ -129,7 +129,13 @@ describe('the config cache across two instances on one database', () => {
       Array.from({ length: 6 }, (_, i) =>
         t.http
           .post('/api/v1/tenants/musterstadt/bookings')
-          .send({ services: [{ serviceId: ids.ausweis, quantity: 1 }], locationId: ids.rathaus, start: next(), citizen: { ...citizen(i), phone: '0151 2345678' + i, sms: true }, consent: true })
+          .send({
+            services: [{ serviceId: ids.ausweis, quantity: 1 }],
+            locationId: ids.rathaus,
+            start: next(),
+            citizen: { ...citizen(i), phone: '0151 2345678' + i, sms: true },
+            consent: true,
+          })
           .then((r) => r.status),
       ),
     );

@@ -1,7 +1,14 @@
 import { Module } from '@nestjs/common';
 import { describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
-import { collectDomainErrors, CORE_ERRORS, defineErrors, domainErrorMessage, domainErrorOwner, type DomainErrorDeclaration } from '../apps/server/src/common/domain-error.js';
+import {
+  collectDomainErrors,
+  CORE_ERRORS,
+  defineErrors,
+  domainErrorMessage,
+  domainErrorOwner,
+  type DomainErrorDeclaration,
+} from '../apps/server/src/common/domain-error.js';
 import { fromRoot } from '../apps/server/src/common/project-root.js';
 import { checkPluginGraph } from '../apps/server/src/plugin-host/plugin-graph.js';
 import { definePlugin, definePluginManifest } from '../apps/server/src/plugin-host/plugin.types.js';
@@ -44,16 +51,19 @@ describe('domain error codes of the core and the plugins', () => {
     expect(Object.keys(CORE_ERRORS.codes)).not.toContain('CAPACITY_GONE');
   });
 
-  it.each(owners)('$owner: every code has a German and an English text in its own catalogue, and the catalogue none for codes it does not own', ({ errors }) => {
-    const messages = new Messages(errors.messages);
-    const declared = Object.keys(errors.codes).sort();
-    expect(declared.length).toBeGreaterThan(0);
-    for (const locale of ['de', 'en'] as const) {
-      expect(codeTexts(messages, locale)).toEqual(declared);
-      const t = messages.translator(locale);
-      for (const code of declared) expect(t(`errors.code.${code}`).length).toBeGreaterThan(10);
-    }
-  });
+  it.each(owners)(
+    '$owner: every code has a German and an English text in its own catalogue, and the catalogue none for codes it does not own',
+    ({ errors }) => {
+      const messages = new Messages(errors.messages);
+      const declared = Object.keys(errors.codes).sort();
+      expect(declared.length).toBeGreaterThan(0);
+      for (const locale of ['de', 'en'] as const) {
+        expect(codeTexts(messages, locale)).toEqual(declared);
+        const t = messages.translator(locale);
+        for (const code of declared) expect(t(`errors.code.${code}`).length).toBeGreaterThan(10);
+      }
+    },
+  );
 
   it('refuses a code that two plugins declare, naming the code and both', () => {
     const plugins = [...ALL_PLUGINS, duplicate].map((p) => ({ owner: p.name, errors: p.errors }));
@@ -64,7 +74,9 @@ describe('domain error codes of the core and the plugins', () => {
   });
 
   it('stops the start of an application whose plugins declare a code twice', async () => {
-    await expect(createTestApp({ plugins: [...ALL_PLUGINS, duplicate] })).rejects.toThrow("Domain error code 'CAPACITY_GONE' is declared by both 'booking' and 'errorprobe'");
+    await expect(createTestApp({ plugins: [...ALL_PLUGINS, duplicate] })).rejects.toThrow(
+      "Domain error code 'CAPACITY_GONE' is declared by both 'booking' and 'errorprobe'",
+    );
   });
 
   it("gives a started application every plugin's texts, whichever page asks", async () => {

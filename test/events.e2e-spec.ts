@@ -201,6 +201,11 @@ describe('domain events: the committing instance delivers at once', () => {
       }),
     );
     await handled;
-    expect(eventProbe.handled.filter((h) => h.n === 4242).map((h) => h.subscriber).sort()).toEqual(['recorder', 'second']);
+    expect(
+      eventProbe.handled
+        .filter((h) => h.n === 4242)
+        .map((h) => h.subscriber)
+        .sort(),
+    ).toEqual(['recorder', 'second']);
   });
 });

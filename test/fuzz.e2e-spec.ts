@@ -63,7 +63,8 @@ function adminRoutes(): Route[] {
 
 /** Every Nest route with its method, as Express knows it. */
 function nestRoutes(t: TestApp): Route[] {
-  const stack = (t.app.getHttpAdapter().getInstance() as { router: { stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }> } }).router.stack;
+  const stack = (t.app.getHttpAdapter().getInstance() as { router: { stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }> } }).router
+    .stack;
   const routes: Route[] = [];
   for (const layer of stack) {
     if (!layer.route) continue;
@@ -73,7 +74,13 @@ function nestRoutes(t: TestApp): Route[] {
 }
 
 const printable = fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 40 });
-const latin1 = fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).filter((c) => c !== 0x7f).map((c) => String.fromCharCode(c)), maxLength: 60 });
+const latin1 = fc.string({
+  unit: fc
+    .integer({ min: 0x20, max: 0xff })
+    .filter((c) => c !== 0x7f)
+    .map((c) => String.fromCharCode(c)),
+  maxLength: 60,
+});
 const unicode = fc.string({ unit: 'binary', maxLength: 40 });
 const badPercent = fc.constantFrom('%', '%E0%A4%A', '%zz', '%C0%AF', '%00', '%FF%FE', '%%', '%u0041', '%E2%82', '%F0%90%80');
 
@@ -84,21 +91,82 @@ function segment(known: string[]): fc.Arbitrary<string> {
     { weight: 2, arbitrary: printable.map((s) => encodeURIComponent(s)) },
     { weight: 2, arbitrary: fc.tuple(printable, badPercent, printable).map(([a, b, c]) => `${encodeURIComponent(a)}${b}${encodeURIComponent(c)}`) },
     { weight: 1, arbitrary: unicode.map((s) => encodeURIComponent(s.replace(/[\uD800-\uDFFF]/g, '?'))) },
-    { weight: 1, arbitrary: fc.constantFrom('..', '%2e%2e', '..%2f..%2fetc%2fpasswd', '%2F', 'a'.repeat(5000), '', '0', '-1', '1e309', 'null', 'undefined', '__proto__', 'constructor') },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        '..',
+        '%2e%2e',
+        '..%2f..%2fetc%2fpasswd',
+        '%2F',
+        'a'.repeat(5000),
+        '',
+        '0',
+        '-1',
+        '1e309',
+        'null',
+        'undefined',
+        '__proto__',
+        'constructor',
+      ),
+    },
   );
 }
 
 function queryString(known: string[]): fc.Arbitrary<string> {
   const key = fc.oneof(
-    fc.constantFrom('services', 'locations', 'from', 'to', 'token', 'lang', 'day', 'location', 'start', 'ref', 'bis', 'v', 'page', 'direction', 'sortBy', 'filters.name', 'services[]', 'a[b][c]', '__proto__[x]', 'constructor[prototype][x]'),
+    fc.constantFrom(
+      'services',
+      'locations',
+      'from',
+      'to',
+      'token',
+      'lang',
+      'day',
+      'location',
+      'start',
+      'ref',
+      'bis',
+      'v',
+      'page',
+      'direction',
+      'sortBy',
+      'filters.name',
+      'services[]',
+      'a[b][c]',
+      '__proto__[x]',
+      'constructor[prototype][x]',
+    ),
     printable.map((s) => encodeURIComponent(s)),
   );
   return fc.array(fc.tuple(key, segment(known)), { maxLength: 6 }).map((pairs) => pairs.map(([k, v]) => `${k}=${v}`).join('&'));
 }
 
-const HOSTS = ['musterstadt.localhost', 'beispielheim.localhost.', 'MUSTERSTADT.LOCALHOST:3000', 'evil.example', 'a..b', '[::1]', '[::1', 'x'.repeat(300), 'bürgerbüro.example', 'user@host', ''];
+const HOSTS = [
+  'musterstadt.localhost',
+  'beispielheim.localhost.',
+  'MUSTERSTADT.LOCALHOST:3000',
+  'evil.example',
+  'a..b',
+  '[::1]',
+  '[::1',
+  'x'.repeat(300),
+  'bürgerbüro.example',
+  'user@host',
+  '',
+];
 const COOKIES = ['lang=%E0%A4%A', 'lang=xx', 'amtszeit.sid=s%3Agarbage.sig', 'amtszeit.sid=%', 'amtszeit.sid=s%3A', '=;=;;', 'a'.repeat(4000)];
-const CONTENT_TYPES = ['application/json', 'application/json; charset=utf-7', 'application/x-www-form-urlencoded', 'multipart/form-data', 'multipart/form-data; boundary=x', 'text/plain', 'application/xml', 'application/json; charset=latin1', '*/*', ''];
+const CONTENT_TYPES = [
+  'application/json',
+  'application/json; charset=utf-7',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data',
+  'multipart/form-data; boundary=x',
+  'text/plain',
+  'application/xml',
+  'application/json; charset=latin1',
+  '*/*',
+  '',
+];
 
 function headers(sessionCookie: string): fc.Arbitrary<Record<string, string>> {
   const entry = fc.oneof(
@@ -123,9 +191,44 @@ function body(known: string[]): fc.Arbitrary<Buffer | undefined> {
   return fc.oneof(
     fc.constant(undefined),
     fc.jsonValue({ maxDepth: 4 }).map((v) => Buffer.from(JSON.stringify(v))),
-    fc.dictionary(fc.constantFrom('services', 'locationId', 'start', 'citizen', 'consent', 'token', 'email', 'password', 'name', 'altcha', 'locale', 'windows', 'locationIds', '__proto__', 'constructor'), fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.constantFrom(...known))).map((v) => Buffer.from(JSON.stringify(v))),
+    fc
+      .dictionary(
+        fc.constantFrom(
+          'services',
+          'locationId',
+          'start',
+          'citizen',
+          'consent',
+          'token',
+          'email',
+          'password',
+          'name',
+          'altcha',
+          'locale',
+          'windows',
+          'locationIds',
+          '__proto__',
+          'constructor',
+        ),
+        fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.constantFrom(...known)),
+      )
+      .map((v) => Buffer.from(JSON.stringify(v))),
     queryString(known).map((s) => Buffer.from(s)),
-    fc.constantFrom('{', '{"a":', '[[[[[[[[[[', '"\\u12"', 'null', '0', '{"__proto__":{"admin":true}}', '[' .repeat(10_000), 'x'.repeat(300_000), '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\nb\r\n--x--\r\n', '--x\r\nbroken').map((s) => Buffer.from(s)),
+    fc
+      .constantFrom(
+        '{',
+        '{"a":',
+        '[[[[[[[[[[',
+        '"\\u12"',
+        'null',
+        '0',
+        '{"__proto__":{"admin":true}}',
+        '['.repeat(10_000),
+        'x'.repeat(300_000),
+        '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\nb\r\n--x--\r\n',
+        '--x\r\nbroken',
+      )
+      .map((s) => Buffer.from(s)),
     fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b)),
   );
 }
@@ -133,7 +236,15 @@ function body(known: string[]): fc.Arbitrary<Buffer | undefined> {
 function send(base: URL, agent: Agent, req: FuzzRequest): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const r = httpRequest(
-      { host: base.hostname, port: base.port, method: req.method, path: req.path, headers: { ...req.headers, ...(req.body ? { 'Content-Length': String(req.body.length) } : {}) }, agent, setHost: !('Host' in req.headers) },
+      {
+        host: base.hostname,
+        port: base.port,
+        method: req.method,
+        path: req.path,
+        headers: { ...req.headers, ...(req.body ? { 'Content-Length': String(req.body.length) } : {}) },
+        agent,
+        setHost: !('Host' in req.headers),
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -168,7 +279,20 @@ describe('fuzzing every route with malformed requests', () => {
     routes = [...nestRoutes(t), ...adminRoutes()];
     const own = await collectTenantRows(t, SLUG);
     const foreign = await collectTenantRows(t, 'beispielheim');
-    known = [SLUG, 'beispielheim', ...own.ids.slice(0, 30), ...foreign.ids.slice(0, 10), 'ABCD-EFGH', 'admin', 'api', 'assets', 'portal', 'portal.css', '2026-11-24', '2026-11-24T10:00:00+01:00'];
+    known = [
+      SLUG,
+      'beispielheim',
+      ...own.ids.slice(0, 30),
+      ...foreign.ids.slice(0, 10),
+      'ABCD-EFGH',
+      'admin',
+      'api',
+      'assets',
+      'portal',
+      'portal.css',
+      '2026-11-24',
+      '2026-11-24T10:00:00+01:00',
+    ];
     const tables = t.dataSource.entityMetadatas.filter((m) => !REFUSAL_BOOKKEEPING.has(m.tableName));
     const q = (name: string) => (t.database.kind === 'mysql' ? `\`${name}\`` : `"${name}"`);
     fingerprintSql = tables
@@ -248,7 +372,12 @@ describe('fuzzing every route with malformed requests', () => {
       { method: 'GET', path: '/api/v1/tenants/%E0%A4%A/services', headers: {} },
       { method: 'GET', path: '/musterstadt/termin/tag?services=%E0%A4%A', headers: {} },
       { method: 'POST', path: '/api/v1/tenants/musterstadt/bookings', headers: { 'Content-Type': 'application/json' }, body: Buffer.from('{"services":') },
-      { method: 'POST', path: '/api/v1/tenants/musterstadt/bookings', headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'x-unknown' }, body: Buffer.from('{}') },
+      {
+        method: 'POST',
+        path: '/api/v1/tenants/musterstadt/bookings',
+        headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'x-unknown' },
+        body: Buffer.from('{}'),
+      },
       { method: 'POST', path: '/api/v1/tenants/musterstadt/bookings', headers: { 'Content-Type': 'application/json; charset=utf-7' }, body: Buffer.from('{}') },
       { method: 'POST', path: '/admin/login', headers: { 'Content-Type': 'multipart/form-data; boundary=x' }, body: Buffer.from('--x\r\nbroken') },
       { method: 'GET', path: '/musterstadt/', headers: { Host: 'a..b' } },

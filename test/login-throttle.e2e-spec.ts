@@ -32,7 +32,10 @@ describe('login throttling that an attacker cannot turn against an account', () 
   const panel = async (email: string, password: string, ip: string, altcha?: string, app: TestApp = t) =>
     (await panelLogin(app, { email, password, ...(altcha ? { altcha } : {}) }, { 'X-Forwarded-For': ip })).res;
   const api = (email: string, password: string, ip: string, altcha?: string) =>
-    t.http.post(API).set('X-Forwarded-For', ip).send({ email, password, ...(altcha ? { altcha } : {}) });
+    t.http
+      .post(API)
+      .set('X-Forwarded-For', ip)
+      .send({ email, password, ...(altcha ? { altcha } : {}) });
   /** What the login page does: fetch a challenge and solve it. */
   const proof = async () => (await solveProof((await t.http.get('/admin/login-challenge').expect(200)).body.challenge))!;
   const lockedEntries = async (email: string) => {
@@ -75,7 +78,12 @@ describe('login throttling that an attacker cannot turn against an account', () 
     expect(refused.body).toMatchObject({
       statusCode: 401,
       code: 'proofOfWorkRequired',
-      challenge: { algorithm: 'SHA-256', maxnumber: LOGIN_LIMITS.proofMaxNumber, salt: expect.stringContaining('purpose=login'), signature: expect.any(String) },
+      challenge: {
+        algorithm: 'SHA-256',
+        maxnumber: LOGIN_LIMITS.proofMaxNumber,
+        salt: expect.stringContaining('purpose=login'),
+        signature: expect.any(String),
+      },
     });
     const solved = (await solveProof(refused.body.challenge))!;
     const login = await api(owner, TEST_PASSWORD, '198.51.100.6', solved).expect(200);
@@ -109,10 +117,17 @@ describe('login throttling that an attacker cannot turn against an account', () 
     expect(Array.from({ length: 16 }, (_, i) => pairDelaySeconds(i + 1))).toEqual([0, 0, 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900, 900]);
     const ip = '192.0.2.20';
     const expected = [
-      'invalidCredentials', 'invalidCredentials', 'invalidCredentials', 'invalidCredentials',
-      'loginDelayed:1', '429 loginDelayed 1 1',
-      'invalidCredentials', 'loginDelayed:2', 'loginDelayed:1',
-      'invalidCredentials', 'loginDelayed:4',
+      'invalidCredentials',
+      'invalidCredentials',
+      'invalidCredentials',
+      'invalidCredentials',
+      'loginDelayed:1',
+      '429 loginDelayed 1 1',
+      'invalidCredentials',
+      'loginDelayed:2',
+      'loginDelayed:1',
+      'invalidCredentials',
+      'loginDelayed:4',
     ];
     const sequence = async (email: string) => {
       const seen: string[] = [];
@@ -169,7 +184,11 @@ describe('login throttling that an attacker cannot turn against an account', () 
     // The address only as far as needed, and never a password.
     expect(JSON.stringify(entries[0])).not.toMatch(/198\.51\.100\.1|falsch/);
     expect(['2001:db8:abcd:12::1', '::ffff:203.0.113.9', '::1', 'fe80::1%eth0', undefined].map(addressNetwork)).toEqual([
-      '2001:db8:abcd::/48', '203.0.113.0/24', '0:0:0::/48', 'fe80:0:0::/48', 'unknown',
+      '2001:db8:abcd::/48',
+      '203.0.113.0/24',
+      '0:0:0::/48',
+      'fe80:0:0::/48',
+      'unknown',
     ]);
 
     const queued = (await t.dataSource.getRepository(OutboxMessage).findBy({ tenantId: musterstadt.id })).filter((m) => m.content.to === email);

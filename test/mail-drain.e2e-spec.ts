@@ -33,7 +33,8 @@ async function backlog(t: TestApp, prefix: string, count: number, slug = SLUG): 
     const outbox = t.app.get(OutboxService);
     for (let i = 0; i < count; i += 100) {
       await data.transaction(async (tx) => {
-        for (let j = i; j < Math.min(count, i + 100); j++) await outbox.notify(tx, backlogMail, mail(`test:${prefix}:${j}`, `${prefix}${j}@example.org`, `Backlog ${prefix} ${j}`));
+        for (let j = i; j < Math.min(count, i + 100); j++)
+          await outbox.notify(tx, backlogMail, mail(`test:${prefix}:${j}`, `${prefix}${j}@example.org`, `Backlog ${prefix} ${j}`));
       });
     }
   });
@@ -159,7 +160,14 @@ describe('the outbox drain over real SMTP', () => {
     // No tenant sees the row or sends it.
     for (const slug of [SLUG, 'beispielheim']) {
       expect(await deliverMail(t, slug)).toEqual({ sent: 0, failed: 0 });
-      expect(await t.asTenant(slug, () => t.app.get(TenantDataService).repo(OutboxMessage).count({ where: { messageKey: 'login-lock:admin@musterstadt.amtszeit.local:1' } }))).toBe(0);
+      expect(
+        await t.asTenant(slug, () =>
+          t.app
+            .get(TenantDataService)
+            .repo(OutboxMessage)
+            .count({ where: { messageKey: 'login-lock:admin@musterstadt.amtszeit.local:1' } }),
+        ),
+      ).toBe(0);
     }
     expect(smtp.to('root@amtszeit.example')).toHaveLength(0);
 

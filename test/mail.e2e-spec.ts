@@ -131,7 +131,13 @@ describe('booking mails over real SMTP', () => {
     await release(t, 'beispielheim');
     const res = await t.http
       .post('/api/v1/tenants/beispielheim/bookings')
-      .send({ services: [{ serviceId: service.id, quantity: 1 }], locationId: location.id, start: '2026-11-24T09:00:00+01:00', citizen: citizen('bh'), consent: true })
+      .send({
+        services: [{ serviceId: service.id, quantity: 1 }],
+        locationId: location.id,
+        start: '2026-11-24T09:00:00+01:00',
+        citizen: citizen('bh'),
+        consent: true,
+      })
       .expect(201);
     await deliverMail(t, 'beispielheim');
     expect(only(smtp.to('erikabh@example.org')).subject).toBe(`Beispielheim: bitte bestätigen (${res.body.reference})`);
@@ -178,7 +184,13 @@ describe('immediate delivery after a commit (task runner on)', () => {
       await release(t);
       const { body } = await t.http
         .post(`${API}/bookings`)
-        .send({ services: [{ serviceId: ids.ausweis, quantity: 1 }], locationId: ids.rathaus, start: '2026-11-24T10:00:00+01:00', citizen: citizen('kick'), consent: true })
+        .send({
+          services: [{ serviceId: ids.ausweis, quantity: 1 }],
+          locationId: ids.rathaus,
+          start: '2026-11-24T10:00:00+01:00',
+          citizen: citizen('kick'),
+          consent: true,
+        })
         .expect(201);
       for (let i = 0; i < 600 && smtp.to('erikakick@example.org').length === 0; i++) await new Promise((r) => setTimeout(r, 25));
       expect(smtp.to('erikakick@example.org').map((m) => m.subject)).toEqual([expect.stringContaining(body.reference)]);

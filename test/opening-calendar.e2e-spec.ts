@@ -18,11 +18,13 @@ describe('opening calendar: local times, DST and holidays', () => {
   });
   afterAll(async () => t.close());
 
-  const locationId = (slug: string, name: string) =>
-    t.asTenant(slug, async () => (await data.repo(Location).findOneBy({ name }))!.id);
+  const locationId = (slug: string, name: string) => t.asTenant(slug, async () => (await data.repo(Location).findOneBy({ name }))!.id);
 
   const firstStart = (slots: { date: string; start: Date }[], date: string) =>
-    slots.filter((s) => s.date === date).sort((a, b) => a.start.getTime() - b.start.getTime())[0]?.start.toISOString();
+    slots
+      .filter((s) => s.date === date)
+      .sort((a, b) => a.start.getTime() - b.start.getTime())[0]
+      ?.start.toISOString();
 
   it('keeps 08:00 local across the March and October DST changes', async () => {
     const id = await locationId('musterstadt', 'Bürgerbüro im Rathaus');
@@ -40,14 +42,21 @@ describe('opening calendar: local times, DST and holidays', () => {
   it('skips the hour that does not exist and gives the repeated hour its slots once', async () => {
     const id = await locationId('musterstadt', 'Bürgerbüro Nord (Stadtteilzentrum)');
     await t.asTenant('musterstadt', async () => {
-      const night = await data.repo(Schedule).save(data.repo(Schedule).create({ locationId: id, name: 'Nachtschicht', validFrom: '2026-03-29', validTo: '2026-10-25', slotMinutes: 30 }));
-      await data.repo(ScheduleRange).save(data.repo(ScheduleRange).create({ scheduleId: night.id, weekday: 7, startTime: '01:00', endTime: '04:00', counters: 1 }));
+      const night = await data
+        .repo(Schedule)
+        .save(data.repo(Schedule).create({ locationId: id, name: 'Nachtschicht', validFrom: '2026-03-29', validTo: '2026-10-25', slotMinutes: 30 }));
+      await data
+        .repo(ScheduleRange)
+        .save(data.repo(ScheduleRange).create({ scheduleId: night.id, weekday: 7, startTime: '01:00', endTime: '04:00', counters: 1 }));
     });
     const { slots } = await t.asTenant('musterstadt', () => calendar.slots([id], '2026-03-29', '2026-10-25'));
     const spring = slots.filter((s) => s.date === '2026-03-29');
     expect(spring.map((s) => s.localStart)).toEqual(['01:00', '01:30', '03:00', '03:30']);
     expect(spring.map((s) => s.start.toISOString())).toEqual([
-      '2026-03-29T00:00:00.000Z', '2026-03-29T00:30:00.000Z', '2026-03-29T01:00:00.000Z', '2026-03-29T01:30:00.000Z',
+      '2026-03-29T00:00:00.000Z',
+      '2026-03-29T00:30:00.000Z',
+      '2026-03-29T01:00:00.000Z',
+      '2026-03-29T01:30:00.000Z',
     ]);
     const autumn = slots.filter((s) => s.date === '2026-10-25');
     expect(autumn).toHaveLength(6);

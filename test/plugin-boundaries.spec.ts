@@ -61,7 +61,10 @@ describe('plugin boundaries', () => {
         { path: 'plugins/terminagent/portal/x.ts', source: "import { PortalPages } from '../../booking/portal/portal-pages.service.js';" },
         { path: 'plugins/terminagent/y.ts', source: "export { citizenSchema } from '../booking/booking.controller.js';" },
         { path: 'plugins/kiosk/z.ts', source: "const m = await import('../terminagent/wish.service.js');" },
-        { path: 'plugins/terminagent/ok.ts', source: "import { CapacityService } from '../booking/booking.api.js';\nimport { Clock } from '../../apps/server/src/common/clock.js';" },
+        {
+          path: 'plugins/terminagent/ok.ts',
+          source: "import { CapacityService } from '../booking/booking.api.js';\nimport { Clock } from '../../apps/server/src/common/clock.js';",
+        },
         { path: 'plugins/booking/own.ts', source: "import { BookingService } from './booking.service.js';" },
         { path: 'plugins/terminagent/needs.ts', source: "import { bookingPlugin } from '../booking/booking.plugin.js';" },
         { path: 'plugins/index.ts', source: "import { bookingPlugin } from './booking/booking.plugin.js';" },

@@ -67,7 +67,10 @@ describe('plugin dependencies (dependsOn)', () => {
 
   it('shows the refusal in the admin panel, in German, and keeps the switch', async () => {
     const edit = (row: TenantPluginState, enabled: boolean) =>
-      root.post(`/admin/api/resources/TenantPluginState/records/${row.id}/edit`).type('form').send({ enabled: String(enabled) });
+      root
+        .post(`/admin/api/resources/TenantPluginState/records/${row.id}/edit`)
+        .type('form')
+        .send({ enabled: String(enabled) });
     const off = await edit(await state('musterstadt', 'booking'), false);
     expect(off.body.record.errors.enabled.message).toBe(
       '„Online-Terminbuchung“ kann nicht ausgeschaltet werden, solange „Terminagent (Warteliste)“ eingeschaltet ist; bitte zuerst „Terminagent (Warteliste)“ ausschalten.',
@@ -131,7 +134,9 @@ describe('dependencies at boot', () => {
     const original = readFileSync(file, 'utf8');
     writeFileSync(
       file,
-      original.replace('booking:\n    enabled: true', 'booking:\n    enabled: false').replace('terminagent:\n    enabled: false', 'terminagent:\n    enabled: true'),
+      original
+        .replace('booking:\n    enabled: true', 'booking:\n    enabled: false')
+        .replace('terminagent:\n    enabled: false', 'terminagent:\n    enabled: true'),
     );
     try {
       expect(() => loadTenantConfigs(dir, ALL_PLUGINS)).toThrow(

@@ -42,9 +42,7 @@ describe('proof of work (ALTCHA) in the core', () => {
 
   it('accepts a solution presented concurrently on two instances exactly once', async () => {
     const payload = (await solveProof(await pow.challenge(LOGIN, { maxNumber: 2_000 })))!;
-    const results = await Promise.all(
-      Array.from({ length: 6 }, (_, i) => (i % 2 ? second : t).app.get(ProofOfWorkService).verify(payload, LOGIN)),
-    );
+    const results = await Promise.all(Array.from({ length: 6 }, (_, i) => (i % 2 ? second : t).app.get(ProofOfWorkService).verify(payload, LOGIN)));
     expect(results.filter((r) => r === 'valid')).toHaveLength(1);
     expect(results.filter((r) => r === 'spent')).toHaveLength(5);
   });
@@ -63,7 +61,12 @@ describe('proof of work (ALTCHA) in the core', () => {
 
   it('refuses expired, forged, malformed and missing answers, and challenges signed with another secret', async () => {
     const payload = (await solveProof(await pow.challenge(LOGIN, { maxNumber: 2_000, ttlMs: 60_000 })))!;
-    expect(await pow.verify(withNumber(payload, (n) => n + 1), LOGIN)).toBe('invalid');
+    expect(
+      await pow.verify(
+        withNumber(payload, (n) => n + 1),
+        LOGIN,
+      ),
+    ).toBe('invalid');
     expect(await pow.verify('bm90IGpzb24=', LOGIN)).toBe('malformed');
     expect(await pow.verify(payload + ' '.repeat(2000), LOGIN)).toBe('malformed');
     expect(await pow.verify(Buffer.from('{"salt":1}').toString('base64'), LOGIN)).toBe('malformed');

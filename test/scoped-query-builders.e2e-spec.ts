@@ -49,7 +49,9 @@ describe('scoped query builders', () => {
     const own = await unit('musterstadt');
     const foreign = await unit('beispielheim');
     const take = (id: string) =>
-      t.asTenant('musterstadt', () => data.writeTx((tx) => tx.repo(CapacityUnit).updateWhere({ used: () => 'used + 1' }, 'id = :id AND used < capacity', { id })));
+      t.asTenant('musterstadt', () =>
+        data.writeTx((tx) => tx.repo(CapacityUnit).updateWhere({ used: () => 'used + 1' }, 'id = :id AND used < capacity', { id })),
+      );
     expect(await take(own)).toBe(1);
     expect(await take(foreign)).toBe(0);
     // A condition that tries to widen the scope stays inside the tenant (it is ANDed in parentheses).
@@ -76,7 +78,10 @@ describe('scoped query builders', () => {
     const stored = await t.dataSource.getRepository(CapacityAllocation).findBy({ ownerId: 'bulk-owner' });
     expect(stored.map((r) => r.tenantId)).toEqual(Array(7).fill(muster.id));
 
-    const mixed = [{ unitId: 'ok', ownerId: 'mixed-owner', releaseAt: null }, { tenantId: beispiel.id, unitId: 'bad', ownerId: 'mixed-owner', releaseAt: null }];
+    const mixed = [
+      { unitId: 'ok', ownerId: 'mixed-owner', releaseAt: null },
+      { tenantId: beispiel.id, unitId: 'bad', ownerId: 'mixed-owner', releaseAt: null },
+    ];
     await expect(t.asTenant('musterstadt', () => data.writeTx((tx) => tx.repo(CapacityAllocation).insert(mixed, { chunk: 1 })))).rejects.toThrow(
       'Refusing to write a CapacityAllocation of another tenant',
     );

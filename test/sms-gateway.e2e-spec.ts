@@ -54,9 +54,11 @@ describe('SMS through an HTTP gateway (on loopback)', () => {
   const deliverSms = () => t.asTenant(SLUG, () => outbox().deliverDue('sms'));
   async function queue(count: number, text = (i: number) => `Ihr Termin ${round}/${i}`): Promise<string[]> {
     const keys = Array.from({ length: count }, () => `test:sms:${String(++queued).padStart(4, '0')}`);
-    await t.asTenant(SLUG, () => t.app.get(TenantDataService).transaction(async (tx) => {
-      for (const [i, key] of keys.entries()) await outbox().notify(tx, notice, sms(key, text(i)));
-    }));
+    await t.asTenant(SLUG, () =>
+      t.app.get(TenantDataService).transaction(async (tx) => {
+        for (const [i, key] of keys.entries()) await outbox().notify(tx, notice, sms(key, text(i)));
+      }),
+    );
     return keys;
   }
   const rows = (keys: string[]) => t.dataSource.getRepository(OutboxMessage).find({ where: { messageKey: In(keys) }, order: { messageKey: 'ASC' } });
@@ -194,7 +196,10 @@ describe('SMS through an HTTP gateway (on loopback)', () => {
       const invalid = await post(noStatus, sign(noStatus)).expect(400);
       expect(invalid.body).toEqual({ statusCode: 400, error: 'Bad Request', message: 'Each delivery report needs a status.', code: 'SMS_REPORT_INVALID' });
       // One unknown message refuses the whole batch.
-      const mixed = JSON.stringify([{ id: row.providerId, status: 'DELIVERED' }, { id: 'gw-unknown', status: 'DELIVERED' }]);
+      const mixed = JSON.stringify([
+        { id: row.providerId, status: 'DELIVERED' },
+        { id: 'gw-unknown', status: 'DELIVERED' },
+      ]);
       const res = await post(mixed, sign(mixed)).expect(404);
       expect(JSON.stringify(res.body)).not.toContain('gw-unknown');
       expect((await rows(keys))[0].deliveryStatus).toBeNull();

@@ -18,7 +18,11 @@ describe('planner statistics', () => {
   it('on SQLite, the hourly task lets a scoped id lookup use the primary key instead of walking a big index', async () => {
     if (t.database.kind !== 'sqlite') {
       // MySQL/MariaDB keep their own statistics; the task does not exist there.
-      expect(runner().allTasks().map(({ task }) => task.id)).not.toContain(TASK);
+      expect(
+        runner()
+          .allTasks()
+          .map(({ task }) => task.id),
+      ).not.toContain(TASK);
       return;
     }
     // 3,000 rows sharing the leading column of an index, as a big tenant's rows share tenantId.
@@ -33,7 +37,12 @@ describe('planner statistics', () => {
     }
     const ids = rows.slice(0, 50).map((r) => r[0]);
     const plan = async () =>
-      ((await t.dataSource.query(`EXPLAIN QUERY PLAN SELECT * FROM task_run WHERE taskId = ? AND id IN (${ids.map(() => '?').join(', ')})`, ['bulk', ...ids])) as Array<{ detail: string }>)
+      (
+        (await t.dataSource.query(`EXPLAIN QUERY PLAN SELECT * FROM task_run WHERE taskId = ? AND id IN (${ids.map(() => '?').join(', ')})`, [
+          'bulk',
+          ...ids,
+        ])) as Array<{ detail: string }>
+      )
         .map((r) => r.detail)
         .join('; ');
 

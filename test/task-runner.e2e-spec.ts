@@ -39,8 +39,7 @@ describe('scheduled tasks across two instances', () => {
     probeControl.invocations = 0;
   });
 
-  const effects = async (tickKey: string) =>
-    Number((await one.dataSource.query('SELECT COUNT(*) AS c FROM probe_effect WHERE tickKey = ?', [tickKey]))[0].c);
+  const effects = async (tickKey: string) => Number((await one.dataSource.query('SELECT COUNT(*) AS c FROM probe_effect WHERE tickKey = ?', [tickKey]))[0].c);
 
   it('runs a due tick once per tenant, however many instances ask at the same moment', async () => {
     clock.set('2026-11-23T09:00:00Z');

@@ -28,14 +28,44 @@ afterEach(() => {
 
 describe('tenant configuration is validated at boot', () => {
   it.each([
-    ['an unknown Bundesland', (d: string) => replaceIn(join(d, 'musterstadt/tenant.yaml'), 'state: NW', 'state: XX'), 'musterstadt/tenant.yaml', 'field "state"'],
-    ['a bad time zone', (d: string) => replaceIn(join(d, 'beispielheim/tenant.yaml'), 'timeZone: Europe/Berlin', 'timeZone: Europe/Atlantis'), 'beispielheim/tenant.yaml', 'field "timeZone"'],
-    ['a bad plugin setting', (d: string) => replaceIn(join(d, 'musterstadt/tenant.yaml'), 'holdMinutes: 30', 'holdMinutes: -4'), 'musterstadt/tenant.yaml', 'field "plugins.booking.settings.holdMinutes"'],
-    ['an unknown plugin', (d: string) => replaceIn(join(d, 'musterstadt/tenant.yaml'), 'display:', 'teleport:'), 'musterstadt/tenant.yaml', 'field "plugins.teleport"'],
+    [
+      'an unknown Bundesland',
+      (d: string) => replaceIn(join(d, 'musterstadt/tenant.yaml'), 'state: NW', 'state: XX'),
+      'musterstadt/tenant.yaml',
+      'field "state"',
+    ],
+    [
+      'a bad time zone',
+      (d: string) => replaceIn(join(d, 'beispielheim/tenant.yaml'), 'timeZone: Europe/Berlin', 'timeZone: Europe/Atlantis'),
+      'beispielheim/tenant.yaml',
+      'field "timeZone"',
+    ],
+    [
+      'a bad plugin setting',
+      (d: string) => replaceIn(join(d, 'musterstadt/tenant.yaml'), 'holdMinutes: 30', 'holdMinutes: -4'),
+      'musterstadt/tenant.yaml',
+      'field "plugins.booking.settings.holdMinutes"',
+    ],
+    [
+      'an unknown plugin',
+      (d: string) => replaceIn(join(d, 'musterstadt/tenant.yaml'), 'display:', 'teleport:'),
+      'musterstadt/tenant.yaml',
+      'field "plugins.teleport"',
+    ],
     ['a misspelt field', (d: string) => replaceIn(join(d, 'beispielheim/tenant.yaml'), 'domains:', 'domain:'), 'beispielheim/tenant.yaml', 'domain'],
-    ['a bad colour', (d: string) => replaceIn(join(d, 'beispielheim/tenant.yaml'), "'#2d5f2e'", 'green'), 'beispielheim/tenant.yaml', 'field "branding.primaryColor"'],
+    [
+      'a bad colour',
+      (d: string) => replaceIn(join(d, 'beispielheim/tenant.yaml'), "'#2d5f2e'", 'green'),
+      'beispielheim/tenant.yaml',
+      'field "branding.primaryColor"',
+    ],
     ['a reserved slug', (d: string) => renameSync(join(d, 'beispielheim'), join(d, 'admin')), 'admin/tenant.yaml', 'reserved'],
-    ['a domain used twice', (d: string) => replaceIn(join(d, 'musterstadt/tenant.yaml'), 'musterstadt.localhost', 'beispielheim.localhost'), 'musterstadt/tenant.yaml', 'already used'],
+    [
+      'a domain used twice',
+      (d: string) => replaceIn(join(d, 'musterstadt/tenant.yaml'), 'musterstadt.localhost', 'beispielheim.localhost'),
+      'musterstadt/tenant.yaml',
+      'already used',
+    ],
     ['broken YAML', (d: string) => writeFileSync(join(d, 'musterstadt/tenant.yaml'), 'name: [unclosed'), 'musterstadt/tenant.yaml', 'not valid YAML'],
   ])('refuses %s, naming the file and the field', async (_label, edit, file, field) => {
     const tenantsDir = tenantsWith(edit);

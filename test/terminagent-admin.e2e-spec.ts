@@ -19,7 +19,16 @@ describe('terminagent in the admin panel and the figures', () => {
     await createAccount(t, 'tenant-admin', 'admin@beispielheim.example', 'beispielheim');
     const slot = (await agentSlots(t)).find((s) => s.locationId === ids.rathaus && s.free === 1)!;
     const { date, window } = windowOf(slot);
-    wishId = (await queueWish(t, { email: 'fig@example.org', serviceId: ids.ausweis, locationIds: [ids.rathaus], windows: [window], earliestDate: date, latestDate: date })).id;
+    wishId = (
+      await queueWish(t, {
+        email: 'fig@example.org',
+        serviceId: ids.ausweis,
+        locationIds: [ids.rathaus],
+        windows: [window],
+        earliestDate: date,
+        latestDate: date,
+      })
+    ).id;
     t.clock.advance(3 * 3_600_000);
     await match(t);
   });
@@ -32,7 +41,9 @@ describe('terminagent in the admin panel and the figures', () => {
     const offers = await muster.get('/admin/api/resources/TerminagentOffer/actions/list').expect(200);
     expect(offers.body.records).toHaveLength(1);
     // The citizens' link secrets never reach the panel, not even their own town's.
-    const secrets = (await t.dataSource.query('SELECT w.token AS w, o.token AS o FROM terminagent_wish w JOIN terminagent_offer o ON o.wishId = w.id WHERE w.id = ?', [wishId]))[0];
+    const secrets = (
+      await t.dataSource.query('SELECT w.token AS w, o.token AS o FROM terminagent_wish w JOIN terminagent_offer o ON o.wishId = w.id WHERE w.id = ?', [wishId])
+    )[0];
     const shown = await muster.get(`/admin/api/resources/TerminagentWish/records/${wishId}/show`).expect(200);
     for (const body of [list.text, offers.text, shown.text]) {
       expect(body).not.toContain(secrets.w);
@@ -54,7 +65,14 @@ describe('terminagent in the admin panel and the figures', () => {
     await t.http.get(`${TA}/figures?from=2026-11-01&to=2026-11-30`).expect(401);
     const staff = await loginAgent(t, 'admin@musterstadt.example');
     const res = await staff.get(`${TA}/figures?from=2026-11-01&to=2026-11-30`).expect(200);
-    expect(res.body.totals).toMatchObject({ wishesRegistered: 1, wishesConfirmed: 1, wishesWaiting: 1, proposalsSent: 1, offersAccepted: 0, medianWaitHours: 3 });
+    expect(res.body.totals).toMatchObject({
+      wishesRegistered: 1,
+      wishesConfirmed: 1,
+      wishesWaiting: 1,
+      proposalsSent: 1,
+      offersAccepted: 0,
+      medianWaitHours: 3,
+    });
     const row = res.body.rows.find((r: { service: string }) => r.service === 'Personalausweis beantragen');
     expect(row).toMatchObject({ location: 'Bürgerbüro im Rathaus', wishesRegistered: 1, proposalsSent: 1, medianWaitHours: 3 });
     await staff.get(`${TA}/figures?from=2026-11-30&to=2026-11-01`).expect(400);

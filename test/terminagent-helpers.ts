@@ -50,17 +50,15 @@ export interface WishSpec {
 
 /** Registers and confirms a wish through the API; returns its id and secret. */
 export async function queueWish(t: TestApp, spec: WishSpec): Promise<{ id: string; token: string }> {
-  const res = await t.http
-    .post(`${TA}/wishes`)
-    .send({
-      services: [{ serviceId: spec.serviceId, quantity: spec.quantity ?? 1 }],
-      locationIds: spec.locationIds,
-      windows: spec.windows,
-      earliestDate: spec.earliestDate,
-      latestDate: spec.latestDate,
-      citizen: { name: `Erika ${spec.email.split('@')[0]}`, email: spec.email },
-      consent: true,
-    });
+  const res = await t.http.post(`${TA}/wishes`).send({
+    services: [{ serviceId: spec.serviceId, quantity: spec.quantity ?? 1 }],
+    locationIds: spec.locationIds,
+    windows: spec.windows,
+    earliestDate: spec.earliestDate,
+    latestDate: spec.latestDate,
+    citizen: { name: `Erika ${spec.email.split('@')[0]}`, email: spec.email },
+    consent: true,
+  });
   if (res.status !== 201) throw new Error(`wish not created: ${res.status} ${JSON.stringify(res.body)}`);
   const id = res.body.id as string;
   const token = tokenOf(await linkFromOutbox(t, `terminagent:wish:${id}:confirm`, '/bestaetigen'));

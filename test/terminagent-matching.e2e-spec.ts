@@ -24,7 +24,11 @@ async function assignments(t: TestApp): Promise<Map<string, Fit[]>> {
   const toMs = (v: string | Date) => (v instanceof Date ? v.getTime() : Date.parse(`${v.replace(' ', 'T')}Z`));
   const byProposal = new Map<string, { wishId: string; position: number; fit: Fit }>();
   for (const r of rows) {
-    const p = byProposal.get(r.id) ?? { wishId: r.wishId, position: Number(r.position), fit: { locationId: r.locationId, start: toMs(r.startAt), end: toMs(r.endAt), unitIds: [] } };
+    const p = byProposal.get(r.id) ?? {
+      wishId: r.wishId,
+      position: Number(r.position),
+      fit: { locationId: r.locationId, start: toMs(r.startAt), end: toMs(r.endAt), unitIds: [] },
+    };
     p.fit.unitIds.push(r.unitId);
     byProposal.set(r.id, p);
   }
@@ -48,7 +52,14 @@ describe('terminagent matching run against the database', () => {
     const tenantId = (await t.tenant(SLUG)).id;
     await fc.assert(
       fc.asyncProperty(slotsArb, wishesArb, fc.integer({ min: 1, max: 2 }), fc.integer({ min: 1, max: 4 }), async (slots, wishes, k, chunkSize) => {
-        for (const table of ['terminagent_proposal', 'terminagent_offer', 'terminagent_wish', 'terminagent_match_state', 'booking_capacity_allocation', 'booking_capacity_unit']) {
+        for (const table of [
+          'terminagent_proposal',
+          'terminagent_offer',
+          'terminagent_wish',
+          'terminagent_match_state',
+          'booking_capacity_allocation',
+          'booking_capacity_unit',
+        ]) {
           await t.dataSource.query(`DELETE FROM ${table}`);
         }
         await t.app.get(PluginHostService).updateSettings(tenantId, terminagentManifest, { proposalsPerOffer: k });
@@ -58,18 +69,48 @@ describe('terminagent matching run against the database', () => {
             const units = tx.repo(CapacityUnit);
             const present = slots.filter((s) => s.free > 0);
             if (present.length) {
-              await units.save(present.map((s: AgentSlot) => units.create({
-                id: s.unitId, locationId: s.locationId, slotStart: new Date(s.start), slotMinutes: s.slotMinutes, localDate: s.localDate,
-                localStart: `${String(Math.floor(s.localMinute / 60)).padStart(2, '0')}:${String(s.localMinute % 60).padStart(2, '0')}`,
-                utcOffsetMinutes: 60, channel: 'agent', capacity: s.free, used: 0,
-              })));
+              await units.save(
+                present.map((s: AgentSlot) =>
+                  units.create({
+                    id: s.unitId,
+                    locationId: s.locationId,
+                    slotStart: new Date(s.start),
+                    slotMinutes: s.slotMinutes,
+                    localDate: s.localDate,
+                    localStart: `${String(Math.floor(s.localMinute / 60)).padStart(2, '0')}:${String(s.localMinute % 60).padStart(2, '0')}`,
+                    utcOffsetMinutes: 60,
+                    channel: 'agent',
+                    capacity: s.free,
+                    used: 0,
+                  }),
+                ),
+              );
             }
             const repo = tx.repo(TerminagentWish);
-            await repo.save(wishes.map((w: MatchWish, i) => repo.create({
-              id: w.id, status: 'waiting', token: 't', services: [{ serviceId: 's', quantity: 1 }], minutes: w.minutes, locationIds: w.locationIds,
-              windows: w.windows, earliestDate: w.earliestDate, latestDate: w.latestDate, openKey: w.id, dedupeKey: w.id, queuedMs: 1_000_000 + i, firstOfferedMs: null,
-              registeredAt: t.clock.now(), expiresAt: new Date(t.clock.now().getTime() + 60 * 86_400_000), endedAt: null, citizen: { name: 'P', email: `p${i}@example.org`, phone: null, locale: 'de', smsConsent: false }, anonymizedAt: null,
-            })));
+            await repo.save(
+              wishes.map((w: MatchWish, i) =>
+                repo.create({
+                  id: w.id,
+                  status: 'waiting',
+                  token: 't',
+                  services: [{ serviceId: 's', quantity: 1 }],
+                  minutes: w.minutes,
+                  locationIds: w.locationIds,
+                  windows: w.windows,
+                  earliestDate: w.earliestDate,
+                  latestDate: w.latestDate,
+                  openKey: w.id,
+                  dedupeKey: w.id,
+                  queuedMs: 1_000_000 + i,
+                  firstOfferedMs: null,
+                  registeredAt: t.clock.now(),
+                  expiresAt: new Date(t.clock.now().getTime() + 60 * 86_400_000),
+                  endedAt: null,
+                  citizen: { name: 'P', email: `p${i}@example.org`, phone: null, locale: 'de', smsConsent: false },
+                  anonymizedAt: null,
+                }),
+              ),
+            );
           });
         });
         const report = await t.asTenant(SLUG, () => t.app.get(MatchingService).run({ force: true, chunkSize }));
@@ -107,7 +148,18 @@ describe('terminagent matching as a scheduled task', () => {
     const out: string[] = [];
     for (const [i, slot] of slots.entries()) {
       const { date, window } = windowOf(slot);
-      out.push((await queueWish(a, { email: `q${offset + i}@example.org`, serviceId: ids.ausweis, locationIds: [ids.rathaus], windows: [window], earliestDate: date, latestDate: date })).id);
+      out.push(
+        (
+          await queueWish(a, {
+            email: `q${offset + i}@example.org`,
+            serviceId: ids.ausweis,
+            locationIds: [ids.rathaus],
+            windows: [window],
+            earliestDate: date,
+            latestDate: date,
+          })
+        ).id,
+      );
     }
     return out;
   }
@@ -160,7 +212,11 @@ describe('terminagent matching as a scheduled task', () => {
 
     // A process that died keeps its lease until it lapses; then the next run takes over.
     await a.asTenant(SLUG, () =>
-      a.app.get(TenantDataService).transaction((tx) => tx.repo(TerminagentMatchState).update({}, { leaseOwner: 'dead-process', leaseUntil: new Date(a.clock.now().getTime() + 5 * 60_000) })),
+      a.app
+        .get(TenantDataService)
+        .transaction((tx) =>
+          tx.repo(TerminagentMatchState).update({}, { leaseOwner: 'dead-process', leaseUntil: new Date(a.clock.now().getTime() + 5 * 60_000) }),
+        ),
     );
     expect((await match(b)).ran).toBe(false);
     a.clock.advance(6 * 60_000);

@@ -7,7 +7,6 @@ import type { TestApp } from './harness/test-app.js';
 import { agentSlots, match, offerOf, windowOf, wishRow } from './terminagent-helpers.js';
 import { terminagentManifest } from '../plugins/terminagent/terminagent.manifest.js';
 
-
 /** What a click could change: wish and offer states and held units. */
 async function snapshot(t: TestApp) {
   return {
@@ -61,7 +60,15 @@ describe('terminagent citizen pages (no JavaScript)', () => {
   it('names every missing field and writes nothing', async () => {
     const before = await snapshot(t);
     const res = await t.http.post(`/${SLUG}/warteliste`).type('form').send('name=X').expect(400);
-    for (const text of ['mindestens ein Anliegen', 'mindestens einen Standort', 'Wochentag', 'gültigen Zeitraum', 'E-Mail-Adresse an', 'Verarbeitung Ihrer Angaben']) expect(res.text).toContain(text);
+    for (const text of [
+      'mindestens ein Anliegen',
+      'mindestens einen Standort',
+      'Wochentag',
+      'gültigen Zeitraum',
+      'E-Mail-Adresse an',
+      'Verarbeitung Ihrer Angaben',
+    ])
+      expect(res.text).toContain(text);
     expect(await snapshot(t)).toEqual(before);
   });
 
@@ -81,7 +88,9 @@ describe('terminagent citizen pages (no JavaScript)', () => {
     const again = await t.http
       .post(`/${SLUG}/warteliste`)
       .type('form')
-      .send(`n_${ids.ausweis}=1&loc=${ids.rathaus}&day_1=on&from_1=08:00&to_1=12:00&earliest=2026-11-30&latest=2026-12-10&name=Paula+Portal&email=paula@example.org&consent=yes`)
+      .send(
+        `n_${ids.ausweis}=1&loc=${ids.rathaus}&day_1=on&from_1=08:00&to_1=12:00&earliest=2026-11-30&latest=2026-12-10&name=Paula+Portal&email=paula@example.org&consent=yes`,
+      )
       .expect(409);
     expect(again.text).toContain('bereits angemeldet');
 

@@ -31,7 +31,11 @@ export function referenceMatch(slots: AgentSlot[], wishes: MatchWish[], k: numbe
           covered += here[j].slotMinutes;
         }
         if (covered < wish.minutes) return;
-        candidates.push({ fit: { locationId, start: first.start, end: first.start + covered * 60_000, unitIds: run.map((s) => s.unitId) }, order, date: first.localDate });
+        candidates.push({
+          fit: { locationId, start: first.start, end: first.start + covered * 60_000, unitIds: run.map((s) => s.unitId) },
+          order,
+          date: first.localDate,
+        });
       });
     });
     candidates.sort((a, b) => a.fit.start - b.fit.start || a.order - b.order);

@@ -131,7 +131,10 @@ describe('terminagent: wishes, offers, acceptance, decline and expiry', () => {
     await expectOneHoldPerUnit(t);
 
     // Accepting again changes nothing.
-    await t.http.post(`${TA}/offers/${offer.id}/accept`).send({ token: offerUrl.searchParams.get('token'), proposalId: proposals[0].id }).expect(200);
+    await t.http
+      .post(`${TA}/offers/${offer.id}/accept`)
+      .send({ token: offerUrl.searchParams.get('token'), proposalId: proposals[0].id })
+      .expect(200);
     expect(await t.asTenant(SLUG, () => t.app.get(TenantDataService).repo(Booking).countBy({ citizen: { email } }))).toBe(1);
   });
 
@@ -151,9 +154,17 @@ describe('terminagent: wishes, offers, acceptance, decline and expiry', () => {
     const refused = await t.http.post(`${TA}/wishes`).send(again).expect(409);
     expect(refused.body.message).toBe(DUPLICATE);
     // Other services are another wish.
-    await t.http.post(`${TA}/wishes`).send({ ...again, services: [{ serviceId: ids.anmeldung, quantity: 1 }] }).expect(201);
+    await t.http
+      .post(`${TA}/wishes`)
+      .send({ ...again, services: [{ serviceId: ids.anmeldung, quantity: 1 }] })
+      .expect(201);
     // Two unconfirmed registrations racing: only one gets into the queue.
-    const racer = { ...again, services: [{ serviceId: ids.pass, quantity: 1 }], locationIds: [ids.rathaus], citizen: { name: 'Rita Racer', email: 'race@example.org' } };
+    const racer = {
+      ...again,
+      services: [{ serviceId: ids.pass, quantity: 1 }],
+      locationIds: [ids.rathaus],
+      citizen: { name: 'Rita Racer', email: 'race@example.org' },
+    };
     const a = await t.http.post(`${TA}/wishes`).send(racer);
     expect([a.status, a.body.message]).toEqual([201, undefined]);
     const b = await t.asTenant(SLUG, async () => {
@@ -261,7 +272,14 @@ describe('terminagent: wishes, offers, acceptance, decline and expiry', () => {
     const results = await Promise.all(proposals.map((p) => t.http.post(`${TA}/offers/${offer.id}/accept`).send({ token, proposalId: p.id })));
     expect(results.some((r) => r.status === 200)).toBe(true);
     for (const r of results) expect([200, 409]).toContain(r.status);
-    expect(await t.asTenant(SLUG, () => t.app.get(TenantDataService).repo(Booking).countBy({ citizen: { email: 'twice@example.org' } }))).toBe(1);
+    expect(
+      await t.asTenant(SLUG, () =>
+        t.app
+          .get(TenantDataService)
+          .repo(Booking)
+          .countBy({ citizen: { email: 'twice@example.org' } }),
+      ),
+    ).toBe(1);
     // The proposal not taken went back.
     expect((await freeAt(a)) + (await freeAt(b))).toBe(1);
     await expectCapacityInvariant(t.dataSource);
@@ -286,7 +304,12 @@ describe('terminagent: wishes, offers, acceptance, decline and expiry', () => {
       })();
       const [res] = await Promise.all([accepting, expiring]);
       const status = (await offerOf(t, wish.id))!.offer.status;
-      const bookings = await t.asTenant(SLUG, () => t.app.get(TenantDataService).repo(Booking).countBy({ citizen: { email: `c${n}@example.org` } }));
+      const bookings = await t.asTenant(SLUG, () =>
+        t.app
+          .get(TenantDataService)
+          .repo(Booking)
+          .countBy({ citizen: { email: `c${n}@example.org` } }),
+      );
       if (status === 'accepted') {
         expect([res.status, bookings, await freeAt(slot)]).toEqual([200, 1, 0]);
       } else {
@@ -309,7 +332,15 @@ describe('terminagent: wishes, offers, acceptance, decline and expiry', () => {
     const { date, window } = windowOf(slot);
     await t.http
       .post(`${TA}/wishes`)
-      .send({ services: [{ serviceId: ids.ausweis, quantity: 1 }], locationIds: [ids.rathaus], windows: [window], earliestDate: date, latestDate: addDays(localDate(t.clock.now(), 'Europe/Berlin'), 5), citizen: { name: 'Lapse Again', email: 'lapse@example.org' }, consent: true })
+      .send({
+        services: [{ serviceId: ids.ausweis, quantity: 1 }],
+        locationIds: [ids.rathaus],
+        windows: [window],
+        earliestDate: date,
+        latestDate: addDays(localDate(t.clock.now(), 'Europe/Berlin'), 5),
+        citizen: { name: 'Lapse Again', email: 'lapse@example.org' },
+        consent: true,
+      })
       .expect(201);
     await t.asTenant(SLUG, () => t.app.get(WishService).applyRetention(7));
     expect((await wishRow(t, wish.id)).citizen.email).toBe('lapse@example.org');

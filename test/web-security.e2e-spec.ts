@@ -101,7 +101,11 @@ describe('web security', () => {
       const agent = await loginAgent(t, 'admin@musterstadt.test');
       const before = await locationName();
       for (const [kind, headers] of crossSite) {
-        const res = await agent.post(`/admin/api/resources/Location/records/${ids.rathaus}/edit`).set(headers).type('form').send({ name: `Gekapert (${kind})` });
+        const res = await agent
+          .post(`/admin/api/resources/Location/records/${ids.rathaus}/edit`)
+          .set(headers)
+          .type('form')
+          .send({ name: `Gekapert (${kind})` });
         expect({ kind, status: res.status }).toEqual({ kind, status: 403 });
         expect(res.body.message).toMatch(/cross-site/i);
       }
@@ -110,21 +114,54 @@ describe('web security', () => {
 
     it('accepts the same edit from the panel itself (own host, public origin, or Sec-Fetch-Site same-origin)', async () => {
       const agent = await loginAgent(t, 'admin@musterstadt.test');
-      const own = await agent.post(`/admin/api/resources/Location/records/${ids.rathaus}/edit`).set('Host', 'rathaus.example:8080').set('Origin', 'http://rathaus.example:8080').type('form').send({ name: 'Bürgerbüro im Rathaus (A)' });
+      const own = await agent
+        .post(`/admin/api/resources/Location/records/${ids.rathaus}/edit`)
+        .set('Host', 'rathaus.example:8080')
+        .set('Origin', 'http://rathaus.example:8080')
+        .type('form')
+        .send({ name: 'Bürgerbüro im Rathaus (A)' });
       expect(own.status).toBe(200);
-      await agent.post(`/admin/api/resources/Location/records/${ids.rathaus}/edit`).set('Origin', PUBLIC).type('form').send({ name: 'Bürgerbüro im Rathaus (B)' }).expect(200);
-      await agent.post(`/admin/api/resources/Location/records/${ids.rathaus}/edit`).set('Sec-Fetch-Site', 'same-origin').type('form').send({ name: 'Bürgerbüro im Rathaus' }).expect(200);
+      await agent
+        .post(`/admin/api/resources/Location/records/${ids.rathaus}/edit`)
+        .set('Origin', PUBLIC)
+        .type('form')
+        .send({ name: 'Bürgerbüro im Rathaus (B)' })
+        .expect(200);
+      await agent
+        .post(`/admin/api/resources/Location/records/${ids.rathaus}/edit`)
+        .set('Sec-Fetch-Site', 'same-origin')
+        .type('form')
+        .send({ name: 'Bürgerbüro im Rathaus' })
+        .expect(200);
       expect(await locationName()).toBe('Bürgerbüro im Rathaus');
     });
 
     it('refuses cross-site logins, staff logins and back-office bookings', async () => {
-      const login = await t.http.post('/admin/login').set('Origin', 'http://evil.example').type('form').send({ email: 'admin@musterstadt.test', password: TEST_PASSWORD });
+      const login = await t.http
+        .post('/admin/login')
+        .set('Origin', 'http://evil.example')
+        .type('form')
+        .send({ email: 'admin@musterstadt.test', password: TEST_PASSWORD });
       expect(login.status).toBe(403);
       expect(login.headers['set-cookie']).toBeUndefined();
-      await t.http.post('/api/v1/tenants/musterstadt/staff/session').set('Sec-Fetch-Site', 'cross-site').send({ email: 'infoline@musterstadt.test', password: TEST_PASSWORD }).expect(403);
+      await t.http
+        .post('/api/v1/tenants/musterstadt/staff/session')
+        .set('Sec-Fetch-Site', 'cross-site')
+        .send({ email: 'infoline@musterstadt.test', password: TEST_PASSWORD })
+        .expect(403);
       const staff = supertest.agent(t.app.getHttpServer());
-      await staff.post('/api/v1/tenants/musterstadt/staff/session').set('Origin', PUBLIC).send({ email: 'infoline@musterstadt.test', password: TEST_PASSWORD }).expect(200);
-      const booking = { services: [{ serviceId: ids.ausweis, quantity: 1 }], locationId: ids.rathaus, start: '2026-11-24T10:00:00+01:00', citizen: { name: 'Max Muster' }, consent: true };
+      await staff
+        .post('/api/v1/tenants/musterstadt/staff/session')
+        .set('Origin', PUBLIC)
+        .send({ email: 'infoline@musterstadt.test', password: TEST_PASSWORD })
+        .expect(200);
+      const booking = {
+        services: [{ serviceId: ids.ausweis, quantity: 1 }],
+        locationId: ids.rathaus,
+        start: '2026-11-24T10:00:00+01:00',
+        citizen: { name: 'Max Muster' },
+        consent: true,
+      };
       await staff.post('/api/v1/tenants/musterstadt/backoffice/bookings').set('Origin', 'http://evil.example').send(booking).expect(403);
       await staff.delete('/api/v1/tenants/musterstadt/staff/session').set('Origin', 'http://evil.example').expect(403);
       expect(Number((await t.dataSource.query('SELECT COUNT(*) AS n FROM booking'))[0].n)).toBe(0);
@@ -144,7 +181,16 @@ describe('web security', () => {
     });
 
     it("refuses the portal's forms when posted from another site", async () => {
-      const form = { services: `${ids.ausweis}:1`, location: ids.rathaus, start: '2026-11-24T10:00:00+01:00', name: 'Erika Mustermann', email: 'erika@example.org', consent: 'yes', action: 'book', idempotencyKey: 'k-1' };
+      const form = {
+        services: `${ids.ausweis}:1`,
+        location: ids.rathaus,
+        start: '2026-11-24T10:00:00+01:00',
+        name: 'Erika Mustermann',
+        email: 'erika@example.org',
+        consent: 'yes',
+        action: 'book',
+        idempotencyKey: 'k-1',
+      };
       for (const [kind, headers] of crossSite) {
         const res = await t.http.post('/musterstadt/termin/buchen').set(headers).type('form').send(form);
         expect({ kind, status: res.status }).toEqual({ kind, status: 403 });
@@ -163,7 +209,13 @@ describe('web security', () => {
 
   describe('host names', () => {
     it('binds a domain to its tenant in every spelling of the host name', async () => {
-      for (const host of ['musterstadt.localhost', 'musterstadt.localhost.', 'MusterStadt.LocalHost', 'musterstadt.localhost.:3000', 'MUSTERSTADT.localhost:443']) {
+      for (const host of [
+        'musterstadt.localhost',
+        'musterstadt.localhost.',
+        'MusterStadt.LocalHost',
+        'musterstadt.localhost.:3000',
+        'MUSTERSTADT.localhost:443',
+      ]) {
         const foreign = await t.http.get('/api/v1/tenants/beispielheim/services').set('Host', host);
         expect({ host, status: foreign.status }).toEqual({ host, status: 404 });
         const own = await t.http.get('/api/v1/tenants/musterstadt/services').set('Host', host);
@@ -184,7 +236,14 @@ describe('web security', () => {
 
   describe('malformed addresses', () => {
     it('answers 400 with a message for malformed percent-encoding, never 500', async () => {
-      for (const path of ['/%E0%A4%A', '/api/v1/tenants/%E0%A4%A/services', '/musterstadt/%E0%A4%A', '/api/v1/tenants/musterstadt/bookings/%E0%A4%A', '/%', '/api/v1/tenants/musterstadt/services/%zz']) {
+      for (const path of [
+        '/%E0%A4%A',
+        '/api/v1/tenants/%E0%A4%A/services',
+        '/musterstadt/%E0%A4%A',
+        '/api/v1/tenants/musterstadt/bookings/%E0%A4%A',
+        '/%',
+        '/api/v1/tenants/musterstadt/services/%zz',
+      ]) {
         const res = await t.http.get(path);
         expect({ path, status: res.status }).toEqual({ path, status: 400 });
         expect(res.body.message).toEqual(expect.any(String));

@@ -47,10 +47,14 @@ class Receiver {
   }
 }
 
-const errorsOf = (res: { body: any }) => Object.fromEntries(Object.entries(res.body.record?.errors ?? {}).map(([k, v]) => [k, (v as { message: string }).message]));
+const errorsOf = (res: { body: any }) =>
+  Object.fromEntries(Object.entries(res.body.record?.errors ?? {}).map(([k, v]) => [k, (v as { message: string }).message]));
 
 function newEndpoint(admin: TestAgent, fields: Record<string, string>) {
-  return admin.post('/admin/api/resources/WebhookEndpoint/actions/new').type('form').send({ events: '*', active: 'true', signingSecret: SECRET, ...fields });
+  return admin
+    .post('/admin/api/resources/WebhookEndpoint/actions/new')
+    .type('form')
+    .send({ events: '*', active: 'true', signingSecret: SECRET, ...fields });
 }
 
 describe('webhooks', () => {
@@ -124,7 +128,11 @@ describe('webhooks', () => {
     expect(headers['amtszeit-signature']).toBe(expected);
     expect(JSON.parse(body)).toMatchObject({ id: eventId, type: 'booking.cancelled', tenant: 'musterstadt', data: { previousStatus: 'confirmed' } });
     // A tampered body does not verify.
-    expect(createHmac('sha256', SECRET).update(`${timestamp}.${body.replace('confirmed', 'pending')}`).digest('hex')).not.toBe(expected.slice(3));
+    expect(
+      createHmac('sha256', SECRET)
+        .update(`${timestamp}.${body.replace('confirmed', 'pending')}`)
+        .digest('hex'),
+    ).not.toBe(expected.slice(3));
 
     const log = await t.dataSource.getRepository(WebhookAttempt).find({ where: { eventId }, order: { attemptedAt: 'ASC' } });
     expect(log.map((a) => a.httpStatus)).toEqual([500, 200]);
@@ -157,7 +165,10 @@ describe('webhooks', () => {
     expect(await deliver(t, 'beispielheim')).toEqual({ delivered: 0, skipped: 0, failed: 0 });
     expect(receiver.received).toHaveLength(before);
     // The log cannot be written from the panel.
-    await adminA.post('/admin/api/resources/WebhookAttempt/actions/new').type('form').send({ endpointId: endpoint.id, eventId: 'forged', eventType: 'x', httpStatus: '200', durationMs: '1' });
+    await adminA
+      .post('/admin/api/resources/WebhookAttempt/actions/new')
+      .type('form')
+      .send({ endpointId: endpoint.id, eventId: 'forged', eventType: 'x', httpStatus: '200', durationMs: '1' });
     await adminA.post(`/admin/api/resources/WebhookAttempt/records/${attempt.id}/delete`);
     expect(await t.dataSource.getRepository(WebhookAttempt).countBy({ eventId: 'forged' })).toBe(0);
     expect(await t.dataSource.getRepository(WebhookAttempt).countBy({ id: attempt.id })).toBe(1);
@@ -165,7 +176,18 @@ describe('webhooks', () => {
 
   it('refuses internal targets when saved and when sent, unless the operator allows them', async () => {
     const admin = await loginAgent(strict, 'admin-a@musterstadt.example');
-    for (const url of [receiver.url, 'http://localhost:8080/x', 'http://10.1.2.3/x', 'http://[::1]/x', 'http://169.254.169.254/latest', 'http://100.64.0.1/', 'http://0.0.0.0/', 'http://[fd00::1]/', 'http://[::ffff:127.0.0.1]/', 'ftp://example.org/x']) {
+    for (const url of [
+      receiver.url,
+      'http://localhost:8080/x',
+      'http://10.1.2.3/x',
+      'http://[::1]/x',
+      'http://169.254.169.254/latest',
+      'http://100.64.0.1/',
+      'http://0.0.0.0/',
+      'http://[fd00::1]/',
+      'http://[::ffff:127.0.0.1]/',
+      'ftp://example.org/x',
+    ]) {
       const res = await newEndpoint(admin, { url });
       expect({ url, errors: errorsOf(res) }).toEqual({ url, errors: { url: expect.any(String) } });
     }
@@ -176,7 +198,15 @@ describe('webhooks', () => {
 
     // A row that got in another way (or a name that now resolves inside) is refused again at send time.
     const tenant = await strict.tenant('musterstadt');
-    await strict.dataSource.getRepository(WebhookEndpoint).insert({ id: '00000000-0000-4000-8000-0000000000aa', tenantId: tenant.id, url: receiver.url, events: '*', secret: SECRET, active: true, description: null });
+    await strict.dataSource.getRepository(WebhookEndpoint).insert({
+      id: '00000000-0000-4000-8000-0000000000aa',
+      tenantId: tenant.id,
+      url: receiver.url,
+      events: '*',
+      secret: SECRET,
+      active: true,
+      description: null,
+    });
     const before = receiver.received.length;
     const eventId = await publishCancelled(strict);
     expect(await deliver(strict)).toMatchObject({ failed: 1 });

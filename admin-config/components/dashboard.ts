@@ -48,11 +48,7 @@ export default function Dashboard() {
         Box,
         { variant: 'white', as: 'nav', 'aria-label': translateMessage('dashboardPages') },
         h(H5, null, translateMessage('dashboardPages')),
-        h(
-          'ul',
-          null,
-          ...data.pages.map((p) => h('li', { key: p.href }, h(Link, { href: p.href }, english ? p.label.en : p.label.de))),
-        ),
+        h('ul', null, ...data.pages.map((p) => h('li', { key: p.href }, h(Link, { href: p.href }, english ? p.label.en : p.label.de)))),
       ),
   );
 }

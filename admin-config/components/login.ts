@@ -75,11 +75,25 @@ export default function Login() {
         : tm('loginDelayed', undefined, { seconds })
       : tm(code);
   const status =
-    proof.state === 'unavailable' ? tc('Login.proofUnavailable') : waiting ? tc('Login.proofWaiting') : proof.state === 'working' ? tc('Login.proofWorking') : tc('Login.proofDone');
+    proof.state === 'unavailable'
+      ? tc('Login.proofUnavailable')
+      : waiting
+        ? tc('Login.proofWaiting')
+        : proof.state === 'working'
+          ? tc('Login.proofWorking')
+          : tc('Login.proofDone');
 
   return h(
     Box,
-    { as: 'main', flex: true, variant: 'grey', alignItems: 'center', justifyContent: 'center', style: { minHeight: '100vh', boxSizing: 'border-box' }, p: ['default', 'xl'] },
+    {
+      as: 'main',
+      flex: true,
+      variant: 'grey',
+      alignItems: 'center',
+      justifyContent: 'center',
+      style: { minHeight: '100vh', boxSizing: 'border-box' },
+      p: ['default', 'xl'],
+    },
     h(
       Box,
       { bg: 'white', boxShadow: 'login', p: ['xl', 'x3'], width: ['100%', '440px'] },

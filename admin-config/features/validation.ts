@@ -95,8 +95,6 @@ export function minutesOf(time: string): number {
 
 /** AdminJS shows these next to the fields and refuses the save. */
 export function toValidationError(errors: FieldErrors): ValidationError {
-  const propertyErrors: PropertyErrors = Object.fromEntries(
-    Object.entries(errors).map(([field, message]) => [field, { type: 'validation', message }]),
-  );
+  const propertyErrors: PropertyErrors = Object.fromEntries(Object.entries(errors).map(([field, message]) => [field, { type: 'validation', message }]));
   return new ValidationError(propertyErrors, { type: 'validation', message: 'Bitte die markierten Felder prüfen.' });
 }

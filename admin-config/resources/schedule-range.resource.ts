@@ -23,10 +23,10 @@ export const scheduleRangeResource: AdminResourceDefinition = {
         r.fail('endTime', `Die Zeitspanne muss in ${schedule.slotMinutes}-Minuten-Schritte (Taktung des Zeitplans) aufgehen.`);
       }
       if (schedule && r.ok('weekday')) {
-        const sameDay = await ctx.dataSource.getRepository(ScheduleRange).findBy({ tenantId: ctx.tenantId as string, scheduleId: schedule.id, weekday: d.weekday });
-        const clash = sameDay.find(
-          (x) => x.id !== d.id && minutesOf(x.startTime) < minutesOf(d.endTime) && minutesOf(d.startTime) < minutesOf(x.endTime),
-        );
+        const sameDay = await ctx.dataSource
+          .getRepository(ScheduleRange)
+          .findBy({ tenantId: ctx.tenantId as string, scheduleId: schedule.id, weekday: d.weekday });
+        const clash = sameDay.find((x) => x.id !== d.id && minutesOf(x.startTime) < minutesOf(d.endTime) && minutesOf(d.startTime) < minutesOf(x.endTime));
         if (clash) r.fail('startTime', `Überschneidet sich mit ${clash.startTime}–${clash.endTime} am selben Tag.`);
       }
       return r.errors;

@@ -17,7 +17,11 @@ export const scheduleResource: AdminResourceDefinition = {
       if (r.ok('slotMinutes') && !ctx.isNew) {
         const ranges = await ctx.dataSource.getRepository(ScheduleRange).findBy({ tenantId: ctx.tenantId as string, scheduleId: d.id });
         const misfit = ranges.find((x) => (minutesOf(x.endTime) - minutesOf(x.startTime)) % d.slotMinutes !== 0);
-        if (misfit) r.fail('slotMinutes', `Die Taktung muss die Öffnungszeiten teilen (${misfit.startTime}–${misfit.endTime} geht nicht in ${d.slotMinutes}-Minuten-Schritten auf).`);
+        if (misfit)
+          r.fail(
+            'slotMinutes',
+            `Die Taktung muss die Öffnungszeiten teilen (${misfit.startTime}–${misfit.endTime} geht nicht in ${d.slotMinutes}-Minuten-Schritten auf).`,
+          );
       }
       return r.errors;
     },

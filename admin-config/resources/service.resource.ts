@@ -65,15 +65,23 @@ export const serviceResource: AdminResourceDefinition = {
     async decorate(rows, { dataSource }) {
       const ids = rows.map((r) => r.id);
       const tenants = [...new Set(rows.map((r) => r.tenantId))];
-      const items = await dataSource.getRepository(DocumentChecklistItem).find({ where: { serviceId: In(ids), tenantId: In(tenants) }, order: { position: 'ASC' } });
+      const items = await dataSource
+        .getRepository(DocumentChecklistItem)
+        .find({ where: { serviceId: In(ids), tenantId: In(tenants) }, order: { position: 'ASC' } });
       const offerings = await dataSource.getRepository(ServiceOffering).find({ where: { serviceId: In(ids), tenantId: In(tenants) } });
       const locations = offerings.length
         ? await dataSource.getRepository(Location).find({ where: { id: In([...new Set(offerings.map((o) => o.locationId))]), tenantId: In(tenants) } })
         : [];
       const locationName = new Map(locations.map((l) => [l.id, l.name]));
       for (const row of rows) {
-        row.checklist = items.filter((i) => i.serviceId === row.id && i.tenantId === row.tenantId).map((i) => i.text).join('\n');
-        const names = offerings.filter((o) => o.serviceId === row.id && o.tenantId === row.tenantId).map((o) => locationName.get(o.locationId)).filter(Boolean);
+        row.checklist = items
+          .filter((i) => i.serviceId === row.id && i.tenantId === row.tenantId)
+          .map((i) => i.text)
+          .join('\n');
+        const names = offerings
+          .filter((o) => o.serviceId === row.id && o.tenantId === row.tenantId)
+          .map((o) => locationName.get(o.locationId))
+          .filter(Boolean);
         row.locations = names.length ? names.join(', ') : NOT_OFFERED;
       }
     },

@@ -39,7 +39,16 @@ export function tenantResource(plugins: PluginHostService): AdminResourceDefinit
         // Every plugin gets its switch (off) so the super-admin can turn it on.
         const repo = ctx.dataSource.getRepository(TenantPluginState);
         for (const plugin of plugins.all()) {
-          await repo.save(repo.create({ tenantId: saved.id, plugin: plugin.name, enabled: false, settings: plugin.settings.parse({}) as Record<string, any>, configEnabled: null, configSettingsHash: null }));
+          await repo.save(
+            repo.create({
+              tenantId: saved.id,
+              plugin: plugin.name,
+              enabled: false,
+              settings: plugin.settings.parse({}) as Record<string, any>,
+              configEnabled: null,
+              configSettingsHash: null,
+            }),
+          );
         }
       },
     },
@@ -50,7 +59,12 @@ export function tenantResource(plugins: PluginHostService): AdminResourceDefinit
         slug: { isTitle: false, description: 'helpSlug' },
         name: { isTitle: true, description: 'helpTenantFile' },
         state: { availableValues: BUNDESLAENDER.map((s) => ({ value: s, label: s })), description: 'helpState' },
-        locale: { availableValues: [{ value: 'de', label: 'Deutsch' }, { value: 'en', label: 'English' }] },
+        locale: {
+          availableValues: [
+            { value: 'de', label: 'Deutsch' },
+            { value: 'en', label: 'English' },
+          ],
+        },
         branding: { isVisible: { list: false, filter: false, show: true, edit: false } },
         domains: { isVisible: { list: false, filter: false, show: true, edit: false } },
         settings: { isVisible: { list: false, filter: false, show: true, edit: false } },

@@ -39,7 +39,8 @@ export function webhookEndpointResource(webhooks: WebhookService): AdminResource
       },
       async validate(d) {
         const r = new Rules(d).text('description', { required: false });
-        if (typeof d.events !== 'string' || !EVENT_LIST.test(d.events)) r.fail('events', 'Bitte * oder Ereignistypen mit Komma getrennt angeben, z. B. booking.created, booking.cancelled.');
+        if (typeof d.events !== 'string' || !EVENT_LIST.test(d.events))
+          r.fail('events', 'Bitte * oder Ereignistypen mit Komma getrennt angeben, z. B. booking.created, booking.cancelled.');
         try {
           await webhooks.checkTarget(String(d.url ?? ''));
         } catch (err) {

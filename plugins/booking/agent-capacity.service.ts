@@ -76,7 +76,15 @@ export class AgentCapacityService {
     const rows = await this.data
       .repo(CapacityUnit)
       .qb('u')
-      .select(['u.id AS id', 'u.locationId AS locationId', 'u.slotStart AS slotStart', 'u.slotMinutes AS slotMinutes', 'u.localDate AS localDate', 'u.localStart AS localStart', 'u.capacity - u.used AS free'])
+      .select([
+        'u.id AS id',
+        'u.locationId AS locationId',
+        'u.slotStart AS slotStart',
+        'u.slotMinutes AS slotMinutes',
+        'u.localDate AS localDate',
+        'u.localStart AS localStart',
+        'u.capacity - u.used AS free',
+      ])
       .andWhere("u.channel = 'agent' AND u.used < u.capacity AND u.slotStart >= :from", { from })
       .orderBy('u.slotStart', 'ASC')
       .getRawMany<{ id: string; locationId: string; slotStart: Date | string; slotMinutes: number; localDate: string; localStart: string; free: number }>();
@@ -117,7 +125,9 @@ export class AgentCapacityService {
         return `WHEN :u${j} THEN :c${j}`;
       });
       const add = `(CASE id ${cases.join(' ')} ELSE 0 END)`;
-      const taken = await tx.repo(CapacityUnit).updateWhere({ used: () => `used + ${add}` }, `channel = 'agent' AND id IN (:...ids) AND used + ${add} <= capacity`, params);
+      const taken = await tx
+        .repo(CapacityUnit)
+        .updateWhere({ used: () => `used + ${add}` }, `channel = 'agent' AND id IN (:...ids) AND used + ${add} <= capacity`, params);
       if (taken !== chunk.length) throw new DomainError('CAPACITY_GONE', CAPACITY_GONE);
     }
     const now = this.clock.now();
@@ -182,4 +192,3 @@ function toDate(value: Date | string): Date {
   // SQLite hands back 'YYYY-MM-DD HH:MM:SS[.SSS]' in UTC.
   return new Date(`${value.replace(' ', 'T')}${/Z|[+-]\d\d:?\d\d$/.test(value) ? '' : 'Z'}`);
 }
-

@@ -105,7 +105,14 @@ export class AvailabilityService {
         dayOf = localDate;
         dayMs = wallMs(localDate);
       }
-      const slot: FreeSlot = { locationId, localDate, localStart, slotMinutes: Number(r.slotMinutes), utcOffsetMinutes, at: dayMs + (minutesOfDay(localStart) - utcOffsetMinutes) * 60_000 };
+      const slot: FreeSlot = {
+        locationId,
+        localDate,
+        localStart,
+        slotMinutes: Number(r.slotMinutes),
+        utcOffsetMinutes,
+        at: dayMs + (minutesOfDay(localStart) - utcOffsetMinutes) * 60_000,
+      };
       const key = locationId + localDate;
       const list = byDay.get(key);
       if (list) list.push(slot);

@@ -15,7 +15,12 @@ const staffBookingSchema = createBookingSchema
       .object({
         name: z.string().trim().min(2, 'please enter the name').max(200),
         email: z.email('please enter a valid email address').max(254).optional(),
-        phone: z.string().trim().max(50).regex(/^[0-9 +()/-]*$/, 'please enter a valid phone number').optional(),
+        phone: z
+          .string()
+          .trim()
+          .max(50)
+          .regex(/^[0-9 +()/-]*$/, 'please enter a valid phone number')
+          .optional(),
       })
       .strict(),
   })

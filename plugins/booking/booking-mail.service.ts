@@ -80,7 +80,12 @@ export class BookingMailService implements OnModuleInit {
       written = true;
     }
     if (view.citizen.phone && view.citizen.sms && template.sms) {
-      await this.outbox.notify(tx, template, { key: `${key}:sms`, channel: 'sms', to: view.citizen.phone, locale: view.locale, data }, { replace: options.replace });
+      await this.outbox.notify(
+        tx,
+        template,
+        { key: `${key}:sms`, channel: 'sms', to: view.citizen.phone, locale: view.locale, data },
+        { replace: options.replace },
+      );
       written = true;
     }
     return written;
@@ -99,7 +104,11 @@ export class BookingMailService implements OnModuleInit {
       shortDate: start.toFormat(en ? 'ccc d LLL' : 'ccc d.M.'),
       time: en ? `${start.toFormat('h:mm a')} – ${end.toFormat('h:mm a')}` : `${start.toFormat('HH:mm')} – ${end.toFormat('HH:mm')} Uhr`,
       startTime: start.toFormat(en ? 'h:mm a' : 'HH:mm'),
-      holdUntil: view.holdUntil ? DateTime.fromISO(view.holdUntil, { zone }).setLocale(view.locale).toFormat(en ? 'h:mm a' : 'HH:mm') : null,
+      holdUntil: view.holdUntil
+        ? DateTime.fromISO(view.holdUntil, { zone })
+            .setLocale(view.locale)
+            .toFormat(en ? 'h:mm a' : 'HH:mm')
+        : null,
       services: view.services.map((s) => ({
         name: en ? (s.nameEn ?? s.name) : s.name,
         quantity: s.quantity,

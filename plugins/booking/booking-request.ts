@@ -46,9 +46,7 @@ export async function resolveRequest(
     }
     return { service, quantity: r.quantity };
   });
-  const locationIds = locations
-    .filter((l) => ids.every((id) => offerings.some((o) => o.serviceId === id && o.locationId === l.id)))
-    .map((l) => l.id);
+  const locationIds = locations.filter((l) => ids.every((id) => offerings.some((o) => o.serviceId === id && o.locationId === l.id))).map((l) => l.id);
   return { services: resolved, minutes: resolved.reduce((s, r) => s + r.service.durationMinutes * r.quantity, 0), locationIds };
 }
 

@@ -45,7 +45,12 @@ export const citizenSchema = z
     name: z.string().trim().min(2, 'please enter your name').max(200),
     email: z.email('please enter a valid email address').max(254),
     // Checked and normalised to E.164 by the service (German numbers may be typed without +49).
-    phone: z.string().trim().max(50).regex(/^[0-9 +()/-]*$/, 'please enter a valid phone number').optional(),
+    phone: z
+      .string()
+      .trim()
+      .max(50)
+      .regex(/^[0-9 +()/-]*$/, 'please enter a valid phone number')
+      .optional(),
     /** Also send confirmation and reminder by SMS to `phone` (consent). */
     sms: z.boolean().optional(),
   })

@@ -59,6 +59,20 @@ declare module '../../apps/server/src/events/event.types.js' {
 }
 
 /** The event fields of an appointment. */
-export function bookingEventBase(b: { id: string; channel: BookingChannel; locationId: string; services: Array<{ serviceId: string }>; startAt: Date; endAt: Date }): BookingEventBase {
-  return { bookingId: b.id, channel: b.channel, locationId: b.locationId, serviceIds: b.services.map((s) => s.serviceId), start: b.startAt.toISOString(), end: b.endAt.toISOString() };
+export function bookingEventBase(b: {
+  id: string;
+  channel: BookingChannel;
+  locationId: string;
+  services: Array<{ serviceId: string }>;
+  startAt: Date;
+  endAt: Date;
+}): BookingEventBase {
+  return {
+    bookingId: b.id,
+    channel: b.channel,
+    locationId: b.locationId,
+    serviceIds: b.services.map((s) => s.serviceId),
+    start: b.startAt.toISOString(),
+    end: b.endAt.toISOString(),
+  };
 }

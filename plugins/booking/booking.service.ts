@@ -91,7 +91,16 @@ export class BookingService {
       ? {
           scope: 'booking.create',
           key,
-          fingerprint: { channel: input.channel, actor: input.actorId ?? null, services: input.services, locationId: input.locationId, start: input.start, citizen: input.citizen, consent: input.consent, locale: input.locale },
+          fingerprint: {
+            channel: input.channel,
+            actor: input.actorId ?? null,
+            services: input.services,
+            locationId: input.locationId,
+            start: input.start,
+            citizen: input.citizen,
+            consent: input.consent,
+            locale: input.locale,
+          },
         }
       : null;
     // Taken first, so a double submit cannot race past it; only a true replay skips bot defence.
@@ -172,12 +181,22 @@ export class BookingService {
       let notified = false;
       try {
         await this.data.writeTx(async (tx) => {
-          if (!byStaff) await this.caps.enforce(tx, keys, resolved.services.map((s) => s.service.id), settings);
+          if (!byStaff)
+            await this.caps.enforce(
+              tx,
+              keys,
+              resolved.services.map((s) => s.service.id),
+              settings,
+            );
           await tx.repo(Booking).insert([booking]);
           notified = await this.mails.notify(tx, kind, booking, { view, token: booking.token });
           // The key's answer commits with the booking, so a committed booking never leaves its key free.
           if (claim) await this.idempotency.complete(tx, claim, { ...view, token: booking.token });
-          await this.events.publish(tx, 'booking.created', { ...bookingEventBase(booking), status: booking.status, holdUntil: booking.holdUntil?.toISOString() ?? null });
+          await this.events.publish(tx, 'booking.created', {
+            ...bookingEventBase(booking),
+            status: booking.status,
+            holdUntil: booking.holdUntil?.toISOString() ?? null,
+          });
           // Units last, on the slots the precheck read: the hot rows stay locked only for this step and the commit.
           await this.capacity.holdUnits(tx, { locationId: booking.locationId, start, minutes: booking.minutes, channels, ownerId: booking.id }, slots);
         });
@@ -204,10 +223,12 @@ export class BookingService {
     const next = { ...booking, status: 'confirmed' as const, confirmedAt: this.clock.now(), holdUntil: null, revision: booking.revision + 1 };
     const view = await this.view(next as Booking);
     await this.data.writeTx(async (tx) => {
-      const changed = await tx.repo(Booking).update(
-        { id: booking.id, status: 'pending', revision: booking.revision },
-        { status: 'confirmed', confirmedAt: next.confirmedAt, holdUntil: null, clientKey: null, revision: next.revision },
-      );
+      const changed = await tx
+        .repo(Booking)
+        .update(
+          { id: booking.id, status: 'pending', revision: booking.revision },
+          { status: 'confirmed', confirmedAt: next.confirmedAt, holdUntil: null, clientKey: null, revision: next.revision },
+        );
       if (changed !== 1) throw new DomainError('BOOKING_CHANGED', 'The booking changed meanwhile. Please reload.');
       await this.mails.notify(tx, 'confirmation', booking, { view, token: booking.token });
       await this.events.publish(tx, 'booking.confirmed', bookingEventBase(booking));
@@ -224,10 +245,12 @@ export class BookingService {
     const next = { ...booking, status: 'cancelled' as const, cancelledAt: this.clock.now(), holdUntil: null, revision: booking.revision + 1 };
     const view = await this.view(next as Booking);
     await this.data.writeTx(async (tx) => {
-      const changed = await tx.repo(Booking).update(
-        { id: booking.id, status: booking.status, revision: booking.revision },
-        { status: 'cancelled', cancelledAt: next.cancelledAt, holdUntil: null, clientKey: null, revision: next.revision },
-      );
+      const changed = await tx
+        .repo(Booking)
+        .update(
+          { id: booking.id, status: booking.status, revision: booking.revision },
+          { status: 'cancelled', cancelledAt: next.cancelledAt, holdUntil: null, clientKey: null, revision: next.revision },
+        );
       if (changed !== 1) throw new DomainError('BOOKING_CHANGED', 'The booking changed meanwhile. Please reload.');
       // Against slot trading: a confirmed appointment's time comes back only after a delay.
       await this.capacity.releaseUnits(tx, booking.id, { delayMinutes: booking.status === 'confirmed' ? policy.cancelReturnDelayMinutes : 0 });
@@ -263,19 +286,36 @@ export class BookingService {
         await this.data.writeTx(async (tx) => {
           const changed = await tx.repo(Booking).update(
             { id: booking.id, status: booking.status, revision: booking.revision },
-            { locationId: next.locationId, startAt: next.startAt, endAt: next.endAt, revision: next.revision, checkInCode: next.checkInCode, checkInDay: next.checkInDay },
+            {
+              locationId: next.locationId,
+              startAt: next.startAt,
+              endAt: next.endAt,
+              revision: next.revision,
+              checkInCode: next.checkInCode,
+              checkInDay: next.checkInDay,
+            },
           );
           if (changed !== 1) throw new DomainError('BOOKING_CHANGED', 'The booking changed meanwhile. Please reload.');
           const { end } = await this.capacity.moveHold(
             tx,
             // An appointment placed by the terminagent is moved by the citizen: on the online share.
-            { locationId: next.locationId, start, minutes: booking.minutes, channels: CHANNEL_FALLBACK[booking.channel === 'agent' ? 'online' : booking.channel], ownerId: booking.id },
+            {
+              locationId: next.locationId,
+              start,
+              minutes: booking.minutes,
+              channels: CHANNEL_FALLBACK[booking.channel === 'agent' ? 'online' : booking.channel],
+              ownerId: booking.id,
+            },
             booking.status === 'confirmed' ? policy.cancelReturnDelayMinutes : 0,
           );
           if (end.getTime() !== next.endAt.getTime()) await tx.repo(Booking).update({ id: booking.id }, { endAt: end });
           next.endAt = end;
-          if (booking.status === 'confirmed') await this.mails.notify(tx, 'confirmation', booking, { view: await this.view(next), token: booking.token, moved: true });
-          await this.events.publish(tx, 'booking.rebooked', { ...bookingEventBase(next), from: { locationId: booking.locationId, start: booking.startAt.toISOString(), end: booking.endAt.toISOString() } });
+          if (booking.status === 'confirmed')
+            await this.mails.notify(tx, 'confirmation', booking, { view: await this.view(next), token: booking.token, moved: true });
+          await this.events.publish(tx, 'booking.rebooked', {
+            ...bookingEventBase(next),
+            from: { locationId: booking.locationId, start: booking.startAt.toISOString(), end: booking.endAt.toISOString() },
+          });
         });
         break;
       } catch (err) {

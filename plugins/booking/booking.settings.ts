@@ -3,7 +3,12 @@ import { z } from 'zod';
 export const bookingSettingsSchema = z
   .object({
     /** Minutes an unconfirmed booking holds its capacity (double opt-in). */
-    holdMinutes: z.number().int().min(5).max(24 * 60).default(30),
+    holdMinutes: z
+      .number()
+      .int()
+      .min(5)
+      .max(24 * 60)
+      .default(30),
     /** Most concerns (services) in one booking, as in the source articles. */
     maxServicesPerBooking: z.number().int().min(1).max(6).default(6),
     /** Most active appointments per email address and service. */

@@ -52,5 +52,10 @@ export const bookingTasks: ScheduledTask[] = [
   defineTask(BookingTasks, { id: 'booking.housekeeping', schedule: { everyMinutes: 1 }, perTenant: true, run: (tasks) => tasks.housekeeping() }),
   // Every 5 minutes: a reminder due at 17:00 goes out by 17:05; a server that was down catches up.
   defineTask(BookingTasks, { id: 'booking.reminders', schedule: { everyMinutes: 5 }, perTenant: true, run: (tasks) => tasks.reminders() }),
-  defineTask(BookingTasks, { id: 'booking.privacy', schedule: { dailyAt: '03:30' }, perTenant: true, run: (tasks, { tenant, now }) => tasks.privacy(tenant!, now) }),
+  defineTask(BookingTasks, {
+    id: 'booking.privacy',
+    schedule: { dailyAt: '03:30' },
+    perTenant: true,
+    run: (tasks, { tenant, now }) => tasks.privacy(tenant!, now),
+  }),
 ];

@@ -41,9 +41,7 @@ export class BotProtectionService implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     if (!this.enabled) {
-      this.logger.warn(
-        '!!! BOT_PROTECTION=off: captcha and rate limits are OFF for every tenant. Use this only for load tests and local development. !!!',
-      );
+      this.logger.warn('!!! BOT_PROTECTION=off: captcha and rate limits are OFF for every tenant. Use this only for load tests and local development. !!!');
     }
   }
 

@@ -79,9 +79,7 @@ export class CapacityService {
     const kept = new Set<string>();
     const taken: string[] = [];
     for (const candidates of slots.units) {
-      const same = currentUnits.find(
-        (u) => !kept.has(u.id) && u.locationId === spec.locationId && u.slotStart.getTime() === candidates[0].slotStart.getTime(),
-      );
+      const same = currentUnits.find((u) => !kept.has(u.id) && u.locationId === spec.locationId && u.slotStart.getTime() === candidates[0].slotStart.getTime());
       if (same) kept.add(same.id);
       else taken.push(await this.takeOne(tx, candidates));
     }
@@ -139,7 +137,9 @@ export class CapacityService {
       freedUnits.push(a.unitId);
     }
     if (freedUnits.length === 0) return 0;
-    const units = await tx.repo(CapacityUnit).find({ select: { id: true, locationId: true, channel: true, slotStart: true }, where: { id: In([...new Set(freedUnits)]) } });
+    const units = await tx
+      .repo(CapacityUnit)
+      .find({ select: { id: true, locationId: true, channel: true, slotStart: true }, where: { id: In([...new Set(freedUnits)]) } });
     await this.events.publish(tx, 'booking.capacity-freed', {
       slots: units.map((u) => ({ locationId: u.locationId, channel: u.channel, start: u.slotStart.toISOString() })),
     });

@@ -63,7 +63,10 @@ export class CitizenCapsService {
     if (keys.emailKey) {
       const mine = await tx.repo(Booking).find({
         select: { id: true, services: true, status: true },
-        where: [{ citizenEmailKey: keys.emailKey, status: 'confirmed', endAt: MoreThan(now) }, { citizenEmailKey: keys.emailKey, ...live }],
+        where: [
+          { citizenEmailKey: keys.emailKey, status: 'confirmed', endAt: MoreThan(now) },
+          { citizenEmailKey: keys.emailKey, ...live },
+        ],
       });
       // Unconfirmed holds first: confirming them is the way out the page can point to.
       if (mine.filter((b) => b.status === 'pending').length >= settings.maxPendingPerEmail) {
@@ -74,7 +77,10 @@ export class CitizenCapsService {
       }
       for (const id of serviceIds) {
         if (mine.filter((b) => b.services.some((s) => s.serviceId === id)).length >= settings.maxActivePerEmailAndService) {
-          throw new DomainError('CAP_REACHED', `You already have ${settings.maxActivePerEmailAndService} open appointments for this service. Please cancel one first.`);
+          throw new DomainError(
+            'CAP_REACHED',
+            `You already have ${settings.maxActivePerEmailAndService} open appointments for this service. Please cancel one first.`,
+          );
         }
       }
     }

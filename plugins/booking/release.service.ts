@@ -100,38 +100,47 @@ export class ReleaseService {
       if (first > through && !sameDay && !stale) continue;
       const days: string[] = [];
       const opened: Record<Channel, number> = { online: 0, agent: 0, phone: 0, kiosk: 0 };
-      const done = await this.data.writeTx(async (tx) => {
-        if (stale) {
-          const from = state!.sameDayReleased === today ? today : addDays(today, 1);
-          await this.resync(tx, location.id, from, state!.releasedThrough!, policy, agentOn, now, opened);
-        }
-        if (first <= through) {
-          const { slots } = await this.calendar.slots([location.id], first, through);
-          await this.materialise(tx, location.id, slots, policy, agentOn, opened);
-          for (let d = first; d <= through; d = addDays(d, 1)) days.push(d);
-        }
-        if (sameDay) {
-          const { slots } = await this.calendar.slots([location.id], today, today);
-          await this.materialise(tx, location.id, slots.filter((s) => s.start > now), policy, agentOn, opened);
-          await this.moveFree(tx, location.id, 'agent', 'online', today, today);
-          days.push(today);
-        }
-        if (!agentOn) await this.moveFree(tx, location.id, 'agent', 'online', today, addDays(today, MAX_HORIZON_DAYS));
-        const repo = tx.repo(ReleaseState);
-        const patch = {
-          releasedThrough: first <= through ? through : (state?.releasedThrough ?? null),
-          sameDayReleased: sameDay ? today : (state?.sameDayReleased ?? null),
-          catalogStamp: stamp,
-        };
-        if (state) await repo.update({ id: state.id }, patch);
-        else await repo.save(repo.create({ locationId: location.id, ...patch }));
-        if (CHANNELS.some((c) => opened[c] > 0)) await this.events.publish(tx, 'booking.capacity-released', { locationId: location.id, days, units: opened });
-        return true;
-      }).catch((err) => {
-        // Another run (instance) released the same days first; its watermark counts.
-        if (isUniqueViolation(err)) return false;
-        throw err;
-      });
+      const done = await this.data
+        .writeTx(async (tx) => {
+          if (stale) {
+            const from = state!.sameDayReleased === today ? today : addDays(today, 1);
+            await this.resync(tx, location.id, from, state!.releasedThrough!, policy, agentOn, now, opened);
+          }
+          if (first <= through) {
+            const { slots } = await this.calendar.slots([location.id], first, through);
+            await this.materialise(tx, location.id, slots, policy, agentOn, opened);
+            for (let d = first; d <= through; d = addDays(d, 1)) days.push(d);
+          }
+          if (sameDay) {
+            const { slots } = await this.calendar.slots([location.id], today, today);
+            await this.materialise(
+              tx,
+              location.id,
+              slots.filter((s) => s.start > now),
+              policy,
+              agentOn,
+              opened,
+            );
+            await this.moveFree(tx, location.id, 'agent', 'online', today, today);
+            days.push(today);
+          }
+          if (!agentOn) await this.moveFree(tx, location.id, 'agent', 'online', today, addDays(today, MAX_HORIZON_DAYS));
+          const repo = tx.repo(ReleaseState);
+          const patch = {
+            releasedThrough: first <= through ? through : (state?.releasedThrough ?? null),
+            sameDayReleased: sameDay ? today : (state?.sameDayReleased ?? null),
+            catalogStamp: stamp,
+          };
+          if (state) await repo.update({ id: state.id }, patch);
+          else await repo.save(repo.create({ locationId: location.id, ...patch }));
+          if (CHANNELS.some((c) => opened[c] > 0)) await this.events.publish(tx, 'booking.capacity-released', { locationId: location.id, days, units: opened });
+          return true;
+        })
+        .catch((err) => {
+          // Another run (instance) released the same days first; its watermark counts.
+          if (isUniqueViolation(err)) return false;
+          throw err;
+        });
       if (done) reports.push({ locationId: location.id, days, units: CHANNELS.reduce((sum, c) => sum + opened[c], 0), sameDay });
     }
     return reports;
@@ -141,7 +150,12 @@ export class ReleaseService {
   private async catalogStamp(): Promise<string> {
     const parts = await Promise.all(
       [Schedule, ScheduleRange, Closure].map((entity) =>
-        this.data.repo(entity as typeof Schedule).qb('x').select('COUNT(*)', 'n').addSelect('MAX(x.updatedAt)', 'at').getRawOne<{ n: unknown; at: unknown }>(),
+        this.data
+          .repo(entity as typeof Schedule)
+          .qb('x')
+          .select('COUNT(*)', 'n')
+          .addSelect('MAX(x.updatedAt)', 'at')
+          .getRawOne<{ n: unknown; at: unknown }>(),
       ),
     );
     return parts.map((p) => `${Number(p?.n ?? 0)}@${p?.at instanceof Date ? p.at.toISOString() : String(p?.at ?? '')}`).join('|');
@@ -151,7 +165,16 @@ export class ReleaseService {
    * Re-derives released days from the current schedules and closures: new slots are added; slots
    * that no longer exist (a closure added, hours cut) keep their bookings but take no new ones.
    */
-  private async resync(tx: TenantTx, locationId: string, from: string, to: string, policy: EffectivePolicy, agentOn: boolean, now: Date, opened: Record<Channel, number>): Promise<void> {
+  private async resync(
+    tx: TenantTx,
+    locationId: string,
+    from: string,
+    to: string,
+    policy: EffectivePolicy,
+    agentOn: boolean,
+    now: Date,
+    opened: Record<Channel, number>,
+  ): Promise<void> {
     if (from > to) return;
     const { slots } = await this.calendar.slots([locationId], from, to);
     const open = slots.filter((s) => s.start > now);
@@ -168,7 +191,14 @@ export class ReleaseService {
   }
 
   /** Inserts the unit rows of the given slots that do not exist yet; adds their units to `opened`. */
-  private async materialise(tx: TenantTx, locationId: string, slots: OpeningSlot[], policy: EffectivePolicy, agentOn: boolean, opened: Record<Channel, number>): Promise<void> {
+  private async materialise(
+    tx: TenantTx,
+    locationId: string,
+    slots: OpeningSlot[],
+    policy: EffectivePolicy,
+    agentOn: boolean,
+    opened: Record<Channel, number>,
+  ): Promise<void> {
     if (slots.length === 0) return;
     const existing = await tx.repo(CapacityUnit).find({
       select: { slotStart: true },
@@ -188,7 +218,10 @@ export class ReleaseService {
     const byDay = new Map<string, OpeningSlot[]>();
     for (const s of fresh) byDay.set(s.date, [...(byDay.get(s.date) ?? []), s]);
     for (const daySlots of byDay.values()) {
-      const parts = splitShares(daySlots.map((s) => s.capacity), shares);
+      const parts = splitShares(
+        daySlots.map((s) => s.capacity),
+        shares,
+      );
       daySlots.forEach((slot, i) => {
         for (const channel of CHANNELS) {
           if (parts[i][channel] <= 0) continue;

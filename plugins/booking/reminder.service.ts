@@ -19,11 +19,7 @@ import { Booking } from './entities/booking.entity.js';
  */
 export function reminderDueAt(start: Date, timeZone: string, settings: Pick<BookingSettings, 'reminderDaysBefore' | 'reminderAt'>): Date {
   const [hour, minute] = settings.reminderAt.split(':').map(Number);
-  return DateTime.fromJSDate(start, { zone: timeZone })
-    .startOf('day')
-    .minus({ days: settings.reminderDaysBefore })
-    .set({ hour, minute })
-    .toJSDate();
+  return DateTime.fromJSDate(start, { zone: timeZone }).startOf('day').minus({ days: settings.reminderDaysBefore }).set({ hour, minute }).toJSDate();
 }
 
 /**
@@ -52,7 +48,9 @@ export class ReminderService {
     const now = this.clock.now();
     // Only appointments still ahead whose reminder time can have come (a day's margin for the time of day).
     const horizon = new Date(now.getTime() + (settings.reminderDaysBefore + 1) * 86_400_000);
-    const ahead = await this.data.repo(Booking).find({ where: { status: 'confirmed', startAt: And(MoreThan(now), LessThanOrEqual(horizon)) }, order: { startAt: 'ASC' } });
+    const ahead = await this.data
+      .repo(Booking)
+      .find({ where: { status: 'confirmed', startAt: And(MoreThan(now), LessThanOrEqual(horizon)) }, order: { startAt: 'ASC' } });
     const due = ahead.filter((b) => {
       const at = reminderDueAt(b.startAt, zone, settings);
       return at <= now && b.confirmedAt !== null && b.confirmedAt < at;
@@ -66,7 +64,9 @@ export class ReminderService {
       if (written.has(keyOf(booking)) || written.has(`${keyOf(booking)}:sms`)) continue;
       const view = await this.bookings.view(booking);
       try {
-        const any = await this.data.transaction((tx) => this.mails.notify(tx, 'reminder', booking, { view, token: booking.token }, { occasion: occasion(booking) }));
+        const any = await this.data.transaction((tx) =>
+          this.mails.notify(tx, 'reminder', booking, { view, token: booking.token }, { occasion: occasion(booking) }),
+        );
         if (any) sent += 1;
       } catch (err) {
         // Another instance wrote this reminder meanwhile.

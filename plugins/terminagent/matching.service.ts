@@ -98,9 +98,7 @@ export class MatchingService {
       );
       return report;
     } finally {
-      await this.data.writeTx((tx) =>
-        tx.repo(TerminagentMatchState).update({ id: state.id, leaseOwner: this.owner }, { leaseOwner: null, leaseUntil: null }),
-      );
+      await this.data.writeTx((tx) => tx.repo(TerminagentMatchState).update({ id: state.id, leaseOwner: this.owner }, { leaseOwner: null, leaseUntil: null }));
     }
   }
 
@@ -144,7 +142,15 @@ export class MatchingService {
       this.data
         .repo(TerminagentWish)
         .qb('w')
-        .select(['w.id AS id', 'w.queuedMs AS queuedMs', 'w.minutes AS minutes', 'w.locationIds AS locationIds', 'w.windows AS windows', 'w.earliestDate AS earliestDate', 'w.latestDate AS latestDate'])
+        .select([
+          'w.id AS id',
+          'w.queuedMs AS queuedMs',
+          'w.minutes AS minutes',
+          'w.locationIds AS locationIds',
+          'w.windows AS windows',
+          'w.earliestDate AS earliestDate',
+          'w.latestDate AS latestDate',
+        ])
         .andWhere("w.status = 'waiting' AND w.latestDate >= :firstDate AND w.earliestDate <= :lastDate", { firstDate, lastDate })
         .orderBy('w.queuedMs', 'ASC')
         .addOrderBy('w.id', 'ASC');
@@ -180,10 +186,30 @@ export class MatchingService {
       const offerId = randomUUID();
       const firstStart = Math.min(...a.fits.map((f) => f.start));
       const expiresAt = new Date(Math.min(now.getTime() + settings.acceptHours * 3_600_000, firstStart - ANSWER_BEFORE_START_HOURS * 3_600_000));
-      offers.push({ id: offerId, wishId: a.wishId, status: 'open', token: newSecret(), expiresAt, decidedAt: null, mailedAt: null, bookingReference: null, createdAt: now, updatedAt: now });
+      offers.push({
+        id: offerId,
+        wishId: a.wishId,
+        status: 'open',
+        token: newSecret(),
+        expiresAt,
+        decidedAt: null,
+        mailedAt: null,
+        bookingReference: null,
+        createdAt: now,
+        updatedAt: now,
+      });
       a.fits.forEach((fit, i) => {
         const id = randomUUID();
-        proposals.push({ id, offerId, locationId: fit.locationId, startAt: new Date(fit.start), endAt: new Date(fit.end), position: i + 1, createdAt: now, updatedAt: now });
+        proposals.push({
+          id,
+          offerId,
+          locationId: fit.locationId,
+          startAt: new Date(fit.start),
+          endAt: new Date(fit.end),
+          position: i + 1,
+          createdAt: now,
+          updatedAt: now,
+        });
         holds.push({ ownerId: id, unitIds: fit.unitIds });
       });
     }
@@ -193,7 +219,9 @@ export class MatchingService {
         const part = ids.slice(i, i + 500);
         const offered = await tx
           .repo(TerminagentWish)
-          .updateWhere({ status: 'offered', firstOfferedMs: () => `COALESCE(firstOfferedMs, ${now.getTime()})` }, "status = 'waiting' AND id IN (:...part)", { part });
+          .updateWhere({ status: 'offered', firstOfferedMs: () => `COALESCE(firstOfferedMs, ${now.getTime()})` }, "status = 'waiting' AND id IN (:...part)", {
+            part,
+          });
         // A wish withdrawn or offered meanwhile: roll the chunk back and rerun on fresh data.
         if (offered !== part.length) throw new DomainError('WISH_CHANGED', 'A wish changed during matching');
       }

@@ -76,13 +76,18 @@ export class OfferService {
       citizen: wish.citizen,
     });
     await this.data.writeTx(async (tx) => {
-      const won = await tx.repo(TerminagentOffer).update(
-        { id: offer.id, status: 'open', expiresAt: MoreThan(now) },
-        { status: 'accepted', decidedAt: now, bookingReference: prepared.booking.reference },
-      );
+      const won = await tx
+        .repo(TerminagentOffer)
+        .update(
+          { id: offer.id, status: 'open', expiresAt: MoreThan(now) },
+          { status: 'accepted', decidedAt: now, bookingReference: prepared.booking.reference },
+        );
       if (won !== 1) throw new DomainError('OFFER_ANSWERED', 'This proposal was already answered or has lapsed.');
       await this.agent.confirmHeld(tx, prepared, chosen.id);
-      await this.agent.releaseMany(tx, proposals.filter((p) => p.id !== chosen.id).map((p) => p.id));
+      await this.agent.releaseMany(
+        tx,
+        proposals.filter((p) => p.id !== chosen.id).map((p) => p.id),
+      );
       await tx.repo(TerminagentWish).update({ id: wish.id, status: 'offered' }, { status: 'booked', openKey: null, endedAt: now });
     });
     return this.view({ ...offer, status: 'accepted', bookingReference: prepared.booking.reference } as TerminagentOffer, proposals, wish);
@@ -93,7 +98,8 @@ export class OfferService {
     const proposals = await this.proposals(offer.id);
     const wish = await this.wishOf(offer);
     if (offer.status === 'declined') return this.view(offer, proposals, wish);
-    if (offer.status !== 'open' || offer.expiresAt <= this.clock.now()) throw offer.status === 'open' ? new DomainError('OFFER_LAPSED', LAPSED) : stateError(offer.status);
+    if (offer.status !== 'open' || offer.expiresAt <= this.clock.now())
+      throw offer.status === 'open' ? new DomainError('OFFER_LAPSED', LAPSED) : stateError(offer.status);
     const settings = await this.host.settings(terminagentManifest);
     const done = await this.data.writeTx((tx) => this.finish(tx, offer, 'declined', settings));
     if (!done) throw new DomainError('OFFER_ANSWERED', 'This proposal was already answered or has lapsed.');
@@ -167,18 +173,23 @@ export class OfferService {
   /** Ends an open offer as declined or expired; false if someone else ended it first. */
   private async finish(tx: TenantTx, offer: TerminagentOffer, outcome: 'declined' | 'expired', settings: TerminagentSettings): Promise<boolean> {
     const now = this.clock.now();
-    const where = outcome === 'expired' ? { id: offer.id, status: 'open' as const, expiresAt: LessThanOrEqual(now) } : { id: offer.id, status: 'open' as const, expiresAt: MoreThan(now) };
+    const where =
+      outcome === 'expired'
+        ? { id: offer.id, status: 'open' as const, expiresAt: LessThanOrEqual(now) }
+        : { id: offer.id, status: 'open' as const, expiresAt: MoreThan(now) };
     if ((await tx.repo(TerminagentOffer).update(where, { status: outcome, decidedAt: now })) !== 1) return false;
     const proposals = await tx.repo(TerminagentProposal).findBy({ offerId: offer.id });
-    await this.agent.releaseMany(tx, proposals.map((p) => p.id));
+    await this.agent.releaseMany(
+      tx,
+      proposals.map((p) => p.id),
+    );
     const wish = await tx.repo(TerminagentWish).findById(offer.wishId);
     if (wish && wish.status === 'offered') {
       // Requeued wishes keep their queue place (queuedMs); a wish past its lifetime closes anyway.
       const requeue = settings.afterDecline === 'requeue' && wish.expiresAt > now;
-      await tx.repo(TerminagentWish).update(
-        { id: wish.id, status: 'offered' },
-        requeue ? { status: 'waiting' } : { status: 'closed', openKey: null, endedAt: now },
-      );
+      await tx
+        .repo(TerminagentWish)
+        .update({ id: wish.id, status: 'offered' }, requeue ? { status: 'waiting' } : { status: 'closed', openKey: null, endedAt: now });
     }
     return true;
   }

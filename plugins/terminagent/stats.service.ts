@@ -40,7 +40,10 @@ export class StatsService {
     private readonly catalog: CatalogService,
   ) {}
 
-  async figures(fromDate: string, toDate: string): Promise<{ from: string; to: string; rows: FigureRow[]; totals: Omit<FigureRow, 'locationId' | 'location' | 'serviceId' | 'service'> }> {
+  async figures(
+    fromDate: string,
+    toDate: string,
+  ): Promise<{ from: string; to: string; rows: FigureRow[]; totals: Omit<FigureRow, 'locationId' | 'location' | 'serviceId' | 'service'> }> {
     const zone = TenantContext.current().timeZone;
     const from = localDateTimeToInstant(fromDate, '00:00', zone);
     const to = new Date(localDateTimeToInstant(addDays(toDate, 1), '00:00', zone).getTime() - 1);
@@ -61,9 +64,12 @@ export class StatsService {
       where: { decidedAt: Between(from, to), status: In(['accepted', 'declined', 'expired']) },
     });
     const offerIds = [...new Set([...proposals.map((p) => p.offerId), ...decided.map((o) => o.id)])];
-    const offers = await this.inChunks(offerIds, (ids) => this.data.repo(TerminagentOffer).find({ select: { id: true, wishId: true }, where: { id: In(ids) } }));
-    const firstProposals = await this.inChunks(decided.map((o) => o.id), (ids) =>
-      this.data.repo(TerminagentProposal).find({ select: { offerId: true, locationId: true }, where: { offerId: In(ids), position: 1 } }),
+    const offers = await this.inChunks(offerIds, (ids) =>
+      this.data.repo(TerminagentOffer).find({ select: { id: true, wishId: true }, where: { id: In(ids) } }),
+    );
+    const firstProposals = await this.inChunks(
+      decided.map((o) => o.id),
+      (ids) => this.data.repo(TerminagentProposal).find({ select: { offerId: true, locationId: true }, where: { offerId: In(ids), position: 1 } }),
     );
     const wishIds = [...new Set(offers.map((o) => o.wishId))];
     const offerWishes = await this.inChunks(wishIds, (ids) => wishRepo.find({ select: { id: true, services: true }, where: { id: In(ids) } }));

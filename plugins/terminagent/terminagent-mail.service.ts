@@ -87,7 +87,9 @@ export class TerminagentMailService implements OnModuleInit {
           location: p.location,
         };
       }),
-      until: DateTime.fromJSDate(d.expiresAt, { zone }).setLocale(locale).toFormat(en ? "cccc, d LLLL 'at' h:mm a" : "cccc, d. LLLL, HH:mm 'Uhr'"),
+      until: DateTime.fromJSDate(d.expiresAt, { zone })
+        .setLocale(locale)
+        .toFormat(en ? "cccc, d LLLL 'at' h:mm a" : "cccc, d. LLLL, HH:mm 'Uhr'"),
       links: {
         ...offerLinks(this.env.PUBLIC_BASE_URL, tenant.slug, d.offerId, d.token, locale),
         withdraw: wishLinks(this.env.PUBLIC_BASE_URL, tenant.slug, d.wishId, d.wishToken, locale).withdraw,
@@ -96,6 +98,8 @@ export class TerminagentMailService implements OnModuleInit {
   }
 
   private day(instant: Date, locale: 'de' | 'en'): string {
-    return DateTime.fromJSDate(instant, { zone: TenantContext.current().timeZone }).setLocale(locale).toFormat(locale === 'en' ? 'd LLLL yyyy' : 'd. LLLL yyyy');
+    return DateTime.fromJSDate(instant, { zone: TenantContext.current().timeZone })
+      .setLocale(locale)
+      .toFormat(locale === 'en' ? 'd LLLL yyyy' : 'd. LLLL yyyy');
   }
 }

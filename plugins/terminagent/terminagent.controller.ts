@@ -37,7 +37,10 @@ export const createWishSchema = z
 
 const tokenBody = z.object({ token: z.string().min(1).max(64) }).strict();
 const acceptBody = z.object({ token: z.string().min(1).max(64), proposalId: id }).strict();
-const periodQuery = z.object({ from: date, to: date }).strict().refine((q) => q.from <= q.to, 'from must not be after to');
+const periodQuery = z
+  .object({ from: date, to: date })
+  .strict()
+  .refine((q) => q.from <= q.to, 'from must not be after to');
 
 /** The terminagent's JSON API: the citizen's wish and offer links, and the figures for staff. */
 @ApiTags('terminagent')
@@ -53,7 +56,10 @@ export class TerminagentController {
 
   @Post('wishes')
   @ApiOperation({ summary: 'Register a wish; it joins the queue once confirmed through the link mailed to the citizen' })
-  @ApiBody({ description: '{ services: [{serviceId, quantity}], locationIds, windows: [{weekday 1-7, from, to}], earliestDate, latestDate, citizen, consent: true, locale? }' })
+  @ApiBody({
+    description:
+      '{ services: [{serviceId, quantity}], locationIds, windows: [{weekday 1-7, from, to}], earliestDate, latestDate, citizen, consent: true, locale? }',
+  })
   @ApiResponse({ status: 201, description: 'The unconfirmed wish (the secret link goes only to the email address)' })
   @ApiResponse({ status: 409, description: 'An open wish with the same email address and services exists' })
   async create(@Body(new ZodValidationPipe(createWishSchema)) body: z.infer<typeof createWishSchema>) {

@@ -3,7 +3,12 @@ import { z } from 'zod';
 export const terminagentSettingsSchema = z
   .object({
     /** Hours a citizen has to accept a proposal (Düsseldorf: two days). */
-    acceptHours: z.number().int().min(1).max(24 * 14).default(48),
+    acceptHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 14)
+      .default(48),
     /** Proposals per offer mail. */
     proposalsPerOffer: z.number().int().min(1).max(5).default(1),
     /** Days a wish waits before it lapses. */

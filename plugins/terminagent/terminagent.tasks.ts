@@ -33,5 +33,10 @@ export class TerminagentTasks {
  */
 export const terminagentTasks: ScheduledTask[] = [
   defineTask(TerminagentTasks, { id: 'terminagent.match', schedule: { everyMinutes: 1 }, perTenant: true, leaseSeconds: 900, run: (tasks) => tasks.match() }),
-  defineTask(TerminagentTasks, { id: 'terminagent.privacy', schedule: { dailyAt: '03:40' }, perTenant: true, run: (tasks, { tenant }) => tasks.privacy(tenant!) }),
+  defineTask(TerminagentTasks, {
+    id: 'terminagent.privacy',
+    schedule: { dailyAt: '03:40' },
+    perTenant: true,
+    run: (tasks, { tenant }) => tasks.privacy(tenant!),
+  }),
 ];

@@ -95,7 +95,10 @@ export class WishService {
     const services = resolved.services.map((s) => ({ serviceId: s.service.id, quantity: s.quantity }));
     const dedupeKey = wishKey(email, services);
     const earlier = await this.data.repo(TerminagentWish).findOne({ select: { id: true, status: true }, where: { dedupeKey, status: In(OPEN_WISH) } });
-    if (earlier) throw earlier.status === 'unconfirmed' ? new DomainError('WISH_DUPLICATE_UNCONFIRMED', DUPLICATE_UNCONFIRMED) : new DomainError('WISH_DUPLICATE', DUPLICATE);
+    if (earlier)
+      throw earlier.status === 'unconfirmed'
+        ? new DomainError('WISH_DUPLICATE_UNCONFIRMED', DUPLICATE_UNCONFIRMED)
+        : new DomainError('WISH_DUPLICATE', DUPLICATE);
 
     const now = this.clock.now();
     const wish = this.data.repo(TerminagentWish).create({
@@ -178,7 +181,10 @@ export class WishService {
       for (const offer of offers) {
         if ((await tx.repo(TerminagentOffer).update({ id: offer.id, status: 'open' }, { status: 'withdrawn', decidedAt: now })) !== 1) continue;
         const proposals = await tx.repo(TerminagentProposal).findBy({ offerId: offer.id });
-        await this.agent.releaseMany(tx, proposals.map((p) => p.id));
+        await this.agent.releaseMany(
+          tx,
+          proposals.map((p) => p.id),
+        );
       }
     });
     return this.view({ ...wish, status: 'withdrawn' } as TerminagentWish, null);
@@ -196,8 +202,10 @@ export class WishService {
     });
     let ended = 0;
     await this.data.transaction(async (tx) => {
-      if (due.length) ended += await tx.repo(TerminagentWish).update({ id: In(due.map((w) => w.id)), status: 'waiting' }, { status: 'expired', openKey: null, endedAt: now });
-      if (stale.length) ended += await tx.repo(TerminagentWish).update({ id: In(stale.map((w) => w.id)), status: 'unconfirmed' }, { status: 'expired', endedAt: now });
+      if (due.length)
+        ended += await tx.repo(TerminagentWish).update({ id: In(due.map((w) => w.id)), status: 'waiting' }, { status: 'expired', openKey: null, endedAt: now });
+      if (stale.length)
+        ended += await tx.repo(TerminagentWish).update({ id: In(stale.map((w) => w.id)), status: 'unconfirmed' }, { status: 'expired', endedAt: now });
     });
     return ended;
   }
@@ -262,7 +270,9 @@ export class WishService {
 
 export function wishKey(email: string, services: WishedService[]): string {
   const ids = services.map((s) => s.serviceId).sort();
-  return createHash('sha256').update(`${email}|${ids.join(',')}`).digest('hex');
+  return createHash('sha256')
+    .update(`${email}|${ids.join(',')}`)
+    .digest('hex');
 }
 
 export function endedMessage(status: WishStatus): string {

@@ -28,7 +28,11 @@ export async function createAccount(t: TestApp, role: 'super-admin' | 'tenant-ad
 export async function panelLogin(t: TestApp, fields: Record<string, string>, headers: Record<string, string> = {}) {
   const agent = supertest.agent(t.app.getHttpServer());
   const { formToken } = (await agent.get('/admin/login-challenge').expect(200)).body as { formToken: string };
-  const res = await agent.post('/admin/login').set(headers).type('form').send({ formToken, ...fields });
+  const res = await agent
+    .post('/admin/login')
+    .set(headers)
+    .type('form')
+    .send({ formToken, ...fields });
   return { agent, res };
 }
 

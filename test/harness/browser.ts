@@ -25,8 +25,13 @@ export async function openBrowser(baseUrl: string): Promise<TestBrowser> {
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: [
-      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
     ],
   });
   const context = await browser.newContext({ locale: 'de-DE', timezoneId: 'Europe/Berlin' });

@@ -4,7 +4,11 @@ import type { TestApp } from './test-app.js';
 
 /** The entities handlebars writes into attributes, decoded (for comparing hrefs and texts). */
 export function decodeHtml(s: string): string {
-  return s.replace(/&#x3D;/g, '=').replace(/&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+  return s
+    .replace(/&#x3D;/g, '=')
+    .replace(/&#x27;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
 }
 
 /** A URL as a path on the server under test (mails carry PUBLIC_BASE_URL). */

@@ -56,11 +56,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestExp
 
   const document = SwaggerModule.createDocument(
     app,
-    new DocumentBuilder()
-      .setTitle('Amtszeit API')
-      .setDescription('Appointments and visitor management for municipalities')
-      .setVersion('1')
-      .build(),
+    new DocumentBuilder().setTitle('Amtszeit API').setDescription('Appointments and visitor management for municipalities').setVersion('1').build(),
   );
   // No validator badge: Swagger UI would fetch it from a third-party host.
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json', swaggerOptions: { validatorUrl: null } });

@@ -21,7 +21,9 @@ export function runPrimary(workers: number, logger: LoggerService): void {
     return worker;
   };
   for (let i = 0; i < workers; i++) fork();
-  cluster.on('online', (worker) => logger.log({ msg: 'Worker started', pid: worker.process.pid, workers: Object.keys(cluster.workers ?? {}).length }, 'Cluster'));
+  cluster.on('online', (worker) =>
+    logger.log({ msg: 'Worker started', pid: worker.process.pid, workers: Object.keys(cluster.workers ?? {}).length }, 'Cluster'),
+  );
   cluster.on('exit', (worker, code, signal) => {
     const lived = Date.now() - (started.get(worker.id) ?? 0);
     started.delete(worker.id);

@@ -116,7 +116,13 @@ export class BookingFlowController {
     const p = await this.pages.request(req, res);
     const s = await this.selection(res, p, q);
     if (!s) return;
-    const found = await this.availability.find({ services: s.choices, locationIds: s.locationIds, from: this.today(p), to: this.lastDay(p), channel: 'online' });
+    const found = await this.availability.find({
+      services: s.choices,
+      locationIds: s.locationIds,
+      from: this.today(p),
+      to: this.lastDay(p),
+      channel: 'online',
+    });
     const days = found.days.map((d) => ({ ...d, value: `${d.date}_${d.locationId}`, location: this.locationName(s, d.locationId), count: d.starts.length }));
     // Other plugins' offers (e.g. a waitlist) when no time is free.
     const offers = days.length === 0 ? await this.pages.slot(p, 'offers.noFreeTime', { services: s.servicesParam }) : [];
@@ -287,10 +293,24 @@ export class BookingFlowController {
       }));
     const status = Object.keys(errors).length ? 400 : 200;
     const offers = await this.pages.slot(p, 'offers.start');
-    this.pages.render(res, p, 'services', { services, maxServices: await this.maxServices(), offers }, { title: 'services.title', step: 1, errors, status, indexable: true });
+    this.pages.render(
+      res,
+      p,
+      'services',
+      { services, maxServices: await this.maxServices(), offers },
+      { title: 'services.title', step: 1, errors, status, indexable: true },
+    );
   }
 
-  private async renderTimes(res: Response, p: PortalRequest, s: Selection, date: string, locationId: string, errors: FieldErrors, status: number): Promise<void> {
+  private async renderTimes(
+    res: Response,
+    p: PortalRequest,
+    s: Selection,
+    date: string,
+    locationId: string,
+    errors: FieldErrors,
+    status: number,
+  ): Promise<void> {
     const found = await this.availability.find({ services: s.choices, locationIds: [locationId], from: date, to: date, channel: 'online' });
     const starts = found.days.find((d) => d.date === date && d.locationId === locationId)?.starts ?? [];
     this.pages.render(
@@ -298,11 +318,25 @@ export class BookingFlowController {
       p,
       'time',
       { s, date, starts, location: this.locationOf(s, locationId), back: `${p.base}/termin/tag?${this.stateQuery(s)}` },
-      { title: starts.length ? 'time.title' : 'time.noneTitle', step: 4, errors, status, switchUrl: `${p.base}/termin/uhrzeit?${this.stateQuery(s)}&day=${date}_${locationId}` },
+      {
+        title: starts.length ? 'time.title' : 'time.noneTitle',
+        step: 4,
+        errors,
+        status,
+        switchUrl: `${p.base}/termin/uhrzeit?${this.stateQuery(s)}&day=${date}_${locationId}`,
+      },
     );
   }
 
-  private async renderReview(res: Response, p: PortalRequest, s: Selection, slot: { locationId: string; start: string }, citizen: Details, errors: FieldErrors, status: number): Promise<void> {
+  private async renderReview(
+    res: Response,
+    p: PortalRequest,
+    s: Selection,
+    slot: { locationId: string; start: string },
+    citizen: Details,
+    errors: FieldErrors,
+    status: number,
+  ): Promise<void> {
     this.pages.render(
       res,
       p,
@@ -313,7 +347,15 @@ export class BookingFlowController {
     );
   }
 
-  private renderDetails(res: Response, p: PortalRequest, s: Selection, slot: { locationId: string; start: string }, citizen: Details, errors: FieldErrors, status: number): void {
+  private renderDetails(
+    res: Response,
+    p: PortalRequest,
+    s: Selection,
+    slot: { locationId: string; start: string },
+    citizen: Details,
+    errors: FieldErrors,
+    status: number,
+  ): void {
     this.pages.render(
       res,
       p,
@@ -344,7 +386,11 @@ export class BookingFlowController {
   }
 
   /** The page, selection and chosen slot of a step after the time; without a valid slot, back to the days. */
-  private async slotStep(req: Request, res: Response, q: Query): Promise<{ p: PortalRequest; s: Selection; slot: { locationId: string; start: string } } | null> {
+  private async slotStep(
+    req: Request,
+    res: Response,
+    q: Query,
+  ): Promise<{ p: PortalRequest; s: Selection; slot: { locationId: string; start: string } } | null> {
     const p = await this.pages.request(req, res);
     const s = await this.selection(res, p, q);
     if (!s) return null;

@@ -46,7 +46,11 @@ export class WaitlistController {
   @Get('warteliste')
   async form(@Req() req: Request, @Res() res: Response, @Query() q: Form): Promise<void> {
     const p = await this.pages.request(req, res);
-    const quantities = Object.fromEntries(queryList(q, 'services').map((e) => e.split(':')).map(([id, n]) => [`n_${id}`, n ?? '1']));
+    const quantities = Object.fromEntries(
+      queryList(q, 'services')
+        .map((e) => e.split(':'))
+        .map(([id, n]) => [`n_${id}`, n ?? '1']),
+    );
     const settings = await this.host.settings(terminagentManifest);
     const today = localDate(this.clock.now(), p.tenant.timeZone);
     await this.renderForm(res, p, { ...quantities, earliest: addDays(today, 1), latest: addDays(today, Math.min(settings.wishLifetimeDays, 60)) }, {}, 200);
@@ -73,7 +77,13 @@ export class WaitlistController {
     const token = this.token(q);
     const wish = await this.wishes.get(id, token);
     const done = queryString(q, 'erledigt');
-    this.pages.render(res, p, 'wish-page', { ...this.wishView(p, wish, token), mode: 'status', done: done === 'confirmed' || done === 'withdrawn' ? done : null }, { title: 'wl.statusTitle' });
+    this.pages.render(
+      res,
+      p,
+      'wish-page',
+      { ...this.wishView(p, wish, token), mode: 'status', done: done === 'confirmed' || done === 'withdrawn' ? done : null },
+      { title: 'wl.statusTitle' },
+    );
   }
 
   @Get('warteliste/:id/bestaetigen')
@@ -153,7 +163,10 @@ export class WaitlistController {
         open: offer.status === 'open',
         accepted: offer.status === 'accepted',
         services: offer.services.map((s) => ({ quantity: s.quantity, label: en && s.nameEn ? s.nameEn : s.name })),
-        urls: { accept: `${p.base}/terminvorschlag/${encodeURIComponent(offer.id)}/annehmen`, decline: `${p.base}/terminvorschlag/${encodeURIComponent(offer.id)}/ablehnen` },
+        urls: {
+          accept: `${p.base}/terminvorschlag/${encodeURIComponent(offer.id)}/annehmen`,
+          decline: `${p.base}/terminvorschlag/${encodeURIComponent(offer.id)}/ablehnen`,
+        },
       },
       { title: 'offer.title', errors, status, switchUrl: this.offerUrl(p, offer.id, token) },
     );
@@ -170,7 +183,12 @@ export class WaitlistController {
       {
         services: services
           .filter((s) => s.onlineBookable)
-          .map((s) => ({ field: `n_${s.id}`, label: en && s.nameEn ? s.nameEn : s.name, maxQuantity: s.maxQuantity, value: queryString(values, `n_${s.id}`) ?? '' })),
+          .map((s) => ({
+            field: `n_${s.id}`,
+            label: en && s.nameEn ? s.nameEn : s.name,
+            maxQuantity: s.maxQuantity,
+            value: queryString(values, `n_${s.id}`) ?? '',
+          })),
         locations: locations.map((l) => ({ id: l.id, name: l.name, checked: chosenLocations.includes(l.id) })),
         weekdays: WEEKDAYS.map((d) => ({
           day: d,
@@ -180,7 +198,12 @@ export class WaitlistController {
         })),
         earliest: queryString(values, 'earliest') ?? '',
         latest: queryString(values, 'latest') ?? '',
-        citizen: { name: queryString(values, 'name') ?? '', email: queryString(values, 'email') ?? '', phone: queryString(values, 'phone') ?? '', consent: queryString(values, 'consent') === 'yes' },
+        citizen: {
+          name: queryString(values, 'name') ?? '',
+          email: queryString(values, 'email') ?? '',
+          phone: queryString(values, 'phone') ?? '',
+          consent: queryString(values, 'consent') === 'yes',
+        },
       },
       { title: 'wl.title', errors, status, switchUrl: `${p.base}/warteliste` },
     );
@@ -196,7 +219,11 @@ export class WaitlistController {
     if (services.length === 0) errors.services = 'wlServices';
     const locationIds = queryList(body, 'loc');
     if (locationIds.length === 0) errors.locations = 'wlLocations';
-    const windows = WEEKDAYS.filter((d) => queryString(body, `day_${d}`) === 'on').map((d) => ({ weekday: d, from: queryString(body, `from_${d}`) ?? '', to: queryString(body, `to_${d}`) ?? '' }));
+    const windows = WEEKDAYS.filter((d) => queryString(body, `day_${d}`) === 'on').map((d) => ({
+      weekday: d,
+      from: queryString(body, `from_${d}`) ?? '',
+      to: queryString(body, `to_${d}`) ?? '',
+    }));
     if (windows.length === 0 || windows.some((w) => !hhmm.test(w.from) || !hhmm.test(w.to) || w.from >= w.to)) errors.weekdays = 'wlWeekdays';
     const earliestDate = queryString(body, 'earliest') ?? '';
     const latestDate = queryString(body, 'latest') ?? '';
@@ -209,7 +236,15 @@ export class WaitlistController {
     if (queryString(body, 'consent') !== 'yes') errors.consent = 'wlConsent';
     if (Object.keys(errors).length) return { input: null, errors };
     return {
-      input: { services, locationIds, windows, earliestDate, latestDate, citizen: { name, email, ...(phone ? { phone: phone.slice(0, 50) } : {}) }, consent: true as const },
+      input: {
+        services,
+        locationIds,
+        windows,
+        earliestDate,
+        latestDate,
+        citizen: { name, email, ...(phone ? { phone: phone.slice(0, 50) } : {}) },
+        consent: true as const,
+      },
       errors,
     };
   }

@@ -89,7 +89,10 @@ export function addressNetwork(address: string | undefined): string {
   const h = head ? head.split(':') : [];
   const t = tail ? tail.split(':') : [];
   const groups = tail === undefined ? h : [...h, ...Array(Math.max(0, 8 - h.length - t.length)).fill('0'), ...t];
-  return `${groups.slice(0, 3).map((g) => parseInt(g, 16).toString(16)).join(':')}::/48`;
+  return `${groups
+    .slice(0, 3)
+    .map((g) => parseInt(g, 16).toString(16))
+    .join(':')}::/48`;
 }
 
 /** Password login with throttling and soft locks, shared by all instances through the database. */
@@ -114,7 +117,9 @@ export class AdminAuthService {
       context: ({ email, failures, at }, locale) => ({
         email,
         failures,
-        time: DateTime.fromJSDate(at, { zone: TenantContext.current().timeZone }).setLocale(locale).toFormat(locale === 'en' ? 'd LLLL yyyy, h:mm a' : "d. LLLL yyyy, HH:mm 'Uhr'"),
+        time: DateTime.fromJSDate(at, { zone: TenantContext.current().timeZone })
+          .setLocale(locale)
+          .toFormat(locale === 'en' ? 'd LLLL yyyy, h:mm a' : "d. LLLL yyyy, HH:mm 'Uhr'"),
       }),
     });
   }
@@ -187,7 +192,10 @@ export class AdminAuthService {
    * one writes the audit entry and the notice mail into the outbox (installation mail for super-admins).
    */
   private async recordFailure(keys: ThrottleKeys, user: AdminUser | null, address: string | undefined, now: Date): Promise<void> {
-    const entries: Array<[Kind, string]> = [['pair', keys.pair], ['account', keys.account]];
+    const entries: Array<[Kind, string]> = [
+      ['pair', keys.pair],
+      ['account', keys.account],
+    ];
     if (keys.address) entries.push(['address', keys.address]);
     // The rows exist before the transaction, which then only updates them: no insert races, no gap locks.
     await this.throttles()
@@ -217,9 +225,14 @@ export class AdminAuthService {
         const lockedUntil = this.restrictionEnd(kind, row.failures, now);
         // A pair's window follows its latest failure, so its waits can grow to the cap.
         const windowStart = kind === 'pair' || row.failures === 1 ? now : undefined;
-        if (lockedUntil || windowStart) await this.throttles(manager).update({ key }, { ...(lockedUntil ? { lockedUntil } : {}), ...(windowStart ? { windowStart } : {}) });
+        if (lockedUntil || windowStart)
+          await this.throttles(manager).update({ key }, { ...(lockedUntil ? { lockedUntil } : {}), ...(windowStart ? { windowStart } : {}) });
         if (kind !== 'pair' && row.failures === limitOf(kind)) {
-          this.logger.warn({ msg: kind === 'account' ? 'Login soft-locked after repeated failures' : 'Logins from an address need a proof of work', key, failures: row.failures });
+          this.logger.warn({
+            msg: kind === 'account' ? 'Login soft-locked after repeated failures' : 'Logins from an address need a proof of work',
+            key,
+            failures: row.failures,
+          });
           if (kind === 'account' && user) await this.lockedNotice(manager, tx, user, row, address, now);
           locked ||= kind === 'account';
         }
@@ -258,4 +271,3 @@ export class AdminAuthService {
 function limitOf(kind: Exclude<Kind, 'pair'>): number {
   return kind === 'account' ? LOGIN_LIMITS.accountFailures : LOGIN_LIMITS.addressFailures;
 }
-

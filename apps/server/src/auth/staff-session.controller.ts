@@ -1,4 +1,18 @@
-import { Body, Controller, Delete, ForbiddenException, Get, HttpCode, HttpException, HttpStatus, Post, Req, Res, UnauthorizedException, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  ForbiddenException,
+  Get,
+  HttpCode,
+  HttpException,
+  HttpStatus,
+  Post,
+  Req,
+  Res,
+  UnauthorizedException,
+  UseGuards,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
@@ -19,7 +33,8 @@ const loginSchema = z
 
 const REFUSALS: Record<Exclude<LoginRefusalCode, 'loginDelayed'>, string> = {
   invalidCredentials: 'E-Mail oder Passwort ist falsch.',
-  proofOfWorkRequired: 'Nach mehreren Fehlversuchen ist eine zusätzliche Prüfung nötig: Bitte die mitgeschickte Aufgabe (ALTCHA) lösen und die Anmeldung mit dem Feld "altcha" wiederholen.',
+  proofOfWorkRequired:
+    'Nach mehreren Fehlversuchen ist eine zusätzliche Prüfung nötig: Bitte die mitgeschickte Aufgabe (ALTCHA) lösen und die Anmeldung mit dem Feld "altcha" wiederholen.',
   noPanelAccess: 'Dieses Konto hat keinen Zugang.',
 };
 
@@ -63,7 +78,13 @@ export class StaffSessionController {
       const seconds = err.retryAfterSeconds ?? 1;
       res.setHeader('Retry-After', String(seconds));
       return new HttpException(
-        { statusCode: 429, error: 'Too Many Requests', code: err.code, retryAfterSeconds: seconds, message: `Zu viele Fehlversuche. Bitte in ${seconds} Sekunden erneut versuchen.` },
+        {
+          statusCode: 429,
+          error: 'Too Many Requests',
+          code: err.code,
+          retryAfterSeconds: seconds,
+          message: `Zu viele Fehlversuche. Bitte in ${seconds} Sekunden erneut versuchen.`,
+        },
         HttpStatus.TOO_MANY_REQUESTS,
       );
     }

@@ -57,7 +57,10 @@ export class TypeormSessionStore extends Store {
   }
 
   override set(sid: string, session: SessionData, callback?: (err?: unknown) => void): void {
-    this.write(sid, session).then(() => callback?.(), (err) => callback?.(err));
+    this.write(sid, session).then(
+      () => callback?.(),
+      (err) => callback?.(err),
+    );
   }
 
   private async write(sid: string, session: SessionData): Promise<void> {
@@ -78,13 +81,19 @@ export class TypeormSessionStore extends Store {
   override touch(sid: string, session: SessionData, callback?: (err?: unknown) => void): void {
     this.repo()
       .update({ sid }, { expiresAt: this.expiry(session) })
-      .then(() => callback?.(), (err) => callback?.(err));
+      .then(
+        () => callback?.(),
+        (err) => callback?.(err),
+      );
   }
 
   override destroy(sid: string, callback?: (err?: unknown) => void): void {
     this.repo()
       .delete({ sid })
-      .then(() => callback?.(), (err) => callback?.(err));
+      .then(
+        () => callback?.(),
+        (err) => callback?.(err),
+      );
   }
 
   /** Ends every session of a user (deactivated, deleted or password changed). */

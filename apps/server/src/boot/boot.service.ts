@@ -52,7 +52,18 @@ export class BootService implements OnModuleInit {
     try {
       const repo = this.dataSource.getRepository(TaskRun);
       await repo.insert(
-        repo.create({ taskId, tenantKey, tickKey: 'once', status: 'done', owner: 'boot', leaseUntil: now, attempts: 1, startedAt: now, finishedAt: now, lastError: null }),
+        repo.create({
+          taskId,
+          tenantKey,
+          tickKey: 'once',
+          status: 'done',
+          owner: 'boot',
+          leaseUntil: now,
+          attempts: 1,
+          startedAt: now,
+          finishedAt: now,
+          lastError: null,
+        }),
       );
       return true;
     } catch (err) {

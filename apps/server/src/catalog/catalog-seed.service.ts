@@ -95,17 +95,36 @@ export class CatalogSeedService {
       for (const l of catalog.locations) {
         const location = await tx.repo(Location).save(
           tx.repo(Location).create({
-            name: l.name, street: l.street, postalCode: l.postalCode, city: l.city,
-            directions: l.directions ?? null, accessibility: l.accessibility ?? null, phone: l.phone ?? null, email: l.email ?? null, active: true,
+            name: l.name,
+            street: l.street,
+            postalCode: l.postalCode,
+            city: l.city,
+            directions: l.directions ?? null,
+            accessibility: l.accessibility ?? null,
+            phone: l.phone ?? null,
+            email: l.email ?? null,
+            active: true,
           }),
         );
         locationIds.set(l.key, location.id);
-        await tx.repo(Counter).save(l.counters.map((c) => tx.repo(Counter).create({ locationId: location.id, name: c.name, room: c.room ?? null, active: true })));
+        await tx
+          .repo(Counter)
+          .save(l.counters.map((c) => tx.repo(Counter).create({ locationId: location.id, name: c.name, room: c.room ?? null, active: true })));
         const schedule = await tx.repo(Schedule).save(
-          tx.repo(Schedule).create({ locationId: location.id, name: l.schedule.name, validFrom: l.schedule.validFrom, validTo: l.schedule.validTo ?? null, slotMinutes: l.schedule.slotMinutes }),
+          tx.repo(Schedule).create({
+            locationId: location.id,
+            name: l.schedule.name,
+            validFrom: l.schedule.validFrom,
+            validTo: l.schedule.validTo ?? null,
+            slotMinutes: l.schedule.slotMinutes,
+          }),
         );
         const ranges = Object.entries(l.schedule.hours).flatMap(([day, list]) =>
-          list.map((r) => tx.repo(ScheduleRange).create({ scheduleId: schedule.id, weekday: WEEKDAYS[day as keyof typeof WEEKDAYS], startTime: r.from, endTime: r.to, counters: r.counters })),
+          list.map((r) =>
+            tx
+              .repo(ScheduleRange)
+              .create({ scheduleId: schedule.id, weekday: WEEKDAYS[day as keyof typeof WEEKDAYS], startTime: r.from, endTime: r.to, counters: r.counters }),
+          ),
         );
         await tx.repo(ScheduleRange).save(ranges);
       }
@@ -117,21 +136,38 @@ export class CatalogSeedService {
       for (const [position, s] of catalog.services.entries()) {
         const service = await tx.repo(Service).save(
           tx.repo(Service).create({
-            name: s.name, nameEn: s.nameEn ?? null, description: s.description ?? null, durationMinutes: s.durationMinutes,
-            maxQuantity: s.maxQuantity, feeCents: s.fee === undefined ? null : Math.round(s.fee * 100), onlineBookable: s.onlineBookable,
-            walkIn: s.walkIn, leikaKey: s.leikaKey ?? null, position, active: true,
+            name: s.name,
+            nameEn: s.nameEn ?? null,
+            description: s.description ?? null,
+            durationMinutes: s.durationMinutes,
+            maxQuantity: s.maxQuantity,
+            feeCents: s.fee === undefined ? null : Math.round(s.fee * 100),
+            onlineBookable: s.onlineBookable,
+            walkIn: s.walkIn,
+            leikaKey: s.leikaKey ?? null,
+            position,
+            active: true,
           }),
         );
         await tx.repo(DocumentChecklistItem).save(
           s.checklist.map((item, i) =>
-            tx.repo(DocumentChecklistItem).create({ serviceId: service.id, position: i, text: typeof item === 'string' ? item : item.de, textEn: typeof item === 'string' ? null : item.en }),
+            tx.repo(DocumentChecklistItem).create({
+              serviceId: service.id,
+              position: i,
+              text: typeof item === 'string' ? item : item.de,
+              textEn: typeof item === 'string' ? null : item.en,
+            }),
           ),
         );
         await tx.repo(ServiceOffering).save(s.locations.map((key) => tx.repo(ServiceOffering).create({ serviceId: service.id, locationId: locationId(key) })));
       }
-      await tx.repo(Closure).save(
-        catalog.closures.map((c) => tx.repo(Closure).create({ fromDate: c.from, toDate: c.to, reason: c.reason, locationId: c.location ? locationId(c.location) : null })),
-      );
+      await tx
+        .repo(Closure)
+        .save(
+          catalog.closures.map((c) =>
+            tx.repo(Closure).create({ fromDate: c.from, toDate: c.to, reason: c.reason, locationId: c.location ? locationId(c.location) : null }),
+          ),
+        );
       await tx.repo(ReleasePolicy).save(tx.repo(ReleasePolicy).create({ locationId: null, ...(catalog.releasePolicy ?? {}) }));
     });
     this.logger.log(`Seeded demo catalog from ${file}`);

@@ -11,11 +11,7 @@ export class HolidayService {
     let days = this.cache.get(key);
     if (!days) {
       const holidays = new Holidays('DE', state);
-      days = new Map(
-        (holidays.getHolidays(year, 'de') || [])
-          .filter((h) => h.type === 'public')
-          .map((h) => [h.date.slice(0, 10), h.name] as const),
-      );
+      days = new Map((holidays.getHolidays(year, 'de') || []).filter((h) => h.type === 'public').map((h) => [h.date.slice(0, 10), h.name] as const));
       this.cache.set(key, days);
     }
     return days;

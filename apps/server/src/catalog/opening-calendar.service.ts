@@ -44,9 +44,7 @@ export class OpeningCalendarService {
       where: { locationId: In(locationIds), validFrom: LessThanOrEqual(toDate) },
       order: { validFrom: 'DESC', createdAt: 'DESC' },
     });
-    const ranges = schedules.length
-      ? await this.data.repo(ScheduleRange).find({ where: { scheduleId: In(schedules.map((s) => s.id)) } })
-      : [];
+    const ranges = schedules.length ? await this.data.repo(ScheduleRange).find({ where: { scheduleId: In(schedules.map((s) => s.id)) } }) : [];
     const closures = await this.data.repo(Closure).find({ where: { fromDate: LessThanOrEqual(toDate) } });
 
     const rangesBySchedule = new Map<string, ScheduleRange[]>();
@@ -62,20 +60,14 @@ export class OpeningCalendarService {
           closed.push({ locationId, date, reason: holiday });
           continue;
         }
-        const closure = closures.find(
-          (c) => (c.locationId === null || c.locationId === locationId) && c.fromDate <= date && c.toDate >= date,
-        );
+        const closure = closures.find((c) => (c.locationId === null || c.locationId === locationId) && c.fromDate <= date && c.toDate >= date);
         if (closure) {
           closed.push({ locationId, date, reason: closure.reason });
           continue;
         }
-        const schedule = schedules.find(
-          (s) => s.locationId === locationId && s.validFrom <= date && (s.validTo === null || s.validTo >= date),
-        );
+        const schedule = schedules.find((s) => s.locationId === locationId && s.validFrom <= date && (s.validTo === null || s.validTo >= date));
         if (!schedule) continue;
-        const dayRanges = (rangesBySchedule.get(schedule.id) ?? [])
-          .filter((r) => r.weekday === weekday)
-          .sort((a, b) => a.startTime.localeCompare(b.startTime));
+        const dayRanges = (rangesBySchedule.get(schedule.id) ?? []).filter((r) => r.weekday === weekday).sort((a, b) => a.startTime.localeCompare(b.startTime));
         for (const range of dayRanges) {
           for (let m = minutesOf(range.startTime); m + schedule.slotMinutes <= minutesOf(range.endTime); m += schedule.slotMinutes) {
             const localStart = `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;

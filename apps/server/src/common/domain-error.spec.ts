@@ -35,7 +35,10 @@ describe('domain errors', () => {
     const core = Object.keys(CORE_ERRORS.codes).sort();
     expect(core).toEqual(['CONSENT_REQUIRED', 'PHONE_INVALID', 'PHONE_NOT_MOBILE', 'PHONE_REQUIRED', 'SMS_REPORT_INVALID']);
     for (const locale of ['de', 'en'] as const) {
-      const texts = frame.keys(locale).filter((k) => k.startsWith('errors.code.')).map((k) => k.slice('errors.code.'.length));
+      const texts = frame
+        .keys(locale)
+        .filter((k) => k.startsWith('errors.code.'))
+        .map((k) => k.slice('errors.code.'.length));
       expect(texts.sort()).toEqual(core);
       for (const c of core) expect(domainErrorMessage(c, locale)?.length).toBeGreaterThan(10);
     }
@@ -44,7 +47,12 @@ describe('domain errors', () => {
   });
 
   it('maps each kind to one HTTP status and keeps the JSON shape, with the code added', () => {
-    installDomainErrors([{ owner: 'spec', errors: defineErrors({ SPEC_CONFLICT: 'conflict', SPEC_LIMITED: 'limited' }, { messages: catalogue({ SPEC_CONFLICT: 'x', SPEC_LIMITED: 'y' }) }) }]);
+    installDomainErrors([
+      {
+        owner: 'spec',
+        errors: defineErrors({ SPEC_CONFLICT: 'conflict', SPEC_LIMITED: 'limited' }, { messages: catalogue({ SPEC_CONFLICT: 'x', SPEC_LIMITED: 'y' }) }),
+      },
+    ]);
     expect(httpStatusOf(new DomainError('PHONE_INVALID', 'x'))).toBe(400);
     expect(httpStatusOf(new DomainError(code('SPEC_CONFLICT'), 'x'))).toBe(409);
     expect(httpStatusOf(new DomainError(code('SPEC_LIMITED'), 'x'))).toBe(429);

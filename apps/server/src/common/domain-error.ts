@@ -85,9 +85,13 @@ export function collectDomainErrors(owners: DomainErrorOwner[]): Map<string, Dec
   for (const { owner, errors } of [CORE_OWNER, ...owners]) {
     for (const [code, kind] of Object.entries(errors?.codes ?? {})) {
       const earlier = table.get(code);
-      if (earlier) throw new Error(`Domain error code '${code}' is declared by both '${earlier.owner}' and '${owner}': each code belongs to one owner (the core or one plugin)`);
+      if (earlier)
+        throw new Error(
+          `Domain error code '${code}' is declared by both '${earlier.owner}' and '${owner}': each code belongs to one owner (the core or one plugin)`,
+        );
       if (!/^[A-Z][A-Z0-9_]*$/.test(code)) throw new Error(`Domain error code '${code}' of '${owner}' is not UPPER_SNAKE_CASE`);
-      if (!KINDS.includes(kind)) throw new Error(`Domain error code '${code}' of '${owner}' has the unknown kind '${String(kind)}' (known: ${KINDS.join(', ')})`);
+      if (!KINDS.includes(kind))
+        throw new Error(`Domain error code '${code}' of '${owner}' has the unknown kind '${String(kind)}' (known: ${KINDS.join(', ')})`);
       table.set(code, { owner, kind, messages: errors!.messages });
     }
   }
@@ -108,7 +112,9 @@ export function installDomainErrors(owners: DomainErrorOwner[]): void {
   for (const [code, entry] of table) {
     const earlier = declared.get(code);
     if (earlier && earlier.owner !== entry.owner) {
-      throw new Error(`Domain error code '${code}' is declared by both '${earlier.owner}' and '${entry.owner}': each code belongs to one owner (the core or one plugin)`);
+      throw new Error(
+        `Domain error code '${code}' is declared by both '${earlier.owner}' and '${entry.owner}': each code belongs to one owner (the core or one plugin)`,
+      );
     }
   }
   for (const [code, entry] of table) declared.set(code, entry);

@@ -12,9 +12,7 @@ function isJsonObject(v: string): boolean {
   }
 }
 
-const bool = z
-  .enum(['on', 'off', 'true', 'false', '1', '0'])
-  .transform((v) => v === 'on' || v === 'true' || v === '1');
+const bool = z.enum(['on', 'off', 'true', 'false', '1', '0']).transform((v) => v === 'on' || v === 'true' || v === '1');
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -35,21 +33,24 @@ const envSchema = z.object({
   // SMS through a generic HTTP gateway (docs/notifications.md); unset: files in data/sms-sink/.
   SMS_URL: z.url({ message: 'must be an absolute URL such as https://gateway.example/api/sms' }).optional(),
   SMS_TOKEN: z.string().optional(),
-  SMS_TOKEN_HEADER: z.string().regex(/^[A-Za-z0-9-]+$/, 'must be a header name').default('Authorization'),
+  SMS_TOKEN_HEADER: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/, 'must be a header name')
+    .default('Authorization'),
   SMS_USERNAME: z.string().optional(),
   SMS_PASSWORD: z.string().optional(),
   SMS_SENDER: z.string().min(1).max(16).default('Amtszeit'),
-  SMS_BODY: z
-    .string()
-    .refine(isJsonObject, { message: 'must be a JSON object, e.g. {"to":"{{to}}","text":"{{text}}"}' })
-    .default(DEFAULT_SMS_BODY),
+  SMS_BODY: z.string().refine(isJsonObject, { message: 'must be a JSON object, e.g. {"to":"{{to}}","text":"{{text}}"}' }).default(DEFAULT_SMS_BODY),
   SMS_ID_PATH: z.string().default('id'),
   SMS_STATUS_PATH: z.string().optional(),
   SMS_SUCCESS_VALUES: z.string().default(''),
   SMS_TIMEOUT_MS: z.coerce.number().int().min(50).max(120_000).default(10_000),
   SMS_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(4),
   SMS_REPORT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
-  SMS_REPORT_SIGNATURE_HEADER: z.string().regex(/^[A-Za-z0-9-]+$/, 'must be a header name').default('X-Signature'),
+  SMS_REPORT_SIGNATURE_HEADER: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/, 'must be a header name')
+    .default('X-Signature'),
   SMS_REPORT_ID_PATH: z.string().default('id'),
   SMS_REPORT_REFERENCE_PATH: z.string().default('reference'),
   SMS_REPORT_STATUS_PATH: z.string().default('status'),

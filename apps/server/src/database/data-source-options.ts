@@ -21,11 +21,19 @@ export async function detectDriver(url: string): Promise<DriverType> {
   const { default: mysql } = await import('mysql2/promise');
   const u = new URL(url.replace(/^mariadb:/, 'mysql:'));
   const conn = await mysql.createConnection({
-    host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username), password: decodeURIComponent(u.password), connectTimeout: 10_000,
+    host: u.hostname,
+    port: Number(u.port || 3306),
+    user: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+    connectTimeout: 10_000,
   });
   try {
     const [rows] = await conn.query('SELECT VERSION() AS v');
-    return String((rows as Array<{ v: string }>)[0].v).toLowerCase().includes('mariadb') ? 'mariadb' : 'mysql';
+    return String((rows as Array<{ v: string }>)[0].v)
+      .toLowerCase()
+      .includes('mariadb')
+      ? 'mariadb'
+      : 'mysql';
   } finally {
     await conn.end();
   }

@@ -12,7 +12,6 @@ export function isRetryableTxError(err: unknown): boolean {
   const code = e?.driverError?.code ?? e?.code;
   const errno = e?.driverError?.errno ?? e?.errno;
   return (
-    code === 'ER_LOCK_DEADLOCK' || errno === 1213 || code === 'ER_LOCK_WAIT_TIMEOUT' || errno === 1205 ||
-    code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED'
+    code === 'ER_LOCK_DEADLOCK' || errno === 1213 || code === 'ER_LOCK_WAIT_TIMEOUT' || errno === 1205 || code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED'
   );
 }

@@ -34,7 +34,17 @@ export class EventBusService {
       const deliveries = tx.repo(EventDelivery);
       await deliveries.insert(
         keys.map((subscriber) =>
-          deliveries.create({ eventId: event.id, subscriber, status: 'pending', attempts: 0, nextAttemptAt: due, claimedBy: null, leaseUntil: null, deliveredAt: null, lastError: null }),
+          deliveries.create({
+            eventId: event.id,
+            subscriber,
+            status: 'pending',
+            attempts: 0,
+            nextAttemptAt: due,
+            claimedBy: null,
+            leaseUntil: null,
+            deliveredAt: null,
+            lastError: null,
+          }),
         ),
       );
       this.delivery.afterCommit(tx);

@@ -1,6 +1,14 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { DataSource, In, LessThan, type EntitySubscriberInterface, type QueryRunner, type TransactionCommitEvent, type TransactionRollbackEvent } from 'typeorm';
+import {
+  DataSource,
+  In,
+  LessThan,
+  type EntitySubscriberInterface,
+  type QueryRunner,
+  type TransactionCommitEvent,
+  type TransactionRollbackEvent,
+} from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { ConcurrencyLimit } from '../common/concurrency-limit.js';
 import { ENV, type Env } from '../config/env.config.js';
@@ -176,7 +184,11 @@ export class EventDeliveryService implements EntitySubscriberInterface, OnApplic
         .getRepository(EventDelivery)
         .createQueryBuilder('d')
         .select('DISTINCT d.tenantId', 'tenantId')
-        .where('(d.status = :waiting AND d.nextAttemptAt <= :now) OR (d.status = :claimed AND d.leaseUntil < :now)', { waiting: 'pending', claimed: 'delivering', now })
+        .where('(d.status = :waiting AND d.nextAttemptAt <= :now) OR (d.status = :claimed AND d.leaseUntil < :now)', {
+          waiting: 'pending',
+          claimed: 'delivering',
+          now,
+        })
         .getRawMany();
       const fresh = rows.map((r) => r.tenantId).filter((id) => !this.drains.has(id));
       if (fresh.length === 0) return;
@@ -317,7 +329,13 @@ export class EventDeliveryService implements EntitySubscriberInterface, OnApplic
           const target = this.registry.resolve(row.subscriber);
           if (!stored || !target) return { row, result: 'skipped' };
           if ('subscriber' in target && target.subscriber.plugin && !enabled?.has(target.subscriber.plugin)) return { row, result: 'skipped' };
-          const event = { id: stored.id, type: stored.type, tenantId: stored.tenantId, occurredAt: stored.occurredAt, payload: stored.payload } as unknown as PublishedEvent;
+          const event = {
+            id: stored.id,
+            type: stored.type,
+            tenantId: stored.tenantId,
+            occurredAt: stored.occurredAt,
+            payload: stored.payload,
+          } as unknown as PublishedEvent;
           try {
             if ('subscriber' in target) await target.subscriber.instance.handle(event);
             else await target.source.deliver(target.target, event);
@@ -357,7 +375,13 @@ export class EventDeliveryService implements EntitySubscriberInterface, OnApplic
     });
     for (const { row, error } of failures) {
       const gaveUp = row.attempts >= MAX_DELIVERY_ATTEMPTS;
-      this.logger[gaveUp ? 'error' : 'warn']({ msg: gaveUp ? 'Event delivery given up' : 'Event handler failed, will retry', event: row.eventId, subscriber: row.subscriber, attempts: row.attempts, err: error });
+      this.logger[gaveUp ? 'error' : 'warn']({
+        msg: gaveUp ? 'Event delivery given up' : 'Event handler failed, will retry',
+        event: row.eventId,
+        subscriber: row.subscriber,
+        attempts: row.attempts,
+        err: error,
+      });
     }
     return outcomes;
   }

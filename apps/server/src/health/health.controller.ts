@@ -13,10 +13,7 @@ export class HealthController {
   async health() {
     try {
       if (!this.dataSource.isInitialized) throw new Error('not initialised');
-      await Promise.race([
-        this.dataSource.query('SELECT 1'),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref()),
-      ]);
+      await Promise.race([this.dataSource.query('SELECT 1'), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref())]);
       return { status: 'ok', database: 'up' };
     } catch {
       throw new ServiceUnavailableException({ status: 'error', database: 'down' });

@@ -38,9 +38,7 @@ export class IdempotencyMismatchException extends UnprocessableEntityException {
 }
 
 export type Begun<T> =
-  | { kind: 'claimed'; claim: IdempotencyClaim }
-  | { kind: 'replay'; response: T }
-  | { kind: 'mismatch'; error: IdempotencyMismatchException };
+  { kind: 'claimed'; claim: IdempotencyClaim } | { kind: 'replay'; response: T } | { kind: 'mismatch'; error: IdempotencyMismatchException };
 
 /** An `Idempotency-Key` header (or form field): 1–100 printable ASCII characters, else 400. */
 export function parseIdempotencyKey(raw: unknown): string | undefined {
@@ -94,7 +92,14 @@ export class IdempotencyService {
     const hash = requestHash(request);
     for (let attempt = 0; attempt < 3; attempt++) {
       const now = this.clock.now();
-      const fresh = { requestHash: hash, state: 'in-progress' as const, claim: randomUUID(), leaseUntil: new Date(now.getTime() + LEASE_MS), response: null, expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS) };
+      const fresh = {
+        requestHash: hash,
+        state: 'in-progress' as const,
+        claim: randomUUID(),
+        leaseUntil: new Date(now.getTime() + LEASE_MS),
+        response: null,
+        expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
+      };
       const record = this.records().create({ ...fresh, scope: request.scope, key: request.key });
       try {
         await this.records().insert([record]);
@@ -105,7 +110,8 @@ export class IdempotencyService {
       const existing = await this.records().findOneBy({ scope: request.scope, key: request.key });
       if (!existing) continue; // purged meanwhile
       if (this.free(existing)) {
-        if ((await this.records().update({ id: existing.id, claim: existing.claim }, fresh)) === 1) return { kind: 'claimed', claim: { id: existing.id, claim: fresh.claim } };
+        if ((await this.records().update({ id: existing.id, claim: existing.claim }, fresh)) === 1)
+          return { kind: 'claimed', claim: { id: existing.id, claim: fresh.claim } };
         continue; // another request took it over first
       }
       if (existing.requestHash !== hash) return { kind: 'mismatch', error: new IdempotencyMismatchException() };

@@ -55,7 +55,13 @@ export class ProofOfWorkService {
       expires: new Date(this.clock.now().getTime() + (options.ttlMs ?? DEFAULT_PROOF_TTL_MS)),
       params: binding,
     });
-    return { algorithm: challenge.algorithm, challenge: challenge.challenge, maxnumber: challenge.maxnumber ?? DEFAULT_PROOF_MAX_NUMBER, salt: challenge.salt, signature: challenge.signature };
+    return {
+      algorithm: challenge.algorithm,
+      challenge: challenge.challenge,
+      maxnumber: challenge.maxnumber ?? DEFAULT_PROOF_MAX_NUMBER,
+      salt: challenge.salt,
+      signature: challenge.signature,
+    };
   }
 
   /** Checks a solution (the base64 payload a client sends) against exactly this binding, and spends it. */

@@ -56,7 +56,10 @@ export class MailTemplateService {
     return {
       id,
       email: options.channels.includes('email')
-        ? async (data, locale) => ({ ...(await this.render(id, locale, await context(data, locale))), attachments: options.attachments ? await options.attachments(data, locale) : [] })
+        ? async (data, locale) => ({
+            ...(await this.render(id, locale, await context(data, locale))),
+            attachments: options.attachments ? await options.attachments(data, locale) : [],
+          })
         : undefined,
       sms: options.channels.includes('sms') ? async (data, locale) => this.renderSms(id, locale, await context(data, locale)) : undefined,
     };
@@ -76,17 +79,17 @@ export class MailTemplateService {
   /** The text of an SMS: the `sms` part, whitespace runs folded (every character costs). */
   async renderSms(template: string, locale: MailLocale, data: Record<string, unknown>): Promise<string> {
     const { part } = await this.parts(template, locale, data);
-    return part('sms').replace(/[ \t]+/g, ' ').replace(/\s*\n\s*/g, '\n').trim();
+    return part('sms')
+      .replace(/[ \t]+/g, ' ')
+      .replace(/\s*\n\s*/g, '\n')
+      .trim();
   }
 
   /** The tenant, what the files see, and a renderer of one part (English falls back to German). */
   private async parts(template: string, locale: MailLocale, data: Record<string, unknown>) {
     const ref = TenantContext.current();
     // Installation mail has no tenant: the product's name and default branding, no tenant overrides.
-    const tenant =
-      ref.id === INSTALLATION.id
-        ? { name: ref.name, slug: null, branding: brandingSchema.parse({}) }
-        : await this.registry.row(ref.id);
+    const tenant = ref.id === INSTALLATION.id ? { name: ref.name, slug: null, branding: brandingSchema.parse({}) } : await this.registry.row(ref.id);
     const context = {
       ...data,
       locale,
@@ -108,7 +111,11 @@ export class MailTemplateService {
   }
 
   private lookup(slug: string | null, namespace: string, file: string, required = false): Handlebars.TemplateDelegate | null {
-    const tenantFile = !slug ? null : namespace === 'core' ? join(this.tenantsDir(), slug, 'templates', file) : join(this.tenantsDir(), slug, 'templates', namespace, file);
+    const tenantFile = !slug
+      ? null
+      : namespace === 'core'
+        ? join(this.tenantsDir(), slug, 'templates', file)
+        : join(this.tenantsDir(), slug, 'templates', namespace, file);
     const dir = this.dirs.get(namespace);
     for (const path of [tenantFile, dir ? join(dir, file) : null]) {
       if (!path) continue;

@@ -8,7 +8,15 @@ import { backoffMinutes, claimDue, workerId } from '../database/lease-claim.js';
 import { INSTALLATION, runAsTenant, TenantContext, type TenantRef } from '../tenancy/tenant-context.js';
 import { TenantDataService, type TenantTx } from '../tenancy/tenant-data.service.js';
 import { createMailTransport } from './mail-transport.js';
-import type { ChannelContent, Notification, NotificationChannel, NotificationTemplate, NotificationTransport, OutboxContent, SendFailure } from './notification.types.js';
+import type {
+  ChannelContent,
+  Notification,
+  NotificationChannel,
+  NotificationTemplate,
+  NotificationTransport,
+  OutboxContent,
+  SendFailure,
+} from './notification.types.js';
 import { OutboxMessage } from './outbox-message.entity.js';
 import { normalisePhone } from './phone-number.js';
 import { countSmsSegments } from './sms-segments.js';
@@ -249,7 +257,9 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   private drainInBackground(scope: TenantRef, channel: NotificationChannel): void {
-    this.drain(scope, channel).catch((err) => this.logger.warn({ msg: 'Delivery stopped by an error; the next run retries', scope: scope.slug, channel, err: String(err) }));
+    this.drain(scope, channel).catch((err) =>
+      this.logger.warn({ msg: 'Delivery stopped by an error; the next run retries', scope: scope.slug, channel, err: String(err) }),
+    );
   }
 
   private drain(scope: TenantRef, channel: NotificationChannel): Promise<DeliveryReport> {
@@ -328,7 +338,13 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
       while (await sendNext());
     };
     await Promise.all(Array.from({ length: Math.min(transport.concurrency, queue.length) }, worker));
-    if (claim.rows.length > 0) await this.record(claim, sent, failures, queue.map((r) => r.id));
+    if (claim.rows.length > 0)
+      await this.record(
+        claim,
+        sent,
+        failures,
+        queue.map((r) => r.id),
+      );
     return { sent: sent.length, failed: failures.length, down };
   }
 
@@ -343,7 +359,10 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
       if (plain.length) await repo.update({ id: In(plain), claimedBy: claim.token }, done);
       for (const s of sent) if (s.providerId !== null) await repo.update({ id: s.id, claimedBy: claim.token }, { ...done, providerId: s.providerId });
       if (untried.length) {
-        await repo.update({ id: In(untried), claimedBy: claim.token }, { status: 'pending', claimedBy: null, leaseUntil: null, attempts: () => 'attempts - 1' });
+        await repo.update(
+          { id: In(untried), claimedBy: claim.token },
+          { status: 'pending', claimedBy: null, leaseUntil: null, attempts: () => 'attempts - 1' },
+        );
       }
       for (const f of failures) {
         const wait = Math.max(backoffMinutes(f.row.attempts) * 60_000, f.failure.retryAfterMs ?? 0);

@@ -38,7 +38,10 @@ export class SmsDeliveryReportService {
   verifySignature(rawBody: Buffer | undefined, signature: string | undefined): void {
     const secret = this.env.SMS_REPORT_SECRET;
     if (!secret || !rawBody || !signature) throw new UnauthorizedException(UNAUTHORIZED);
-    const given = signature.trim().replace(/^sha256=/i, '').toLowerCase();
+    const given = signature
+      .trim()
+      .replace(/^sha256=/i, '')
+      .toLowerCase();
     const expected = createHmac('sha256', secret).update(rawBody).digest('hex');
     if (!sameSecret(given, expected)) throw new UnauthorizedException(UNAUTHORIZED);
   }
@@ -64,7 +67,9 @@ export class SmsDeliveryReportService {
       // the write goes through the tenant's scope like every other.
       const repo = this.dataSource.getRepository(OutboxMessage);
       const row =
-        (typeof reference === 'string' && /^[0-9a-f-]{36}$/i.test(reference) ? await repo.findOne({ select: { id: true, tenantId: true }, where: { id: reference, channel: 'sms' } }) : null) ??
+        (typeof reference === 'string' && /^[0-9a-f-]{36}$/i.test(reference)
+          ? await repo.findOne({ select: { id: true, tenantId: true }, where: { id: reference, channel: 'sms' } })
+          : null) ??
         (typeof providerId === 'string' || typeof providerId === 'number'
           ? await repo.findOne({ select: { id: true, tenantId: true }, where: { providerId: String(providerId).slice(0, 100), channel: 'sms' } })
           : null);

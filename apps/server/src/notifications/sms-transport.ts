@@ -86,9 +86,12 @@ export function createSmsTransport(env: Env): NotificationTransport<'sms'> {
   }
   const url = env.SMS_URL;
   const body = JSON.parse(env.SMS_BODY) as unknown;
-  const successValues = env.SMS_SUCCESS_VALUES.split(',').map((v) => v.trim()).filter(Boolean);
+  const successValues = env.SMS_SUCCESS_VALUES.split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-  if (env.SMS_TOKEN) headers[env.SMS_TOKEN_HEADER.toLowerCase()] = env.SMS_TOKEN_HEADER.toLowerCase() === 'authorization' ? `Bearer ${env.SMS_TOKEN}` : env.SMS_TOKEN;
+  if (env.SMS_TOKEN)
+    headers[env.SMS_TOKEN_HEADER.toLowerCase()] = env.SMS_TOKEN_HEADER.toLowerCase() === 'authorization' ? `Bearer ${env.SMS_TOKEN}` : env.SMS_TOKEN;
   else if (env.SMS_USERNAME) headers.authorization = `Basic ${Buffer.from(`${env.SMS_USERNAME}:${env.SMS_PASSWORD ?? ''}`).toString('base64')}`;
   return {
     channel: 'sms',
@@ -100,11 +103,18 @@ export function createSmsTransport(env: Env): NotificationTransport<'sms'> {
       try {
         response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(fillBody(body, values)), signal: AbortSignal.timeout(env.SMS_TIMEOUT_MS) });
       } catch (err) {
-        throw new SmsGatewayError(0, `no answer from the SMS gateway: ${(err as Error).name === 'TimeoutError' ? `timeout after ${env.SMS_TIMEOUT_MS} ms` : String((err as Error).message ?? err)}`);
+        throw new SmsGatewayError(
+          0,
+          `no answer from the SMS gateway: ${(err as Error).name === 'TimeoutError' ? `timeout after ${env.SMS_TIMEOUT_MS} ms` : String((err as Error).message ?? err)}`,
+        );
       }
       const raw = await response.text().catch(() => '');
       if (!response.ok) {
-        throw new SmsGatewayError(response.status, `SMS gateway answered ${response.status}: ${raw.slice(0, 300)}`, retryAfter(response.headers.get('retry-after'), Date.now()));
+        throw new SmsGatewayError(
+          response.status,
+          `SMS gateway answered ${response.status}: ${raw.slice(0, 300)}`,
+          retryAfter(response.headers.get('retry-after'), Date.now()),
+        );
       }
       let answer: unknown = null;
       try {

@@ -12,10 +12,7 @@ export class PluginEnabledGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const meta = this.reflector.getAllAndOverride<RequiresPluginMeta | undefined>(REQUIRES_PLUGIN, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+    const meta = this.reflector.getAllAndOverride<RequiresPluginMeta | undefined>(REQUIRES_PLUGIN, [context.getHandler(), context.getClass()]);
     if (!meta) return true;
     const tenant = TenantContext.currentOrNull();
     if (tenant && (await this.host.isEnabled(tenant.id, meta.plugin))) return true;

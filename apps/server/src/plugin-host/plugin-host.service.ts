@@ -59,7 +59,10 @@ export class PluginHostService {
 
   /** The tenant's stored switches and settings by plugin name, one query per tenant and cache generation. */
   private states(tenantId: string): Promise<Map<string, TenantPluginState>> {
-    return this.cache.get(`plugins:${tenantId}`, async (manager) => new Map((await manager.getRepository(TenantPluginState).findBy({ tenantId })).map((s) => [s.plugin, s])));
+    return this.cache.get(
+      `plugins:${tenantId}`,
+      async (manager) => new Map((await manager.getRepository(TenantPluginState).findBy({ tenantId })).map((s) => [s.plugin, s])),
+    );
   }
 
   /**
@@ -113,9 +116,7 @@ export class PluginHostService {
   validateSettings(pluginName: string, settings: unknown): Record<string, any> {
     const result = this.get(pluginName).settings.safeParse(settings);
     if (!result.success) {
-      throw new BadRequestException(
-        result.error.issues.map((i) => `${pluginName}.${i.path.join('.') || '(settings)'}: ${i.message}`).join('; '),
-      );
+      throw new BadRequestException(result.error.issues.map((i) => `${pluginName}.${i.path.join('.') || '(settings)'}: ${i.message}`).join('; '));
     }
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- settings are free-form JSON, checked by each plugin's schema
     return result.data as Record<string, any>;

@@ -14,7 +14,23 @@ describe('host names', () => {
   });
 
   it('refuses what is no host name', () => {
-    for (const bad of [undefined, '', ' ', 'a b', 'evil.example/x', 'a..', 'host:port', 'host:123456', '[::1', '[::1]x', 'a:1:2', '..', 'a..b', 'a.b\\c', 'user@host']) {
+    for (const bad of [
+      undefined,
+      '',
+      ' ',
+      'a b',
+      'evil.example/x',
+      'a..',
+      'host:port',
+      'host:123456',
+      '[::1',
+      '[::1]x',
+      'a:1:2',
+      '..',
+      'a..b',
+      'a.b\\c',
+      'user@host',
+    ]) {
       expect(normalizeHost(bad)).toBeNull();
     }
   });

@@ -64,8 +64,7 @@ export function cspNonce(res: Response): string {
 }
 
 function directive(name: string) {
-  return (req: IncomingMessage, res: ServerResponse) =>
-    POLICIES[areaOf(req)][name].replace('{nonce}', (res as Response).locals.cspNonce as string);
+  return (req: IncomingMessage, res: ServerResponse) => POLICIES[areaOf(req)][name].replace('{nonce}', (res as Response).locals.cspNonce as string);
 }
 
 /**

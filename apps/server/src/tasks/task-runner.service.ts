@@ -163,7 +163,18 @@ export class TaskRunnerService implements OnApplicationBootstrap, BeforeApplicat
     const repo = this.dataSource.getRepository(TaskRun);
     const leaseUntil = new Date(now.getTime() + (task.leaseSeconds ?? 600) * 1000);
     try {
-      const row = repo.create({ taskId: task.id, tenantKey, tickKey, status: 'running', owner: this.owner, leaseUntil, attempts: 1, startedAt: now, finishedAt: null, lastError: null });
+      const row = repo.create({
+        taskId: task.id,
+        tenantKey,
+        tickKey,
+        status: 'running',
+        owner: this.owner,
+        leaseUntil,
+        attempts: 1,
+        startedAt: now,
+        finishedAt: null,
+        lastError: null,
+      });
       await repo.insert(row);
       return row;
     } catch (err) {

@@ -106,7 +106,13 @@ export class ScopedRepository<T extends ObjectLiteral & { tenantId: string; id: 
     }
     const size = options.chunk ?? entities.length;
     for (let i = 0; i < entities.length; i += size) {
-      await this.inner.createQueryBuilder().insert().values(entities.slice(i, i + size) as never).updateEntity(false).callListeners(false).execute();
+      await this.inner
+        .createQueryBuilder()
+        .insert()
+        .values(entities.slice(i, i + size) as never)
+        .updateEntity(false)
+        .callListeners(false)
+        .execute();
     }
   }
 

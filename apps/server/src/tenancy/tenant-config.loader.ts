@@ -59,10 +59,21 @@ export function loadTenantConfigs(dir: string, plugins: AmtszeitPlugin[]): Loade
       if (!settings.success) issuesToError(shown, `plugins.${name}.settings`, settings.error);
       pluginSettings[name] = settings.data as Record<string, unknown>;
     }
-    const broken = brokenDependency(plugins, new Set(Object.entries(config.plugins).filter(([, e]) => e.enabled).map(([name]) => name)));
+    const broken = brokenDependency(
+      plugins,
+      new Set(
+        Object.entries(config.plugins)
+          .filter(([, e]) => e.enabled)
+          .map(([name]) => name),
+      ),
+    );
     if (broken) {
       const { plugin, dependency } = broken;
-      fail(shown, `plugins.${plugin}.enabled`, `plugin '${plugin}' needs plugin '${dependency}', which this file leaves off (switch '${dependency}' on or '${plugin}' off)`);
+      fail(
+        shown,
+        `plugins.${plugin}.enabled`,
+        `plugin '${plugin}' needs plugin '${dependency}', which this file leaves off (switch '${dependency}' on or '${plugin}' off)`,
+      );
     }
     for (const domain of config.domains) {
       const other = domains.get(domain);

@@ -5,7 +5,19 @@ export const BUNDESLAENDER = ['BB', 'BE', 'BW', 'BY', 'HB', 'HE', 'HH', 'MV', 'N
 
 /** First path segments the server uses itself; a tenant may not take them. */
 export const RESERVED_SLUGS = new Set([
-  'admin', 'api', 'health', 'assets', 'static', 'docs', 'public', 'login', 'logout', 'favicon.ico', 'robots.txt', 'metrics', 'www',
+  'admin',
+  'api',
+  'health',
+  'assets',
+  'static',
+  'docs',
+  'public',
+  'login',
+  'logout',
+  'favicon.ico',
+  'robots.txt',
+  'metrics',
+  'www',
 ]);
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time HH:MM');

@@ -60,7 +60,9 @@ export class TenantDataService {
    */
   cached<R>(key: string, load: (reader: TenantReader) => Promise<R>): Promise<R> {
     const tenant = TenantContext.current();
-    return this.cache.get(`${tenant.id}:${key}`, (manager) => load({ repo: <T extends Owned>(entity: EntityTarget<T>) => new ScopedRepository<T>(manager.getRepository(entity)) }));
+    return this.cache.get(`${tenant.id}:${key}`, (manager) =>
+      load({ repo: <T extends Owned>(entity: EntityTarget<T>) => new ScopedRepository<T>(manager.getRepository(entity)) }),
+    );
   }
 
   /** A write transaction, run again as a whole on deadlock / lock-wait / busy errors (so `fn` must be safe to repeat). */

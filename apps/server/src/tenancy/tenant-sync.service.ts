@@ -60,7 +60,9 @@ export class TenantSyncService {
         if (enabled) on.add(plugin.name);
         writes.push(async () => {
           try {
-            await states.insert(states.create({ tenantId: tenant.id, plugin: plugin.name, enabled, settings, configEnabled: enabled, configSettingsHash: settingsHash }));
+            await states.insert(
+              states.create({ tenantId: tenant.id, plugin: plugin.name, enabled, settings, configEnabled: enabled, configSettingsHash: settingsHash }),
+            );
           } catch (err) {
             if (!isUniqueViolation(err)) throw err;
           }

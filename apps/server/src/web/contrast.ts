@@ -9,7 +9,13 @@ function channels(hex: string): [number, number, number] {
 }
 
 function toHex(rgb: number[]): Hex {
-  return `#${rgb.map((c) => Math.round(Math.min(255, Math.max(0, c))).toString(16).padStart(2, '0')).join('')}`;
+  return `#${rgb
+    .map((c) =>
+      Math.round(Math.min(255, Math.max(0, c)))
+        .toString(16)
+        .padStart(2, '0'),
+    )
+    .join('')}`;
 }
 
 /** Relative luminance as defined by WCAG 2.1. */

@@ -11,7 +11,12 @@ export function firstString(value: unknown): string | undefined {
 
 function all(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(all);
-  return typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : [];
+  return typeof value === 'string'
+    ? value
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean)
+    : [];
 }
 
 /** The first string of a query or form field (repeated fields and arrays give their first). */

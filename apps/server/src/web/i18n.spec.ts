@@ -32,7 +32,9 @@ describe('Messages', () => {
     const merged = new Messages(frame, folder({ own: { x: 'Eigen' } }, { own: { x: 'Own' } }));
     expect(merged.translator('en')('layout.back')).toBe('Back');
     expect(merged.translator('de')('own.x')).toBe('Eigen');
-    expect(() => new Messages(frame, folder({ layout: { back: 'Nochmal' } }, { layout: { back: 'Again' } }))).toThrow("Message 'layout.back' (de) is defined twice");
+    expect(() => new Messages(frame, folder({ layout: { back: 'Nochmal' } }, { layout: { back: 'Again' } }))).toThrow(
+      "Message 'layout.back' (de) is defined twice",
+    );
   });
 
   it('throws on a missing key instead of showing it', () => {

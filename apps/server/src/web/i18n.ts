@@ -55,8 +55,7 @@ export class Messages {
     return (key, params = {}) => {
       const count = params.count;
       const message =
-        (typeof count === 'number' ? catalogue.get(`${key}.${plural.select(count)}`) ?? catalogue.get(`${key}.other`) : undefined) ??
-        catalogue.get(key);
+        (typeof count === 'number' ? (catalogue.get(`${key}.${plural.select(count)}`) ?? catalogue.get(`${key}.other`)) : undefined) ?? catalogue.get(key);
       if (message === undefined) throw new Error(`Missing message '${key}' (${locale})`);
       return message.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name] ?? '') : whole));
     };

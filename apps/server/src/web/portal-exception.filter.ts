@@ -27,15 +27,21 @@ export class PortalExceptionFilter implements ExceptionFilter {
     // tenant the request was never the portal's: routing goes on to whatever was registered later.
     if (!TenantContext.currentOrNull()) return host.switchToHttp().getNext<NextFunction>()();
     const status = exception instanceof DomainError ? httpStatusOf(exception) : exception instanceof HttpException ? exception.getStatus() : 500;
-    if (status >= 500) this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    if (status >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     if (res.headersSent) return;
     try {
       const p = await this.frame.request(req, res);
       const kind = KNOWN.has(status) ? String(status) : status >= 500 ? '500' : '400';
-      this.frame.render(res, p, 'error', { kind, code: exception instanceof DomainError ? exception.code : null, home: `${p.base}/` }, { title: `error.${kind}.title`, status });
+      this.frame.render(
+        res,
+        p,
+        'error',
+        { kind, code: exception instanceof DomainError ? exception.code : null, home: `${p.base}/` },
+        { title: `error.${kind}.title`, status },
+      );
     } catch (err) {
       // Rendering the error page failed too: fall back to plain JSON.
-      this.logger.error(err instanceof Error ? err.stack ?? err.message : String(err));
+      this.logger.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
       res.status(status).json({ statusCode: status, message: status === 404 ? 'Not found' : 'Error' });
     }
   }

@@ -10,7 +10,11 @@ const roots = [
   { name: 'frame', dir: frame, messages: new Messages(join(frame, 'i18n')) },
   ...readdirSync(fromRoot('plugins'))
     .filter((name) => existsSync(fromRoot('plugins', name, 'portal', 'i18n')))
-    .map((name) => ({ name, dir: fromRoot('plugins', name, 'portal'), messages: new Messages(join(frame, 'i18n'), fromRoot('plugins', name, 'portal', 'i18n')) })),
+    .map((name) => ({
+      name,
+      dir: fromRoot('plugins', name, 'portal'),
+      messages: new Messages(join(frame, 'i18n'), fromRoot('plugins', name, 'portal', 'i18n')),
+    })),
 ];
 
 function templates(folder: string): string[] {

@@ -54,7 +54,9 @@ export class WebhookService {
 
   /** Asked by every publish, so from the config cache (an endpoint saved in the panel raises its version). */
   private async targets(type: string): Promise<string[]> {
-    const endpoints = await this.data.cached('webhook-endpoints', (r) => r.repo(WebhookEndpoint).find({ select: { id: true, events: true }, where: { active: true } }));
+    const endpoints = await this.data.cached('webhook-endpoints', (r) =>
+      r.repo(WebhookEndpoint).find({ select: { id: true, events: true }, where: { active: true } }),
+    );
     return endpoints.filter((e) => wantsEvent(e.events, type)).map((e) => e.id);
   }
 
@@ -101,17 +103,22 @@ export class WebhookService {
 /** POSTs to the checked address (the URL's host still names the site for Host, SNI and the certificate). */
 function post(target: CheckedTarget, headers: Record<string, string>, body: string): Promise<number> {
   const pinned: LookupFunction = (_host, options, callback) => {
-    if ((options as { all?: boolean }).all) (callback as (err: null, list: Array<{ address: string; family: number }>) => void)(null, [{ address: target.address, family: target.family }]);
+    if ((options as { all?: boolean }).all)
+      (callback as (err: null, list: Array<{ address: string; family: number }>) => void)(null, [{ address: target.address, family: target.family }]);
     else callback(null, target.address, target.family);
   };
   const request = target.url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = request(target.url, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, lookup: pinned, timeout: TIMEOUT_MS }, (res: IncomingMessage) => {
-      // The answer's body is not needed; drain it so the socket is released.
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-      res.on('error', reject);
-    });
+    const req = request(
+      target.url,
+      { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, lookup: pinned, timeout: TIMEOUT_MS },
+      (res: IncomingMessage) => {
+        // The answer's body is not needed; drain it so the socket is released.
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`no answer within ${TIMEOUT_MS / 1000} s`)));
     req.on('error', reject);
     req.end(body);

@@ -10,7 +10,11 @@
   var submitter = null;
   var done = false;
   var hex = function (buf) {
-    return Array.prototype.map.call(new Uint8Array(buf), function (b) { return ('0' + b.toString(16)).slice(-2); }).join('');
+    return Array.prototype.map
+      .call(new Uint8Array(buf), function (b) {
+        return ('0' + b.toString(16)).slice(-2);
+      })
+      .join('');
   };
   var encoder = new TextEncoder();
   async function solve() {
