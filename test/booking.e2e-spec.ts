@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { TestApp } from './harness/test-app.js';
 import { ConfigCacheService } from '../apps/server/src/cache/config-cache.service.js';
+import { countQueries } from './harness/query-counter.js';
 import { citizen, type DemoIds, expectCapacityInvariant, releasedDemoApp, SLUG } from './booking-helpers.js';
 
 const API = `/api/v1/tenants/${SLUG}`;
@@ -46,35 +47,28 @@ describe('booking API', () => {
   });
 
   it('asks the database a fixed number of queries, whatever the days and locations', async () => {
-    const logger = t.dataSource.logger as { logQuery: (...args: unknown[]) => unknown };
-    const original = logger.logQuery;
-    let count = 0;
-    // The config cache's poll of its version runs on its own timer; it is not the request's.
-    logger.logQuery = (...args: unknown[]) => {
-      if (!String(args[0]).includes('config_version')) count += 1;
-      return original.apply(logger, args);
-    };
+    const queries = countQueries(t.dataSource);
     // Cold (the config cache dropped), both pay the same loads; warm, only the grouped unit query is left.
     const cache = t.app.get(ConfigCacheService);
     const small = () => availability(`${ids.ausweis}:1`, '2026-11-24', '2026-11-24', `&locations=${ids.rathaus}`).expect(200);
     const large = () => availability(`${ids.ausweis}:1,${ids.anmeldung}:2`, '2026-11-23', '2026-12-13').expect(200);
     try {
       cache.invalidate();
-      count = 0;
+      queries.reset();
       await small();
-      const cold = count;
+      const cold = queries.count;
       expect(cold).toBeGreaterThan(3);
       cache.invalidate();
-      count = 0;
+      queries.reset();
       await large();
-      expect(count).toBe(cold);
+      expect(queries.count).toBe(cold);
       for (const request of [small, large]) {
-        count = 0;
+        queries.reset();
         await request();
-        expect(count).toBe(1);
+        expect(queries.count).toBe(1);
       }
     } finally {
-      logger.logQuery = original;
+      queries.stop();
     }
   });
 

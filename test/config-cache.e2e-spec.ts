@@ -5,6 +5,7 @@ import { Service } from '../apps/server/src/catalog/entities/service.entity.js';
 import { PluginHostService } from '../apps/server/src/plugin-host/plugin-host.service.js';
 import { Tenant } from '../apps/server/src/tenancy/tenant.entity.js';
 import { probePlugin } from './fixtures/probe.plugin.js';
+import { countQueries } from './harness/query-counter.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';
 import { createTestDatabase, testDbKind, type TestDatabase } from './harness/test-database.js';
 import { citizen, demoIds, release, rathausStarts } from './booking-helpers.js';
@@ -56,28 +57,21 @@ describe('the config cache across two instances on one database', () => {
     const name = async (app: TestApp) => (await app.http.get('/api/v1/tenants/musterstadt/services').expect(200)).body as Array<{ id: string; name: string }>;
     const before = await name(b);
     const service = before[0];
-    const logger = b.dataSource.logger as { logQuery: (...args: unknown[]) => unknown };
-    const original = logger.logQuery;
-    let queries = 0;
-    // B's own poll of the version runs meanwhile; it is not what this counts.
-    logger.logQuery = (...args: unknown[]) => {
-      if (!String(args[0]).includes('config_version')) queries += 1;
-      return original.apply(logger, args);
-    };
+    const queries = countQueries(b.dataSource);
     try {
       await refresh();
-      queries = 0;
+      queries.reset();
       await name(b);
-      expect(queries).toBe(0);
+      expect(queries.count).toBe(0);
 
       await a.asTenant('musterstadt', () => a.dataSource.getRepository(Service).update({ id: service.id }, { name: 'Personalausweis (neu)' }));
       expect((await name(a)).find((s) => s.id === service.id)?.name).toBe('Personalausweis (neu)');
       await refresh();
-      queries = 0;
+      queries.reset();
       expect((await name(b)).find((s) => s.id === service.id)?.name).toBe('Personalausweis (neu)');
-      expect(queries).toBeGreaterThan(0);
+      expect(queries.count).toBeGreaterThan(0);
     } finally {
-      logger.logQuery = original;
+      queries.stop();
     }
   });
 

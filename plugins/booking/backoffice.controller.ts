@@ -1,4 +1,5 @@
 import { Body, Controller, Headers, Post, Req, UseGuards } from '@nestjs/common';
+import { phoneInputSchema } from '../../apps/server/src/notifications/phone-number.js';
 import { ApiBody, ApiCookieAuth, ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { StaffAuthGuard, type StaffRequest } from '../../apps/server/src/auth/staff-auth.guard.js';
@@ -15,12 +16,7 @@ const staffBookingSchema = createBookingSchema
       .object({
         name: z.string().trim().min(2, 'please enter the name').max(200),
         email: z.email('please enter a valid email address').max(254).optional(),
-        phone: z
-          .string()
-          .trim()
-          .max(50)
-          .regex(/^[0-9 +()/-]*$/, 'please enter a valid phone number')
-          .optional(),
+        phone: phoneInputSchema.optional(),
       })
       .strict(),
   })

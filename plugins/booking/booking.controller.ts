@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Header, Headers, HttpCode, Ip, Param, Post, Query } from '@nestjs/common';
+import { phoneInputSchema } from '../../apps/server/src/notifications/phone-number.js';
 import { ApiBody, ApiHeader, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ZodValidationPipe } from '../../apps/server/src/common/zod-validation.pipe.js';
@@ -44,13 +45,7 @@ export const citizenSchema = z
   .object({
     name: z.string().trim().min(2, 'please enter your name').max(200),
     email: z.email('please enter a valid email address').max(254),
-    // Checked and normalised to E.164 by the service (German numbers may be typed without +49).
-    phone: z
-      .string()
-      .trim()
-      .max(50)
-      .regex(/^[0-9 +()/-]*$/, 'please enter a valid phone number')
-      .optional(),
+    phone: phoneInputSchema.optional(),
     /** Also send confirmation and reminder by SMS to `phone` (consent). */
     sms: z.boolean().optional(),
   })

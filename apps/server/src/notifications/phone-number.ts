@@ -2,11 +2,19 @@ import { parsePhoneNumberFromString as parseWith, type CountryCode, type Metadat
 // The full metadata ("max"), so that "valid" means a number that can exist and its type is known;
 // imported with its attribute, as Node's ESM loader wants for JSON.
 import maxMetadata from 'libphonenumber-js/metadata.max.json' with { type: 'json' };
+import { z } from 'zod';
 import { DomainError } from '../common/domain-error.js';
 
 const metadata = maxMetadata as unknown as MetadataJson;
 
 export const PHONE_DEFAULT_REGION: CountryCode = 'DE';
+
+/** A phone number as typed into a request body: checked and normalised to E.164 by `citizenPhone` (German numbers may lack +49). */
+export const phoneInputSchema = z
+  .string()
+  .trim()
+  .max(50)
+  .regex(/^[0-9 +()/-]*$/, 'please enter a valid phone number');
 
 /** The API's English messages; citizens see the texts of the codes (`errors.code.PHONE_*`, the frame's catalogue). */
 const REFUSALS = {
