@@ -64,7 +64,9 @@ export class WaitlistController {
     try {
       await this.wishes.create({ ...input, locale: p.locale });
     } catch (err) {
-      if (err instanceof DomainError) return this.renderForm(res, p, body, { form: `code.${err.code}` }, httpStatusOf(err));
+      // A refused phone number belongs to its field; other refusals to the whole form.
+      if (err instanceof DomainError)
+        return this.renderForm(res, p, body, { [err.code.startsWith('PHONE_') ? 'phone' : 'form']: `code.${err.code}` }, httpStatusOf(err));
       if (err instanceof HttpException && err.getStatus() === 400) return this.renderForm(res, p, body, { form: 'wlRejected' }, 400);
       throw err;
     }
