@@ -42,6 +42,7 @@ export class ConfigCacheService implements EntitySubscriberInterface, OnApplicat
   private version: number | null = null;
   private timer: NodeJS.Timeout | null = null;
   private polling = false;
+  private reading: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -82,12 +83,19 @@ export class ConfigCacheService implements EntitySubscriberInterface, OnApplicat
     this.entries = new Map();
   }
 
-  /** Reads the version and drops the cache when another instance moved it; what the poll runs. */
-  async refresh(): Promise<void> {
-    const row = await this.dataSource.getRepository(ConfigVersion).findOneBy({ id: ROW });
-    const version = row?.version ?? 0;
-    if (this.version !== null && version !== this.version) this.invalidate();
-    this.version = version;
+  /**
+   * Reads the version and drops the cache when another instance moved it; what the poll runs.
+   * Reads run one after another, so an answer that arrives late never undoes a newer one.
+   */
+  refresh(): Promise<void> {
+    const next = this.reading.then(async () => {
+      const row = await this.dataSource.getRepository(ConfigVersion).findOneBy({ id: ROW });
+      const version = row?.version ?? 0;
+      if (this.version !== null && version !== this.version) this.invalidate();
+      this.version = version;
+    });
+    this.reading = next.catch(() => undefined);
+    return next;
   }
 
   onApplicationBootstrap(): void {
