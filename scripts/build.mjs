@@ -29,9 +29,7 @@ function fingerprint() {
 const current = fingerprint();
 if (!process.argv.includes('--force') && existsSync(STAMP) && readFileSync(STAMP, 'utf8') === current) process.exit(0);
 rmSync('dist', { recursive: true, force: true });
-execFileSync(
-  process.execPath,
-  ['node_modules/@swc/cli/bin/swc.js', ...SOURCES, '-d', 'dist', '--quiet', '--ignore', '**/*.spec.ts,**/*.e2e-spec.ts'],
-  { stdio: 'inherit' },
-);
+execFileSync(process.execPath, ['node_modules/@swc/cli/bin/swc.js', ...SOURCES, '-d', 'dist', '--quiet', '--ignore', '**/*.spec.ts,**/*.e2e-spec.ts'], {
+  stdio: 'inherit',
+});
 writeFileSync(STAMP, current);
