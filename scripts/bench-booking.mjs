@@ -8,12 +8,11 @@
 // The last line is one JSON object with the figures. DATABASE_URL picks the server (MariaDB on
 // 127.0.0.1 by default; a fresh database is created and dropped). ATTEMPTS / UNITS override the sizes.
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import mysql from 'mysql2/promise';
-import { buildInto, databaseTarget, round } from './bench-support.mjs';
+import { buildInto, databaseTarget, freePort, round } from './bench-support.mjs';
 
 const ATTEMPTS = Number(process.env.ATTEMPTS ?? 2000);
 const UNITS = Number(process.env.UNITS ?? 500);
@@ -80,12 +79,7 @@ try {
   app = await createApp({ env, logger: false });
   // The measured server runs in its own process (as in production), so the load generator here
   // does not share its event loop; this process only sets up and checks the data.
-  const port = await new Promise((resolve) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
+  const port = await freePort();
   // BENCH_NODE_ARGS, e.g. '--cpu-prof --cpu-prof-dir=data/prof', profiles the measured server.
   server = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), `${OUT}/apps/server/src/main.js`], {
     env: { ...process.env, ...serverEnv, PORT: String(port), HOST: '127.0.0.1' },

@@ -1,23 +1,14 @@
-// `npm run bench:start`: seconds from `npm start` (build included) to a healthy server on SQLite,
+// `npm run bench:start`: seconds from `npm start` (its build included when the sources changed) to a healthy server on SQLite,
 // with the demo tenants, in a fresh data folder. RUNS (default 3) starts; prints each and the median
 // as one JSON line {"runs","seconds","medianSeconds"}. Goal: ≤ 5 s.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { freePort } from './bench-support.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 3);
-
-function freePort() {
-  return new Promise((resolve) => {
-    const probe = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 const seconds = [];
 for (let run = 0; run < RUNS; run++) {

@@ -1,11 +1,22 @@
-// What the benchmark scripts share: a build of their own, a fresh database, rounding.
+// What the benchmark scripts share: a build of their own, a fresh database, a free port, rounding.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 
 export const round = (n, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
+
+/** A TCP port on loopback that nothing listens on right now, for a server the bench spawns. */
+export function freePort() {
+  return new Promise((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
 
 /** Compiles the server into `out` (under the ignored data/), so a concurrent `npm run build` cannot pull it away. */
 export function buildInto(out) {

@@ -125,7 +125,7 @@ export class ConfigCacheService implements EntitySubscriberInterface, OnApplicat
   }
 
   afterTransactionRollback(event: TransactionRollbackEvent): void {
-    // Entries loaded meanwhile may hold what the rolled-back transaction's reads shared; drop them too.
+    // Its raise of the version went with it; the connection is forgotten (and the entries dropped: one rule for both ends).
     this.settle(event.queryRunner);
   }
 

@@ -12,8 +12,7 @@ const LOCK_NAME = `CONCAT('amtszeit_migrations:', SHA1(DATABASE()))`;
 export async function runMigrations(dataSource: DataSource): Promise<void> {
   const logger = new Logger('Migrations');
   const isMysql = isMysqlFamily(dataSource.options);
-  // The usual start has nothing to apply: no lock (and no second connection held meanwhile).
-  if (!(await dataSource.showMigrations())) return;
+  if (await nothingPending(dataSource)) return;
   const runner = isMysql ? dataSource.createQueryRunner() : null;
   try {
     if (runner) {
@@ -28,4 +27,19 @@ export async function runMigrations(dataSource: DataSource): Promise<void> {
       await runner.release();
     }
   }
+}
+
+/**
+ * The usual start: the migrations table exists and lists every migration, so no lock is taken (it
+ * holds a connection while the migrations need another). A fresh database is left to the locked
+ * path, since TypeORM's check would create the table outside the lock, racing a second instance.
+ */
+async function nothingPending(dataSource: DataSource): Promise<boolean> {
+  const runner = dataSource.createQueryRunner();
+  try {
+    if (!(await runner.hasTable(dataSource.options.migrationsTableName ?? 'migrations'))) return false;
+  } finally {
+    await runner.release();
+  }
+  return !(await dataSource.showMigrations());
 }
