@@ -6,6 +6,7 @@ import { fromRoot } from '../apps/server/src/common/project-root.js';
 import { componentLoader, dashboard } from './dashboard.js';
 import { pluginGate, TENANT_DATA } from './features/access.js';
 import { adminLocale } from './locale.js';
+import { ADMIN_ROOT } from './admin-root.js';
 import { adminUserResource } from './resources/admin-user.resource.js';
 import { auditLogResource } from './resources/audit-log.resource.js';
 import { closureResource } from './resources/closure.resource.js';
@@ -22,8 +23,6 @@ import { tenantPluginStateResource } from './resources/tenant-plugin-state.resou
 import { tenantResource } from './resources/tenant.resource.js';
 import { webhookAttemptResource, webhookEndpointResource } from './resources/webhook.resource.js';
 import type { ResourceDeps } from './scoped-resource.js';
-
-export const ADMIN_ROOT = '/admin';
 
 // Our login page: labelled fields and the proof of work that repeated failures call for.
 componentLoader.override('Login', fromRoot('admin-config', 'components', 'login.ts'));

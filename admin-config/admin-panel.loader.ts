@@ -1,13 +1,20 @@
-import { ExpressLoader, type AdminModuleOptions } from '@adminjs/nestjs';
+import './adminjs-env.js';
 import AdminJSExpress from '@adminjs/express';
 import { Logger } from '@nestjs/common';
-import type { AbstractHttpAdapter } from '@nestjs/core';
-import type AdminJS from 'adminjs';
+import AdminJS from 'adminjs';
+import type { DataSource } from 'typeorm';
+import type { AuditService } from '../apps/server/src/audit/audit.service.js';
+import { LoginRefused, type AdminAuthService } from '../apps/server/src/auth/admin-auth.service.js';
+import type { AdminSessionService } from '../apps/server/src/auth/admin-session.service.js';
+import { fromRoot } from '../apps/server/src/common/project-root.js';
+import type { PluginHostService } from '../apps/server/src/plugin-host/plugin-host.service.js';
 import type { FormTokenService } from '../apps/server/src/security/form-token.service.js';
+import type { WebhookService } from '../apps/server/src/webhooks/webhook.service.js';
+import { adminOptions } from './admin-options.js';
 import { cspNonce } from '../apps/server/src/security/security-headers.js';
 import { canUsePanel } from '../apps/server/src/auth/current-admin.js';
 import formidableMiddleware from 'express-formidable';
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 
 const logger = new Logger('AdminPanel');
 
@@ -77,8 +84,8 @@ function refuseMalformedApiCalls(req: Request, res: Response, next: NextFunction
  * inside AdminJS, and field names that are properties of every object (`constructor`,
  * `__proto__`, …) never reach AdminJS's lookups, which take them for resource properties.
  */
-function readAdminBody(options: unknown): express.RequestHandler {
-  const parse = formidableMiddleware(options);
+function readAdminBody(): RequestHandler {
+  const parse = formidableMiddleware();
   return (req, res, next) => {
     let answered = false;
     // express-formidable reports a parser error twice (an error event and the callback).
@@ -95,7 +102,7 @@ function readAdminBody(options: unknown): express.RequestHandler {
 }
 
 /** Errors that escape AdminJS: logged here, answered as JSON without internals. */
-export function sendAdminError(err: unknown, req: Request, res: Response): void {
+function sendAdminError(err: unknown, req: Request, res: Response): void {
   const name = (err as Error)?.name ?? '';
   // Express's own client errors (e.g. malformed percent-encoding in a path parameter) carry their status.
   const given = Number((err as { status?: unknown })?.status);
@@ -113,46 +120,69 @@ export function sendAdminError(err: unknown, req: Request, res: Response): void 
   res.status(status).json({ statusCode: status, message });
 }
 
-/**
- * @adminjs/nestjs's Express loader with our middleware in front of AdminJS's router: CSP nonces
- * for its inline scripts, the database session (so the login handler finds it), the local TinyMCE
- * copy, the login page's proof-of-work challenge, and an error handler. Reuses the loader's
- * reordering of Nest's body parsers behind the admin router.
- */
-export class AdminPanelLoader extends ExpressLoader {
-  constructor(
-    private readonly sessionMiddleware: express.RequestHandler,
-    private readonly tinymceDir: string,
-    private readonly loginChallenge: () => Promise<unknown>,
-    private readonly formTokens: FormTokenService,
-  ) {
-    super();
-  }
+export interface AdminPanelDeps {
+  dataSource: DataSource;
+  audit: AuditService;
+  plugins: PluginHostService;
+  auth: AdminAuthService;
+  sessions: AdminSessionService;
+  formTokens: FormTokenService;
+  webhooks: WebhookService;
+}
 
-  override async register(admin: AdminJS, httpAdapter: AbstractHttpAdapter, options: AdminModuleOptions): Promise<void> {
-    const app = httpAdapter.getInstance();
-    const before: Router = express.Router();
-    before.use(nonceInlineScripts);
-    before.use(refuseMalformedApiCalls);
-    before.use('/vendor/tinymce', express.static(this.tinymceDir, { fallthrough: false, maxAge: '7d' }));
-    // What the login page needs before it posts (components/login.ts fetches `<login path>-challenge`):
-    // a proof-of-work challenge and the form's CSRF token.
-    const loginPath = (options.adminJsOptions.loginPath ?? '/login').replace(options.adminJsOptions.rootPath ?? '', '');
-    before.get(`${loginPath}-challenge`, (req, res, next) => {
-      res.setHeader('Cache-Control', 'no-store');
-      const formToken = this.formTokens.issue(req, res);
-      this.loginChallenge().then((challenge) => res.json({ challenge, formToken }), next);
-    });
-    before.use(this.sessionMiddleware);
-    before.use(panelUsersOnly);
-    before.use(sanitizeApiErrors);
-    before.use(readAdminBody(options.formidableOptions));
-    if (!options.auth) throw new Error('The admin panel needs authentication options');
-    const router = AdminJSExpress.buildAuthenticatedRouter(admin, options.auth as never, before, options.sessionOptions as never, options.formidableOptions);
-    // The name `admin` lets the loader find this layer when it reorders the body parsers.
-    app.use(options.adminJsOptions.rootPath, function admin(req: Request, res: Response, next: NextFunction) {
-      router(req, res, (err?: unknown) => (err ? sendAdminError(err, req, res) : next()));
-    });
-    (this as unknown as { reorderRoutes(app: unknown): void }).reorderRoutes(app);
+/**
+ * AdminJS with our middleware in front of its router: CSP nonces for its inline scripts, the
+ * database session (so the login handler finds it), the local TinyMCE copy, the login page's
+ * proof-of-work challenge and CSRF token, and an error handler. Returns the handler for /admin.
+ */
+export async function buildAdminPanel(deps: AdminPanelDeps): Promise<RequestHandler> {
+  const { auth, sessions, formTokens } = deps;
+  const admin = new AdminJS(
+    adminOptions({ dataSource: deps.dataSource, audit: deps.audit, plugins: deps.plugins, sessions: sessions.store, webhooks: deps.webhooks }),
+  );
+  if (process.env.NODE_ENV === 'production') {
+    await admin.initialize();
+    // The router would bundle again, in the background, while the file is being served.
+    admin.initialize = async () => undefined;
   }
+  const before: Router = express.Router();
+  before.use(nonceInlineScripts);
+  before.use(refuseMalformedApiCalls);
+  before.use('/vendor/tinymce', express.static(fromRoot('node_modules', 'tinymce'), { fallthrough: false, maxAge: '7d' }));
+  // What the login page needs before it posts (components/login.ts fetches `<login path>-challenge`):
+  // a proof-of-work challenge and the form's CSRF token.
+  const loginPath = (admin.options.loginPath ?? '/login').replace(admin.options.rootPath ?? '', '');
+  before.get(`${loginPath}-challenge`, (req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    const formToken = formTokens.issue(req, res);
+    auth.loginChallenge().then((challenge) => res.json({ challenge, formToken }), next);
+  });
+  before.use(sessions.handler());
+  before.use(panelUsersOnly);
+  before.use(sanitizeApiErrors);
+  before.use(readAdminBody());
+  const authenticate = async (email: string, password: string, ctx?: { req: Request & { fields?: Record<string, unknown> } }) => {
+    // The login form's CSRF token, checked before anything is counted or compared.
+    if (!ctx || !formTokens.verify(ctx.req, ctx.req.fields?.formToken)) throw new Error('formExpired');
+    try {
+      // The login page's hidden field (express-formidable puts form fields into req.fields).
+      const user = await auth.login(email, password, { panel: true, address: ctx.req.ip, proof: ctx.req.fields?.altcha });
+      if (ctx.req.session) await sessions.regenerate(ctx.req);
+      return user as never;
+    } catch (err) {
+      // The login page (components/login.ts) shows the message of the code, with the wait for a delay.
+      // eslint-disable-next-line preserve-caught-error -- the login page shows only the code; a refusal is no failure
+      if (err instanceof LoginRefused) throw new Error(err.code === 'loginDelayed' ? `${err.code}:${err.retryAfterSeconds}` : err.code);
+      logger.error({ msg: 'Login failed with an error', error: (err as Error).stack });
+      // eslint-disable-next-line preserve-caught-error -- the login page shows only the code; the failure is logged above
+      throw new Error('invalidCredentials');
+    }
+  };
+  const router = AdminJSExpress.buildAuthenticatedRouter(
+    admin,
+    { cookieName: sessions.options.name, cookiePassword: sessions.options.secret, authenticate } as never,
+    before,
+    sessions.options as never,
+  );
+  return (req, res, next) => router(req, res, (err?: unknown) => (err ? sendAdminError(err, req, res) : next()));
 }

@@ -1,28 +1,32 @@
-import './adminjs-env.js';
 import { Logger, Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import AdminJS from 'adminjs';
+import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../apps/server/src/audit/audit.service.js';
-import { AdminAuthService, LoginRefused } from '../apps/server/src/auth/admin-auth.service.js';
+import { AdminAuthService } from '../apps/server/src/auth/admin-auth.service.js';
 import { AdminSessionService } from '../apps/server/src/auth/admin-session.service.js';
-import { fromRoot } from '../apps/server/src/common/project-root.js';
 import { FormTokenService } from '../apps/server/src/security/form-token.service.js';
 import { PluginHostService } from '../apps/server/src/plugin-host/plugin-host.service.js';
 import { WebhookService } from '../apps/server/src/webhooks/webhook.service.js';
-import { adminOptions } from './admin-options.js';
-import { AdminPanelLoader } from './admin-panel.loader.js';
+import { ADMIN_ROOT } from './admin-root.js';
 
 const logger = new Logger('AdminPanel');
 
 /**
  * AdminJS at /admin. Not @adminjs/nestjs's AdminModule: its start-up always calls AdminJS's
  * watch(), which starts the component bundler in watch mode outside production (a process that
- * never ends in tests). This module builds AdminJS itself and mounts it with the package's
- * Express loader. In production the component bundle is built once before the panel is served.
+ * never ends in tests).
+ *
+ * AdminJS is loaded lazily: importing and building it takes about as long as the rest of the
+ * start-up together, and the portal, the API and the devices do not need it. The module mounts a
+ * gate at /admin during start-up; `main.ts` calls `preload()` once the server listens, and a
+ * request that comes first waits for the load. In production the component bundle is built as
+ * part of the load, before the panel answers.
  */
 @Module({})
 export class AdminPanelModule implements OnModuleInit {
+  private panel?: Promise<RequestHandler>;
+
   constructor(
     private readonly httpAdapterHost: HttpAdapterHost,
     private readonly dataSource: DataSource,
@@ -34,41 +38,50 @@ export class AdminPanelModule implements OnModuleInit {
     private readonly webhooks: WebhookService,
   ) {}
 
-  async onModuleInit(): Promise<void> {
-    const admin = new AdminJS(
-      adminOptions({ dataSource: this.dataSource, audit: this.audit, plugins: this.plugins, sessions: this.sessions.store, webhooks: this.webhooks }),
-    );
-    if (process.env.NODE_ENV === 'production') {
-      await admin.initialize();
-      // The router would bundle again, in the background, while the file is being served.
-      admin.initialize = async () => undefined;
-    }
-    const loader = new AdminPanelLoader(this.sessions.handler(), fromRoot('node_modules', 'tinymce'), () => this.auth.loginChallenge(), this.formTokens);
-    await loader.register(admin, this.httpAdapterHost.httpAdapter, {
-      adminJsOptions: admin.options,
-      auth: {
-        cookieName: this.sessions.options.name,
-        cookiePassword: this.sessions.options.secret,
-        authenticate: async (email: string, password: string, ctx?: { req: import('express').Request & { fields?: Record<string, unknown> } }) => {
-          // The login form's CSRF token, checked before anything is counted or compared.
-          if (!ctx || !this.formTokens.verify(ctx.req, ctx.req.fields?.formToken)) throw new Error('formExpired');
-          try {
-            // The login page's hidden field (express-formidable puts form fields into req.fields).
-            const proof = ctx?.req.fields?.altcha;
-            const user = await this.auth.login(email, password, { panel: true, address: ctx?.req.ip, proof });
-            if (ctx?.req.session) await this.sessions.regenerate(ctx.req);
-            return user as never;
-          } catch (err) {
-            // The login page (components/login.ts) shows the message of the code, with the wait for a delay.
-            // eslint-disable-next-line preserve-caught-error -- the login page shows only the code; a refusal is no failure
-            if (err instanceof LoginRefused) throw new Error(err.code === 'loginDelayed' ? `${err.code}:${err.retryAfterSeconds}` : err.code);
-            logger.error({ msg: 'Login failed with an error', error: (err as Error).stack });
-            // eslint-disable-next-line preserve-caught-error -- the login page shows only the code; the failure is logged above
-            throw new Error('invalidCredentials');
-          }
-        },
-      },
-      sessionOptions: this.sessions.options,
+  onModuleInit(): void {
+    const app = this.httpAdapterHost.httpAdapter.getInstance<Express>();
+    app.use(ADMIN_ROOT, (req: Request, res: Response, next: NextFunction) => {
+      this.preload().then(
+        (handler) => handler(req, res, next),
+        () => res.status(503).set('Retry-After', '30').json({ statusCode: 503, message: 'Der Admin-Bereich ist gerade nicht verfügbar.' }),
+      );
     });
+    readBodiesAfterPanel(app);
   }
+
+  /** Loads the panel once; later calls share the load. A failed load is logged and tried again on the next call. */
+  preload(): Promise<RequestHandler> {
+    this.panel ??= import('./admin-panel.loader.js')
+      .then(({ buildAdminPanel }) =>
+        buildAdminPanel({
+          dataSource: this.dataSource,
+          audit: this.audit,
+          plugins: this.plugins,
+          auth: this.auth,
+          sessions: this.sessions,
+          formTokens: this.formTokens,
+          webhooks: this.webhooks,
+        }),
+      )
+      .catch((err: unknown) => {
+        logger.error({ msg: 'The admin panel could not be loaded', error: (err as Error)?.stack ?? String(err) });
+        this.panel = undefined;
+        throw err;
+      });
+    return this.panel;
+  }
+}
+
+/**
+ * AdminJS reads the raw form bodies itself (express-formidable), so Nest's JSON and urlencoded
+ * parsers, registered before the modules start, move behind the panel's layer.
+ */
+function readBodiesAfterPanel(app: Express): void {
+  const stack = (app as unknown as { router?: { stack: Array<{ name: string }> } }).router?.stack;
+  if (!stack) throw new Error('Express router not found: cannot mount the admin panel');
+  const parsers = stack.filter((layer) => layer.name === 'jsonParser' || layer.name === 'urlencodedParser');
+  const panel = stack.at(-1)!;
+  const rest = stack.filter((layer) => layer !== panel && !parsers.includes(layer));
+  const at = rest.findIndex((layer) => layer.name === 'expressInit') + 1;
+  stack.splice(0, stack.length, ...rest.slice(0, at), panel, ...parsers, ...rest.slice(at));
 }

@@ -23,6 +23,11 @@ async function main(): Promise<void> {
   }
   const app = await createApp({ env, imports: [AdminPanelModule] });
   await app.listen(env.PORT, env.HOST);
+  // The panel loads once the portal and the API answer (admin-panel.module.ts); a failure is logged there.
+  app
+    .get(AdminPanelModule)
+    .preload()
+    .catch(() => undefined);
   const logger = new Logger('Main');
   const tenants = await app.get(TenantRegistryService).all();
   // In cluster mode the primary reports the workers; one summary is enough.
