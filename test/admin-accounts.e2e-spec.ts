@@ -3,8 +3,8 @@ import bcrypt from 'bcryptjs';
 import { AdminBootstrapService } from '../apps/server/src/auth/admin-bootstrap.service.js';
 import { AdminUser } from '../apps/server/src/auth/admin-user.entity.js';
 import { adminCreate } from '../apps/server/src/cli/admin-create.js';
-import { loginAgent, createAdminTestApp, TEST_PASSWORD } from './harness/admin-session.js';
-import type { TestApp } from './harness/test-app.js';
+import { loginAgent, createAdminTestApp, TEST_PASSWORD, TEST_SESSION_SECRET } from './harness/admin-session.js';
+import { createTestApp, type TestApp } from './harness/test-app.js';
 import { createTestDatabase, type TestDatabase } from './harness/test-database.js';
 
 describe('admin accounts: first start and the admin:create command', () => {
@@ -36,6 +36,20 @@ describe('admin accounts: first start and the admin:create command', () => {
     await loginAgent(t, 'admin@musterstadt.amtszeit.local', passwords[2]);
     expect(await boot.ensureInitialAccounts({})).toEqual([]);
     expect(await t.dataSource.getRepository(AdminUser).count()).toBe(3);
+  });
+
+  it('a first start outside tests creates the accounts beside the start, and a stop right after it waits for them', async () => {
+    const fresh = await createTestDatabase();
+    try {
+      const started = await createTestApp({ database: fresh, env: { NODE_ENV: 'development', SESSION_SECRET: TEST_SESSION_SECRET } });
+      await started.close();
+      const again = await createTestApp({ database: fresh });
+      const rows = (await again.dataSource.getRepository(AdminUser).find()).map((u) => u.email);
+      await again.close();
+      expect(rows.sort()).toEqual(['admin@amtszeit.local', 'admin@beispielheim.amtszeit.local', 'admin@musterstadt.amtszeit.local']);
+    } finally {
+      await fresh.drop();
+    }
   });
 
   it('admin:create adds accounts to the configured database and explains refusals', async () => {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ENV, type Env } from '../config/env.config.js';
 import { isUniqueViolation } from '../database/db-errors.js';
@@ -19,10 +19,13 @@ export interface CreatedAccount {
 /**
  * On an empty database: a super-admin and one tenant-admin per tenant, with generated passwords
  * printed once (or the super-admin from ADMIN_EMAIL / ADMIN_PASSWORD). There is no default password.
+ * Done beside the start, not before it: hashing the passwords takes about half a second each, and
+ * the panel they are for loads after the server listens anyway (admin-panel.module.ts).
  */
 @Injectable()
-export class AdminBootstrapService implements OnApplicationBootstrap {
+export class AdminBootstrapService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('AdminAccounts');
+  private pending?: Promise<void>;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -30,10 +33,23 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
     @Inject(ENV) private readonly env: Env,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
     // Tests create their own accounts; a generated one would only clutter their output.
     if (this.env.NODE_ENV === 'test') return;
-    const created = await this.ensureInitialAccounts(loadAdminEnv());
+    const adminEnv = loadAdminEnv();
+    this.pending = this.announce(adminEnv).catch((err: unknown) => {
+      // The next start tries again: accounts are created while there are none.
+      this.logger.error({ msg: 'The first admin accounts could not be created', error: (err as Error)?.stack ?? String(err) });
+    });
+  }
+
+  /** A shutdown right after the first start waits for the accounts, so none is left half created. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.pending;
+  }
+
+  private async announce(adminEnv: AdminEnv): Promise<void> {
+    const created = await this.ensureInitialAccounts(adminEnv);
     if (created.length === 0) return;
     const lines = created.map(
       (a) => `  ${a.role.padEnd(12)} ${(a.tenant ?? '-').padEnd(14)} ${a.email}  ${a.password ? `password: ${a.password}` : '(password from ADMIN_PASSWORD)'}`,
