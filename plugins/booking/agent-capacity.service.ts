@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { IsNull } from 'typeorm';
 import { Clock } from '../../apps/server/src/common/clock.js';
@@ -16,6 +16,7 @@ import { CAPACITY_GONE, CapacityService } from './capacity.service.js';
 import { Booking, type BookedService } from './entities/booking.entity.js';
 import { CapacityAllocation } from './entities/capacity-allocation.entity.js';
 import { CapacityUnit } from './entities/capacity-unit.entity.js';
+import { randomToken } from '../../apps/server/src/common/random-token.js';
 
 /** A slot row of the agent share with free units. */
 export interface AgentSlot {
@@ -147,7 +148,7 @@ export class AgentCapacityService {
   /** The confirmed appointment as it will be written, built before the transaction. */
   async prepareBooking(input: AgentBookingInput): Promise<PreparedAgentBooking> {
     const now = this.clock.now();
-    const token = randomBytes(24).toString('base64url');
+    const token = randomToken(24);
     const booking = this.data.repo(Booking).create({
       id: randomUUID(),
       reference: newReference(),

@@ -9,6 +9,7 @@ import { BookingService } from './booking.service.js';
 import { BookingTasks } from './booking.tasks.js';
 import { BotProtectionService } from './bot-protection.service.js';
 import { CapacityService } from './capacity.service.js';
+import { BookingWriterService } from './booking-writer.service.js';
 import { CitizenCapsService } from './citizen-caps.service.js';
 import { AppointmentController } from './portal/appointment.controller.js';
 import { BookingFlowController } from './portal/booking-flow.controller.js';
@@ -23,7 +24,7 @@ const PUBLISHED = [AvailabilityService, BookingService, CapacityService, Release
   // The citizen portal's pages (portal/) render in the core's page frame.
   imports: [WebModule],
   controllers: [BookingController, BackofficeController, BookingFlowController, AppointmentController],
-  providers: [...PUBLISHED, BotProtectionService, CitizenCapsService, PortalPages, BookingTasks, ReminderService],
+  providers: [...PUBLISHED, BotProtectionService, CitizenCapsService, BookingWriterService, PortalPages, BookingTasks, ReminderService],
   exports: PUBLISHED,
 })
 export class BookingModule {}

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { In, IsNull, LessThanOrEqual } from 'typeorm';
@@ -22,12 +22,14 @@ import type { BookingSettings } from './booking.settings.js';
 import type { BookingView, CreateBookingInput } from './booking.types.js';
 import { BotProtectionService } from './bot-protection.service.js';
 import { CapacityService, type PrecheckedSlots, CHANNEL_FALLBACK, type Channel } from './capacity.service.js';
+import { BookingWriterService } from './booking-writer.service.js';
 import { CitizenCapsService, type CapKeys } from './citizen-caps.service.js';
 import { Booking } from './entities/booking.entity.js';
 import { MAX_HORIZON_DAYS, ReleaseService } from './release.service.js';
 import { newReference } from './booking-reference.js';
 import { bookingManifest } from './booking.manifest.js';
 import { newCheckInCode } from './check-in-code.js';
+import { randomToken } from '../../apps/server/src/common/random-token.js';
 
 export type { BookingView, CreateBookingInput };
 
@@ -58,6 +60,7 @@ export class BookingService {
     private readonly outbox: OutboxService,
     private readonly bots: BotProtectionService,
     private readonly caps: CitizenCapsService,
+    private readonly writer: BookingWriterService,
     private readonly idempotency: IdempotencyService,
     private readonly events: EventBusService,
   ) {}
@@ -157,7 +160,7 @@ export class BookingService {
       const booking = this.data.repo(Booking).create({
         id: randomUUID(),
         reference: newReference(),
-        token: randomBytes(24).toString('base64url'),
+        token: randomToken(24),
         status: byStaff ? 'confirmed' : 'pending',
         channel: input.channel,
         locationId: input.locationId,
@@ -178,27 +181,23 @@ export class BookingService {
       });
       const kind = byStaff ? 'confirmation' : 'receipt';
       const view = await this.view(booking);
-      let notified = false;
       try {
-        await this.data.writeTx(async (tx) => {
-          if (!byStaff)
-            await this.caps.enforce(
-              tx,
-              keys,
-              resolved.services.map((s) => s.service.id),
-              settings,
-            );
-          await tx.repo(Booking).insert([booking]);
-          notified = await this.mails.notify(tx, kind, booking, { view, token: booking.token });
-          // The key's answer commits with the booking, so a committed booking never leaves its key free.
-          if (claim) await this.idempotency.complete(tx, claim, { ...view, token: booking.token });
-          await this.events.publish(tx, 'booking.created', {
-            ...bookingEventBase(booking),
-            status: booking.status,
-            holdUntil: booking.holdUntil?.toISOString() ?? null,
-          });
-          // Units last, on the slots the precheck read: the hot rows stay locked only for this step and the commit.
-          await this.capacity.holdUnits(tx, { locationId: booking.locationId, start, minutes: booking.minutes, channels, ownerId: booking.id }, slots);
+        const notified = await this.writer.write({
+          hold: { locationId: booking.locationId, start, minutes: booking.minutes, channels, ownerId: booking.id },
+          slots,
+          caps: byStaff ? null : { keys, serviceIds: resolved.services.map((s) => s.service.id), settings },
+          rows: async (tx) => {
+            await tx.repo(Booking).insert([booking]);
+            const written = await this.mails.notify(tx, kind, booking, { view, token: booking.token });
+            // The key's answer commits with the booking, so a committed booking never leaves its key free.
+            if (claim) await this.idempotency.complete(tx, claim, { ...view, token: booking.token });
+            await this.events.publish(tx, 'booking.created', {
+              ...bookingEventBase(booking),
+              status: booking.status,
+              holdUntil: booking.holdUntil?.toISOString() ?? null,
+            });
+            return written;
+          },
         });
         if (notified) this.outbox.kick();
         return { ...view, token: booking.token };

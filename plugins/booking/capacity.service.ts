@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Between, In, IsNull, LessThanOrEqual } from 'typeorm';
+import { In, IsNull, LessThanOrEqual } from 'typeorm';
 import { Clock } from '../../apps/server/src/common/clock.js';
 import { DomainError } from '../../apps/server/src/common/domain-error.js';
 import { EventBusService } from '../../apps/server/src/events/event-bus.service.js';
@@ -41,9 +41,10 @@ export const AGENT_CHANNEL_CONSUMER = 'booking.agent-channel';
 export const CAPACITY_GONE = 'This time is no longer available. Please choose another time.';
 
 /**
- * The only code that changes capacity counts. A unit is taken with a conditional update
- * (`used = used + 1 … WHERE used < capacity`), so two contenders for the last unit cannot both
- * win, on SQLite and on MySQL/MariaDB alike; the CHECK constraint backs it up. Every taken unit
+ * The only code that changes capacity counts. Units are taken with conditional updates
+ * (`used = used + n … WHERE used + n <= capacity`), for bookings on rows locked and read first
+ * (lockUnits), so two contenders for the last unit cannot both win, on SQLite and on MySQL/MariaDB
+ * alike; the CHECK constraint backs it up. Every taken unit
  * has an allocation row, and freeing deletes that row before decrementing, so it happens once.
  * Published for the terminagent and kiosk plugins: they hold units on their channels through
  * these methods and never touch the tables.
@@ -57,15 +58,16 @@ export class CapacityService {
   ) {}
 
   /**
-   * Takes consecutive units covering `minutes` from `start`, all or nothing (409 otherwise). `seen`,
-   * the slots a precheck found, spares the read: the conditional updates decide either way.
+   * Locks the units the prechecked slots of several holds could use (in id order, so that two groups
+   * never wait for each other in a circle) and reads them fresh: the ledger then assigns them in
+   * order and writes what it gave out (UnitLedger).
    */
-  async holdUnits(tx: TenantTx, spec: HoldSpec, seen?: PrecheckedSlots): Promise<{ end: Date; unitIds: string[] }> {
-    const slots = seen ?? (await this.slotsFor(tx, spec));
-    const unitIds: string[] = [];
-    for (const candidates of slots.units) unitIds.push(await this.takeOne(tx, candidates));
-    await this.allocate(tx, spec.ownerId, unitIds);
-    return { end: slots.end, unitIds };
+  async lockUnits(tx: TenantTx, slots: PrecheckedSlots[]): Promise<UnitLedger> {
+    const ids = [...new Set(slots.flatMap((s) => s.units.flat().map((u) => u.id)))].sort();
+    const rows = ids.length
+      ? await tx.repo(CapacityUnit).findForUpdate({ select: { id: true, used: true, capacity: true }, where: { id: In(ids) }, order: { id: 'ASC' } })
+      : [];
+    return new UnitLedger(new Map(rows.map((r) => [r.id, { used: r.used, capacity: r.capacity }])), (t, owners) => this.allocate(t, owners));
   }
 
   /**
@@ -83,7 +85,10 @@ export class CapacityService {
       if (same) kept.add(same.id);
       else taken.push(await this.takeOne(tx, candidates));
     }
-    await this.allocate(tx, spec.ownerId, taken);
+    await this.allocate(
+      tx,
+      taken.map((unitId) => ({ unitId, ownerId: spec.ownerId })),
+    );
     const leaving = current.filter((a) => !kept.has(a.unitId));
     await this.free(tx, leaving, delayMinutes);
     return { end: slots.end };
@@ -91,7 +96,7 @@ export class CapacityService {
 
   /**
    * A lock-free look whether the slots still have a free unit: in a rush most losers stop here,
-   * before any rendering or locking. Advisory only; holdUnits decides. Returns the slots with the
+   * before any rendering or locking. Advisory only; the locked read (lockUnits) decides. Returns the slots with the
    * appointment's end, so the booking is written complete before its units are taken last.
    */
   async precheck(spec: Omit<HoldSpec, 'ownerId'>): Promise<PrecheckedSlots> {
@@ -146,21 +151,27 @@ export class CapacityService {
     return freedUnits.length;
   }
 
-  private async allocate(tx: TenantTx, ownerId: string, unitIds: string[]): Promise<void> {
-    if (unitIds.length === 0) return;
+  private async allocate(tx: TenantTx, owners: Array<{ unitId: string; ownerId: string }>): Promise<void> {
+    if (owners.length === 0) return;
     const repo = tx.repo(CapacityAllocation);
-    await repo.insert(unitIds.map((unitId) => repo.create({ unitId, ownerId, releaseAt: null })));
+    await repo.insert(owners.map(({ unitId, ownerId }) => repo.create({ unitId, ownerId, releaseAt: null })));
   }
 
   /** The unit rows of each slot the hold needs, in channel preference order; 409 if any slot is missing. */
   private async slotsFor(tx: Pick<TenantTx, 'repo'>, spec: HoldSpec): Promise<PrecheckedSlots> {
-    const rows = await tx.repo(CapacityUnit).find({
-      where: {
+    // A query builder rather than find(): the hottest read of a rush, and find()'s option handling
+    // costs more than the query. The columns are those of the covering index, read from it alone.
+    const rows = await tx
+      .repo(CapacityUnit)
+      .qb('u')
+      .select(['u.id', 'u.channel', 'u.locationId', 'u.slotStart', 'u.used', 'u.capacity', 'u.slotMinutes'])
+      .andWhere('u.locationId = :locationId AND u.channel IN (:...channels) AND u.slotStart BETWEEN :from AND :to', {
         locationId: spec.locationId,
-        channel: In(spec.channels),
-        slotStart: Between(spec.start, new Date(spec.start.getTime() + spec.minutes * 60_000 - 1)),
-      },
-    });
+        channels: spec.channels,
+        from: spec.start,
+        to: new Date(spec.start.getTime() + spec.minutes * 60_000 - 1),
+      })
+      .getMany();
     const bySlot = new Map<number, CapacityUnit[]>();
     for (const r of rows) bySlot.set(r.slotStart.getTime(), [...(bySlot.get(r.slotStart.getTime()) ?? []), r]);
     const units: CapacityUnit[][] = [];
@@ -182,5 +193,50 @@ export class CapacityService {
       if ((await tx.repo(CapacityUnit).updateWhere({ used: () => 'used + 1' }, 'id = :id AND used < capacity', { id: unit.id })) === 1) return unit.id;
     }
     throw new DomainError('CAPACITY_GONE', CAPACITY_GONE);
+  }
+}
+
+/**
+ * Units locked for a group of holds (CapacityService.lockUnits): `take` gives each hold, in the
+ * order asked, the first unit of every slot with one left (channel preference order), all or
+ * nothing; `write` then raises the counts with one conditional UPDATE per distinct increment and
+ * writes the allocations. The rows stay locked until commit, so nobody else changes them meanwhile;
+ * the condition and the CHECK constraint back that up.
+ */
+export class UnitLedger {
+  private readonly given = new Map<string, number>();
+  private readonly owners: Array<{ unitId: string; ownerId: string }> = [];
+
+  constructor(
+    private readonly units: Map<string, { used: number; capacity: number }>,
+    private readonly allocate: (tx: TenantTx, owners: Array<{ unitId: string; ownerId: string }>) => Promise<void>,
+  ) {}
+
+  take(spec: HoldSpec, slots: PrecheckedSlots): { end: Date; unitIds: string[] } | null {
+    const unitIds: string[] = [];
+    for (const candidates of slots.units) {
+      const free = candidates.find((c) => {
+        const unit = this.units.get(c.id);
+        return unit !== undefined && unit.used + (this.given.get(c.id) ?? 0) < unit.capacity;
+      });
+      if (!free) return null;
+      unitIds.push(free.id);
+    }
+    for (const id of unitIds) {
+      this.given.set(id, (this.given.get(id) ?? 0) + 1);
+      this.owners.push({ unitId: id, ownerId: spec.ownerId });
+    }
+    return { end: slots.end, unitIds };
+  }
+
+  async write(tx: TenantTx): Promise<void> {
+    const byIncrement = new Map<number, string[]>();
+    for (const [id, n] of this.given) byIncrement.set(n, [...(byIncrement.get(n) ?? []), id]);
+    for (const [n, ids] of byIncrement) {
+      const changed = await tx.repo(CapacityUnit).updateWhere({ used: () => `used + ${n}` }, 'id IN (:...ids) AND used + :n <= capacity', { ids, n });
+      // Locked rows cannot have changed; if they did, the whole group fails rather than overbook.
+      if (changed !== ids.length) throw new Error(`Capacity units changed under their lock (${changed} of ${ids.length} updated)`);
+    }
+    await this.allocate(tx, this.owners);
   }
 }

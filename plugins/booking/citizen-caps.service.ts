@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { LessThanOrEqual, MoreThan } from 'typeorm';
+import { In, LessThanOrEqual, MoreThan } from 'typeorm';
 import { Clock } from '../../apps/server/src/common/clock.js';
 import { DomainError } from '../../apps/server/src/common/domain-error.js';
 import { ENV, type Env } from '../../apps/server/src/config/env.config.js';
@@ -47,49 +47,41 @@ export class CitizenCapsService {
   }
 
   /**
-   * Refuses (429) a citizen who is at a cap. Call it first in the booking's transaction: the lock
-   * rows of the keys are written before anything is read, so on MySQL/MariaDB concurrent bookings
-   * of one client wait here for each other, and each one's snapshot (taken at its first plain
-   * read, after the locks) sees the holds committed before it. SQLite runs transactions one at a time.
+   * Reads what counts against the caps of a group of bookings (CapsLedger). Call it first in their
+   * transaction: the lock rows of the keys are written before anything is read, so on MySQL/MariaDB
+   * concurrent bookings of one citizen wait here for each other, and each one's snapshot (taken at
+   * its first plain read, after the locks) sees the holds committed before it. SQLite runs
+   * transactions one at a time.
    */
-  async enforce(tx: TenantTx, keys: CapKeys, serviceIds: string[], settings: BookingSettings): Promise<void> {
+  async load(tx: TenantTx, keys: CapKeys[]): Promise<CapsLedger> {
     const now = this.clock.now();
+    const emailKeys = [...new Set(keys.flatMap((k) => (k.emailKey ? [k.emailKey] : [])))];
+    const clientKeys = [...new Set(keys.flatMap((k) => (k.clientKey ? [k.clientKey] : [])))];
+    // One order for every group (sorted lock keys), so two groups never wait for each other in a circle.
+    const lockKeys = [...clientKeys.map((k) => this.hmac(`address|${k}`)), ...emailKeys.map((k) => this.hmac(`email|${k}`))].sort();
     const locks = tx.repo(HoldLock);
-    // Always address before mailbox, so two bookings never wait for each other in a circle.
-    for (const key of [keys.clientKey && `address|${keys.clientKey}`, keys.emailKey && `email|${keys.emailKey}`]) {
-      if (key) await locks.insertOrUpdate(locks.create({ key: this.hmac(key), updatedAt: now }), ['updatedAt'], ['key']);
-    }
+    await locks.insertOrUpdate(
+      lockKeys.map((key) => locks.create({ key, updatedAt: now })),
+      ['updatedAt'],
+      ['key'],
+    );
     const live = { status: 'pending' as const, holdUntil: MoreThan(now) };
-    if (keys.emailKey) {
-      const mine = await tx.repo(Booking).find({
-        select: { id: true, services: true, status: true },
-        where: [
-          { citizenEmailKey: keys.emailKey, status: 'confirmed', endAt: MoreThan(now) },
-          { citizenEmailKey: keys.emailKey, ...live },
-        ],
-      });
-      // Unconfirmed holds first: confirming them is the way out the page can point to.
-      if (mine.filter((b) => b.status === 'pending').length >= settings.maxPendingPerEmail) {
-        throw new DomainError(
-          'HOLDS_UNCONFIRMED',
-          `There are already ${settings.maxPendingPerEmail} unconfirmed bookings for this email address. Please confirm them first with the link in the mail we sent you, or wait until they lapse.`,
-        );
-      }
-      for (const id of serviceIds) {
-        if (mine.filter((b) => b.services.some((s) => s.serviceId === id)).length >= settings.maxActivePerEmailAndService) {
-          throw new DomainError(
-            'CAP_REACHED',
-            `You already have ${settings.maxActivePerEmailAndService} open appointments for this service. Please cancel one first.`,
-          );
-        }
-      }
-    }
-    if (keys.clientKey && (await tx.repo(Booking).count({ where: { clientKey: keys.clientKey, ...live } })) >= settings.maxPendingPerAddress) {
-      throw new DomainError(
-        'HOLDS_UNCONFIRMED',
-        'Too many unconfirmed bookings from your network. Please confirm your bookings first with the link in the mail we sent you, or wait until they lapse.',
-      );
-    }
+    const mine = emailKeys.length
+      ? await tx.repo(Booking).find({
+          select: { id: true, citizenEmailKey: true, services: true, status: true },
+          where: [
+            { citizenEmailKey: In(emailKeys), status: 'confirmed', endAt: MoreThan(now) },
+            { citizenEmailKey: In(emailKeys), ...live },
+          ],
+        })
+      : [];
+    const fromClients = clientKeys.length
+      ? await tx.repo(Booking).find({ select: { id: true, clientKey: true }, where: { clientKey: In(clientKeys), ...live } })
+      : [];
+    return new CapsLedger(
+      mine.map((b) => ({ emailKey: b.citizenEmailKey!, pending: b.status === 'pending', serviceIds: b.services.map((s) => s.serviceId) })),
+      fromClients.map((b) => b.clientKey!),
+    );
   }
 
   /** Lock rows are only needed while bookings run; unused ones go after a day (privacy task). */
@@ -99,5 +91,50 @@ export class CitizenCapsService {
 
   private hmac(value: string): string {
     return createHmac('sha256', this.secret).update(value).digest('hex');
+  }
+}
+
+/**
+ * What counts against the caps of a group of bookings (CitizenCapsService.load): `check` refuses
+ * (429) a booking whose citizen is at a cap, counting the group's earlier bookings that `add` took.
+ */
+export class CapsLedger {
+  constructor(
+    private readonly active: Array<{ emailKey: string; pending: boolean; serviceIds: string[] }>,
+    private readonly clientHolds: string[],
+  ) {}
+
+  check(keys: CapKeys, serviceIds: string[], settings: BookingSettings): DomainError | null {
+    if (keys.emailKey) {
+      const mine = this.active.filter((b) => b.emailKey === keys.emailKey);
+      // Unconfirmed holds first: confirming them is the way out the page can point to.
+      if (mine.filter((b) => b.pending).length >= settings.maxPendingPerEmail) {
+        return new DomainError(
+          'HOLDS_UNCONFIRMED',
+          `There are already ${settings.maxPendingPerEmail} unconfirmed bookings for this email address. Please confirm them first with the link in the mail we sent you, or wait until they lapse.`,
+        );
+      }
+      for (const id of serviceIds) {
+        if (mine.filter((b) => b.serviceIds.includes(id)).length >= settings.maxActivePerEmailAndService) {
+          return new DomainError(
+            'CAP_REACHED',
+            `You already have ${settings.maxActivePerEmailAndService} open appointments for this service. Please cancel one first.`,
+          );
+        }
+      }
+    }
+    if (keys.clientKey && this.clientHolds.filter((k) => k === keys.clientKey).length >= settings.maxPendingPerAddress) {
+      return new DomainError(
+        'HOLDS_UNCONFIRMED',
+        'Too many unconfirmed bookings from your network. Please confirm your bookings first with the link in the mail we sent you, or wait until they lapse.',
+      );
+    }
+    return null;
+  }
+
+  /** A pending booking of the group that got its units. */
+  add(keys: CapKeys, serviceIds: string[]): void {
+    if (keys.emailKey) this.active.push({ emailKey: keys.emailKey, pending: true, serviceIds });
+    if (keys.clientKey) this.clientHolds.push(keys.clientKey);
   }
 }

@@ -8,15 +8,17 @@ export interface QueryCounter {
 }
 
 /**
- * Counts the statements a data source sends (every one passes its logger). The config cache's poll
- * of its version runs on its own timer, answering no request, so it is left out.
+ * Counts the statements a data source sends (every one passes its logger), or only those that
+ * `match`. The config cache's poll of its version runs on its own timer, answering no request, so
+ * it is left out.
  */
-export function countQueries(dataSource: DataSource): QueryCounter {
+export function countQueries(dataSource: DataSource, match?: RegExp): QueryCounter {
   const logger = dataSource.logger as { logQuery: (...args: unknown[]) => unknown };
   const original = logger.logQuery;
   let count = 0;
   logger.logQuery = (...args: unknown[]) => {
-    if (!String(args[0]).includes('config_version')) count += 1;
+    const sql = String(args[0]);
+    if (!sql.includes('config_version') && (!match || match.test(sql))) count += 1;
     return original.apply(logger, args);
   };
   return {

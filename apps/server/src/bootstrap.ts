@@ -50,6 +50,9 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestExp
   );
   if (env.TRUST_PROXY) app.set('trust proxy', 1);
   app.disable('x-powered-by');
+  // Pages carry a fresh CSP nonce each time and API answers are no-store, so an ETag would never
+  // match; it would only cost a hash of every body. Static files keep theirs (serve-static's own).
+  app.set('etag', false);
   useWebSecurity(app.getHttpAdapter().getInstance(), env);
   app.use(tenantResolverMiddleware(app.get(TenantRegistryService)));
   app.enableShutdownHooks();

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
+import { randomToken } from '../common/random-token.js';
 
 type Area = 'page' | 'admin' | 'docs';
 
@@ -74,7 +74,7 @@ function directive(name: string) {
  */
 export function securityHeaders(): RequestHandler[] {
   const nonce = (_req: Request, res: Response, next: NextFunction) => {
-    res.locals.cspNonce = randomBytes(16).toString('base64url');
+    res.locals.cspNonce = randomToken(16);
     next();
   };
   const headers = helmet({

@@ -10,6 +10,7 @@ import type {
   Repository,
   SelectQueryBuilder,
 } from 'typeorm';
+import type { InsertBuffer } from './insert-buffer.js';
 import { TenantContext } from './tenant-context.js';
 
 type Where<T> = FindOptionsWhere<T> | FindOptionsWhere<T>[];
@@ -20,7 +21,15 @@ type Where<T> = FindOptionsWhere<T> | FindOptionsWhere<T>[];
  * every call throws.
  */
 export class ScopedRepository<T extends ObjectLiteral & { tenantId: string; id: string }> {
-  constructor(private readonly inner: Repository<T>) {}
+  /** With a buffer (a transaction that coalesces its inserts), `insert` queues and every other call sends the queue first. */
+  constructor(
+    private readonly inner: Repository<T>,
+    private readonly buffer?: InsertBuffer,
+  ) {}
+
+  private async flushed(): Promise<void> {
+    if (this.buffer && !this.buffer.empty) await this.buffer.flush();
+  }
 
   get tenantId(): string {
     return TenantContext.current().id;
@@ -37,19 +46,32 @@ export class ScopedRepository<T extends ObjectLiteral & { tenantId: string; id: 
     return { ...(where ?? {}), tenantId } as FindOptionsWhere<T>;
   }
 
-  find(options: FindManyOptions<T> = {}): Promise<T[]> {
+  async find(options: FindManyOptions<T> = {}): Promise<T[]> {
+    await this.flushed();
     return this.inner.find({ ...options, where: this.scope(options.where as Where<T>) });
   }
 
-  findBy(where: Where<T>): Promise<T[]> {
+  /**
+   * Like find, locking the rows found until the transaction ends (SELECT … FOR UPDATE) on
+   * MySQL/MariaDB; SQLite runs one write transaction at a time, so there a plain read is as good.
+   */
+  async findForUpdate(options: Omit<FindManyOptions<T>, 'lock'> = {}): Promise<T[]> {
+    const sqlite = this.inner.manager.connection.options.type === 'better-sqlite3';
+    return this.find(sqlite ? options : { ...options, lock: { mode: 'pessimistic_write' } });
+  }
+
+  async findBy(where: Where<T>): Promise<T[]> {
+    await this.flushed();
     return this.inner.findBy(this.scope(where));
   }
 
-  findOne(options: FindOneOptions<T>): Promise<T | null> {
+  async findOne(options: FindOneOptions<T>): Promise<T | null> {
+    await this.flushed();
     return this.inner.findOne({ ...options, where: this.scope(options.where as Where<T>) });
   }
 
-  findOneBy(where: Where<T>): Promise<T | null> {
+  async findOneBy(where: Where<T>): Promise<T | null> {
+    await this.flushed();
     return this.inner.findOneBy(this.scope(where));
   }
 
@@ -65,11 +87,13 @@ export class ScopedRepository<T extends ObjectLiteral & { tenantId: string; id: 
     return found;
   }
 
-  count(options: FindManyOptions<T> = {}): Promise<number> {
+  async count(options: FindManyOptions<T> = {}): Promise<number> {
+    await this.flushed();
     return this.inner.count({ ...options, where: this.scope(options.where as Where<T>) });
   }
 
-  countBy(where: Where<T>): Promise<number> {
+  async countBy(where: Where<T>): Promise<number> {
+    await this.flushed();
     return this.inner.countBy(this.scope(where));
   }
 
@@ -89,6 +113,7 @@ export class ScopedRepository<T extends ObjectLiteral & { tenantId: string; id: 
   save(entity: T): Promise<T>;
   save(entities: T[]): Promise<T[]>;
   async save(entityOrEntities: T | T[]): Promise<T | T[]> {
+    await this.flushed();
     if (Array.isArray(entityOrEntities)) return this.inner.save(entityOrEntities.map((e) => this.stamp(e)));
     return this.inner.save(this.stamp(entityOrEntities));
   }
@@ -104,6 +129,7 @@ export class ScopedRepository<T extends ObjectLiteral & { tenantId: string; id: 
       this.stamp(e as T);
       (e as { id: string }).id ??= randomUUID();
     }
+    if (this.buffer) return this.buffer.add(this.inner, entities);
     const size = options.chunk ?? entities.length;
     for (let i = 0; i < entities.length; i += size) {
       await this.inner
@@ -117,19 +143,23 @@ export class ScopedRepository<T extends ObjectLiteral & { tenantId: string; id: 
   }
 
   /**
-   * INSERT a row, or UPDATE `columns` of the row of this tenant that has the same values in the
+   * INSERT rows, or UPDATE `columns` of the row of this tenant that has the same values in the
    * unique key (tenantId, ...`key`); the tenant is added here. Inside a transaction on MySQL/MariaDB
-   * the row stays locked until commit either way, which makes it a lock row.
+   * the rows stay locked until commit either way, which makes them lock rows.
    */
-  async insertOrUpdate(entity: T, columns: Array<keyof T & string>, key: Array<Exclude<keyof T & string, 'tenantId'>>): Promise<void> {
-    const conflict = ['tenantId', ...key];
-    this.stamp(entity);
-    (entity as { id: string }).id ??= randomUUID();
+  async insertOrUpdate(entities: T | T[], columns: Array<keyof T & string>, key: Array<Exclude<keyof T & string, 'tenantId'>>): Promise<void> {
+    const rows = Array.isArray(entities) ? entities : [entities];
+    if (rows.length === 0) return;
+    await this.flushed();
+    for (const row of rows) {
+      this.stamp(row);
+      (row as { id: string }).id ??= randomUUID();
+    }
     await this.inner
       .createQueryBuilder()
       .insert()
-      .values(entity as never)
-      .orUpdate(columns, conflict)
+      .values(rows as never)
+      .orUpdate(columns, ['tenantId', ...key])
       .updateEntity(false)
       .callListeners(false)
       .execute();
@@ -137,6 +167,7 @@ export class ScopedRepository<T extends ObjectLiteral & { tenantId: string; id: 
 
   /** `patch` may set a column from an SQL expression of the row, e.g. `{ attempts: () => 'attempts + 1' }`. */
   async update(where: FindOptionsWhere<T>, patch: QueryDeepPartialEntity<T>): Promise<number> {
+    await this.flushed();
     const { tenantId: _ignored, ...rest } = patch as QueryDeepPartialEntity<T> & { tenantId?: unknown };
     const result = await this.inner.update(this.scope(where) as FindOptionsWhere<T>, rest as never);
     return result.affected ?? 0;
@@ -151,6 +182,7 @@ export class ScopedRepository<T extends ObjectLiteral & { tenantId: string; id: 
    */
   async updateWhere(patch: QueryDeepPartialEntity<T>, condition: string, parameters: ObjectLiteral = {}): Promise<number> {
     if ('scopeTenantId' in parameters) throw new Error('scopeTenantId is reserved for the tenant scope');
+    await this.flushed();
     const { tenantId: _ignored, ...rest } = patch as QueryDeepPartialEntity<T> & { tenantId?: unknown };
     const result = await this.inner
       .createQueryBuilder()
@@ -163,12 +195,15 @@ export class ScopedRepository<T extends ObjectLiteral & { tenantId: string; id: 
   }
 
   async delete(where: FindOptionsWhere<T>): Promise<number> {
+    await this.flushed();
     const result = await this.inner.delete(this.scope(where) as FindOptionsWhere<T>);
     return result.affected ?? 0;
   }
 
   /** A query builder already restricted to the current tenant. */
   qb(alias: string): SelectQueryBuilder<T> {
+    // A builder runs later, unseen: it could miss rows still queued.
+    if (this.buffer && !this.buffer.empty) throw new Error('qb() in a transaction with queued inserts; read through find() or flush first');
     return this.inner.createQueryBuilder(alias).where(`${alias}.tenantId = :scopeTenantId`, { scopeTenantId: this.tenantId });
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
 import { ConfigCacheService } from '../cache/config-cache.service.js';
 import { isRetryableTxError } from '../database/db-errors.js';
+import { InsertBuffer } from './insert-buffer.js';
 import { openTransaction } from './open-transaction.js';
 import { ScopedRepository } from './scoped-repository.js';
 import { TenantContext } from './tenant-context.js';
@@ -11,6 +12,11 @@ type Owned = ObjectLiteral & { tenantId: string; id: string };
 /** A unit of work on the current tenant's data: scoped repositories only, no entity manager. */
 export interface TenantTx {
   repo<T extends Owned>(entity: EntityTarget<T>): ScopedRepository<T>;
+}
+
+export interface TxOptions {
+  /** Queue the transaction's inserts and send them as one multi-row INSERT per table (see insert-buffer.ts). */
+  coalesceInserts?: boolean;
 }
 
 /** What a cached read may use: the current tenant's scoped repositories. */
@@ -45,12 +51,15 @@ export class TenantDataService {
    * A transaction whose repositories are scoped to the current tenant. (On SQLite the transactions
    * of a process run one after another; see database/sqlite-exclusive.ts.)
    */
-  transaction<R>(fn: (tx: TenantTx) => Promise<R>): Promise<R> {
+  transaction<R>(fn: (tx: TenantTx) => Promise<R>, options: TxOptions = {}): Promise<R> {
     TenantContext.current();
-    return this.dataSource.transaction((manager) => {
-      const tx: TenantTx = { repo: <T extends Owned>(entity: EntityTarget<T>) => new ScopedRepository<T>(manager.getRepository(entity)) };
+    return this.dataSource.transaction(async (manager) => {
+      const buffer = options.coalesceInserts ? new InsertBuffer() : undefined;
+      const tx: TenantTx = { repo: <T extends Owned>(entity: EntityTarget<T>) => new ScopedRepository<T>(manager.getRepository(entity), buffer) };
       managers.set(tx, manager);
-      return openTransaction.run(manager, () => fn(tx));
+      const result = await openTransaction.run(manager, () => fn(tx));
+      await buffer?.flush();
+      return result;
     });
   }
 
@@ -66,10 +75,11 @@ export class TenantDataService {
   }
 
   /** A write transaction, run again as a whole on deadlock / lock-wait / busy errors (so `fn` must be safe to repeat). */
-  async writeTx<R>(fn: (tx: TenantTx) => Promise<R>, attempts = 8): Promise<R> {
+  async writeTx<R>(fn: (tx: TenantTx) => Promise<R>, options: TxOptions & { attempts?: number } = {}): Promise<R> {
+    const attempts = options.attempts ?? 8;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.transaction(fn);
+        return await this.transaction(fn, options);
       } catch (err) {
         if (attempt >= attempts || !isRetryableTxError(err)) throw err;
         // Full jitter, growing to at most 320 ms, so colliding transactions spread out instead of meeting again.
