@@ -3,6 +3,7 @@ import { In, IsNull, LessThanOrEqual } from 'typeorm';
 import { Clock } from '../../apps/server/src/common/clock.js';
 import { DomainError } from '../../apps/server/src/common/domain-error.js';
 import { EventBusService } from '../../apps/server/src/events/event-bus.service.js';
+import { TenantContext } from '../../apps/server/src/tenancy/tenant-context.js';
 import { TenantDataService, type TenantTx } from '../../apps/server/src/tenancy/tenant-data.service.js';
 import { CapacityAllocation } from './entities/capacity-allocation.entity.js';
 import { CapacityUnit, type Channel } from './entities/capacity-unit.entity.js';
@@ -41,6 +42,16 @@ export const AGENT_CHANNEL_CONSUMER = 'booking.agent-channel';
 export const CAPACITY_GONE = 'This time is no longer available. Please choose another time.';
 
 /**
+ * How long an instance answers a request for a sold-out time without asking the database again.
+ * In a rush thousands ask for the same few sold-out slots. A unit given back on this instance
+ * counts at once; one given back on another instance (a cancellation, a lapsed hold) becomes
+ * bookable here at most this much later: the config cache's bound. Times not released yet
+ * (capacity 0) are never remembered, so the release itself is seen at once everywhere.
+ */
+export const SOLD_OUT_MEMORY_MS = 1000;
+const SOLD_OUT_MEMORY_MAX = 20_000;
+
+/**
  * The only code that changes capacity counts. Units are taken with conditional updates
  * (`used = used + n … WHERE used + n <= capacity`), for bookings on rows locked and read first
  * (lockUnits), so two contenders for the last unit cannot both win, on SQLite and on MySQL/MariaDB
@@ -56,6 +67,9 @@ export class CapacityService {
     private readonly clock: Clock,
     private readonly events: EventBusService,
   ) {}
+
+  /** Requests (tenant, location, channels, start, minutes) found sold out → until when (epoch ms). */
+  private readonly soldOut = new Map<string, number>();
 
   /**
    * Locks the units the prechecked slots of several holds could use (in id order, so that two groups
@@ -100,9 +114,24 @@ export class CapacityService {
    * appointment's end, so the booking is written complete before its units are taken last.
    */
   async precheck(spec: Omit<HoldSpec, 'ownerId'>): Promise<PrecheckedSlots> {
+    const key = `${TenantContext.current().id}|${spec.locationId}|${spec.channels.join(',')}|${spec.start.getTime()}|${spec.minutes}`;
+    const now = this.clock.now().getTime();
+    if ((this.soldOut.get(key) ?? 0) > now) throw new DomainError('CAPACITY_GONE', CAPACITY_GONE);
     const slots = await this.slotsFor({ repo: (entity) => this.data.repo(entity) }, { ...spec, ownerId: '' });
-    if (slots.units.some((candidates) => candidates.every((u) => u.used >= u.capacity))) throw new DomainError('CAPACITY_GONE', CAPACITY_GONE);
+    const gone = slots.units.find((candidates) => candidates.every((u) => u.used >= u.capacity));
+    if (gone) {
+      if (gone.every((u) => u.capacity > 0)) {
+        if (this.soldOut.size >= SOLD_OUT_MEMORY_MAX) this.soldOut.clear();
+        this.soldOut.set(key, now + SOLD_OUT_MEMORY_MS);
+      }
+      throw new DomainError('CAPACITY_GONE', CAPACITY_GONE);
+    }
     return slots;
+  }
+
+  /** Forgets the times found sold out, once this instance has given units back or opened new ones. */
+  forgetSoldOut(): void {
+    this.soldOut.clear();
   }
 
   /** Gives back everything an owner holds, now or after a delay. Returns the number of units. */
@@ -142,6 +171,7 @@ export class CapacityService {
       freedUnits.push(a.unitId);
     }
     if (freedUnits.length === 0) return 0;
+    tx.afterCommit(() => this.forgetSoldOut());
     const units = await tx
       .repo(CapacityUnit)
       .find({ select: { id: true, locationId: true, channel: true, slotStart: true }, where: { id: In([...new Set(freedUnits)]) } });

@@ -15,7 +15,7 @@ import { TenantContext } from '../../apps/server/src/tenancy/tenant-context.js';
 import type { TenantTx } from '../../apps/server/src/tenancy/tenant-data.service.js';
 import { TenantDataService } from '../../apps/server/src/tenancy/tenant-data.service.js';
 import { splitShares } from './capacity-shares.js';
-import { AGENT_CHANNEL_CONSUMER } from './capacity.service.js';
+import { AGENT_CHANNEL_CONSUMER, CapacityService } from './capacity.service.js';
 import { CapacityUnit, CHANNELS, type Channel } from './entities/capacity-unit.entity.js';
 import { ReleaseState } from './entities/release-state.entity.js';
 
@@ -68,6 +68,7 @@ export class ReleaseService {
     private readonly calendar: OpeningCalendarService,
     private readonly host: PluginHostService,
     private readonly events: EventBusService,
+    private readonly capacity: CapacityService,
   ) {}
 
   /** The policy in force at a location: its own row, else the tenant default, else built-in defaults. */
@@ -134,6 +135,8 @@ export class ReleaseService {
           if (state) await repo.update({ id: state.id }, patch);
           else await repo.save(repo.create({ locationId: location.id, ...patch }));
           if (CHANNELS.some((c) => opened[c] > 0)) await this.events.publish(tx, 'booking.capacity-released', { locationId: location.id, days, units: opened });
+          // Shares moved between channels can open a time found sold out.
+          tx.afterCommit(() => this.capacity.forgetSoldOut());
           return true;
         })
         .catch((err) => {

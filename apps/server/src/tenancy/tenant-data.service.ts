@@ -12,6 +12,8 @@ type Owned = ObjectLiteral & { tenantId: string; id: string };
 /** A unit of work on the current tenant's data: scoped repositories only, no entity manager. */
 export interface TenantTx {
   repo<T extends Owned>(entity: EntityTarget<T>): ScopedRepository<T>;
+  /** Runs `hook` once the transaction has committed (never after a rollback): to drop what this instance remembers of the rows it changed. */
+  afterCommit(hook: () => void): void;
 }
 
 export interface TxOptions {
@@ -20,7 +22,7 @@ export interface TxOptions {
 }
 
 /** What a cached read may use: the current tenant's scoped repositories. */
-export type TenantReader = TenantTx;
+export type TenantReader = Pick<TenantTx, 'repo'>;
 
 const managers = new WeakMap<TenantTx, EntityManager>();
 
@@ -51,16 +53,22 @@ export class TenantDataService {
    * A transaction whose repositories are scoped to the current tenant. (On SQLite the transactions
    * of a process run one after another; see database/sqlite-exclusive.ts.)
    */
-  transaction<R>(fn: (tx: TenantTx) => Promise<R>, options: TxOptions = {}): Promise<R> {
+  async transaction<R>(fn: (tx: TenantTx) => Promise<R>, options: TxOptions = {}): Promise<R> {
     TenantContext.current();
-    return this.dataSource.transaction(async (manager) => {
+    const committed: Array<() => void> = [];
+    const result = await this.dataSource.transaction(async (manager) => {
       const buffer = options.coalesceInserts ? new InsertBuffer() : undefined;
-      const tx: TenantTx = { repo: <T extends Owned>(entity: EntityTarget<T>) => new ScopedRepository<T>(manager.getRepository(entity), buffer) };
+      const tx: TenantTx = {
+        repo: <T extends Owned>(entity: EntityTarget<T>) => new ScopedRepository<T>(manager.getRepository(entity), buffer),
+        afterCommit: (hook) => void committed.push(hook),
+      };
       managers.set(tx, manager);
-      const result = await openTransaction.run(manager, () => fn(tx));
+      const value = await openTransaction.run(manager, () => fn(tx));
       await buffer?.flush();
-      return result;
+      return value;
     });
+    for (const hook of committed) hook();
+    return result;
   }
 
   /**
