@@ -10,6 +10,7 @@ import type {
   Repository,
   SelectQueryBuilder,
 } from 'typeorm';
+import { isMysqlFamily } from '../database/data-source-options.js';
 import type { InsertBuffer } from './insert-buffer.js';
 import { TenantContext } from './tenant-context.js';
 
@@ -56,8 +57,7 @@ export class ScopedRepository<T extends ObjectLiteral & { tenantId: string; id: 
    * MySQL/MariaDB; SQLite runs one write transaction at a time, so there a plain read is as good.
    */
   async findForUpdate(options: Omit<FindManyOptions<T>, 'lock'> = {}): Promise<T[]> {
-    const sqlite = this.inner.manager.connection.options.type === 'better-sqlite3';
-    return this.find(sqlite ? options : { ...options, lock: { mode: 'pessimistic_write' } });
+    return this.find(isMysqlFamily(this.inner.manager.connection.options) ? { ...options, lock: { mode: 'pessimistic_write' } } : options);
   }
 
   async findBy(where: Where<T>): Promise<T[]> {
