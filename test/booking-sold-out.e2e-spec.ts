@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SOLD_OUT_MEMORY_MS } from '../plugins/booking/capacity.service.js';
-import { countQueries } from './harness/query-counter.js';
+import { countQueries, settled } from './harness/query-counter.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';
 import { createTestDatabase, type TestDatabase } from './harness/test-database.js';
 import { citizen, demoIds, type DemoIds, expectCapacityInvariant, rathausStarts, release, SLUG } from './booking-helpers.js';
@@ -45,6 +45,7 @@ describe('sold-out times answered from memory', () => {
 
   /** The statements an attempt costs on that instance, and its status. */
   async function attempt(t: TestApp, start: string): Promise<{ status: number; statements: number }> {
+    await settled(t.app);
     const counter = countQueries(t.dataSource);
     const res = await book(t, start);
     counter.stop();
