@@ -5,7 +5,7 @@ import { bookingManifest } from '../plugins/booking/booking.manifest.js';
 import { BookingWriterService } from '../plugins/booking/booking-writer.service.js';
 import { CitizenCapsService } from '../plugins/booking/citizen-caps.service.js';
 import { CapacityService } from '../plugins/booking/capacity.service.js';
-import { countQueries, settled } from './harness/query-counter.js';
+import { countQueries } from './harness/query-counter.js';
 import type { TestApp } from './harness/test-app.js';
 import { citizen, type DemoIds, expectCapacityInvariant, rathausStarts, releasedDemoApp, SLUG } from './booking-helpers.js';
 
@@ -42,7 +42,6 @@ describe('bookings written together (group commit)', () => {
 
   it('writes that wait while two transactions run go in together, each with its own units', async () => {
     const writer = t.app.get(BookingWriterService);
-    await settled(t.app);
     const commits = countQueries(t.dataSource, /^\s*COMMIT/i);
     const outcome = await t.asTenant(SLUG, async () => {
       const jobs = await Promise.all(Array.from({ length: 5 }, (_, i) => unitWrite(nextStart(), `together-${i}`)));

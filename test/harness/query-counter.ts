@@ -1,7 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { EventDeliveryService } from '../../apps/server/src/events/event-delivery.service.js';
-import { OutboxService } from '../../apps/server/src/notifications/outbox.service.js';
 
 export interface QueryCounter {
   /** Queries sent since the start or the last reset. */
@@ -35,17 +32,4 @@ export function countQueries(dataSource: DataSource, match?: RegExp): QueryCount
       logger.logQuery = original;
     },
   };
-}
-
-/**
- * Waits until no outbox or event drain runs in the app: they start at commits (a booking's receipt,
- * its event) and send statements of their own, which a count of a request's statements must not see.
- * An event's handler may write messages, hence events, then messages, then events again.
- */
-export async function settled(app: INestApplication): Promise<void> {
-  const events = app.get(EventDeliveryService);
-  const outbox = app.get(OutboxService);
-  await events.idle();
-  await outbox.idle();
-  await events.idle();
 }
