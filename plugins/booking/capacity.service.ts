@@ -110,8 +110,8 @@ export class CapacityService {
 
   /**
    * A lock-free look whether the slots still have a free unit: in a rush most losers stop here,
-   * before any rendering or locking. Advisory only; the locked read (lockUnits) decides. Returns the slots with the
-   * appointment's end, so the booking is written complete before its units are taken last.
+   * before any rendering or locking. Advisory only; the locked read (lockUnits) decides. Returns the
+   * slots with the appointment's end, which the booking row needs before its group writes it.
    */
   async precheck(spec: Omit<HoldSpec, 'ownerId'>): Promise<PrecheckedSlots> {
     const key = `${TenantContext.current().id}|${spec.locationId}|${spec.channels.join(',')}|${spec.start.getTime()}|${spec.minutes}`;

@@ -4,6 +4,22 @@ import type { ObjectLiteral, Repository } from 'typeorm';
 const ROWS_PER_STATEMENT = 500;
 
 /**
+ * Plain multi-row INSERTs of `rows` (tenant and ids already set), `chunk` rows per statement, without
+ * save()'s existence check and re-read; what ScopedRepository.insert sends, now or at a flush.
+ */
+export async function insertRows(repository: Repository<ObjectLiteral>, rows: ObjectLiteral[], chunk = rows.length): Promise<void> {
+  for (let i = 0; i < rows.length; i += chunk) {
+    await repository
+      .createQueryBuilder()
+      .insert()
+      .values(rows.slice(i, i + chunk) as never)
+      .updateEntity(false)
+      .callListeners(false)
+      .execute();
+  }
+}
+
+/**
  * The INSERTs of one transaction held back and sent as one multi-row INSERT per table: before the
  * transaction's next read or write (so it always sees its own rows) and before its commit. For a
  * transaction that writes the rows of many requests at once (booking-writer.service.ts), where one
@@ -27,15 +43,7 @@ export class InsertBuffer {
   async flush(): Promise<void> {
     for (const [key, { repository, rows }] of this.pending) {
       this.pending.delete(key);
-      for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-        await repository
-          .createQueryBuilder()
-          .insert()
-          .values(rows.slice(i, i + ROWS_PER_STATEMENT) as never)
-          .updateEntity(false)
-          .callListeners(false)
-          .execute();
-      }
+      await insertRows(repository, rows, ROWS_PER_STATEMENT);
     }
   }
 }

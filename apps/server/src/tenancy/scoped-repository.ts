@@ -11,7 +11,7 @@ import type {
   SelectQueryBuilder,
 } from 'typeorm';
 import { isMysqlFamily } from '../database/data-source-options.js';
-import type { InsertBuffer } from './insert-buffer.js';
+import { insertRows, type InsertBuffer } from './insert-buffer.js';
 import { TenantContext } from './tenant-context.js';
 
 type Where<T> = FindOptionsWhere<T> | FindOptionsWhere<T>[];
@@ -130,16 +130,7 @@ export class ScopedRepository<T extends ObjectLiteral & { tenantId: string; id: 
       (e as { id: string }).id ??= randomUUID();
     }
     if (this.buffer) return this.buffer.add(this.inner, entities);
-    const size = options.chunk ?? entities.length;
-    for (let i = 0; i < entities.length; i += size) {
-      await this.inner
-        .createQueryBuilder()
-        .insert()
-        .values(entities.slice(i, i + size) as never)
-        .updateEntity(false)
-        .callListeners(false)
-        .execute();
-    }
+    await insertRows(this.inner, entities, options.chunk);
   }
 
   /**
