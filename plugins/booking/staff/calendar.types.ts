@@ -1,0 +1,74 @@
+// The contract between the authority's calendar (service and JSON API) and the staff pages that
+// render it: both sides build against these shapes.
+
+/** What staff see of an appointment's state; 'checked-in' and 'no-show' arrive with the queue. */
+export type CalendarStatus = 'pending' | 'confirmed' | 'checked-in' | 'no-show' | 'cancelled' | 'expired';
+
+export interface CalendarService {
+  serviceId: string;
+  name: string;
+  quantity: number;
+}
+
+/** One appointment in a day or week view: no personal data (that is opened one by one, audited). */
+export interface CalendarEntry {
+  id: string;
+  reference: string;
+  status: CalendarStatus;
+  channel: 'online' | 'phone' | 'kiosk' | 'agent';
+  /** UTC instants (ISO 8601) and their tenant-local wall-clock times (HH:MM). */
+  startAt: string;
+  endAt: string;
+  localStart: string;
+  localEnd: string;
+  services: CalendarService[];
+  /** The counter (lane) the appointment is drawn in; null when no counter is set up. */
+  counterId: string | null;
+  /** A staff note, if any (free text written by staff, shown to staff only). */
+  note: string | null;
+}
+
+/** A counter of the location (a column of the day view), or the single lane of a location without counters. */
+export interface CalendarLane {
+  counterId: string | null;
+  name: string;
+  room: string | null;
+}
+
+/** A stretch of blocked capacity (a slot, a counter for a day, the whole location for some hours). */
+export interface CalendarBlock {
+  id: string;
+  counterId: string | null;
+  startAt: string;
+  endAt: string;
+  localStart: string;
+  localEnd: string;
+  reason: string;
+}
+
+export interface CalendarDay {
+  /** Tenant-local date YYYY-MM-DD. */
+  date: string;
+  location: { id: string; name: string };
+  /** Opening ranges of the day in tenant-local HH:MM (empty on a closed day, with closedReason). */
+  open: { start: string; end: string; counters: number }[];
+  closedReason: string | null;
+  lanes: CalendarLane[];
+  entries: CalendarEntry[];
+  blocks: CalendarBlock[];
+}
+
+export interface CalendarWeek {
+  /** Monday … Sunday of the ISO week, tenant-local dates. */
+  from: string;
+  to: string;
+  days: CalendarDay[];
+}
+
+/** The locations a staff member may work with: a clerk's own, or all of the tenant for supervisors and tenant-admins. */
+export interface StaffScope {
+  userId: string;
+  role: 'staff' | 'supervisor' | 'tenant-admin' | 'super-admin';
+  tenantId: string;
+  locationIds: string[] | 'all';
+}
