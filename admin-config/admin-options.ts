@@ -3,7 +3,8 @@ import type { PluginHostService } from '../apps/server/src/plugin-host/plugin-ho
 import type { TypeormSessionStore } from '../apps/server/src/auth/typeorm-session-store.js';
 import type { WebhookService } from '../apps/server/src/webhooks/webhook.service.js';
 import { fromRoot } from '../apps/server/src/common/project-root.js';
-import { componentLoader, dashboard } from './dashboard.js';
+import { componentLoader } from './components.js';
+import { dashboard } from './dashboard.js';
 import { pluginGate, TENANT_DATA } from './features/access.js';
 import { adminLocale } from './locale.js';
 import { ADMIN_ROOT } from './admin-root.js';
@@ -26,6 +27,10 @@ import type { ResourceDeps } from './scoped-resource.js';
 
 // Our login page: labelled fields and the proof of work that repeated failures call for.
 componentLoader.override('Login', fromRoot('admin-config', 'components', 'login.ts'));
+// Ja/Nein and German dates wherever AdminJS shows a boolean or a date.
+componentLoader.override('BooleanPropertyValue', fromRoot('admin-config', 'components', 'yes-no.ts'));
+componentLoader.override('DefaultDatetimeListProperty', fromRoot('admin-config', 'components', 'date-value.ts'));
+componentLoader.override('DefaultDatetimeShowProperty', fromRoot('admin-config', 'components', 'date-value.ts'));
 
 /** Resources contributed by plugins, each behind its plugin's switch and scoped like the core's. */
 function pluginResources(plugins: PluginHostService): AdminResourceDefinition[] {

@@ -1,16 +1,14 @@
-import { ComponentLoader, type ActionContext } from 'adminjs';
+import type { ActionContext } from 'adminjs';
 import type { DataSource } from 'typeorm';
 import { isSuperAdmin, type CurrentAdmin } from '../apps/server/src/auth/current-admin.js';
 import { Location } from '../apps/server/src/catalog/entities/location.entity.js';
 import { ServiceOffering } from '../apps/server/src/catalog/entities/service-offering.entity.js';
 import { Service } from '../apps/server/src/catalog/entities/service.entity.js';
-import { fromRoot } from '../apps/server/src/common/project-root.js';
 import type { PluginHostService } from '../apps/server/src/plugin-host/plugin-host.service.js';
 import { Tenant } from '../apps/server/src/tenancy/tenant.entity.js';
+import { adminComponent } from './components.js';
 
-/** Custom components, bundled by AdminJS from the source tree. */
-export const componentLoader = new ComponentLoader();
-const DashboardComponent = componentLoader.add('AmtszeitDashboard', fromRoot('admin-config', 'components', 'dashboard.ts'));
+const DashboardComponent = adminComponent('AmtszeitDashboard', 'dashboard.ts');
 
 /** Start page figures of the admin's own tenant (all tenants for a super-admin). */
 async function figures(dataSource: DataSource, admin: CurrentAdmin) {

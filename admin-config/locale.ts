@@ -105,7 +105,7 @@ const resources: Record<string, { label: { de: string; en: string }; properties:
       label: { de: 'Plugin', en: 'Plugin' },
       plugin: { de: 'Kennung', en: 'Key' },
       enabled: { de: 'Eingeschaltet', en: 'Enabled' },
-      settingsJson: { de: 'Einstellungen (JSON)', en: 'Settings (JSON)' },
+      settingsForm: { de: 'Einstellungen', en: 'Settings' },
     },
   },
   Tenant: {
@@ -224,8 +224,6 @@ const help: Record<string, { de: string; en: string }> = {
     en: 'The account receives notices (e.g. after repeated failed logins) in this language.',
   },
   helpUserTenant: { de: 'Nur für Super-Admins wählbar; sonst gilt die eigene Kommune.', en: 'Only super-admins choose; otherwise your own municipality.' },
-  helpPluginEnabled: { de: 'Nur Super-Admins schalten Plugins ein oder aus.', en: 'Only super-admins switch plugins.' },
-  helpPluginSettings: { de: 'Einstellungen des Plugins als JSON; sie werden beim Speichern geprüft.', en: 'Plugin settings as JSON; checked when saved.' },
   helpSlug: { de: 'Kurzname in Links (/kuerzel/), nicht änderbar.', en: 'Short name in links (/slug/), cannot be changed.' },
   helpTenantFile: {
     de: 'Kommunen mit einer Datei tenants/<Kürzel>/tenant.yaml übernehmen Name, Zeitzone, Bundesland und Sprache bei jedem Start aus der Datei.',
@@ -278,6 +276,15 @@ const messages = {
   dashboardPlugins: { de: 'Eingeschaltete Plugins', en: 'Plugins on' },
   dashboardTenants: { de: 'Kommunen', en: 'Municipalities' },
   dashboardPages: { de: 'Seiten für Ihr Team', en: 'Pages for your team' },
+  yes: { de: 'Ja', en: 'Yes' },
+  no: { de: 'Nein', en: 'No' },
+  pluginSettings: { de: 'Einstellungen', en: 'Settings' },
+  pluginSwitchOperator: { de: 'Wird vom Betreiber freigeschaltet.', en: 'Switched on and off by the operator.' },
+  pluginInPreparation: { de: 'In Vorbereitung', en: 'In preparation' },
+  pluginInPreparationHelp: {
+    de: 'Dieses Plugin ist noch nicht fertig und kann noch nicht eingeschaltet werden.',
+    en: 'This plugin is not finished yet and cannot be switched on.',
+  },
   anyForbiddenError: { de: 'Sie dürfen diese Aktion nicht ausführen.', en: 'You may not perform this action.' },
 };
 

@@ -144,27 +144,46 @@ describe('admin roles and plugin gates', () => {
     expect(flip.body.record.errors.enabled.message).toBe('Nur Super-Admins schalten Plugins an oder aus.');
     expect((await state(musterId, 'booking')).enabled).toBe(true);
 
+    // The generated form posts one field per setting; each refusal is under its field, nothing is saved.
     const invalid = await muster
       .post(url)
       .type('form')
-      .send({ settingsJson: JSON.stringify({ maxServicesPerBooking: 7 }) });
-    expect(invalid.body.record.errors.settingsJson.message).toBe('Ungültige Einstellungen: maxServicesPerBooking: Zu groß: erwartet, dass number <=6 ist');
-    const broken = await muster.post(url).type('form').send({ settingsJson: '{nicht json' });
-    expect(broken.body.record.errors.settingsJson.message).toBe('Die Einstellungen sind kein gültiges JSON.');
+      .send({ 'settings.maxServicesPerBooking': '7', 'settings.captcha': 'vielleicht', 'settings.reminderAt': '17 Uhr', 'settings.holdMinutes': '45' });
+    expect(invalid.body.record.errors).toMatchObject({
+      'settings.maxServicesPerBooking': { message: 'Bitte einen Wert von 1 bis 6 angeben.' },
+      'settings.captcha': { message: 'Bitte Ja oder Nein wählen.' },
+      'settings.reminderAt': { message: 'Bitte eine Uhrzeit im Format HH:MM angeben (z. B. 09:00).' },
+    });
+    expect(invalid.body.record.errors['settings.holdMinutes']).toBeUndefined();
     expect((await state(musterId, 'booking')).settings).toEqual(booking.settings);
 
-    const ok = await muster
-      .post(url)
-      .type('form')
-      .send({ settingsJson: JSON.stringify({ holdMinutes: 45 }) });
+    const ok = await muster.post(url).type('form').send({ 'settings.holdMinutes': '45', 'settings.captcha': 'false', 'settings.reminderAt': '18:30' });
     expect(ok.body.notice.type).toBe('success');
-    expect((await state(musterId, 'booking')).settings).toMatchObject({ holdMinutes: 45, maxServicesPerBooking: 6 });
+    expect((await state(musterId, 'booking')).settings).toMatchObject({ holdMinutes: 45, captcha: false, reminderAt: '18:30', maxServicesPerBooking: 6 });
+    // The show page gets the field descriptions (German and English labels) and the values in force.
+    const shown = await muster.get(`/admin/api/resources/TenantPluginState/records/${booking.id}/show`).expect(200);
+    const form = JSON.parse(shown.body.record.params.settingsForm);
+    expect(form.fields.find((f: { key: string }) => f.key === 'holdMinutes')).toMatchObject({
+      kind: 'number',
+      min: 5,
+      label: { de: expect.any(String), en: expect.any(String) },
+    });
+    expect(form.values).toMatchObject({ holdMinutes: 45, captcha: false });
+  });
+
+  it('nobody switches on a plugin in preparation; switching it off stays possible', async () => {
+    const kiosk = await state(beispielId, 'kiosk');
+    const url = `/admin/api/resources/TenantPluginState/records/${kiosk.id}/edit`;
+    expect((await root.post(url).type('form').send({ enabled: 'false' })).body.notice.type).toBe('success');
+    const on = await root.post(url).type('form').send({ enabled: 'true' });
+    expect(on.body.record.errors.enabled.message).toBe('Dieses Plugin ist in Vorbereitung und kann noch nicht eingeschaltet werden.');
+    expect((await state(beispielId, 'kiosk')).enabled).toBe(false);
   });
 
   it('a tenant-admin cannot edit the settings of a plugin that is off for its tenant', async () => {
     const agent = await state(beispielId, 'terminagent');
     expect(agent.enabled).toBe(false);
-    const res = await beispiel.post(`/admin/api/resources/TenantPluginState/records/${agent.id}/edit`).type('form').send({ settingsJson: '{}' });
+    const res = await beispiel.post(`/admin/api/resources/TenantPluginState/records/${agent.id}/edit`).type('form').send({ 'settings.acceptHours': '24' });
     expect(refused(res)).toBe(true);
     expect(JSON.stringify((await state(beispielId, 'terminagent')).settings)).toBe(JSON.stringify(agent.settings));
   });

@@ -136,7 +136,7 @@ const SUBJECTS: Subject[] = [
   {
     resource: 'TenantPluginState',
     entity: TenantPluginState,
-    editPayload: { enabled: 'false', settingsJson: '{}' },
+    editPayload: { enabled: 'false', 'settings.holdMinutes': '45' },
     newPayload: (v) => ({ plugin: 'booking', enabled: 'true', tenantId: v.tenantId }),
   },
   {

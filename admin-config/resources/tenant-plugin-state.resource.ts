@@ -2,19 +2,27 @@ import { isSuperAdmin, type CurrentAdmin } from '../../apps/server/src/auth/curr
 import type { PluginHostService } from '../../apps/server/src/plugin-host/plugin-host.service.js';
 import { TenantPluginState } from '../../apps/server/src/tenancy/tenant-plugin-state.entity.js';
 import { z } from 'zod';
+import { adminComponent } from '../components.js';
 import { nobody, panelUser, type Access } from '../features/access.js';
+import { readSettingsForm, settingsFields } from '../features/settings-fields.js';
+import type { FieldErrors } from '../features/validation.js';
 import type { AdminResourceDefinition } from './define-resource.js';
 
-/** The schema's complaints in German (zod's own German messages), field by field. */
-function germanIssues(schema: z.ZodType, value: unknown): string {
+const SettingsForm = adminComponent('AmtszeitPluginSettings', 'plugin-settings.ts');
+const PluginSwitch = adminComponent('AmtszeitPluginSwitch', 'plugin-switch.ts');
+
+/** The schema's remaining complaints (rules across fields) in German, under the field they name. */
+function schemaIssues(schema: z.ZodType, value: unknown, errors: FieldErrors): void {
   const result = schema.safeParse(value, { error: z.locales.de().localeError });
-  return result.success ? '' : result.error.issues.map((i) => `${i.path.join('.') || 'Einstellungen'}: ${i.message}`).join('; ');
+  if (result.success) return;
+  for (const issue of result.error.issues) errors[issue.path.length ? `settings.${issue.path.join('.')}` : 'settingsForm'] ??= issue.message;
 }
 
 /**
- * Plugin switches and settings per tenant. Super-admins switch plugins on and off; tenant-admins
- * edit the settings of the plugins that are on for their tenant. Settings are edited as JSON and
- * checked against the plugin's schema.
+ * Plugin switches and settings per tenant. Super-admins switch plugins on and off (a tenant-admin
+ * sees the switch read-only with the reason; a plugin still in preparation has no switch at all);
+ * tenant-admins edit the settings of the plugins that are on for their tenant, in a form generated
+ * from the plugin's settings schema (features/settings-fields.ts), saved as the JSON the plugin reads.
  */
 export function tenantPluginStateResource(plugins: PluginHostService): AdminResourceDefinition {
   const canEdit: Access = (ctx) => {
@@ -33,38 +41,37 @@ export function tenantPluginStateResource(plugins: PluginHostService): AdminReso
       readOnly: ['plugin', 'configEnabled', 'configSettingsHash', 'settings'],
       async prepare(input, ctx, errors) {
         const out: Record<string, unknown> = {};
+        if (!ctx.before) return out;
+        const plugin = plugins.get(ctx.before.plugin);
         if (input.enabled !== undefined) {
           const enabled = input.enabled === true || input.enabled === 'true';
+          const changed = enabled !== ctx.before.enabled;
           // A switch that would leave a plugin on without a plugin it depends on is refused, naming both.
-          const dependency =
-            ctx.before && enabled !== ctx.before.enabled
-              ? plugins.switchProblem(new Set(await plugins.enabledPlugins(ctx.before.tenantId)), ctx.before.plugin, enabled, 'de')
-              : null;
-          if (!isSuperAdmin(ctx.admin) && enabled !== ctx.before?.enabled) errors.enabled = 'Nur Super-Admins schalten Plugins an oder aus.';
+          const dependency = changed ? plugins.switchProblem(new Set(await plugins.enabledPlugins(ctx.before.tenantId)), plugin.name, enabled, 'de') : null;
+          if (changed && !isSuperAdmin(ctx.admin)) errors.enabled = 'Nur Super-Admins schalten Plugins an oder aus.';
+          else if (changed && enabled && plugin.inPreparation) errors.enabled = 'Dieses Plugin ist in Vorbereitung und kann noch nicht eingeschaltet werden.';
           else if (dependency) errors.enabled = dependency;
           else out.enabled = enabled;
         }
-        if (typeof input.settingsJson === 'string' && ctx.before) {
-          let parsed: unknown;
-          try {
-            parsed = JSON.parse(input.settingsJson || '{}');
-          } catch {
-            errors.settingsJson = 'Die Einstellungen sind kein gültiges JSON.';
-            return out;
-          }
-          try {
-            out.settings = plugins.validateSettings(ctx.before.plugin, parsed);
-          } catch {
-            errors.settingsJson = `Ungültige Einstellungen: ${germanIssues(plugins.get(ctx.before.plugin).settings, parsed)}`;
-          }
+        if (input.settings !== undefined) {
+          const raw = typeof input.settings === 'object' && input.settings !== null ? (input.settings as Record<string, unknown>) : {};
+          const fieldErrors: FieldErrors = {};
+          const settings = readSettingsForm(settingsFields(plugin.settings), raw, fieldErrors, 'settings');
+          if (Object.keys(fieldErrors).length === 0) schemaIssues(plugin.settings, settings, fieldErrors);
+          if (Object.keys(fieldErrors).length === 0) out.settings = plugins.validateSettings(plugin.name, settings);
+          Object.assign(errors, fieldErrors);
         }
         return out;
       },
       async decorate(rows) {
         for (const row of rows) {
-          row.settingsJson = JSON.stringify(row.settings ?? {}, null, 2);
           const plugin = plugins.all().find((p) => p.name === row.plugin);
           row.label = plugin ? plugin.label.de : row.plugin;
+          row.inPreparation = plugin?.inPreparation === true;
+          if (!plugin) continue;
+          // The generated form: field descriptions and the values in force (defaults filled in).
+          const values = plugin.settings.safeParse(row.settings ?? {});
+          row.settingsForm = JSON.stringify({ fields: settingsFields(plugin.settings), values: values.success ? values.data : (row.settings ?? {}) });
         }
       },
     },
@@ -74,9 +81,14 @@ export function tenantPluginStateResource(plugins: PluginHostService): AdminReso
         label: { type: 'string', isTitle: true, isVisible: { list: true, filter: false, show: true, edit: false } },
         plugin: { isVisible: { list: false, filter: true, show: true, edit: false } },
         tenantId: { isVisible: { list: true, filter: true, show: true, edit: false } },
-        enabled: { description: 'helpPluginEnabled' },
+        enabled: { components: { edit: PluginSwitch, show: PluginSwitch, list: PluginSwitch } },
         settings: { isVisible: false },
-        settingsJson: { type: 'textarea', isVisible: { list: false, filter: false, show: true, edit: true }, description: 'helpPluginSettings' },
+        inPreparation: { isVisible: false },
+        settingsForm: {
+          type: 'string',
+          components: { edit: SettingsForm, show: SettingsForm },
+          isVisible: { list: false, filter: false, show: true, edit: true },
+        },
         configEnabled: { isVisible: false },
         configSettingsHash: { isVisible: false },
         updatedAt: { isVisible: { list: true, filter: false, show: true, edit: false } },

@@ -8,31 +8,129 @@ export const bookingSettingsSchema = z
       .int()
       .min(5)
       .max(24 * 60)
-      .default(30),
+      .default(30)
+      .meta({
+        label: { de: 'Reservierung ohne Bestätigung (Minuten)', en: 'Hold without confirmation (minutes)' },
+        help: {
+          de: 'So lange hält eine noch nicht per E-Mail bestätigte Buchung ihren Termin.',
+          en: 'How long a booking not yet confirmed by email holds its slot.',
+        },
+      }),
     /** Most concerns (services) in one booking, as in the source articles. */
-    maxServicesPerBooking: z.number().int().min(1).max(6).default(6),
+    maxServicesPerBooking: z
+      .number()
+      .int()
+      .min(1)
+      .max(6)
+      .default(6)
+      .meta({
+        label: { de: 'Anliegen je Buchung (höchstens)', en: 'Concerns per booking (max.)' },
+        help: { de: 'Wie viele Dienstleistungen eine Buchung umfassen darf.', en: 'How many services one booking may include.' },
+      }),
     /** Most active appointments per email address and service. */
-    maxActivePerEmailAndService: z.number().int().min(1).max(20).default(2),
+    maxActivePerEmailAndService: z
+      .number()
+      .int()
+      .min(1)
+      .max(20)
+      .default(2)
+      .meta({
+        label: { de: 'Termine je E-Mail-Adresse und Dienstleistung', en: 'Appointments per email and service' },
+        help: { de: 'Höchstzahl offener Termine einer Person für dieselbe Dienstleistung.', en: 'Most open appointments of one person for the same service.' },
+      }),
     /** Most unconfirmed bookings (live holds) per mailbox (plus-tags and Gmail dots folded). */
-    maxPendingPerEmail: z.number().int().min(1).max(20).default(2),
+    maxPendingPerEmail: z
+      .number()
+      .int()
+      .min(1)
+      .max(20)
+      .default(2)
+      .meta({
+        label: { de: 'Unbestätigte Buchungen je E-Mail-Adresse', en: 'Unconfirmed bookings per email' },
+        help: { de: 'Schutz gegen das Blockieren von Terminen.', en: 'Protection against blocking slots.' },
+      }),
     /** Most unconfirmed bookings (live holds) per client address (IPv6: per /64), with bot protection on. */
-    maxPendingPerAddress: z.number().int().min(1).max(100).default(3),
-    captcha: z.boolean().default(true),
+    maxPendingPerAddress: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(3)
+      .meta({
+        label: { de: 'Unbestätigte Buchungen je Internetanschluss', en: 'Unconfirmed bookings per network address' },
+        help: { de: 'Gilt, solange der Bot-Schutz eingeschaltet ist.', en: 'Applies while bot protection is on.' },
+      }),
+    captcha: z
+      .boolean()
+      .default(true)
+      .meta({
+        label: { de: 'Bot-Schutz (Rechenaufgabe im Browser)', en: 'Bot protection (proof of work in the browser)' },
+        help: { de: 'Ohne Bilderrätsel und ohne fremde Dienste.', en: 'No picture puzzles, no third-party services.' },
+      }),
     /** Proof-of-work difficulty: the ALTCHA maxNumber (a solver needs half of it on average). */
-    captchaDifficulty: z.number().int().min(1_000).max(10_000_000).default(100_000),
+    captchaDifficulty: z
+      .number()
+      .int()
+      .min(1_000)
+      .max(10_000_000)
+      .default(100_000)
+      .meta({
+        label: { de: 'Schwierigkeit des Bot-Schutzes', en: 'Bot protection difficulty' },
+        help: { de: 'Höher heißt länger rechnen; 100000 ≈ eine Sekunde.', en: 'Higher means longer work; 100000 ≈ one second.' },
+      }),
     /** While more unconfirmed bookings than this are held in the tenant, the difficulty rises… */
-    rushPendingThreshold: z.number().int().min(0).max(1_000_000).default(100),
+    rushPendingThreshold: z
+      .number()
+      .int()
+      .min(0)
+      .max(1_000_000)
+      .default(100)
+      .meta({
+        label: { de: 'Ansturm ab unbestätigten Buchungen', en: 'Rush from unconfirmed bookings' },
+        help: {
+          de: 'Ab so vielen gleichzeitig unbestätigten Buchungen wird der Bot-Schutz schwerer.',
+          en: 'From this many unconfirmed bookings at once the bot protection gets harder.',
+        },
+      }),
     /** …by this factor. */
-    rushDifficultyFactor: z.number().int().min(1).max(100).default(10),
+    rushDifficultyFactor: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(10)
+      .meta({
+        label: { de: 'Schwierigkeit bei Ansturm (Faktor)', en: 'Difficulty during a rush (factor)' },
+        help: { de: 'Um diesen Faktor steigt die Schwierigkeit bei Ansturm.', en: 'The difficulty rises by this factor during a rush.' },
+      }),
     /** Booking attempts per IP and minute. */
-    rateLimitPerMinute: z.number().int().min(1).max(10_000).default(20),
+    rateLimitPerMinute: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000)
+      .default(20)
+      .meta({ label: { de: 'Buchungsversuche je Minute und Anschluss', en: 'Booking attempts per minute and address' } }),
     /** Reminders go this many days before the appointment's day (0: no reminders)… */
-    reminderDaysBefore: z.number().int().min(0).max(7).default(1),
+    reminderDaysBefore: z
+      .number()
+      .int()
+      .min(0)
+      .max(7)
+      .default(1)
+      .meta({
+        label: { de: 'Erinnerung (Tage vorher)', en: 'Reminder (days before)' },
+        help: { de: '0 schaltet Erinnerungen aus.', en: '0 turns reminders off.' },
+      }),
     /** …at this tenant-local time: by default the evening before, 17:00. */
     reminderAt: z
       .string()
       .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time HH:MM, e.g. 17:00')
-      .default('17:00'),
+      .default('17:00')
+      .meta({
+        label: { de: 'Uhrzeit der Erinnerung', en: 'Reminder time' },
+        help: { de: 'Ortszeit der Kommune, z. B. 17:00.', en: 'Local time of the municipality, e.g. 17:00.' },
+      }),
   })
   .strict();
 

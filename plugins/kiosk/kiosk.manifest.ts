@@ -5,5 +5,7 @@ import { kioskSettingsSchema } from './kiosk.settings.js';
 export const kioskManifest = definePluginManifest({
   name: 'kiosk',
   label: { de: 'Kiosk (Check-in, Wartemarken)', en: 'Kiosk (check-in, tickets)' },
+  // The devices' pages and API come with the kiosk and display issues; until then nothing to switch on.
+  inPreparation: true,
   settings: kioskSettingsSchema,
 });

@@ -78,6 +78,8 @@ export interface PluginManifest<S extends Record<string, unknown> = Record<strin
   /** Plugins that must be on for this one to be on (checked on every switch and at boot). */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any plugin, whatever its settings type
   dependsOn?: PluginManifest<any>[];
+  /** Not usable yet: the admin panel shows it as "in Vorbereitung" and offers no switch to turn it on. */
+  inPreparation?: boolean;
 }
 
 /** The settings type a handle stands for. */

@@ -1,0 +1,119 @@
+import type { z } from 'zod';
+import { MSG, TIME_RE, type FieldErrors } from './validation.js';
+
+type Text = { de: string; en: string };
+
+/**
+ * What a settings field says about itself: `.meta({ label, help, options })` on the zod field
+ * (before or after `.default()`). `options` labels the values of an enum.
+ */
+export interface SettingsFieldMeta {
+  label: Text;
+  help?: Text;
+  options?: Record<string, Text>;
+}
+
+export type SettingsFieldKind = 'number' | 'boolean' | 'time' | 'enum' | 'text';
+
+/** One generated form field (sent to the browser as JSON). */
+export interface SettingsField {
+  key: string;
+  kind: SettingsFieldKind;
+  label: Text;
+  help?: Text;
+  min?: number;
+  max?: number;
+  options?: Array<{ value: string; label: Text }>;
+  default?: unknown;
+}
+
+interface ZodInternals {
+  _zod: { def: { type: string; innerType?: ZodInternals; defaultValue?: unknown; entries?: Record<string, string>; shape?: Record<string, ZodInternals> } };
+  meta(): Record<string, unknown> | undefined;
+  minValue?: number | null;
+  maxValue?: number | null;
+  options?: string[];
+}
+
+/** The field under `.default()` / `.optional()` wrappers, and the first meta found on the way. */
+function unwrap(field: ZodInternals): { inner: ZodInternals; meta: Partial<SettingsFieldMeta>; fallback: unknown } {
+  let inner = field;
+  let meta = (field.meta() ?? {}) as Partial<SettingsFieldMeta>;
+  let fallback: unknown;
+  while (['default', 'optional', 'nullable', 'prefault'].includes(inner._zod.def.type) && inner._zod.def.innerType) {
+    if (inner._zod.def.type === 'default') fallback = inner._zod.def.defaultValue;
+    inner = inner._zod.def.innerType;
+    if (!meta.label) meta = { ...(inner.meta() ?? {}), ...meta } as Partial<SettingsFieldMeta>;
+  }
+  return { inner, meta, fallback };
+}
+
+function kindOf(inner: ZodInternals, fallback: unknown): SettingsFieldKind {
+  switch (inner._zod.def.type) {
+    case 'number':
+      return 'number';
+    case 'boolean':
+      return 'boolean';
+    case 'enum':
+      return 'enum';
+    default:
+      return typeof fallback === 'string' && TIME_RE.test(fallback) ? 'time' : 'text';
+  }
+}
+
+/** The form fields of a settings schema (a zod object); a field without a label is labelled by its key. */
+export function settingsFields(schema: z.ZodType): SettingsField[] {
+  const shape = (schema as unknown as ZodInternals)._zod.def.shape ?? {};
+  return Object.entries(shape).map(([key, field]) => {
+    const { inner, meta, fallback } = unwrap(field);
+    const kind = kindOf(inner, fallback);
+    const out: SettingsField = { key, kind, label: meta.label ?? { de: key, en: key }, default: fallback };
+    if (meta.help) out.help = meta.help;
+    if (kind === 'number') {
+      if (Number.isFinite(inner.minValue)) out.min = inner.minValue as number;
+      if (Number.isFinite(inner.maxValue)) out.max = inner.maxValue as number;
+    }
+    if (kind === 'enum') out.options = (inner.options ?? []).map((value) => ({ value, label: meta.options?.[value] ?? { de: value, en: value } }));
+    return out;
+  });
+}
+
+/**
+ * Form input (strings from the browser, or JSON values) → typed settings, with a German message per
+ * field for what cannot be read or is out of range. An empty field takes the default.
+ */
+export function readSettingsForm(fields: SettingsField[], input: Record<string, unknown>, errors: FieldErrors, prefix: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of fields) {
+    const raw = input[field.key];
+    const at = `${prefix}.${field.key}`;
+    if (raw === undefined || raw === null || raw === '') continue;
+    const text = String(raw).trim();
+    switch (field.kind) {
+      case 'number': {
+        const value = typeof raw === 'number' ? raw : /^-?\d+$/.test(text) ? Number(text) : NaN;
+        if (!Number.isInteger(value)) errors[at] = MSG.integer;
+        else if ((field.min !== undefined && value < field.min) || (field.max !== undefined && value > field.max))
+          errors[at] = `Bitte einen Wert von ${field.min ?? '…'} bis ${field.max ?? '…'} angeben.`;
+        else out[field.key] = value;
+        break;
+      }
+      case 'boolean':
+        if (raw === true || text === 'true') out[field.key] = true;
+        else if (raw === false || text === 'false') out[field.key] = false;
+        else errors[at] = 'Bitte Ja oder Nein wählen.';
+        break;
+      case 'time':
+        if (TIME_RE.test(text)) out[field.key] = text;
+        else errors[at] = MSG.time;
+        break;
+      case 'enum':
+        if (field.options?.some((o) => o.value === text)) out[field.key] = text;
+        else errors[at] = MSG.reference;
+        break;
+      default:
+        out[field.key] = text;
+    }
+  }
+  return out;
+}
