@@ -77,7 +77,9 @@ export function adminOptions(deps: ResourceDeps & { plugins: PluginHostService; 
     locale: adminLocale(),
     componentLoader,
     dashboard: dashboard(deps.dataSource, deps.plugins),
-    branding: { companyName: 'Amtszeit', logo: false, withMadeWithLove: false },
+    // The sidebar stays open from 1200 px (AdminJS: from 1324 px, so a 1280 px screen had to open it by hand).
+    branding: { companyName: 'Amtszeit', logo: false, withMadeWithLove: false, theme: { breakpoints: ['577px', '769px', '1024px', '1200px'] as never } },
     settings: { defaultPerPage: 20 },
+    assets: { styles: [`${ADMIN_ROOT}/amtszeit-assets/panel.css`] },
   } as AdminJSOptions;
 }

@@ -10,6 +10,7 @@ import { fromRoot } from '../apps/server/src/common/project-root.js';
 import type { PluginHostService } from '../apps/server/src/plugin-host/plugin-host.service.js';
 import type { FormTokenService } from '../apps/server/src/security/form-token.service.js';
 import type { WebhookService } from '../apps/server/src/webhooks/webhook.service.js';
+import type { TenantRegistryService } from '../apps/server/src/tenancy/tenant-registry.service.js';
 import { adminOptions } from './admin-options.js';
 import { cspNonce } from '../apps/server/src/security/security-headers.js';
 import { canUsePanel } from '../apps/server/src/auth/current-admin.js';
@@ -128,6 +129,7 @@ export interface AdminPanelDeps {
   sessions: AdminSessionService;
   formTokens: FormTokenService;
   webhooks: WebhookService;
+  tenants: TenantRegistryService;
 }
 
 /**
@@ -148,14 +150,19 @@ export async function buildAdminPanel(deps: AdminPanelDeps): Promise<RequestHand
   const before: Router = express.Router();
   before.use(nonceInlineScripts);
   before.use(refuseMalformedApiCalls);
+  before.use('/amtszeit-assets', express.static(fromRoot('admin-config', 'assets'), { fallthrough: false, maxAge: '1h' }));
   before.use('/vendor/tinymce', express.static(fromRoot('node_modules', 'tinymce'), { fallthrough: false, maxAge: '7d' }));
   // What the login page needs before it posts (components/login.ts fetches `<login path>-challenge`):
-  // a proof-of-work challenge and the form's CSRF token.
+  // a proof-of-work challenge, the form's CSRF token, and the municipality's name when the panel is
+  // opened under one of its domains (the page greets it by name).
   const loginPath = (admin.options.loginPath ?? '/login').replace(admin.options.rootPath ?? '', '');
   before.get(`${loginPath}-challenge`, (req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
     const formToken = formTokens.issue(req, res);
-    auth.loginChallenge().then((challenge) => res.json({ challenge, formToken }), next);
+    Promise.all([auth.loginChallenge(), deps.tenants.findByHost(req.headers.host)]).then(
+      ([challenge, tenant]) => res.json({ challenge, formToken, tenantName: tenant?.name ?? null }),
+      next,
+    );
   });
   before.use(sessions.handler());
   before.use(panelUsersOnly);

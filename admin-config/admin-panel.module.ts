@@ -7,6 +7,7 @@ import { AdminAuthService } from '../apps/server/src/auth/admin-auth.service.js'
 import { AdminSessionService } from '../apps/server/src/auth/admin-session.service.js';
 import { FormTokenService } from '../apps/server/src/security/form-token.service.js';
 import { PluginHostService } from '../apps/server/src/plugin-host/plugin-host.service.js';
+import { TenantRegistryService } from '../apps/server/src/tenancy/tenant-registry.service.js';
 import { WebhookService } from '../apps/server/src/webhooks/webhook.service.js';
 import { ADMIN_ROOT } from './admin-root.js';
 
@@ -36,6 +37,7 @@ export class AdminPanelModule implements OnModuleInit {
     private readonly sessions: AdminSessionService,
     private readonly formTokens: FormTokenService,
     private readonly webhooks: WebhookService,
+    private readonly tenants: TenantRegistryService,
   ) {}
 
   onModuleInit(): void {
@@ -61,6 +63,7 @@ export class AdminPanelModule implements OnModuleInit {
           sessions: this.sessions,
           formTokens: this.formTokens,
           webhooks: this.webhooks,
+          tenants: this.tenants,
         }),
       )
       .catch((err: unknown) => {

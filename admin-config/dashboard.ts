@@ -1,4 +1,4 @@
-import type { ActionContext } from 'adminjs';
+import type { PageContext } from 'adminjs';
 import type { DataSource } from 'typeorm';
 import { isSuperAdmin, type CurrentAdmin } from '../apps/server/src/auth/current-admin.js';
 import { Location } from '../apps/server/src/catalog/entities/location.entity.js';
@@ -44,7 +44,7 @@ function staffPages(plugins: PluginHostService, admin: CurrentAdmin) {
 export function dashboard(dataSource: DataSource, plugins: PluginHostService) {
   return {
     component: DashboardComponent,
-    handler: async (_req: unknown, _res: unknown, context: ActionContext) => {
+    handler: async (_req: unknown, _res: unknown, context: PageContext) => {
       const admin = context.currentAdmin as CurrentAdmin;
       return { title: admin.title, tenantName: admin.tenantName, figures: await figures(dataSource, admin), pages: staffPages(plugins, admin) };
     },

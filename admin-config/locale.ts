@@ -279,6 +279,7 @@ const messages = {
   yes: { de: 'Ja', en: 'Yes' },
   no: { de: 'Nein', en: 'No' },
   pluginSettings: { de: 'Einstellungen', en: 'Settings' },
+  settingsRange: { de: 'Erlaubt: {{min}} bis {{max}}.', en: 'Allowed: {{min}} to {{max}}.' },
   pluginSwitchOperator: { de: 'Wird vom Betreiber freigeschaltet.', en: 'Switched on and off by the operator.' },
   pluginInPreparation: { de: 'In Vorbereitung', en: 'In preparation' },
   pluginInPreparationHelp: {
@@ -308,7 +309,7 @@ function build(lang: 'de' | 'en', extraLabels: Record<string, { de: string; en: 
     messages: { ...pick(lang, messages), ...pick(lang, help) },
     components: {
       Login: {
-        welcomeHeader: lang === 'de' ? 'Amtszeit' : 'Amtszeit',
+        welcomeHeader: lang === 'de' ? 'Anmeldung' : 'Log in',
         welcomeMessage: lang === 'de' ? 'Verwaltung der Terminvergabe Ihrer Kommune' : 'Appointment administration for your municipality',
         properties: { email: lang === 'de' ? 'E-Mail' : 'Email', password: lang === 'de' ? 'Passwort' : 'Password' },
         loginButton: lang === 'de' ? 'Anmelden' : 'Log in',

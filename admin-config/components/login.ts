@@ -20,11 +20,12 @@ const h = React.createElement;
 /** Challenges live 20 minutes on the server; an older solution is replaced before it is sent. */
 const FRESH_MS = 10 * 60_000;
 
-async function fetchAndSolve(url: string, tokenField: { value: string } | null): Promise<string | null> {
+async function fetchAndSolve(url: string, tokenField: { value: string } | null, onTenant: (name: string | null) => void): Promise<string | null> {
   const res = await fetch(url, { credentials: 'same-origin' });
   if (!res.ok) return null;
-  const { challenge, formToken } = (await res.json()) as { challenge: ProofChallenge; formToken: string };
+  const { challenge, formToken, tenantName } = (await res.json()) as { challenge: ProofChallenge; formToken: string; tenantName: string | null };
   if (tokenField) tokenField.value = formToken;
+  onTenant(tenantName);
   if (!globalThis.crypto?.subtle) return null; // Web Crypto needs HTTPS (or localhost)
   return solveProof(challenge);
 }
@@ -34,6 +35,7 @@ export default function Login() {
   const { translateComponent: tc, translateMessage: tm } = useTranslation();
   const [proof, setProof] = useState<Proof>({ state: 'working' });
   const [waiting, setWaiting] = useState(false);
+  const [tenantName, setTenantName] = useState<string | null>(null);
   const pending = useRef<Promise<string | null> | null>(null);
   const form = useRef<{ submit(): void } | null>(null);
   const field = useRef<{ value: string } | null>(null);
@@ -41,7 +43,7 @@ export default function Login() {
 
   const solve = (): Promise<string | null> => {
     setProof({ state: 'working' });
-    const run = fetchAndSolve(`${action}-challenge`, tokenField.current).catch(() => null);
+    const run = fetchAndSolve(`${action}-challenge`, tokenField.current, setTenantName).catch(() => null);
     pending.current = run;
     void run.then((payload) => {
       if (pending.current !== run) return;
@@ -97,7 +99,14 @@ export default function Login() {
     h(
       Box,
       { bg: 'white', boxShadow: 'login', p: ['xl', 'x3'], width: ['100%', '440px'] },
-      h(H1, { fontSize: 'h2', lineHeight: 'xl', mt: 0, mb: 'sm' }, tc('Login.welcomeHeader')),
+      // The product's name as the page's mark (no stock illustration), and the municipality's under its domain.
+      h(
+        Text,
+        { as: 'p', mt: 0, mb: 'lg', style: { fontSize: 28, fontWeight: 700, letterSpacing: '0.02em', color: '#1d4e89' } },
+        h('span', { 'aria-hidden': true, style: { marginRight: 8 } }, '◷'),
+        h('span', null, 'Amtszeit'),
+      ),
+      h(H1, { fontSize: 'h3', lineHeight: 'xl', mt: 0, mb: 'sm' }, tenantName ?? tc('Login.welcomeHeader')),
       h(Text, { mb: 'xl' }, tc('Login.welcomeMessage')),
       message && h(Box, { role: 'alert', mb: 'xl' }, h(MessageBox, { message, variant: 'danger' })),
       h(

@@ -40,6 +40,8 @@ export default function PluginSettings(props: BasePropertyProps) {
     const value = edited !== undefined ? edited : form.values[key];
     return value === undefined || value === null ? '' : String(value);
   };
+  const range = (f: Field) =>
+    f.kind === 'number' && f.min !== undefined && f.max !== undefined ? translateMessage('settingsRange', undefined, { min: f.min, max: f.max }) : '';
   const yesNo = (v: string) => (v === 'true' ? translateMessage('yes') : v === 'false' ? translateMessage('no') : v);
   const shown = (f: Field, v: string) => (f.kind === 'boolean' ? yesNo(v) : f.kind === 'enum' ? (f.options?.find((o) => o.value === v)?.label[lang] ?? v) : v);
 
@@ -47,7 +49,7 @@ export default function PluginSettings(props: BasePropertyProps) {
     return h(
       Box,
       { mb: 'xl' },
-      h(Label, null, translateMessage('pluginSettings')),
+      h('h2', { style: { fontSize: 16, fontWeight: 700, margin: '0 0 8px' } }, translateMessage('pluginSettings')),
       h(
         'dl',
         { style: { margin: 0 } },
@@ -63,7 +65,7 @@ export default function PluginSettings(props: BasePropertyProps) {
     const id = `settings-${f.key}`;
     const value = valueOf(f.key);
     const set = (v: string) => onChange?.(`settings.${f.key}`, v);
-    const described = f.help ? { 'aria-describedby': `${id}-help` } : {};
+    const described = f.help || f.kind === 'number' ? { 'aria-describedby': `${id}-help` } : {};
     if (f.kind === 'boolean' || f.kind === 'enum') {
       const options =
         f.kind === 'boolean'
@@ -78,8 +80,10 @@ export default function PluginSettings(props: BasePropertyProps) {
         ...options.map((o) => h('option', { key: o.value, value: o.value }, o.text)),
       );
     }
-    const extra =
-      f.kind === 'number' ? { type: 'number', inputMode: 'numeric', min: f.min, max: f.max, step: 1 } : f.kind === 'time' ? { type: 'time' } : { type: 'text' };
+    // Times as text (HH:MM): a time input shows "05:00 PM" in a browser set to English.
+    // No min/max attributes: the browser's own bubble would block the form; the message under the
+    // field comes from the server, and the allowed range is written below the field.
+    const extra = f.kind === 'number' ? { type: 'text', inputMode: 'numeric' } : f.kind === 'time' ? { type: 'text', placeholder: '17:00' } : { type: 'text' };
     return h(Input, {
       id,
       value,
@@ -93,7 +97,7 @@ export default function PluginSettings(props: BasePropertyProps) {
   return h(
     Box,
     { mb: 'xl' },
-    h(Text, { mb: 'lg', fontWeight: 'bold' }, translateMessage('pluginSettings')),
+    h('h2', { style: { fontSize: 16, fontWeight: 700, margin: '0 0 16px' } }, translateMessage('pluginSettings')),
     record.errors?.settingsForm && h(FormMessage, null, record.errors.settingsForm.message),
     ...form.fields.map((f) => {
       const error = record.errors?.[`settings.${f.key}`];
@@ -102,8 +106,9 @@ export default function PluginSettings(props: BasePropertyProps) {
         { key: f.key, error: Boolean(error) },
         h(Label, { htmlFor: `settings-${f.key}` }, f.label[lang]),
         input(f),
-        f.help && h(Text, { id: `settings-${f.key}-help`, variant: 'sm', mt: 'sm', color: 'grey80' }, f.help[lang]),
-        h(FormMessage, null, error?.message),
+        (f.help || f.kind === 'number') &&
+          h(Text, { id: `settings-${f.key}-help`, variant: 'sm', mt: 'sm', color: 'grey80' }, [f.help?.[lang], range(f)].filter(Boolean).join(' ')),
+        error && h(FormMessage, null, error.message),
       );
     }),
   );

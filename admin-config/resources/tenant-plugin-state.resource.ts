@@ -81,7 +81,7 @@ export function tenantPluginStateResource(plugins: PluginHostService): AdminReso
         label: { type: 'string', isTitle: true, isVisible: { list: true, filter: false, show: true, edit: false } },
         plugin: { isVisible: { list: false, filter: true, show: true, edit: false } },
         tenantId: { isVisible: { list: true, filter: true, show: true, edit: false } },
-        enabled: { components: { edit: PluginSwitch, show: PluginSwitch, list: PluginSwitch } },
+        enabled: { position: 1, components: { edit: PluginSwitch, show: PluginSwitch, list: PluginSwitch } },
         settings: { isVisible: false },
         inPreparation: { isVisible: false },
         settingsForm: {

@@ -1,0 +1,111 @@
+import { mkdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import supertest from 'supertest';
+import { fromRoot } from '../apps/server/src/common/project-root.js';
+import { TenantPluginState } from '../apps/server/src/tenancy/tenant-plugin-state.entity.js';
+import { Tenant } from '../apps/server/src/tenancy/tenant.entity.js';
+import { listen, openBrowser, pageAuditor, type TestBrowser } from './harness/browser.js';
+import { createAccount, createAdminTestApp, TEST_PASSWORD } from './harness/admin-session.js';
+import type { TestApp } from './harness/test-app.js';
+
+/** What a clerk sees in the panel: the login page, the navigation, generated settings forms, euros, Ja/Nein. */
+describe('admin panel for a clerk, in a browser', () => {
+  let t: TestApp;
+  let b: TestBrowser;
+  let base: string;
+  const pageErrors: string[] = [];
+  const shots = fromRoot('data', 'screenshots');
+
+  /** The page at 375 and 1280 px CSS width; at 375 nothing may scroll sideways. */
+  async function shoot(name: string): Promise<void> {
+    const { page } = b;
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.screenshot({ path: `${shots}/admin-${name}-375.png`, fullPage: true });
+    expect({ name, overflow: await page.evaluate('document.documentElement.scrollWidth > window.innerWidth') }).toEqual({ name, overflow: false });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.screenshot({ path: `${shots}/admin-${name}-1280.png`, fullPage: true });
+  }
+
+  beforeAll(async () => {
+    mkdirSync(shots, { recursive: true });
+    t = await createAdminTestApp();
+    await createAccount(t, 'tenant-admin', 'clerk@musterstadt.test', 'musterstadt');
+    base = await listen(t.app);
+    b = await openBrowser(base);
+    b.page.on('pageerror', (e) => pageErrors.push(String(e)));
+    b.page.on('console', (m) => {
+      if (m.type() === 'error') pageErrors.push(m.text());
+    });
+  });
+  afterAll(async () => {
+    await b?.close();
+    await t?.close();
+  });
+
+  it('the login page names the product (and the municipality under its domain), without the stock illustration', async () => {
+    const { page } = b;
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${base}/admin/login`);
+    await page.getByText('Amtszeit', { exact: true }).waitFor();
+    expect(await page.locator('h1').textContent()).toBe('Anmeldung');
+    expect(await page.locator('svg[class*="Illustration"], img').count()).toBe(0);
+    await shoot('login');
+    const auditor = pageAuditor(() => page);
+    await auditor.audit();
+    auditor.expectAllClean(1);
+
+    const http = supertest(t.app.getHttpServer());
+    expect((await http.get('/admin/login-challenge').set('Host', 'musterstadt.localhost').expect(200)).body.tenantName).toBe('Stadt Musterstadt');
+    expect((await http.get('/admin/login-challenge').expect(200)).body.tenantName).toBeNull();
+  });
+
+  it('at 1280 px the navigation is open; the booking settings are a form with German labels, Ja/Nein and messages under the fields', async () => {
+    const { page } = b;
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.getByLabel('E-Mail').fill('clerk@musterstadt.test');
+    await page.getByLabel('Passwort').fill(TEST_PASSWORD);
+    await page.getByLabel('Passwort').press('Enter');
+    await page.waitForURL(`${base}/admin`);
+    const nav = page.locator('[data-css="sidebar"]');
+    await nav.getByText('Stammdaten').first().waitFor();
+    const box = await nav.boundingBox();
+    expect(box && box.x >= 0 && box.width > 100).toBe(true);
+
+    const tenant = await t.dataSource.getRepository(Tenant).findOneByOrFail({ slug: 'musterstadt' });
+    const booking = await t.dataSource.getRepository(TenantPluginState).findOneByOrFail({ tenantId: tenant.id, plugin: 'booking' });
+    await page.goto(`${base}/admin/resources/TenantPluginState/records/${booking.id}/edit`);
+    await page.getByLabel('Reservierung ohne Bestätigung (Minuten)').waitFor();
+    expect(await page.getByText('Einstellungen (JSON)').count()).toBe(0);
+    // A tenant-admin sees the switch with the reason, not a checkbox.
+    await page.getByText('Wird vom Betreiber freigeschaltet.').waitFor();
+    expect(await page.locator('input[type=checkbox]#enabled').count()).toBe(0);
+    expect(await page.getByLabel('Bot-Schutz (Rechenaufgabe im Browser)').inputValue()).toBe('true');
+    await shoot('plugin-settings');
+
+    await page.getByLabel('Reservierung ohne Bestätigung (Minuten)').fill('2');
+    await page.click('button[type=submit]');
+    await page.getByText('Bitte einen Wert von 5 bis 1440 angeben.').waitFor();
+    await shoot('plugin-settings-error');
+    await page.getByLabel('Reservierung ohne Bestätigung (Minuten)').fill('45');
+    await page.getByLabel('Bot-Schutz (Rechenaufgabe im Browser)').selectOption({ label: 'Nein' });
+    await page.getByLabel('Uhrzeit der Erinnerung').fill('18:30');
+    await page.click('button[type=submit]');
+    await page.waitForURL(/\/show$|\/TenantPluginState$/);
+    const saved = await t.dataSource.getRepository(TenantPluginState).findOneByOrFail({ id: booking.id });
+    expect(saved.settings).toMatchObject({ holdMinutes: 45, captcha: false, reminderAt: '18:30' });
+
+    await page.goto(`${base}/admin/resources/TenantPluginState/records/${booking.id}/show`);
+    await page.getByText('Reservierung ohne Bestätigung (Minuten)').waitFor();
+    expect(await page.locator('dd').allTextContents()).toEqual(expect.arrayContaining(['45', 'Nein', '18:30']));
+    await shoot('plugin-settings-show');
+
+    await page.goto(`${base}/admin/resources/TenantPluginState`);
+    await page.getByText('In Vorbereitung').first().waitFor();
+    await page.getByText('Ja', { exact: true }).first().waitFor();
+    expect(await page.getByText('Yes', { exact: true }).count()).toBe(0);
+    await shoot('plugins-list');
+
+    expect(b.foreignRequests).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
