@@ -11,7 +11,11 @@ describe('admin locale', () => {
   const { translations } = adminLocale() as unknown as {
     translations: Record<
       'de' | 'en',
-      { labels: Record<string, string>; messages: Record<string, string>; resources: Record<string, { properties: Record<string, string> }> }
+      {
+        labels: Record<string, string>;
+        messages: Record<string, string>;
+        resources: Record<string, { properties: Record<string, string>; messages: Record<string, string> }>;
+      }
     >;
   };
 
@@ -24,6 +28,12 @@ describe('admin locale', () => {
       }
     }
     for (const group of Object.values(NAVIGATION)) expect(t.labels[group.name]).toEqual(expect.any(String));
+    // Success notices name the resource ("Dienstleistung gespeichert").
+    for (const def of definitions)
+      expect({ resource: def.entity.name, saved: t.resources[def.entity.name]?.messages.successfullyUpdated }).toEqual({
+        resource: def.entity.name,
+        saved: expect.stringMatching(lang === 'de' ? / gespeichert$/ : / saved$/),
+      });
   });
 
   it('translates the same keys in German and English', () => {

@@ -12,6 +12,7 @@ const common = {
   name: { de: 'Name', en: 'Name' },
   active: { de: 'Aktiv', en: 'Active' },
   locationId: { de: 'Standort', en: 'Location' },
+  locationLabel: { de: 'Standort', en: 'Location' },
   serviceId: { de: 'Dienstleistung', en: 'Service' },
   position: { de: 'Reihenfolge', en: 'Order' },
 };
@@ -40,12 +41,13 @@ const resources: Record<string, { label: { de: string; en: string }; properties:
       description: { de: 'Beschreibung', en: 'Description' },
       durationMinutes: { de: 'Dauer (Minuten)', en: 'Duration (minutes)' },
       maxQuantity: { de: 'Höchstanzahl je Buchung', en: 'Max. quantity per booking' },
-      feeCents: { de: 'Gebühr (Cent)', en: 'Fee (cents)' },
+      fee: { de: 'Gebühr', en: 'Fee' },
       onlineBookable: { de: 'Online buchbar', en: 'Bookable online' },
       walkIn: { de: 'Ohne Termin (Wartemarke)', en: 'Walk-in' },
       leikaKey: { de: 'LeiKa-Schlüssel', en: 'LeiKa key' },
       checklist: { de: 'Mitzubringende Unterlagen', en: 'Documents to bring' },
       locations: { de: 'Angeboten an', en: 'Offered at' },
+      locationIds: { de: 'Angeboten an', en: 'Offered at' },
     },
   },
   DocumentChecklistItem: {
@@ -155,6 +157,43 @@ const resources: Record<string, { label: { de: string; en: string }; properties:
   },
 };
 
+/** One of a resource, for the success notices ("Dienstleistung gespeichert"). */
+const singular: Record<string, { de: string; en: string }> = {
+  Location: { de: 'Standort', en: 'Location' },
+  Counter: { de: 'Platz', en: 'Counter' },
+  Service: { de: 'Dienstleistung', en: 'Service' },
+  DocumentChecklistItem: { de: 'Unterlage', en: 'Document' },
+  ServiceOffering: { de: 'Angebot', en: 'Offering' },
+  Schedule: { de: 'Zeitplan', en: 'Schedule' },
+  ScheduleRange: { de: 'Öffnungszeit', en: 'Opening hours' },
+  Closure: { de: 'Schließtag', en: 'Closure' },
+  ReleasePolicy: { de: 'Terminkontingent', en: 'Release policy' },
+  AdminUser: { de: 'Konto', en: 'Account' },
+  TenantPluginState: { de: 'Plugin', en: 'Plugin' },
+  Tenant: { de: 'Kommune', en: 'Municipality' },
+  AuditLog: { de: 'Eintrag', en: 'Entry' },
+  WebhookEndpoint: { de: 'Webhook', en: 'Webhook' },
+  WebhookAttempt: { de: 'Zustellung', en: 'Delivery' },
+};
+
+function notices(lang: 'de' | 'en', one: string): Record<string, string> {
+  return lang === 'de'
+    ? {
+        successfullyCreated: `${one} angelegt`,
+        successfullyUpdated: `${one} gespeichert`,
+        successfullyDeleted: `${one} gelöscht`,
+        successfullyBulkDeleted: `${one} gelöscht`,
+        successfullyBulkDeleted_plural: `{{count}} Einträge gelöscht`,
+      }
+    : {
+        successfullyCreated: `${one} created`,
+        successfullyUpdated: `${one} saved`,
+        successfullyDeleted: `${one} deleted`,
+        successfullyBulkDeleted: `${one} deleted`,
+        successfullyBulkDeleted_plural: `{{count}} entries deleted`,
+      };
+}
+
 const help: Record<string, { de: string; en: string }> = {
   helpLocationDirections: { de: 'Wie man hinkommt: Bus und Bahn, Parken, Eingang.', en: 'How to get there: public transport, parking, entrance.' },
   helpLocationAccessibility: {
@@ -175,9 +214,9 @@ const help: Record<string, { de: string; en: string }> = {
     de: 'Wie oft die Leistung in einer Buchung gewählt werden darf (z. B. Ausweise für eine Familie).',
     en: 'How many of it one booking may ask for.',
   },
-  helpFeeCents: {
-    de: 'Gebühr in Cent (4600 = 46,00 €); leer, wenn kostenlos oder je nach Fall.',
-    en: 'Fee in cents (4600 = €46.00); empty if free or depending on the case.',
+  helpFee: {
+    de: 'Gebühr in Euro, z. B. 46,00 €; leer, wenn kostenlos oder je nach Fall.',
+    en: 'Fee in euros, e.g. 46,00 €; empty if free or depending on the case.',
   },
   helpLeika: {
     de: '14-stelliger Schlüssel aus dem Leistungskatalog (LeiKa), optional.',
@@ -187,9 +226,9 @@ const help: Record<string, { de: string; en: string }> = {
     de: 'Eine Unterlage je Zeile, in der gewünschten Reihenfolge. Erscheint in der Bestätigungs-E-Mail.',
     en: 'One document per line, in order. Shown in the confirmation email.',
   },
-  helpLocations: {
-    de: 'Standorte laut „Angebote je Standort“. Ohne Standort ist die Leistung nicht buchbar.',
-    en: 'Locations from "Services per location". Without one the service cannot be booked.',
+  helpLocationIds: {
+    de: 'An welchen Standorten die Leistung angeboten wird. Ohne Standort ist sie nicht buchbar.',
+    en: 'Where the service is offered. Without a location it cannot be booked.',
   },
   helpSlotMinutes: {
     de: 'Länge einer buchbaren Einheit; muss jede Öffnungszeit des Zeitplans teilen.',
@@ -277,6 +316,7 @@ const messages = {
   dashboardTenants: { de: 'Kommunen', en: 'Municipalities' },
   dashboardPages: { de: 'Seiten für Ihr Team', en: 'Pages for your team' },
   yes: { de: 'Ja', en: 'Yes' },
+  noLocations: { de: 'Noch keine Standorte angelegt.', en: 'No locations yet.' },
   no: { de: 'Nein', en: 'No' },
   pluginSettings: { de: 'Einstellungen', en: 'Settings' },
   settingsRange: { de: 'Erlaubt: {{min}} bis {{max}}.', en: 'Allowed: {{min}} to {{max}}.' },
@@ -306,7 +346,7 @@ function build(lang: 'de' | 'en', extraLabels: Record<string, { de: string; en: 
   return {
     labels: { ...pick(lang, labels), ...Object.fromEntries(Object.entries(resources).map(([id, r]) => [id, r.label[lang]])), ...pick(lang, extraLabels) },
     properties: pick(lang, common),
-    messages: { ...pick(lang, messages), ...pick(lang, help) },
+    messages: { ...pick(lang, messages), ...pick(lang, help), ...notices(lang, lang === 'de' ? 'Eintrag' : 'Entry') },
     components: {
       Login: {
         welcomeHeader: lang === 'de' ? 'Anmeldung' : 'Log in',
@@ -323,7 +363,12 @@ function build(lang: 'de' | 'en', extraLabels: Record<string, { de: string; en: 
             : 'The additional check is not possible in this browser (it needs HTTPS). After several failed attempts the login may therefore be refused.',
       },
     },
-    resources: Object.fromEntries(Object.entries(resources).map(([id, r]) => [id, { properties: pick(lang, r.properties) }])),
+    resources: Object.fromEntries(
+      Object.entries(resources).map(([id, r]) => [
+        id,
+        { properties: pick(lang, r.properties), messages: singular[id] ? notices(lang, singular[id][lang]) : {} },
+      ]),
+    ),
   };
 }
 

@@ -29,6 +29,8 @@ export interface ResourceRules {
   validate?(draft: Record<string, any>, ctx: RuleContext): Promise<FieldErrors> | FieldErrors;
   /** After a write (e.g. end the sessions of a deactivated account); `input` is what was submitted. */
   afterWrite?(saved: Record<string, any> | null, before: Record<string, any> | null, ctx: RuleContext, input: Record<string, any>): Promise<void>;
+  /** A column the list is always ordered by first, so its rows stay together (a checklist per service). */
+  groupBy?: string;
   /** Adds virtual fields to rows on their way to the browser (e.g. a service's checklist as text). */
   decorate?(rows: Record<string, any>[], deps: ResourceDeps): Promise<void>;
 }
@@ -131,9 +133,10 @@ export class TenantScopedResource extends Resource {
     const { limit = 10, offset = 0, sort = {} } = params;
     const sortable = sort.sortBy && this.meta.columns.some((c) => c.propertyPath === sort.sortBy && !(this.rules.secret ?? []).includes(c.propertyPath));
     // A column of an embedded object (`citizen.name`) is ordered as { citizen: { name } }.
-    const order = sortable
+    const sorted = sortable
       ? (sort.sortBy as string).split('.').reduceRight<unknown>((value, key) => ({ [key]: value }), sort.direction === 'desc' ? 'DESC' : 'ASC')
       : { id: 'ASC' };
+    const order = this.rules.groupBy ? { [this.rules.groupBy]: 'ASC', ...(sorted as object) } : sorted;
     const rows = await this.repo().find({
       where: this.where(filter, admin),
       take: Math.min(Math.max(Number(limit) || 10, 1), 500),

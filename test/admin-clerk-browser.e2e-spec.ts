@@ -108,4 +108,31 @@ describe('admin panel for a clerk, in a browser', () => {
     expect(b.foreignRequests).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
+
+  it('the service form takes the fee in euros and the locations as checkboxes; the list shows "12,50 €" and Ja/Nein', async () => {
+    const { page } = b;
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${base}/admin/resources/Service/actions/new`);
+    await page.getByLabel('Gebühr').waitFor();
+    await page.fill('#name', 'Angelschein');
+    await page.fill('#durationMinutes', '10');
+    await page.fill('#maxQuantity', '1');
+    await page.getByLabel('Gebühr').fill('zwölf');
+    const locations = page.getByRole('group', { name: 'Angeboten an' }).getByRole('checkbox');
+    expect(await locations.count()).toBeGreaterThan(0);
+    await page.getByRole('group', { name: 'Angeboten an' }).locator('label').first().click();
+    await page.click('button[type=submit]');
+    await page.getByText('Bitte einen Betrag in Euro angeben, z. B. 12,50 €.').waitFor();
+    await shoot('service-form');
+    await page.getByLabel('Gebühr').fill('12,50');
+    await page.click('button[type=submit]');
+    await page.getByText('Dienstleistung angelegt').waitFor();
+    await page.waitForURL(`${base}/admin/resources/Service`);
+    const row = page.locator('tr', { hasText: 'Angelschein' });
+    await row.getByText('12,50 €').waitFor();
+    await row.getByText('Ja', { exact: true }).first().waitFor();
+    expect(await row.getByText('an keinem Standort').count()).toBe(0);
+    await shoot('service-list');
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -36,13 +36,28 @@ export function defineResource(def: AdminResourceDefinition, deps: ResourceDeps)
       ...options,
       navigation: navigationFor(def.navigation),
       properties: { ...systemProperties(), ...(options.properties ?? {}), ...secretProps },
-      actions: mergeActions(actionsFor(def.access, def.gate), options.actions ?? {}),
+      actions: mergeActions(mergeActions(actionsFor(def.access, def.gate), NAMED_NOTICES), options.actions ?? {}),
     },
   };
 }
 
+/**
+ * AdminJS's success notices carry no resource, so they could only say "Eintrag gespeichert"; with
+ * the resource id they are looked up per resource first ("Dienstleistung gespeichert", locale.ts).
+ */
+const nameTheResource = async (response: any, _request: unknown, context: { resource: { id(): string } }) => {
+  if (response?.notice?.type === 'success') response.notice.resourceId = context.resource.id();
+  return response;
+};
+const NAMED_NOTICES = Object.fromEntries(['new', 'edit', 'delete', 'bulkDelete'].map((name) => [name, { after: [nameTheResource] }]));
+
+/** Merges action options; `after` hooks of both sides all run. */
 function mergeActions(base: Record<string, any>, extra: Record<string, any>): Record<string, any> {
   const out = { ...base };
-  for (const [name, action] of Object.entries(extra)) out[name] = { ...(out[name] ?? {}), ...action };
+  for (const [name, action] of Object.entries(extra)) {
+    const merged = { ...(out[name] ?? {}), ...action };
+    if (out[name]?.after && action.after) merged.after = [out[name].after, action.after].flat();
+    out[name] = merged;
+  }
   return out;
 }

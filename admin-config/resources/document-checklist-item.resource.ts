@@ -9,6 +9,8 @@ export const documentChecklistItemResource: AdminResourceDefinition = {
   access: TENANT_DATA,
   rules: {
     scope: 'tenant-owned',
+    // Grouped by service: a service's documents one after the other, in their order.
+    groupBy: 'serviceId',
     validate: (d) => new Rules(d).text('serviceId').text('text', { max: 500 }).text('textEn', { required: false, max: 500 }).int('position', 0, 999).errors,
   },
   options: {

@@ -1,6 +1,7 @@
 import { IsNull, Not } from 'typeorm';
 import { ReleasePolicy } from '../../apps/server/src/catalog/entities/release-policy.entity.js';
 import { TENANT_DATA } from '../features/access.js';
+import { decorateLocationLabel, LOCATION_LABEL_PROPERTY } from '../features/location-label.js';
 import { Rules } from '../features/validation.js';
 import type { AdminResourceDefinition } from './define-resource.js';
 
@@ -14,6 +15,7 @@ export const releasePolicyResource: AdminResourceDefinition = {
   access: TENANT_DATA,
   rules: {
     scope: 'tenant-owned',
+    decorate: (rows, { dataSource }) => decorateLocationLabel(rows, dataSource),
     async validate(d, ctx) {
       const r = new Rules(d).time('dailyReleaseTime').time('sameDayReleaseTime');
       r.int('horizonDays', 1, MAX_HORIZON_DAYS, { message: `Termine sind höchstens ${MAX_HORIZON_DAYS} Tage im Voraus buchbar (1 bis ${MAX_HORIZON_DAYS}).` });
@@ -33,9 +35,10 @@ export const releasePolicyResource: AdminResourceDefinition = {
     },
   },
   options: {
-    listProperties: ['locationId', 'dailyReleaseTime', 'horizonDays', 'sameDayReleaseTime', ...SHARE_FIELDS],
+    listProperties: ['locationLabel', 'dailyReleaseTime', 'horizonDays', 'sameDayReleaseTime', ...SHARE_FIELDS],
     properties: {
-      locationId: { description: 'helpPolicyLocation' },
+      locationId: { description: 'helpPolicyLocation', isVisible: { list: false, filter: true, show: false, edit: true } },
+      locationLabel: LOCATION_LABEL_PROPERTY,
       dailyReleaseTime: { description: 'helpDailyRelease' },
       horizonDays: { description: 'helpHorizon' },
       sameDayReleaseTime: { description: 'helpSameDay' },

@@ -3,11 +3,40 @@ import { DocumentChecklistItem } from '../../apps/server/src/catalog/entities/do
 import { Location } from '../../apps/server/src/catalog/entities/location.entity.js';
 import { ServiceOffering } from '../../apps/server/src/catalog/entities/service-offering.entity.js';
 import { Service } from '../../apps/server/src/catalog/entities/service.entity.js';
+import { adminComponent } from '../components.js';
 import { TENANT_DATA } from '../features/access.js';
-import { Rules } from '../features/validation.js';
+import { EURO_MESSAGE, formatEuro, parseEuro } from '../features/euro.js';
+import { MSG, Rules } from '../features/validation.js';
 import type { AdminResourceDefinition } from './define-resource.js';
 
 export const NOT_OFFERED = '⚠ an keinem Standort angeboten';
+
+const LocationPicker = adminComponent('AmtszeitLocationPicker', 'location-picker.ts');
+
+/** The submitted location ids (a comma-separated list from the form), or undefined when not submitted. */
+function locationIdsOf(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  return [
+    ...new Set(
+      String(value ?? '')
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
+    ),
+  ];
+}
+
+/** Makes the service offered exactly at these locations (rows of other locations removed, new ones added). */
+async function syncOfferings(dataSource: DataSource, tenantId: string, serviceId: string, locationIds: string[]): Promise<void> {
+  await dataSource.transaction(async (manager) => {
+    const repo = manager.getRepository(ServiceOffering);
+    const existing = await repo.find({ where: { tenantId, serviceId } });
+    const gone = existing.filter((o) => !locationIds.includes(o.locationId)).map((o) => o.id);
+    if (gone.length) await repo.delete({ id: In(gone), tenantId });
+    const have = new Set(existing.map((o) => o.locationId));
+    for (const locationId of locationIds.filter((id) => !have.has(id))) await repo.save(repo.create({ tenantId, serviceId, locationId }));
+  });
+}
 
 /** One document per line, in order. */
 function checklistLines(text: unknown): string[] {
@@ -40,27 +69,48 @@ export const serviceResource: AdminResourceDefinition = {
   access: TENANT_DATA,
   rules: {
     scope: 'tenant-owned',
-    validate: (d) => {
+    // The fee is entered in euros (`fee`); the cents column is set only from it.
+    readOnly: ['feeCents'],
+    async validate(d, ctx) {
       const r = new Rules(d)
         .text('name')
         .text('nameEn', { required: false })
         .int('durationMinutes', 1, 480, { message: 'Die Dauer muss zwischen 1 und 480 Minuten liegen.' })
         .int('maxQuantity', 1, 20, { message: 'Bitte eine Anzahl von 1 bis 20 angeben.' })
-        .int('feeCents', 0, 10_000_000, { required: false, message: 'Die Gebühr darf nicht negativ sein.' })
         .int('position', 0, 9999)
         .pattern('leikaKey', /^\d{14}$/, 'Ein LeiKa-Schlüssel hat 14 Ziffern.', { required: false });
+      if (d.feeCents !== null && d.feeCents !== undefined && !(Number.isInteger(d.feeCents) && d.feeCents >= 0 && d.feeCents <= 10_000_000)) {
+        r.fail('fee', 'Die Gebühr muss zwischen 0,00 € und 100.000,00 € liegen.');
+      }
       if (d.checklist !== undefined) {
         const lines = checklistLines(d.checklist);
         if (lines.length > 30) r.fail('checklist', 'Höchstens 30 Unterlagen.');
         if (lines.some((l) => l.length > 500)) r.fail('checklist', 'Jede Zeile darf höchstens 500 Zeichen haben.');
       }
+      const locationIds = locationIdsOf(d.locationIds);
+      if (locationIds?.length) {
+        // Only locations of the service's own tenant; another tenant's id counts as unknown.
+        const found = await ctx.dataSource.getRepository(Location).countBy({ id: In(locationIds), tenantId: ctx.tenantId ?? '' });
+        if (found !== locationIds.length) r.fail('locationIds', MSG.reference);
+      }
       return r.errors;
     },
-    prepare: (input) => (input.checklist !== undefined ? { checklist: input.checklist } : {}),
-    async afterWrite(saved, _before, ctx, input) {
-      if (saved && input.checklist !== undefined && saved.tenantId) {
-        await syncChecklist(ctx.dataSource, saved.tenantId, saved.id, checklistLines(input.checklist));
+    prepare(input, _ctx, errors) {
+      const out: Record<string, unknown> = {};
+      if (input.checklist !== undefined) out.checklist = input.checklist;
+      if (input.locationIds !== undefined) out.locationIds = input.locationIds;
+      if (input.fee !== undefined) {
+        const cents = parseEuro(String(input.fee ?? ''));
+        if (cents === undefined) errors.fee = EURO_MESSAGE;
+        else out.feeCents = cents;
       }
+      return out;
+    },
+    async afterWrite(saved, _before, ctx, input) {
+      if (!saved?.tenantId) return;
+      if (input.checklist !== undefined) await syncChecklist(ctx.dataSource, saved.tenantId, saved.id, checklistLines(input.checklist));
+      const locationIds = locationIdsOf(input.locationIds);
+      if (locationIds) await syncOfferings(ctx.dataSource, saved.tenantId, saved.id, locationIds);
     },
     async decorate(rows, { dataSource }) {
       const ids = rows.map((r) => r.id);
@@ -78,25 +128,33 @@ export const serviceResource: AdminResourceDefinition = {
           .filter((i) => i.serviceId === row.id && i.tenantId === row.tenantId)
           .map((i) => i.text)
           .join('\n');
-        const names = offerings
-          .filter((o) => o.serviceId === row.id && o.tenantId === row.tenantId)
-          .map((o) => locationName.get(o.locationId))
-          .filter(Boolean);
+        const offered = offerings.filter((o) => o.serviceId === row.id && o.tenantId === row.tenantId && locationName.has(o.locationId));
+        row.locationIds = offered.map((o) => o.locationId).join(',');
+        const names = offered.map((o) => locationName.get(o.locationId));
         row.locations = names.length ? names.join(', ') : NOT_OFFERED;
+        row.fee = formatEuro(row.feeCents);
       }
     },
   },
   options: {
-    listProperties: ['name', 'durationMinutes', 'maxQuantity', 'onlineBookable', 'walkIn', 'locations'],
+    listProperties: ['name', 'durationMinutes', 'fee', 'onlineBookable', 'walkIn', 'locations'],
     sort: { sortBy: 'position', direction: 'asc' },
     properties: {
       description: { type: 'textarea' },
       durationMinutes: { description: 'helpDuration' },
       maxQuantity: { description: 'helpMaxQuantity' },
-      feeCents: { description: 'helpFeeCents' },
+      feeCents: { isVisible: false },
+      fee: { type: 'string', description: 'helpFee', isVisible: { list: true, filter: false, show: true, edit: true }, position: 35 },
       leikaKey: { description: 'helpLeika' },
       checklist: { type: 'textarea', description: 'helpChecklist', isVisible: { list: false, filter: false, show: true, edit: true }, position: 50 },
-      locations: { type: 'string', description: 'helpLocations', isVisible: { list: true, filter: false, show: true, edit: false }, position: 60 },
+      locationIds: {
+        type: 'string',
+        description: 'helpLocationIds',
+        components: { edit: LocationPicker },
+        isVisible: { list: false, filter: false, show: false, edit: true },
+        position: 45,
+      },
+      locations: { type: 'string', isVisible: { list: true, filter: false, show: true, edit: false }, position: 60 },
     },
   },
 };

@@ -1,0 +1,26 @@
+/** Fees as a clerk writes them ("12,50 €", "1.234,50", "12") ↔ cents as stored. */
+
+const GERMAN = /^(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?$/;
+const DOT_DECIMAL = /^(\d+)\.(\d{1,2})$/;
+
+/** Cents → "12,50 €" (German notation, also in the English panel: the fee is a German fee; no line break before €). */
+export function formatEuro(cents: number | null | undefined): string {
+  if (cents === null || cents === undefined) return '';
+  const euros = Math.floor(cents / 100).toLocaleString('de-DE');
+  return `${euros},${String(cents % 100).padStart(2, '0')}\u00a0€`;
+}
+
+/** "12,50 €" → 1250; '' → null; undefined when it is no amount. */
+export function parseEuro(text: string): number | null | undefined {
+  const s = text.replace(/€|EUR/gi, '').replace(/\s/g, '');
+  if (s === '') return null;
+  const german = GERMAN.exec(s);
+  const dot = german ? null : DOT_DECIMAL.exec(s);
+  const match = german ?? dot;
+  if (!match) return undefined;
+  const euros = Number(match[1].replaceAll('.', ''));
+  const cents = Number((match[2] ?? '0').padEnd(2, '0'));
+  return euros * 100 + cents;
+}
+
+export const EURO_MESSAGE = 'Bitte einen Betrag in Euro angeben, z. B. 12,50 €.';
