@@ -4,7 +4,7 @@ import type { TypeormSessionStore } from '../apps/server/src/auth/typeorm-sessio
 import type { WebhookService } from '../apps/server/src/webhooks/webhook.service.js';
 import { fromRoot } from '../apps/server/src/common/project-root.js';
 import { componentLoader } from './components.js';
-import { dashboard } from './dashboard.js';
+import { dashboard, type DashboardDeps } from './dashboard.js';
 import { pluginGate, TENANT_DATA } from './features/access.js';
 import { adminLocale } from './locale.js';
 import { ADMIN_ROOT } from './admin-root.js';
@@ -67,7 +67,7 @@ export function adminResourceDefinitions(plugins: PluginHostService, sessions: T
   ];
 }
 
-export function adminOptions(deps: ResourceDeps & { plugins: PluginHostService; sessions: TypeormSessionStore; webhooks: WebhookService }): AdminJSOptions {
+export function adminOptions(deps: ResourceDeps & DashboardDeps & { sessions: TypeormSessionStore; webhooks: WebhookService }): AdminJSOptions {
   const resources: ResourceWithOptions[] = adminResourceDefinitions(deps.plugins, deps.sessions, deps.webhooks).map((def) => defineResource(def, deps));
   return {
     rootPath: ADMIN_ROOT,
@@ -76,7 +76,7 @@ export function adminOptions(deps: ResourceDeps & { plugins: PluginHostService; 
     resources,
     locale: adminLocale(),
     componentLoader,
-    dashboard: dashboard(deps.dataSource, deps.plugins),
+    dashboard: dashboard(deps),
     // The sidebar stays open from 1200 px (AdminJS: from 1324 px, so a 1280 px screen had to open it by hand).
     branding: { companyName: 'Amtszeit', logo: false, withMadeWithLove: false, theme: { breakpoints: ['577px', '769px', '1024px', '1200px'] as never } },
     settings: { defaultPerPage: 20 },

@@ -11,6 +11,7 @@ import type { PluginHostService } from '../apps/server/src/plugin-host/plugin-ho
 import type { FormTokenService } from '../apps/server/src/security/form-token.service.js';
 import type { WebhookService } from '../apps/server/src/webhooks/webhook.service.js';
 import type { TenantRegistryService } from '../apps/server/src/tenancy/tenant-registry.service.js';
+import type { DashboardFiguresService } from '../apps/server/src/plugin-host/dashboard-figures.service.js';
 import { adminOptions } from './admin-options.js';
 import { cspNonce } from '../apps/server/src/security/security-headers.js';
 import { canUsePanel } from '../apps/server/src/auth/current-admin.js';
@@ -130,6 +131,7 @@ export interface AdminPanelDeps {
   formTokens: FormTokenService;
   webhooks: WebhookService;
   tenants: TenantRegistryService;
+  figures: DashboardFiguresService;
 }
 
 /**
@@ -140,7 +142,15 @@ export interface AdminPanelDeps {
 export async function buildAdminPanel(deps: AdminPanelDeps): Promise<RequestHandler> {
   const { auth, sessions, formTokens } = deps;
   const admin = new AdminJS(
-    adminOptions({ dataSource: deps.dataSource, audit: deps.audit, plugins: deps.plugins, sessions: sessions.store, webhooks: deps.webhooks }),
+    adminOptions({
+      dataSource: deps.dataSource,
+      audit: deps.audit,
+      plugins: deps.plugins,
+      sessions: sessions.store,
+      webhooks: deps.webhooks,
+      figures: deps.figures,
+      tenants: deps.tenants,
+    }),
   );
   if (process.env.NODE_ENV === 'production') {
     await admin.initialize();

@@ -8,6 +8,7 @@ import { AdminSessionService } from '../apps/server/src/auth/admin-session.servi
 import { FormTokenService } from '../apps/server/src/security/form-token.service.js';
 import { PluginHostService } from '../apps/server/src/plugin-host/plugin-host.service.js';
 import { TenantRegistryService } from '../apps/server/src/tenancy/tenant-registry.service.js';
+import { DashboardFiguresService } from '../apps/server/src/plugin-host/dashboard-figures.service.js';
 import { WebhookService } from '../apps/server/src/webhooks/webhook.service.js';
 import { ADMIN_ROOT } from './admin-root.js';
 
@@ -38,6 +39,7 @@ export class AdminPanelModule implements OnModuleInit {
     private readonly formTokens: FormTokenService,
     private readonly webhooks: WebhookService,
     private readonly tenants: TenantRegistryService,
+    private readonly figures: DashboardFiguresService,
   ) {}
 
   onModuleInit(): void {
@@ -64,6 +66,7 @@ export class AdminPanelModule implements OnModuleInit {
           formTokens: this.formTokens,
           webhooks: this.webhooks,
           tenants: this.tenants,
+          figures: this.figures,
         }),
       )
       .catch((err: unknown) => {

@@ -315,6 +315,8 @@ const messages = {
   dashboardPlugins: { de: 'Eingeschaltete Plugins', en: 'Plugins on' },
   dashboardTenants: { de: 'Kommunen', en: 'Municipalities' },
   dashboardPages: { de: 'Seiten für Ihr Team', en: 'Pages for your team' },
+  dashboardActivity: { de: 'Termine und Warteliste', en: 'Appointments and waitlist' },
+  dashboardMasterData: { de: 'Stammdaten', en: 'Master data' },
   yes: { de: 'Ja', en: 'Yes' },
   noLocations: { de: 'Noch keine Standorte angelegt.', en: 'No locations yet.' },
   no: { de: 'Nein', en: 'No' },

@@ -70,6 +70,14 @@ describe('admin panel for a clerk, in a browser', () => {
     await nav.getByText('Stammdaten').first().waitFor();
     const box = await nav.boundingBox();
     expect(box && box.x >= 0 && box.width > 100).toBe(true);
+    // The start page: the plugins' figures per location and links to the staff pages.
+    await page.getByText('Termine diese Woche').waitFor();
+    await page.getByText('Auf der Warteliste').waitFor();
+    expect(await page.getByRole('link', { name: 'Terminkalender der Behörde' }).getAttribute('href')).toBe('/musterstadt/mitarbeiter/kalender');
+    await shoot('dashboard');
+    const auditor = pageAuditor(() => page);
+    await auditor.audit();
+    auditor.expectAllClean(1);
 
     const tenant = await t.dataSource.getRepository(Tenant).findOneByOrFail({ slug: 'musterstadt' });
     const booking = await t.dataSource.getRepository(TenantPluginState).findOneByOrFail({ tenantId: tenant.id, plugin: 'booking' });

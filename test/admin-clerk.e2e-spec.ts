@@ -5,6 +5,7 @@ import { Location } from '../apps/server/src/catalog/entities/location.entity.js
 import { ReleasePolicy } from '../apps/server/src/catalog/entities/release-policy.entity.js';
 import { ServiceOffering } from '../apps/server/src/catalog/entities/service-offering.entity.js';
 import { Service } from '../apps/server/src/catalog/entities/service.entity.js';
+import { citizen, demoIds, release } from './booking-helpers.js';
 import { createAccount, createAdminTestApp, loginAgent } from './harness/admin-session.js';
 import type { TestApp } from './harness/test-app.js';
 
@@ -21,6 +22,7 @@ describe('admin panel for a clerk', () => {
   beforeAll(async () => {
     t = await createAdminTestApp();
     await createAccount(t, 'tenant-admin', 'admin@musterstadt.test', 'musterstadt');
+    await createAccount(t, 'tenant-admin', 'admin@beispielheim.test', 'beispielheim');
     tenantId = (await t.tenant('musterstadt')).id;
     otherTenantId = (await t.tenant('beispielheim')).id;
     admin = await loginAgent(t, 'admin@musterstadt.test');
@@ -87,5 +89,51 @@ describe('admin panel for a clerk', () => {
     // Grouped: once a service's run ends, it does not come back.
     const runs = services.filter((s: string, i: number) => i === 0 || s !== services[i - 1]);
     expect(new Set(runs).size).toBe(runs.length);
+  });
+
+  it('the start page shows the week’s and today’s appointments per location, holds and the waitlist, from the plugins; a zero is no warning', async () => {
+    const dashboard = async (agent: TestAgent) => (await agent.get('/admin/api/dashboard').expect(200)).body;
+    const figure = (body: any, key: string) => body.activity.find((f: { key: string }) => f.key === key);
+    const before = await dashboard(admin);
+    expect(before.activity.map((f: { key: string }) => f.key)).toEqual(['booking.today', 'booking.week', 'booking.holds', 'terminagent.waitlist']);
+    expect(figure(before, 'booking.week').label).toEqual({ de: 'Termine diese Woche', en: 'Appointments this week' });
+    const locations = await t.dataSource.getRepository(Location).findBy({ tenantId, active: true });
+    expect(
+      figure(before, 'booking.today')
+        .byLocation.map((l: { location: string }) => l.location)
+        .sort(),
+    ).toEqual(locations.map((l) => l.name).sort());
+
+    // A booking for tomorrow (the test clock stands on Monday, 23 Nov 2026): this week, not today, and held until confirmed.
+    const ids = await demoIds(t);
+    await release(t);
+    await t.http
+      .post('/api/v1/tenants/musterstadt/bookings')
+      .send({
+        services: [{ serviceId: ids.ausweis, quantity: 1 }],
+        locationId: ids.rathaus,
+        start: '2026-11-24T07:00:00+00:00',
+        citizen: citizen('dashboard'),
+        consent: true,
+      })
+      .expect(201);
+    const after = await dashboard(admin);
+    expect(figure(after, 'booking.today').value).toBe(figure(before, 'booking.today').value);
+    expect(figure(after, 'booking.week').value).toBe(figure(before, 'booking.week').value + 1);
+    expect(figure(after, 'booking.holds').value).toBe(figure(before, 'booking.holds').value + 1);
+    const rathaus = locations.find((l) => l.id === ids.rathaus)!.name;
+    const at = (body: any) => figure(body, 'booking.week').byLocation.find((l: { location: string }) => l.location === rathaus).value;
+    expect(at(after)).toBe(at(before) + 1);
+
+    // The warning is amber only when there is something to see.
+    const notOffered = after.figures.find((f: { key: string }) => f.key === 'dashboardNotOffered');
+    expect(notOffered.warn).toBe(notOffered.value > 0);
+
+    // Beispielheim: its own figures, and none of the Terminagent, which is off there.
+    const other = await loginAgent(t, 'admin@beispielheim.test');
+    const theirs = await dashboard(other);
+    expect(theirs.activity.map((f: { key: string }) => f.key)).toEqual(['booking.today', 'booking.week', 'booking.holds']);
+    expect(JSON.stringify(theirs)).not.toContain(rathaus);
+    expect(figure(theirs, 'booking.holds').value).toBe(0);
   });
 });

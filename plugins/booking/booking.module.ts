@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { WebModule } from '../../apps/server/src/web/web.module.js';
 import { AgentCapacityService } from './agent-capacity.service.js';
 import { AvailabilityService } from './availability.service.js';
+import { BookingDashboardFigures } from './booking-dashboard.js';
 import { BookingMailService } from './booking-mail.service.js';
 import { BackofficeController } from './backoffice.controller.js';
 import { BookingController } from './booking.controller.js';
@@ -24,7 +25,16 @@ const PUBLISHED = [AvailabilityService, BookingService, CapacityService, Release
   // The citizen portal's pages (portal/) render in the core's page frame.
   imports: [WebModule],
   controllers: [BookingController, BackofficeController, BookingFlowController, AppointmentController],
-  providers: [...PUBLISHED, BotProtectionService, CitizenCapsService, BookingWriterService, PortalPages, BookingTasks, ReminderService],
+  providers: [
+    ...PUBLISHED,
+    BookingDashboardFigures,
+    BotProtectionService,
+    CitizenCapsService,
+    BookingWriterService,
+    PortalPages,
+    BookingTasks,
+    ReminderService,
+  ],
   exports: PUBLISHED,
 })
 export class BookingModule {}

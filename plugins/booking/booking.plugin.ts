@@ -1,4 +1,5 @@
 import { definePlugin } from '../../apps/server/src/plugin-host/plugin.types.js';
+import { BookingDashboardFigures } from './booking-dashboard.js';
 import { bookingErrors } from './booking.errors.js';
 import { bookingManifest } from './booking.manifest.js';
 import { BookingModule } from './booking.module.js';
@@ -13,6 +14,8 @@ import { BOOKING_MIGRATIONS } from './migrations/index.js';
 export const bookingPlugin = definePlugin({
   ...bookingManifest,
   module: BookingModule,
+  dashboard: BookingDashboardFigures,
+  staffPages: [{ label: { de: 'Terminkalender der Behörde', en: 'Appointment calendar' }, path: (slug) => `/${slug}/mitarbeiter/kalender` }],
   entities: [CapacityUnit, CapacityAllocation, Booking, ReleaseState, HoldLock],
   migrations: BOOKING_MIGRATIONS,
   tasks: bookingTasks,

@@ -5,6 +5,7 @@ import { CapacityEventsSubscriber } from './capacity-events.subscriber.js';
 import { MatchingService } from './matching.service.js';
 import { OfferService } from './offer.service.js';
 import { StatsService } from './stats.service.js';
+import { TerminagentDashboardFigures } from './terminagent-dashboard.js';
 import { TerminagentMailService } from './terminagent-mail.service.js';
 import { TerminagentController } from './terminagent.controller.js';
 import { TerminagentTasks } from './terminagent.tasks.js';
@@ -19,7 +20,17 @@ import { WishService } from './wish.service.js';
   // Its citizen pages render in the core's page frame (layout, branding, error pages).
   imports: [BookingModule, WebModule],
   controllers: [TerminagentController, WaitlistController, FiguresController],
-  providers: [CapacityEventsSubscriber, WishService, OfferService, MatchingService, StatsService, TerminagentMailService, WaitlistPages, TerminagentTasks],
+  providers: [
+    CapacityEventsSubscriber,
+    TerminagentDashboardFigures,
+    WishService,
+    OfferService,
+    MatchingService,
+    StatsService,
+    TerminagentMailService,
+    WaitlistPages,
+    TerminagentTasks,
+  ],
   exports: [WishService, OfferService, MatchingService, StatsService],
 })
 export class TerminagentModule {}

@@ -6,6 +6,7 @@ import { TerminagentOffer } from './entities/offer.entity.js';
 import { TerminagentProposal } from './entities/proposal.entity.js';
 import { TerminagentWish } from './entities/wish.entity.js';
 import { TERMINAGENT_MIGRATIONS } from './migrations/index.js';
+import { TerminagentDashboardFigures } from './terminagent-dashboard.js';
 import { terminagentManifest } from './terminagent.manifest.js';
 import { terminagentAdminResources } from './terminagent.admin.js';
 import { terminagentErrors } from './terminagent.errors.js';
@@ -20,8 +21,9 @@ export const terminagentPlugin = definePlugin({
   tasks: terminagentTasks,
   errors: terminagentErrors,
   subscribers: [CapacityEventsSubscriber],
+  dashboard: TerminagentDashboardFigures,
   // Places appointments from booking's agent share; without it that share is released online.
   capabilities: [AGENT_CHANNEL_CONSUMER],
   adminResources: terminagentAdminResources,
-  staffPages: [{ label: { de: 'Kennzahlen des Terminagenten', en: 'Appointment agent figures' }, path: (slug) => `/${slug}/terminagent/kennzahlen` }],
+  staffPages: [{ label: { de: 'Kennzahlen des Terminagenten', en: 'Appointment agent figures' }, path: (slug) => `/${slug}/mitarbeiter/terminagent` }],
 });

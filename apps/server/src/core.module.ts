@@ -30,6 +30,7 @@ import { TaskRunnerService } from './tasks/task-runner.service.js';
 import type { LoadedTenant } from './tenancy/tenant-config.loader.js';
 import { TenantDataService } from './tenancy/tenant-data.service.js';
 import { TenantRegistryService } from './tenancy/tenant-registry.service.js';
+import { DashboardFiguresService } from './plugin-host/dashboard-figures.service.js';
 import { TenantSyncService } from './tenancy/tenant-sync.service.js';
 import { WebhookService } from './webhooks/webhook.service.js';
 
@@ -61,6 +62,7 @@ const EXPORTED = [
   EventDeliveryService,
   EventSubscriberRegistry,
   WebhookService,
+  DashboardFiguresService,
 ];
 
 @Global()

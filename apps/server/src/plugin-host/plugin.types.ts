@@ -63,6 +63,23 @@ export interface PluginStaffPage {
   path(tenantSlug: string): string;
 }
 
+/** A figure on the admin panel's start page, e.g. today's bookings per location. */
+export interface DashboardFigure {
+  /** Unique per plugin, e.g. `today`. */
+  key: string;
+  label: { de: string; en: string };
+  value: number;
+  /** The figure split by location (location name → value), where that helps. */
+  byLocation?: Array<{ location: string; value: number }>;
+  /** Worth a look (shown in amber, never as an alarm). */
+  warn?: boolean;
+}
+
+/** A provider of the plugin's module that computes its start-page figures, in the tenant's context. */
+export interface DashboardFigureProvider {
+  dashboardFigures(): Promise<DashboardFigure[]>;
+}
+
 /**
  * What identifies a plugin: name, label, settings schema, dependencies. It is the typed handle that
  * `host.settings(…)`, `host.isEnabled(…)` and `@RequiresPlugin(…)` take. Kept in a small
@@ -104,6 +121,8 @@ export interface AmtszeitPlugin<S extends Record<string, unknown> = Record<strin
   capabilities?: string[];
   adminResources?: PluginAdminResource[];
   staffPages?: PluginStaffPage[];
+  /** Figures for the admin panel's start page: a provider of `module` (resolved by class, like subscribers). */
+  dashboard?: Type<DashboardFigureProvider>;
   /**
    * The plugin's domain error codes (code → kind) and the catalogue with their German and English
    * texts, made with `defineErrors()`; a code declared by two plugins (or by a plugin and the core)
