@@ -2,6 +2,7 @@ import type { AdminJSOptions, ResourceWithOptions } from 'adminjs';
 import type { PluginHostService } from '../apps/server/src/plugin-host/plugin-host.service.js';
 import type { TypeormSessionStore } from '../apps/server/src/auth/typeorm-session-store.js';
 import type { WebhookService } from '../apps/server/src/webhooks/webhook.service.js';
+import type { MailTemplateService } from '../apps/server/src/notifications/mail-template.service.js';
 import { fromRoot } from '../apps/server/src/common/project-root.js';
 import { componentLoader } from './components.js';
 import { dashboard, type DashboardDeps } from './dashboard.js';
@@ -15,6 +16,7 @@ import { counterResource } from './resources/counter.resource.js';
 import { defineResource, type AdminResourceDefinition } from './resources/define-resource.js';
 import { documentChecklistItemResource } from './resources/document-checklist-item.resource.js';
 import { locationResource } from './resources/location.resource.js';
+import { mailTemplateResource } from './resources/mail-template.resource.js';
 import { releasePolicyResource } from './resources/release-policy.resource.js';
 import { scheduleRangeResource } from './resources/schedule-range.resource.js';
 import { scheduleResource } from './resources/schedule.resource.js';
@@ -46,7 +48,12 @@ function pluginResources(plugins: PluginHostService): AdminResourceDefinition[] 
   );
 }
 
-export function adminResourceDefinitions(plugins: PluginHostService, sessions: TypeormSessionStore, webhooks: WebhookService): AdminResourceDefinition[] {
+export function adminResourceDefinitions(
+  plugins: PluginHostService,
+  sessions: TypeormSessionStore,
+  webhooks: WebhookService,
+  mail: MailTemplateService,
+): AdminResourceDefinition[] {
   return [
     locationResource,
     counterResource,
@@ -63,12 +70,17 @@ export function adminResourceDefinitions(plugins: PluginHostService, sessions: T
     auditLogResource,
     webhookEndpointResource(webhooks),
     webhookAttemptResource,
+    mailTemplateResource(mail),
     ...pluginResources(plugins),
   ];
 }
 
-export function adminOptions(deps: ResourceDeps & DashboardDeps & { sessions: TypeormSessionStore; webhooks: WebhookService }): AdminJSOptions {
-  const resources: ResourceWithOptions[] = adminResourceDefinitions(deps.plugins, deps.sessions, deps.webhooks).map((def) => defineResource(def, deps));
+export function adminOptions(
+  deps: ResourceDeps & DashboardDeps & { sessions: TypeormSessionStore; webhooks: WebhookService; mail: MailTemplateService },
+): AdminJSOptions {
+  const resources: ResourceWithOptions[] = adminResourceDefinitions(deps.plugins, deps.sessions, deps.webhooks, deps.mail).map((def) =>
+    defineResource(def, deps),
+  );
   return {
     rootPath: ADMIN_ROOT,
     loginPath: `${ADMIN_ROOT}/login`,

@@ -11,6 +11,7 @@ import type { PluginHostService } from '../apps/server/src/plugin-host/plugin-ho
 import type { FormTokenService } from '../apps/server/src/security/form-token.service.js';
 import type { WebhookService } from '../apps/server/src/webhooks/webhook.service.js';
 import type { TenantRegistryService } from '../apps/server/src/tenancy/tenant-registry.service.js';
+import type { MailTemplateService } from '../apps/server/src/notifications/mail-template.service.js';
 import type { DashboardFiguresService } from '../apps/server/src/plugin-host/dashboard-figures.service.js';
 import { adminOptions } from './admin-options.js';
 import { cspNonce } from '../apps/server/src/security/security-headers.js';
@@ -132,6 +133,7 @@ export interface AdminPanelDeps {
   webhooks: WebhookService;
   tenants: TenantRegistryService;
   figures: DashboardFiguresService;
+  mail: MailTemplateService;
 }
 
 /**
@@ -150,6 +152,7 @@ export async function buildAdminPanel(deps: AdminPanelDeps): Promise<RequestHand
       webhooks: deps.webhooks,
       figures: deps.figures,
       tenants: deps.tenants,
+      mail: deps.mail,
     }),
   );
   if (process.env.NODE_ENV === 'production') {

@@ -8,6 +8,7 @@ import { AdminSessionService } from '../apps/server/src/auth/admin-session.servi
 import { FormTokenService } from '../apps/server/src/security/form-token.service.js';
 import { PluginHostService } from '../apps/server/src/plugin-host/plugin-host.service.js';
 import { TenantRegistryService } from '../apps/server/src/tenancy/tenant-registry.service.js';
+import { MailTemplateService } from '../apps/server/src/notifications/mail-template.service.js';
 import { DashboardFiguresService } from '../apps/server/src/plugin-host/dashboard-figures.service.js';
 import { WebhookService } from '../apps/server/src/webhooks/webhook.service.js';
 import { ADMIN_ROOT } from './admin-root.js';
@@ -40,6 +41,7 @@ export class AdminPanelModule implements OnModuleInit {
     private readonly webhooks: WebhookService,
     private readonly tenants: TenantRegistryService,
     private readonly figures: DashboardFiguresService,
+    private readonly mail: MailTemplateService,
   ) {}
 
   onModuleInit(): void {
@@ -67,6 +69,7 @@ export class AdminPanelModule implements OnModuleInit {
           webhooks: this.webhooks,
           tenants: this.tenants,
           figures: this.figures,
+          mail: this.mail,
         }),
       )
       .catch((err: unknown) => {

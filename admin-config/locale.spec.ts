@@ -2,12 +2,18 @@ import { describe, expect, it } from '@jest/globals';
 import type { PluginHostService } from '../apps/server/src/plugin-host/plugin-host.service.js';
 import type { TypeormSessionStore } from '../apps/server/src/auth/typeorm-session-store.js';
 import type { WebhookService } from '../apps/server/src/webhooks/webhook.service.js';
+import type { MailTemplateService } from '../apps/server/src/notifications/mail-template.service.js';
 import { adminResourceDefinitions } from './admin-options.js';
 import { adminLocale } from './locale.js';
 import { NAVIGATION } from './navigation.js';
 
 describe('admin locale', () => {
-  const definitions = adminResourceDefinitions({ all: () => [] } as unknown as PluginHostService, {} as TypeormSessionStore, {} as WebhookService);
+  const definitions = adminResourceDefinitions(
+    { all: () => [] } as unknown as PluginHostService,
+    {} as TypeormSessionStore,
+    {} as WebhookService,
+    { templateKeys: () => [] } as unknown as MailTemplateService,
+  );
   const { translations } = adminLocale() as unknown as {
     translations: Record<
       'de' | 'en',

@@ -122,6 +122,17 @@ const resources: Record<string, { label: { de: string; en: string }; properties:
       settings: { de: 'Einstellungen', en: 'Settings' },
     },
   },
+  MailTemplateOverride: {
+    label: { de: 'E-Mail-Vorlagen', en: 'Email templates' },
+    properties: {
+      templateKey: { de: 'Vorlage', en: 'Template' },
+      locale: { de: 'Sprache', en: 'Language' },
+      subject: { de: 'Betreff', en: 'Subject' },
+      text: { de: 'Text', en: 'Text' },
+      html: { de: 'HTML-Fassung', en: 'HTML version' },
+      variables: { de: 'Variablen', en: 'Variables' },
+    },
+  },
   AuditLog: {
     label: { de: 'Änderungsprotokoll', en: 'Audit log' },
     properties: {
@@ -172,6 +183,7 @@ const singular: Record<string, { de: string; en: string }> = {
   TenantPluginState: { de: 'Plugin', en: 'Plugin' },
   Tenant: { de: 'Kommune', en: 'Municipality' },
   AuditLog: { de: 'Eintrag', en: 'Entry' },
+  MailTemplateOverride: { de: 'E-Mail-Vorlage', en: 'Email template' },
   WebhookEndpoint: { de: 'Webhook', en: 'Webhook' },
   WebhookAttempt: { de: 'Zustellung', en: 'Delivery' },
 };
@@ -280,6 +292,14 @@ const help: Record<string, { de: string; en: string }> = {
     de: 'Mindestens 24 Zeichen; damit prüft der Empfänger die Signatur. Er wird nie wieder angezeigt; beim Bearbeiten leer lassen, um ihn zu behalten.',
     en: 'At least 24 characters; the receiver verifies the signature with it. It is never shown again; leave empty when editing to keep it.',
   },
+  helpMailTemplateKey: {
+    de: 'Welche E-Mail: z. B. booking/confirmation ist die Terminbestätigung. Ohne eigenen Text gilt der mitgelieferte.',
+    en: 'Which email, e.g. booking/confirmation is the booking confirmation. Without your own wording the shipped one is used.',
+  },
+  helpMailTemplateHtml: {
+    de: 'Optional. Leer lassen: die HTML-Fassung entsteht aus dem Text.',
+    en: 'Optional. Leave empty to send the text as HTML too.',
+  },
   helpState: { de: 'Bundesland für die gesetzlichen Feiertage.', en: 'Federal state for public holidays.' },
 };
 
@@ -318,6 +338,11 @@ const messages = {
   dashboardActivity: { de: 'Termine und Warteliste', en: 'Appointments and waitlist' },
   dashboardMasterData: { de: 'Stammdaten', en: 'Master data' },
   yes: { de: 'Ja', en: 'Yes' },
+  mailVariables: { de: 'Verfügbare Variablen', en: 'Available variables' },
+  mailChooseTemplate: { de: 'Bitte zuerst eine Vorlage wählen.', en: 'Please choose a template first.' },
+  mailRequired: { de: '* muss im Text vorkommen (Link für die Bürgerinnen und Bürger).', en: '* must appear in the text (the citizen’s link).' },
+  mailUseShipped: { de: 'Standardtext einsetzen', en: 'Use the standard wording' },
+  mailPreview: { de: 'Vorschau mit Beispielwerten', en: 'Preview with sample values' },
   noLocations: { de: 'Noch keine Standorte angelegt.', en: 'No locations yet.' },
   no: { de: 'Nein', en: 'No' },
   pluginSettings: { de: 'Einstellungen', en: 'Settings' },

@@ -13,6 +13,7 @@ import { ScheduleRange } from '../apps/server/src/catalog/entities/schedule-rang
 import { Schedule } from '../apps/server/src/catalog/entities/schedule.entity.js';
 import { ServiceOffering } from '../apps/server/src/catalog/entities/service-offering.entity.js';
 import { Service } from '../apps/server/src/catalog/entities/service.entity.js';
+import { MailTemplateOverride } from '../apps/server/src/notifications/mail-template-override.entity.js';
 import { PluginHostService } from '../apps/server/src/plugin-host/plugin-host.service.js';
 import { TenantPluginState } from '../apps/server/src/tenancy/tenant-plugin-state.entity.js';
 import { Tenant } from '../apps/server/src/tenancy/tenant.entity.js';
@@ -153,6 +154,14 @@ const SUBJECTS: Subject[] = [
     editPayload: { action: 'x' },
     newPayload: (v) => ({ actorEmail: 'x@example.test', action: 'edit', resource: 'Location', changes: '{}', tenantId: v.tenantId }),
   },
+  {
+    resource: 'MailTemplateOverride',
+    entity: MailTemplateOverride,
+    newIsCreated: true,
+    text: 'subject',
+    editPayload: { subject: 'Übernommen' },
+    newPayload: (v) => ({ templateKey: 'booking/receipt', locale: 'en', subject: 'Eingeschleust', text: '{{{links.confirm}}}', tenantId: v.tenantId }),
+  },
   // Plugin resources get the same scope (the Terminagent is switched on for both towns below).
   {
     resource: 'TerminagentWish',
@@ -205,6 +214,10 @@ describe('admin panel: a tenant-admin cannot reach the other tenant (every resou
         recordId: location.id,
         changes: {},
       });
+      const mailTemplates = ds.getRepository(MailTemplateOverride);
+      await mailTemplates.save(
+        mailTemplates.create({ tenantId: tenant.id, templateKey: 'booking/receipt', locale: 'de', subject: 'Termin', text: '{{{links.confirm}}}', html: null }),
+      );
       await t.app.get(PluginHostService).setEnabled(tenant.id, terminagentManifest, true);
       const wishes = ds.getRepository(TerminagentWish);
       const wish = await wishes.save(

@@ -17,6 +17,7 @@ import { EventDelivery } from './events/event-delivery.entity.js';
 import { CORE_MIGRATION_LIST } from './database/migrations/index.js';
 import { IdempotencyRecord } from './idempotency/idempotency-record.entity.js';
 import { SharedCounter } from './limits/shared-counter.entity.js';
+import { MailTemplateOverride } from './notifications/mail-template-override.entity.js';
 import { OutboxMessage } from './notifications/outbox-message.entity.js';
 import { TaskRun } from './tasks/task-run.entity.js';
 import { TenantPluginState } from './tenancy/tenant-plugin-state.entity.js';
@@ -25,7 +26,16 @@ import { WebhookAttempt } from './webhooks/webhook-attempt.entity.js';
 import { WebhookEndpoint } from './webhooks/webhook-endpoint.entity.js';
 
 /** Configuration the instances cache (cache/config-cache.service.ts): a change raises the config version. */
-export const CACHED_CORE_ENTITIES: Function[] = [Tenant, TenantPluginState, Location, Service, ServiceOffering, DocumentChecklistItem, WebhookEndpoint];
+export const CACHED_CORE_ENTITIES: Function[] = [
+  Tenant,
+  TenantPluginState,
+  Location,
+  Service,
+  ServiceOffering,
+  DocumentChecklistItem,
+  WebhookEndpoint,
+  MailTemplateOverride,
+];
 
 export const CORE_ENTITIES: Function[] = [
   ConfigVersion,
@@ -52,6 +62,7 @@ export const CORE_ENTITIES: Function[] = [
   EventDelivery,
   WebhookEndpoint,
   WebhookAttempt,
+  MailTemplateOverride,
 ];
 
 export const CORE_MIGRATIONS: Function[] = CORE_MIGRATION_LIST;

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import Handlebars from 'handlebars';
@@ -6,7 +6,9 @@ import { fromRoot } from '../common/project-root.js';
 import { ENV, type Env } from '../config/env.config.js';
 import { INSTALLATION, TenantContext } from '../tenancy/tenant-context.js';
 import { brandingSchema } from '../tenancy/tenant-config.schema.js';
+import { TenantDataService } from '../tenancy/tenant-data.service.js';
 import { TenantRegistryService } from '../tenancy/tenant-registry.service.js';
+import { MailTemplateOverride } from './mail-template-override.entity.js';
 import type { EmailContent, NotificationLocale, NotificationTemplate } from './notification.types.js';
 
 export type MailLocale = NotificationLocale;
@@ -18,6 +20,37 @@ export interface RenderedMailText {
 }
 
 type Part = 'subject' | 'html' | 'text' | 'sms';
+
+/** What a municipality may change of a mail template in the panel. */
+export interface MailTemplateSource {
+  subject: string;
+  text: string;
+  html: string | null;
+}
+
+/** Variables every template sees (besides its own data). */
+const GLOBAL_VARIABLES = ['tenant.name', 'tenant.slug', 'baseUrl', 'locale', 'en', 'this', '@index', '@first', '@last', 'else'];
+
+/** Plain text as the HTML body: escaped, paragraphs at blank lines, line breaks kept. */
+export function textToHtml(text: string): string {
+  return text
+    .trim()
+    .split(/\n\s*\n/)
+    .map((p) => `<p>${Handlebars.escapeExpression(p).replace(/\n/g, '<br>')}</p>`)
+    .join('\n');
+}
+
+/** Every path a template names (`booking.reference`, `links.confirm`, helpers such as `if`). */
+function pathsOf(source: string): Set<string> {
+  const paths = new Set<string>();
+  class Collect extends Handlebars.Visitor {
+    override PathExpression(path: hbs.AST.PathExpression): void {
+      paths.add(path.original);
+    }
+  }
+  new Collect().accept(Handlebars.parse(source));
+  return paths;
+}
 
 /** How a template's data becomes what its files see, and which files a mail carries. */
 export interface TemplateOptions<D> {
@@ -43,6 +76,7 @@ export class MailTemplateService {
   constructor(
     @Inject(ENV) private readonly env: Env,
     private readonly registry: TenantRegistryService,
+    private readonly data: TenantDataService,
   ) {}
 
   /** A plugin registers the folder holding its templates, e.g. ('booking', plugins/booking/templates). */
@@ -85,6 +119,110 @@ export class MailTemplateService {
       .trim();
   }
 
+  /** The mail templates a municipality may reword (`booking/confirmation`; core ones without a namespace). */
+  templateKeys(): string[] {
+    const keys: string[] = [];
+    for (const [namespace, dir] of this.dirs) {
+      if (!existsSync(dir)) continue;
+      for (const file of readdirSync(dir)
+        .filter((f) => f.endsWith('.de.subject.hbs'))
+        .sort()) {
+        const name = file.slice(0, -'.de.subject.hbs'.length);
+        keys.push(namespace === 'core' ? name : `${namespace}/${name}`);
+      }
+    }
+    return keys;
+  }
+
+  /** The shipped wording of a template (the tenant's files first, as for sending). */
+  shipped(template: string, locale: MailLocale, slug: string | null): MailTemplateSource {
+    const [namespace, name] = this.split(template);
+    const read = (part: Part) => {
+      for (const path of this.paths(slug, namespace, `${name}.${locale}.${part}.hbs`).concat(this.paths(slug, namespace, `${name}.de.${part}.hbs`))) {
+        if (existsSync(path)) return readFileSync(path, 'utf8');
+      }
+      return '';
+    };
+    return { subject: read('subject').trim(), text: read('text'), html: read('html') };
+  }
+
+  /** The variables a template may use: what its shipped parts use (any language) and the global ones. */
+  variables(template: string): { known: string[]; required: string[] } {
+    const known = new Set(GLOBAL_VARIABLES);
+    const required = new Set<string>();
+    for (const locale of ['de', 'en'] as const) {
+      const shipped = this.shipped(template, locale, null);
+      for (const source of [shipped.subject, shipped.text, shipped.html ?? '']) for (const p of pathsOf(source)) known.add(p);
+      // A mail without its link (confirm, cancel, accept …) would leave the citizen stuck.
+      for (const p of pathsOf(shipped.text)) if (p.startsWith('links.')) required.add(p);
+    }
+    return { known: [...known].sort(), required: [...required].sort() };
+  }
+
+  /** German messages per field (subject, text, html) for a wording that cannot be sent; empty when it can. */
+  validate(template: string, source: MailTemplateSource): Record<string, string> {
+    const errors: Record<string, string> = {};
+    if (!this.templateKeys().includes(template)) return { templateKey: 'Bitte eine Vorlage aus der Liste wählen.' };
+    const { known, required } = this.variables(template);
+    const used = new Set<string>();
+    for (const field of ['subject', 'text', 'html'] as const) {
+      const value = source[field];
+      if (!value) continue;
+      let paths: Set<string>;
+      try {
+        paths = pathsOf(value);
+        this.hbs.precompile(value);
+      } catch (err) {
+        errors[field] = `Die Vorlage ist fehlerhaft: ${String((err as Error).message).split('\n')[0]}`;
+        continue;
+      }
+      const unknown = [...paths].filter((p) => !known.includes(p));
+      if (unknown.length) errors[field] = `Unbekannte Variable: ${unknown.map((u) => `{{${u}}}`).join(', ')}`;
+      for (const p of paths) used.add(p);
+    }
+    const missing = required.filter((r) => !used.has(r));
+    if (missing.length) errors.text ??= `Es fehlt ${missing.map((m) => `{{{${m}}}}`).join(', ')} (der Link, den die Bürgerin oder der Bürger braucht).`;
+    return errors;
+  }
+
+  /** The wording rendered with sample values (each variable shows its name), for the panel's preview. */
+  preview(template: string, source: MailTemplateSource, tenantName: string): { subject: string; text: string } {
+    const sample: Record<string, any> = {};
+    for (const path of this.variables(template).known.filter(
+      (p) => /^[a-z]/i.test(p) && !['if', 'unless', 'each', 'with', 'else', 'this', 'en', 'locale'].includes(p),
+    )) {
+      const keys = path.split('.');
+      let at = sample;
+      for (const key of keys.slice(0, -1)) at = at[key] = typeof at[key] === 'object' ? at[key] : {};
+      at[keys.at(-1)!] ??= `‹${path}›`;
+    }
+    const context = { ...sample, tenant: { name: tenantName }, baseUrl: this.env.PUBLIC_BASE_URL };
+    return {
+      subject: this.hbs.compile(source.subject)(context).replace(/\s+/g, ' ').trim(),
+      text: this.hbs.compile(source.text, { noEscape: true })(context),
+    };
+  }
+
+  /** The tenant's overrides, compiled, from the config cache (a change in the panel counts within a second everywhere). */
+  private overrides(): Promise<Map<string, { subject: Handlebars.TemplateDelegate; text: Handlebars.TemplateDelegate; html: Handlebars.TemplateDelegate }>> {
+    return this.data.cached('mail-template-overrides', async (reader) => {
+      const out = new Map();
+      for (const o of await reader.repo(MailTemplateOverride).find()) {
+        const html = o.html?.trim() ? o.html : textToHtml(o.text);
+        out.set(`${o.templateKey}|${o.locale}`, {
+          subject: this.hbs.compile(o.subject),
+          text: this.hbs.compile(o.text, { noEscape: true }),
+          html: this.hbs.compile(html),
+        });
+      }
+      return out;
+    });
+  }
+
+  private split(template: string): [string, string] {
+    return template.includes('/') ? (template.split('/', 2) as [string, string]) : ['core', template];
+  }
+
   /** The tenant, what the files see, and a renderer of one part (English falls back to German). */
   private async parts(template: string, locale: MailLocale, data: Record<string, unknown>) {
     const ref = TenantContext.current();
@@ -97,8 +235,11 @@ export class MailTemplateService {
       tenant: { name: tenant.name, slug: tenant.slug, branding: tenant.branding },
       baseUrl: this.env.PUBLIC_BASE_URL,
     };
-    const [namespace, name] = template.includes('/') ? template.split('/', 2) : ['core', template];
+    const [namespace, name] = this.split(template);
+    // The municipality's own wording from the panel, for mail in this language; otherwise the files.
+    const override = tenant.slug && ref.id !== INSTALLATION.id ? (await this.overrides()).get(`${template}|${locale}`) : undefined;
     const part = (p: Part) => {
+      if (override && p !== 'sms') return override[p](context);
       const fn = this.lookup(tenant.slug, namespace, `${name}.${locale}.${p}.hbs`) ?? this.lookup(tenant.slug, namespace, `${name}.de.${p}.hbs`);
       if (!fn) throw new Error(`Mail template ${template} (${p}) not found`);
       return fn(context);
@@ -110,15 +251,19 @@ export class MailTemplateService {
     return this.env.TENANTS_DIR ?? fromRoot('tenants');
   }
 
-  private lookup(slug: string | null, namespace: string, file: string, required = false): Handlebars.TemplateDelegate | null {
+  /** Where a template file may be: the tenant's folder first, then its owner's. */
+  private paths(slug: string | null, namespace: string, file: string): string[] {
     const tenantFile = !slug
       ? null
       : namespace === 'core'
         ? join(this.tenantsDir(), slug, 'templates', file)
         : join(this.tenantsDir(), slug, 'templates', namespace, file);
     const dir = this.dirs.get(namespace);
-    for (const path of [tenantFile, dir ? join(dir, file) : null]) {
-      if (!path) continue;
+    return [tenantFile, dir ? join(dir, file) : null].filter((p): p is string => p !== null);
+  }
+
+  private lookup(slug: string | null, namespace: string, file: string, required = false): Handlebars.TemplateDelegate | null {
+    for (const path of this.paths(slug, namespace, file)) {
       if (!this.compiled.has(path)) {
         // An SMS is plain text: no HTML escaping of names and addresses.
         this.compiled.set(path, existsSync(path) ? this.hbs.compile(readFileSync(path, 'utf8'), { noEscape: path.endsWith('.sms.hbs') }) : null);
