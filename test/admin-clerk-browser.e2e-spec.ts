@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import supertest from 'supertest';
 import { fromRoot } from '../apps/server/src/common/project-root.js';
+import { MailTemplateOverride } from '../apps/server/src/notifications/mail-template-override.entity.js';
 import { TenantPluginState } from '../apps/server/src/tenancy/tenant-plugin-state.entity.js';
 import { Tenant } from '../apps/server/src/tenancy/tenant.entity.js';
 import { listen, openBrowser, pageAuditor, type TestBrowser } from './harness/browser.js';
@@ -141,6 +142,37 @@ describe('admin panel for a clerk, in a browser', () => {
     await row.getByText('Ja', { exact: true }).first().waitFor();
     expect(await row.getByText('an keinem Standort').count()).toBe(0);
     await shoot('service-list');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('the mail template form starts from the shipped wording, lists the variables, refuses a broken one and previews a saved one', async () => {
+    const { page } = b;
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${base}/admin/resources/MailTemplateOverride/actions/new`);
+    await page.getByText('Bitte zuerst eine Vorlage wählen.').waitFor();
+    // AdminJS's select (react-select): type and pick.
+    await page.locator('[data-css="MailTemplateOverride-edit-templateKey"] input').fill('booking/receipt');
+    await page.keyboard.press('Enter');
+    await page.locator('[data-css="MailTemplateOverride-edit-locale"] input').fill('Deutsch');
+    await page.keyboard.press('Enter');
+    await page.getByText('{{booking.reference}}', { exact: true }).waitFor();
+    await page.waitForFunction("document.querySelector('#subject')?.value !== ''");
+    expect(await page.locator('#subject').inputValue()).toBe('Bitte bestätigen Sie Ihren Termin am {{date}} ({{booking.reference}})');
+    expect(await page.locator('#text').inputValue()).toContain('{{{links.confirm}}}');
+    await shoot('mail-template-new');
+
+    await page.locator('#text').fill('Moin {{booking.citizen.name}}, {{geheim}}');
+    await page.click('button[type=submit]');
+    await page.getByText('Unbekannte Variable: {{geheim}}').waitFor();
+    await page.locator('#text').fill('Moin {{booking.citizen.name}},\n\nbitte bestätigen: {{{links.confirm}}}\n\n{{tenant.name}}');
+    await page.click('button[type=submit]');
+    await page.getByText('E-Mail-Vorlage angelegt').waitFor();
+    const saved = await t.dataSource.getRepository(MailTemplateOverride).findOneByOrFail({ templateKey: 'booking/receipt', locale: 'de' });
+    await page.goto(`${base}/admin/resources/MailTemplateOverride/records/${saved.id}/show`);
+    await page.getByText('Vorschau mit Beispielwerten').waitFor();
+    await page.getByText('Moin ‹booking.citizen.name›,', { exact: false }).waitFor();
+    await shoot('mail-template-show');
+    expect(b.foreignRequests).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -187,13 +187,14 @@ export class MailTemplateService {
 
   /** The wording rendered with sample values (each variable shows its name), for the panel's preview. */
   preview(template: string, source: MailTemplateSource, tenantName: string): { subject: string; text: string } {
-    const sample: Record<string, any> = {};
+    type Sample = { [key: string]: Sample | string };
+    const sample: Sample = {};
     for (const path of this.variables(template).known.filter(
       (p) => /^[a-z]/i.test(p) && !['if', 'unless', 'each', 'with', 'else', 'this', 'en', 'locale'].includes(p),
     )) {
       const keys = path.split('.');
       let at = sample;
-      for (const key of keys.slice(0, -1)) at = at[key] = typeof at[key] === 'object' ? at[key] : {};
+      for (const key of keys.slice(0, -1)) at = at[key] = typeof at[key] === 'object' ? (at[key] as Sample) : {};
       at[keys.at(-1)!] ??= `‹${path}›`;
     }
     const context = { ...sample, tenant: { name: tenantName }, baseUrl: this.env.PUBLIC_BASE_URL };
