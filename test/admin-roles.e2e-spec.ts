@@ -94,6 +94,7 @@ describe('admin roles and plugin gates', () => {
       'Counter',
       'DocumentChecklistItem',
       'Location',
+      'MailTemplateOverride',
       'ReleasePolicy',
       'Schedule',
       'ScheduleRange',
