@@ -132,6 +132,7 @@ describe('admin panel for a clerk, in a browser', () => {
     await page.getByRole('group', { name: 'Angeboten an' }).locator('label').first().click();
     await page.click('button[type=submit]');
     await page.getByText('Bitte einen Betrag in Euro angeben, z. B. 12,50 €.').waitFor();
+    await page.getByLabel('Gebühr').scrollIntoViewIfNeeded();
     await shoot('service-form');
     await page.getByLabel('Gebühr').fill('12,50');
     await page.click('button[type=submit]');

@@ -139,14 +139,27 @@ export const serviceResource: AdminResourceDefinition = {
   options: {
     listProperties: ['name', 'durationMinutes', 'fee', 'onlineBookable', 'walkIn', 'locations'],
     sort: { sortBy: 'position', direction: 'asc' },
+    // One form in the order a clerk fills it in: what, how long, what it costs, where, what to bring.
     properties: {
-      description: { type: 'textarea' },
-      durationMinutes: { description: 'helpDuration' },
-      maxQuantity: { description: 'helpMaxQuantity' },
+      name: { position: 10 },
+      nameEn: { position: 11 },
+      description: { type: 'textarea', position: 20 },
+      durationMinutes: { description: 'helpDuration', position: 30 },
+      maxQuantity: { description: 'helpMaxQuantity', position: 31 },
+      onlineBookable: { position: 40 },
+      walkIn: { position: 41 },
+      leikaKey: { description: 'helpLeika', position: 70 },
+      position: { position: 71 },
+      active: { position: 72 },
       feeCents: { isVisible: false },
       fee: { type: 'string', description: 'helpFee', isVisible: { list: true, filter: false, show: true, edit: true }, position: 35 },
-      leikaKey: { description: 'helpLeika' },
-      checklist: { type: 'textarea', description: 'helpChecklist', isVisible: { list: false, filter: false, show: true, edit: true }, position: 50 },
+      checklist: {
+        type: 'textarea',
+        props: { rows: 6 },
+        description: 'helpChecklist',
+        isVisible: { list: false, filter: false, show: true, edit: true },
+        position: 50,
+      },
       locationIds: {
         type: 'string',
         description: 'helpLocationIds',
@@ -154,7 +167,7 @@ export const serviceResource: AdminResourceDefinition = {
         isVisible: { list: false, filter: false, show: false, edit: true },
         position: 45,
       },
-      locations: { type: 'string', isVisible: { list: true, filter: false, show: true, edit: false }, position: 60 },
+      locations: { type: 'string', isVisible: { list: true, filter: false, show: true, edit: false }, position: 46 },
     },
   },
 };
