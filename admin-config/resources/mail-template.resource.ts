@@ -9,6 +9,8 @@ import { Rules } from '../features/validation.js';
 import type { AdminResourceDefinition } from './define-resource.js';
 
 const Editor = adminComponent('AmtszeitMailTemplateEditor', 'mail-template-editor.ts');
+const Plain = adminComponent('AmtszeitPlainValue', 'plain-value.ts');
+const AS_IS = { list: Plain, show: Plain };
 const LOCALES = ['de', 'en'];
 
 /**
@@ -59,8 +61,14 @@ export function mailTemplateResource(mail: MailTemplateService): AdminResourceDe
     options: {
       listProperties: ['templateKey', 'locale', 'subject', 'updatedAt'],
       properties: {
-        templateKey: { availableValues: mail.templateKeys().map((k) => ({ value: k, label: k })), position: 1, description: 'helpMailTemplateKey' },
+        templateKey: {
+          components: AS_IS,
+          availableValues: mail.templateKeys().map((k) => ({ value: k, label: k })),
+          position: 1,
+          description: 'helpMailTemplateKey',
+        },
         locale: {
+          components: AS_IS,
           availableValues: [
             { value: 'de', label: 'Deutsch' },
             { value: 'en', label: 'English' },
