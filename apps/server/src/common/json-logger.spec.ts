@@ -25,7 +25,7 @@ describe('log format', () => {
 
 describe('formatPretty', () => {
   it('shows local time, level, context and message on one line, without colour when asked', () => {
-    const line = formatPretty({ time: TIME, level: 'info', context: 'Main', msg: 'Hallo' }, false);
+    const line = formatPretty({ time: TIME, level: 'info', context: 'Main', msg: 'Hallo' }, { colour: false });
     const local = new Date(TIME).toTimeString().slice(0, 8);
     expect(line).toBe(`${local} INFO  [Main] Hallo`);
     expect(line).not.toContain(ESC);
@@ -34,14 +34,14 @@ describe('formatPretty', () => {
   it('puts other fields after the message as key=value, quoting values with spaces', () => {
     const line = formatPretty(
       { time: TIME, level: 'warn', msg: 'Worker exited', pid: 42, signal: null, reason: 'out of memory', tenant: 'musterstadt' },
-      false,
+      { colour: false },
     );
     expect(line).toMatch(/WARN {2}Worker exited pid=42 signal=null reason="out of memory" tenant=musterstadt$/);
   });
 
   it('prints a stack, and any multi-line field, on the lines below', () => {
     const err = new Error('kaputt');
-    const text = formatPretty({ time: TIME, level: 'error', context: 'Outbox', msg: err.message, stack: err.stack, error: 'first\nsecond' }, false);
+    const text = formatPretty({ time: TIME, level: 'error', context: 'Outbox', msg: err.message, stack: err.stack, error: 'first\nsecond' }, { colour: false });
     const lines = text.split('\n');
     expect(lines[0]).toMatch(/ERROR \[Outbox\] kaputt$/);
     expect(lines).toContain('first');
@@ -60,7 +60,7 @@ describe('formatPretty', () => {
         { label: 'Health', url: 'http://localhost:3000/health' },
       ],
     };
-    const lines = formatPretty(record, false).split('\n');
+    const lines = formatPretty(record, { colour: false }).split('\n');
     expect(lines).toEqual([
       expect.stringMatching(/\[Main\] Amtszeit is running$/),
       '',
@@ -70,8 +70,14 @@ describe('formatPretty', () => {
     ]);
   });
 
+  it('puts each address under its label when the rows would not fit the terminal', () => {
+    const record: LogRecord = { time: TIME, level: 'info', msg: 'running', urls: [{ label: 'Health', url: 'http://localhost:3000/health' }] };
+    expect(formatPretty(record, { colour: false, columns: 80 }).split('\n')[2]).toBe('    Health   http://localhost:3000/health');
+    expect(formatPretty(record, { colour: false, columns: 40 }).split('\n').slice(1)).toEqual(['', '  Health', '    http://localhost:3000/health', '']);
+  });
+
   it('colours the level and highlights the addresses when asked', () => {
-    const text = formatPretty({ time: TIME, level: 'error', msg: 'x', urls: [{ label: 'Admin', url: 'http://a/admin' }] }, true);
+    const text = formatPretty({ time: TIME, level: 'error', msg: 'x', urls: [{ label: 'Admin', url: 'http://a/admin' }] }, { colour: true });
     expect(text).toContain(`${ESC}31mERROR${ESC}0m`);
     expect(text).toContain(`${ESC}1mhttp://a/admin${ESC}0m`);
   });
@@ -101,6 +107,8 @@ describe('JsonLogger', () => {
   });
 
   it('colours pretty lines only on a terminal', () => {
+    const noColor = process.env.NO_COLOR;
+    delete process.env.NO_COLOR;
     const tty = capture(true);
     new JsonLogger('info', 'pretty', tty.streams).log('hi', 'Main');
     const pipe = capture(false);
@@ -108,5 +116,6 @@ describe('JsonLogger', () => {
     expect(tty.out.stdout[0]).toContain(ESC);
     expect(pipe.out.stdout[0]).not.toContain(ESC);
     expect(pipe.out.stdout[0]).toMatch(/INFO {2}\[Main\] hi\n$/);
+    if (noColor !== undefined) process.env.NO_COLOR = noColor;
   });
 });

@@ -32,12 +32,19 @@ function isLinks(value: unknown): value is LogLink[] {
   return Array.isArray(value) && value.length > 0 && value.every((v) => typeof v?.label === 'string' && typeof v?.url === 'string');
 }
 
+/** How a pretty line is drawn: colour codes or not, and the terminal's width when known. */
+export interface PrettyOptions {
+  colour: boolean;
+  columns?: number;
+}
+
 /**
  * A line for people: local time, level, context, message, then the other fields as key=value.
  * Multi-line values (stacks) follow on their own lines; `urls` becomes a block of aligned
- * label/address rows set apart by blank lines, so the start-up's addresses stand out.
+ * label/address rows set apart by blank lines, so the start-up's addresses stand out. Where a row
+ * would not fit the terminal, the address goes on a line of its own under its label.
  */
-export function formatPretty(record: LogRecord, colour: boolean): string {
+export function formatPretty(record: LogRecord, { colour, columns }: PrettyOptions): string {
   const paint = (code: string, text: string) => (colour ? `\x1b[${code}m${text}\x1b[0m` : text);
   const time = new Date(record.time).toTimeString().slice(0, 8);
   const inline: string[] = [];
@@ -59,7 +66,9 @@ export function formatPretty(record: LogRecord, colour: boolean): string {
   const lines = [head, ...below];
   if (isLinks(record.urls)) {
     const width = Math.max(...record.urls.map((l) => l.label.length));
-    lines.push('', ...record.urls.map((l) => `    ${l.label.padEnd(width)}   ${paint('1', l.url)}`), '');
+    const fits = columns === undefined || 4 + width + 3 + Math.max(...record.urls.map((l) => l.url.length)) <= columns;
+    const rows = record.urls.map((l) => (fits ? `    ${l.label.padEnd(width)}   ${paint('1', l.url)}` : `  ${l.label}\n    ${paint('1', l.url)}`));
+    lines.push('', ...rows, '');
   }
   return lines.join('\n');
 }
@@ -67,6 +76,7 @@ export function formatPretty(record: LogRecord, colour: boolean): string {
 interface Output {
   write(text: string): unknown;
   isTTY?: boolean;
+  columns?: number;
 }
 
 /**
@@ -93,7 +103,10 @@ export class JsonLogger implements LoggerService {
       record.msg = message;
     }
     const stream = ORDER[level] >= 30 ? this.out.stderr : this.out.stdout;
-    const line = this.format === 'pretty' ? formatPretty(record, stream.isTTY === true && process.env.NO_COLOR === undefined) : formatJson(record);
+    const line =
+      this.format === 'pretty'
+        ? formatPretty(record, { colour: stream.isTTY === true && process.env.NO_COLOR === undefined, columns: stream.isTTY ? stream.columns : undefined })
+        : formatJson(record);
     stream.write(line + '\n');
   }
 

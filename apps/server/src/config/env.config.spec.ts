@@ -10,8 +10,7 @@ describe('environment configuration', () => {
     expect(env.PUBLIC_BASE_URL).toBe('http://localhost:3000');
     expect(env.BOT_PROTECTION).toBe(true);
     expect(env.DATA_DIR).toBe(fromRoot('data'));
-    // Jest's stdout is not a terminal.
-    expect(env.LOG_FORMAT).toBe('json');
+    expect(env.LOG_FORMAT).toBe(process.stdout.isTTY ? 'pretty' : 'json');
   });
 
   it('keeps the default database and the sinks in DATA_DIR, and lets LOG_FORMAT choose the format', () => {
