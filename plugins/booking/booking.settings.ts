@@ -9,7 +9,7 @@ export const bookingSettingsSchema = z
       .min(5)
       .max(24 * 60)
       .default(30),
-    /** Most concerns (services) in one booking, as in the source articles. */
+    /** Most services in one booking, as in the source articles. */
     maxServicesPerBooking: z.number().int().min(1).max(6).default(6),
     /** Most active appointments per email address and service. */
     maxActivePerEmailAndService: z.number().int().min(1).max(20).default(2),
