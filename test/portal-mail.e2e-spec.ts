@@ -6,7 +6,11 @@ import ical, { type VEvent } from 'node-ical';
 import { fromRoot } from '../apps/server/src/common/project-root.js';
 import { OutboxMessage } from '../apps/server/src/notifications/outbox-message.entity.js';
 import { Booking } from '../plugins/booking/entities/booking.entity.js';
-import { citizen, deliverMail, demoIds, release, SLUG, type DemoIds } from './booking-helpers.js';
+import type { EmailContent } from '../apps/server/src/notifications/notification.types.js';
+import { TenantDataService } from '../apps/server/src/tenancy/tenant-data.service.js';
+import { OfferService } from '../plugins/terminagent/offer.service.js';
+import { citizen, deliverMail, demoIds, release, releasedDemoApp, SLUG, type DemoIds } from './booking-helpers.js';
+import { agentSlots, linkFromOutbox, match, offerOf, queueWish, windowOf } from './terminagent-helpers.js';
 import { decodeHtml } from './harness/mail-links.js';
 import { TestSmtpServer, type ReceivedMail } from './harness/smtp-server.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';
@@ -102,6 +106,20 @@ describe('portal and mail: what the citizen reads', () => {
     // No phone, no imprint: "name · mail", then the privacy link on its own, without a leading separator.
     expect(receipt.html).toMatch(/Gemeinde Beispielheim · rathaus@beispielheim\.example\s*<br><a href="https:\/\/www\.beispielheim\.example\/datenschutz"/);
     expect(receipt.html).not.toMatch(/<br>\s*·/);
+    // The portal's footer too: contact without a phone has no separator before the address.
+    const start = await t.http.get(`/${slug}/`).expect(200);
+    expect(start.text).toMatch(/<p>Kontakt: <a href="mailto:rathaus@beispielheim\.example">/);
+  });
+
+  it('says "services" in English and links a favicon served by this server', async () => {
+    const start = await t.http.get(`/${SLUG}/?lang=en`).expect(200);
+    expect(start.text).toContain('<h1>What do you need?</h1>');
+    expect(start.text).toContain('Your services');
+    expect(start.text).not.toMatch(/concern/i);
+    const icon = /<link rel="icon" href="([^"]+)">/.exec(start.text)?.[1];
+    expect(icon).toMatch(/^\/assets\/portal\/favicon\.svg\?v/);
+    const served = await t.http.get(decodeHtml(icon!)).expect(200);
+    expect(served.headers['content-type']).toContain('image/svg+xml');
   });
 
   it('names the total fee, the payment methods and a map link in the summary and the confirmation; promises no terminal', async () => {
@@ -218,6 +236,44 @@ describe('portal and mail: what the citizen reads', () => {
     expect(page.text).toContain('Diese Uhrzeit beginnt zu bald, um sie online zu buchen.');
     expect(await count()).toEqual(before);
     await book('leadok', undefined, '2026-11-23T09:15:00+01:00');
+  });
+});
+
+describe('the offer of one proposal speaks of one', () => {
+  it('mail and page: "einen Termin", reserved until "… Uhr", "Passt der Termin nicht?"', async () => {
+    const { t, ids } = await releasedDemoApp();
+    try {
+      const slot = (await agentSlots(t)).find((s) => s.locationId === ids.rathaus)!;
+      const { date, window } = windowOf(slot);
+      const wish = await queueWish(t, {
+        email: 'one@example.org',
+        serviceId: ids.ausweis,
+        locationIds: [ids.rathaus],
+        windows: [window],
+        earliestDate: date,
+        latestDate: date,
+      });
+      await match(t);
+      await t.asTenant(SLUG, () => t.app.get(OfferService).mailPending());
+      const offer = (await offerOf(t, wish.id))!;
+      expect(offer.proposals).toHaveLength(1);
+      const row = await t.asTenant(SLUG, () =>
+        t.app
+          .get(TenantDataService)
+          .repo(OutboxMessage)
+          .findOne({ where: { messageKey: `terminagent:offer:${offer.offer.id}` } }),
+      );
+      const mail = row!.content as EmailContent;
+      expect(mail.subject).toMatch(/^Terminvorschlag für Sie/);
+      expect(mail.text).toContain('der Terminagent hat einen Termin für Ihren Wunsch gefunden');
+      expect(mail.text).toContain('Der Termin ist bis');
+      expect(mail.text).not.toMatch(/Termine|Vorschläge/);
+      const page = await t.http.get(await linkFromOutbox(t, `terminagent:offer:${offer.offer.id}`, '/terminvorschlag/')).expect(200);
+      expect(page.text).toMatch(/Er ist bis [^<]+, \d\d:\d\d Uhr für Sie reserviert\./);
+      expect(page.text).toContain('Passt der Termin nicht?');
+    } finally {
+      await t.close();
+    }
   });
 });
 
