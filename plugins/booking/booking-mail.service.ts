@@ -47,7 +47,7 @@ export interface BookingMessageData {
 export const KIOSK_CHECK_IN = 'booking.kiosk-check-in';
 
 /**
- * The booking's messages to the citizen: receipt (confirm link), confirmation (QR code, ICS file),
+ * The booking's messages to the citizen: receipt (confirm link), confirmation (ICS file; QR code with a check-in terminal),
  * cancellation and reminder by mail, and confirmation, cancellation and reminder by SMS when the
  * citizen chose it. Callers describe which message; this service picks the channels.
  */
