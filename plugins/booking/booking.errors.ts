@@ -10,6 +10,7 @@ export const bookingErrors = defineErrors(
     CAPACITY_GONE: 'conflict',
     LOCATION_MISMATCH: 'conflict',
     SLOT_IN_PAST: 'conflict',
+    SLOT_TOO_SOON: 'conflict',
     BEYOND_HORIZON: 'conflict',
     CAPTCHA_REQUIRED: 'refused',
     CAPTCHA_INVALID: 'refused',
