@@ -18,10 +18,12 @@ import { ReleaseService } from './release.service.js';
 import { ReminderService } from './reminder.service.js';
 import { CalendarService } from './staff/calendar.service.js';
 import { StaffAccessService } from './staff/staff-access.service.js';
+import { StaffBookingsController } from './staff/staff-bookings.controller.js';
+import { StaffBookingsService } from './staff/staff-bookings.service.js';
 import { StaffCalendarController } from './staff/staff-calendar.controller.js';
 
 /** The authority's calendar (staff/): services the staff JSON API and the staff pages share. */
-const STAFF = [StaffAccessService, CalendarService];
+const STAFF = [StaffAccessService, CalendarService, StaffBookingsService];
 
 const PUBLISHED = [AvailabilityService, BookingService, CapacityService, ReleaseService, BookingMailService, AgentCapacityService];
 
@@ -29,7 +31,7 @@ const PUBLISHED = [AvailabilityService, BookingService, CapacityService, Release
 @Module({
   // The citizen portal's pages (portal/) render in the core's page frame.
   imports: [WebModule],
-  controllers: [BookingController, BackofficeController, StaffCalendarController, BookingFlowController, AppointmentController],
+  controllers: [BookingController, BackofficeController, StaffCalendarController, StaffBookingsController, BookingFlowController, AppointmentController],
   providers: [...PUBLISHED, ...STAFF, BotProtectionService, CitizenCapsService, BookingWriterService, PortalPages, BookingTasks, ReminderService],
   exports: PUBLISHED,
 })
