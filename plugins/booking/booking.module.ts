@@ -18,12 +18,16 @@ import { ReleaseService } from './release.service.js';
 import { ReminderService } from './reminder.service.js';
 import { CalendarService } from './staff/calendar.service.js';
 import { StaffAccessService } from './staff/staff-access.service.js';
+import { CalendarFeedAdminController, CalendarFeedController } from './staff/calendar-feed.controller.js';
+import { CalendarFeedService } from './staff/calendar-feed.service.js';
+import { CapacityBlockController } from './staff/capacity-block.controller.js';
+import { CapacityBlockService } from './staff/capacity-block.service.js';
 import { StaffBookingsController } from './staff/staff-bookings.controller.js';
 import { StaffBookingsService } from './staff/staff-bookings.service.js';
 import { StaffCalendarController } from './staff/staff-calendar.controller.js';
 
 /** The authority's calendar (staff/): services the staff JSON API and the staff pages share. */
-const STAFF = [StaffAccessService, CalendarService, StaffBookingsService];
+const STAFF = [StaffAccessService, CalendarService, StaffBookingsService, CapacityBlockService, CalendarFeedService];
 
 const PUBLISHED = [AvailabilityService, BookingService, CapacityService, ReleaseService, BookingMailService, AgentCapacityService];
 
@@ -31,7 +35,17 @@ const PUBLISHED = [AvailabilityService, BookingService, CapacityService, Release
 @Module({
   // The citizen portal's pages (portal/) render in the core's page frame.
   imports: [WebModule],
-  controllers: [BookingController, BackofficeController, StaffCalendarController, StaffBookingsController, BookingFlowController, AppointmentController],
+  controllers: [
+    BookingController,
+    BackofficeController,
+    StaffCalendarController,
+    StaffBookingsController,
+    CapacityBlockController,
+    CalendarFeedAdminController,
+    CalendarFeedController,
+    BookingFlowController,
+    AppointmentController,
+  ],
   providers: [...PUBLISHED, ...STAFF, BotProtectionService, CitizenCapsService, BookingWriterService, PortalPages, BookingTasks, ReminderService],
   exports: PUBLISHED,
 })
