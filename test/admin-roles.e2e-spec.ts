@@ -189,7 +189,7 @@ describe('admin roles and plugin gates', () => {
   it("the start page links the staff pages of the tenant's plugins that are on, and the session opens them", async () => {
     const pages = async (agent: TestAgent) => (await agent.get('/admin/api/dashboard').expect(200)).body.pages;
     const [figures] = await pages(muster);
-    expect(figures).toEqual({ label: { de: 'Kennzahlen des Terminagenten', en: 'Appointment agent figures' }, href: '/musterstadt/terminagent/kennzahlen' });
+    expect(figures).toEqual({ label: { de: 'Kennzahlen des Terminagenten', en: 'Appointment agent figures' }, href: '/musterstadt/mitarbeiter/terminagent' });
     const page = await muster.get(figures.href).expect(200);
     expect(page.text).toContain('Stadt Musterstadt');
     // Beispielheim has the Terminagent off; a super-admin has no tenant to open the page for.
