@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import supertest from 'supertest';
+import { SLUG } from './booking-helpers.js';
+import { createAccount, createAdminTestApp, loginAgent, TEST_PASSWORD } from './harness/admin-session.js';
+import type { TestApp } from './harness/test-app.js';
+
+type Agent = ReturnType<typeof supertest.agent>;
+
+const HOME = `/${SLUG}/mitarbeiter`;
+const LOGIN = `${HOME}/anmelden`;
+const FIGURES = `${HOME}/terminagent`;
+
+/** The form token of the page's forms (the agent keeps the cookie it belongs to). */
+function formToken(html: string): string {
+  const token = /name="formToken" value="([^"]+)"/.exec(html)?.[1];
+  if (!token) throw new Error('no form token on the page');
+  return token;
+}
+
+/**
+ * The staff area's frame over plain HTTP: who gets in (the tenant's people only, by the page's
+ * login or the panel's session), where a missing login leads, and that its forms need their
+ * token and a same-site origin.
+ */
+describe('staff pages: login, frame and access', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createAdminTestApp();
+    await createAccount(t, 'staff', 'clerk@musterstadt.test', SLUG);
+    await createAccount(t, 'tenant-admin', 'admin@musterstadt.test', SLUG);
+    await createAccount(t, 'staff', 'clerk@beispielheim.test', 'beispielheim');
+  });
+  afterAll(async () => t?.close());
+
+  async function pageLogin(email: string, next?: string): Promise<{ agent: Agent; res: supertest.Response }> {
+    const agent = supertest.agent(t.app.getHttpServer());
+    const page = await agent.get(next ? `${LOGIN}?weiter=${encodeURIComponent(next)}` : LOGIN).expect(200);
+    const res = await agent
+      .post(LOGIN)
+      .type('form')
+      .send({ formToken: formToken(page.text), email, password: TEST_PASSWORD, weiter: next ?? '' });
+    return { agent, res };
+  }
+
+  it('sends a visitor without a login to the login page, which is German, noindex and never cached', async () => {
+    const res = await t.http.get(`${FIGURES}?von=2026-11-01`).expect(303);
+    expect(res.headers.location).toBe(`${LOGIN}?weiter=${encodeURIComponent(`${FIGURES}?von=2026-11-01`)}`);
+    expect((await t.http.get(HOME).expect(303)).headers.location).toBe(`${LOGIN}?weiter=${encodeURIComponent(HOME)}`);
+    const page = await t.http.get(res.headers.location).expect(200);
+    expect(page.headers['cache-control']).toBe('no-store');
+    expect(page.text).toContain('<meta name="robots" content="noindex">');
+    expect(page.text).toContain('<html lang="de">');
+    expect(page.text).toContain('Mitarbeiterbereich');
+    expect(page.text).not.toContain('Abmelden');
+    const english = await t.http.get(`${LOGIN}?lang=en`).expect(200);
+    expect(english.text).toContain('<html lang="en">');
+    expect(english.text).toContain('Staff area');
+  });
+
+  it('logs a clerk in and goes back to the page asked for; the frame names the user and links the pages', async () => {
+    const { agent, res } = await pageLogin('clerk@musterstadt.test', `${FIGURES}?von=2026-11-01`);
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(`${FIGURES}?von=2026-11-01`);
+    const home = await agent.get(HOME).expect(200);
+    expect(home.headers['cache-control']).toBe('no-store');
+    expect(home.text).toContain('<meta name="robots" content="noindex">');
+    expect(home.text).toContain(`href="${FIGURES}"`);
+    expect(home.text).toContain('Abmelden');
+    // A clerk has no panel: no link to it.
+    expect(home.text).not.toContain('href="/admin"');
+    await agent.get(FIGURES).expect(200);
+  });
+
+  it('takes the panel session too, and gives a tenant-admin the way back to the panel', async () => {
+    const admin = await loginAgent(t, 'admin@musterstadt.test');
+    const home = await admin.get(HOME).expect(200);
+    expect(home.text).toContain('href="/admin"');
+  });
+
+  it('never leads elsewhere after the login than to a staff page of this town', async () => {
+    for (const next of ['https://evil.example/', '//evil.example/x', '/beispielheim/mitarbeiter', `/${SLUG}/termin`, `${HOME}//evil.example`]) {
+      const { res } = await pageLogin('clerk@musterstadt.test', next);
+      expect([res.status, res.headers.location]).toEqual([303, HOME]);
+    }
+  });
+
+  it("refuses another town's people, on the login and with a session", async () => {
+    const { res } = await pageLogin('clerk@beispielheim.test');
+    expect(res.status).toBe(403);
+    expect(res.text).toContain('keinen Zugang zum Mitarbeiterbereich dieser Kommune');
+    expect(res.headers['set-cookie']?.join(';') ?? '').not.toContain('amtszeit.sid');
+    const beispiel = supertest.agent(t.app.getHttpServer());
+    const page = await beispiel.get('/beispielheim/mitarbeiter/anmelden').expect(200);
+    await beispiel
+      .post('/beispielheim/mitarbeiter/anmelden')
+      .type('form')
+      .send({ formToken: formToken(page.text), email: 'clerk@beispielheim.test', password: TEST_PASSWORD })
+      .expect(303);
+    await beispiel.get('/beispielheim/mitarbeiter').expect(200);
+    for (const path of [HOME, FIGURES]) {
+      const refused = await beispiel.get(path).expect(403);
+      expect(refused.text).toContain('Kein Zugriff');
+      // No staff frame of the other town (no navigation, no form token), nothing of the own.
+      expect(refused.text).not.toContain('formToken');
+      expect(refused.text).not.toContain('Beispielheim');
+    }
+    // Beispielheim has the Terminagent off: neither the link nor the page.
+    expect((await beispiel.get('/beispielheim/mitarbeiter').expect(200)).text).not.toContain('terminagent');
+    await beispiel.get('/beispielheim/mitarbeiter/terminagent').expect(404);
+  });
+
+  it('refuses a wrong password with the message, and a login or logout without the form token or from another site', async () => {
+    const agent = supertest.agent(t.app.getHttpServer());
+    const page = await agent.get(LOGIN).expect(200);
+    const token = formToken(page.text);
+    const wrong = await agent.post(LOGIN).type('form').send({ formToken: token, email: 'clerk@musterstadt.test', password: 'falsch' }).expect(401);
+    expect(wrong.text).toContain('E-Mail oder Passwort ist falsch.');
+    const noToken = await agent.post(LOGIN).type('form').send({ email: 'clerk@musterstadt.test', password: TEST_PASSWORD }).expect(400);
+    expect(noToken.text).toContain('Die Seite ist abgelaufen');
+    await agent
+      .post(LOGIN)
+      .set('Origin', 'https://evil.example')
+      .type('form')
+      .send({ formToken: token, email: 'clerk@musterstadt.test', password: TEST_PASSWORD })
+      .expect(403);
+    await agent.get(HOME).expect(303);
+
+    const { agent: clerk } = await pageLogin('clerk@musterstadt.test');
+    const home = await clerk.get(HOME).expect(200);
+    await clerk.post(`${HOME}/abmelden`).type('form').send({}).expect(400);
+    await clerk
+      .post(`${HOME}/abmelden`)
+      .set('Sec-Fetch-Site', 'cross-site')
+      .type('form')
+      .send({ formToken: formToken(home.text) })
+      .expect(403);
+    await clerk.get(HOME).expect(200);
+    const out = await clerk
+      .post(`${HOME}/abmelden`)
+      .type('form')
+      .send({ formToken: formToken(home.text) })
+      .expect(303);
+    expect(out.headers.location).toBe(`${LOGIN}?abgemeldet=1`);
+    await clerk.get(HOME).expect(303);
+  });
+});
