@@ -200,7 +200,7 @@ describe('admin roles and plugin gates', () => {
   it('a tenant-admin creates staff and admins of its own tenant only, never super-admins', async () => {
     const url = '/admin/api/resources/AdminUser/actions/new';
     const superAdmin = await muster.post(url).type('form').send({ email: 'boss@musterstadt.test', password: TEST_PASSWORD, role: 'super-admin' });
-    expect(superAdmin.body.record.errors.role.message).toMatch(/nur Sachbearbeitung oder Kommunen-Admins/);
+    expect(superAdmin.body.record.errors.role.message).toMatch(/nur Sachbearbeitung, Teamleitungen oder Kommunen-Admins/);
     const weak = await muster.post(url).type('form').send({ email: 'weak@musterstadt.test', password: 'kurz', role: 'staff' });
     expect(weak.body.record.errors.password.message).toBe('Das Passwort muss mindestens 12 Zeichen lang sein.');
     const staff = await muster.post(url).type('form').send({ email: 'Clerk@Musterstadt.test', password: TEST_PASSWORD, role: 'staff', tenantId: beispielId });
@@ -211,6 +211,27 @@ describe('admin roles and plugin gates', () => {
     const taken = await muster.post(url).type('form').send({ email: 'clerk@musterstadt.test', password: TEST_PASSWORD, role: 'staff' });
     expect(taken.body.record.errors.email.message).toBe('Diese E-Mail-Adresse ist bereits vergeben.');
     expect(await t.dataSource.getRepository(AdminUser).countBy({ role: 'super-admin' })).toBe(1);
+  });
+
+  it("a tenant-admin creates supervisors, and clerks with their own town's locations only", async () => {
+    const url = '/admin/api/resources/AdminUser/actions/new';
+    const [own] = await t.dataSource.query('SELECT id FROM location WHERE tenantId = ? ORDER BY name', [musterId]);
+    const [foreign] = await t.dataSource.query('SELECT id FROM location WHERE tenantId = ?', [beispielId]);
+    const lead = await muster.post(url).type('form').send({ email: 'lead@musterstadt.test', password: TEST_PASSWORD, role: 'supervisor' });
+    expect(lead.body.notice.type).toBe('success');
+    const refusedClerk = await muster
+      .post(url)
+      .type('form')
+      .send({ email: 'clerk2@musterstadt.test', password: TEST_PASSWORD, role: 'staff', 'locationIds.0': own.id, 'locationIds.1': foreign.id });
+    expect(refusedClerk.body.record.errors.locationIds.message).toBe('Bitte einen Eintrag aus der Liste wählen.');
+    const clerk = await muster
+      .post(url)
+      .type('form')
+      .send({ email: 'clerk2@musterstadt.test', password: TEST_PASSWORD, role: 'staff', 'locationIds.0': own.id });
+    expect(clerk.body.notice.type).toBe('success');
+    const users = t.dataSource.getRepository(AdminUser);
+    expect(await users.findOneByOrFail({ email: 'clerk2@musterstadt.test' })).toMatchObject({ role: 'staff', locationIds: [own.id] });
+    expect(await users.findOneByOrFail({ email: 'lead@musterstadt.test' })).toMatchObject({ role: 'supervisor', tenantId: musterId });
   });
 
   it('a tenant-admin cannot demote, deactivate or delete itself', async () => {

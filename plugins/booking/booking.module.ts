@@ -16,6 +16,12 @@ import { BookingFlowController } from './portal/booking-flow.controller.js';
 import { PortalPages } from './portal/portal-pages.service.js';
 import { ReleaseService } from './release.service.js';
 import { ReminderService } from './reminder.service.js';
+import { CalendarService } from './staff/calendar.service.js';
+import { StaffAccessService } from './staff/staff-access.service.js';
+import { StaffCalendarController } from './staff/staff-calendar.controller.js';
+
+/** The authority's calendar (staff/): services the staff JSON API and the staff pages share. */
+const STAFF = [StaffAccessService, CalendarService];
 
 const PUBLISHED = [AvailabilityService, BookingService, CapacityService, ReleaseService, BookingMailService, AgentCapacityService];
 
@@ -23,8 +29,8 @@ const PUBLISHED = [AvailabilityService, BookingService, CapacityService, Release
 @Module({
   // The citizen portal's pages (portal/) render in the core's page frame.
   imports: [WebModule],
-  controllers: [BookingController, BackofficeController, BookingFlowController, AppointmentController],
-  providers: [...PUBLISHED, BotProtectionService, CitizenCapsService, BookingWriterService, PortalPages, BookingTasks, ReminderService],
+  controllers: [BookingController, BackofficeController, StaffCalendarController, BookingFlowController, AppointmentController],
+  providers: [...PUBLISHED, ...STAFF, BotProtectionService, CitizenCapsService, BookingWriterService, PortalPages, BookingTasks, ReminderService],
   exports: PUBLISHED,
 })
 export class BookingModule {}
