@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { AdminPanelModule } from '../admin-config/admin-panel.module.js';
-import { releasedDemoApp, SLUG } from './booking-helpers.js';
+import { AdminUser } from '../apps/server/src/auth/admin-user.entity.js';
+import { type DemoIds, releasedDemoApp, SLUG } from './booking-helpers.js';
 import { createAccount, TEST_PASSWORD, TEST_SESSION_SECRET } from './harness/admin-session.js';
 import { expectTitle, listen, openBrowser, pageAuditor, type TestBrowser } from './harness/browser.js';
 import type { TestApp } from './harness/test-app.js';
+import { insertBooking } from './staff-calendar-helpers.js';
 
 const WIDTHS = [375, 1280];
 
@@ -12,11 +14,12 @@ const WIDTHS = [375, 1280];
 async function expectNoHorizontalScroll(page: Page): Promise<void> {
   for (const width of WIDTHS) {
     await page.setViewportSize({ width, height: 900 });
-    const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    const scrollWidth = (await page.evaluate('document.documentElement.scrollWidth')) as number;
     expect({ width, scrollWidth }).toEqual({ width, scrollWidth: width });
     // With SHOTS_DIR set, the pages are kept as screenshots to look at (not part of the assertions).
     if (process.env.SHOTS_DIR) {
-      const name = new URL(page.url()).pathname.split('/').filter(Boolean).slice(1).join('-');
+      const url = new URL(page.url());
+      const name = [...url.pathname.split('/').slice(2), url.searchParams.get('ansicht')].filter(Boolean).join('-');
       await page.screenshot({ path: `${process.env.SHOTS_DIR}/${name}-${width}.png`, fullPage: true });
     }
   }
@@ -29,13 +32,18 @@ async function expectNoHorizontalScroll(page: Page): Promise<void> {
  */
 describe('staff pages in a real browser', () => {
   let t: TestApp;
+  let ids: DemoIds;
+  let reference: string;
   let b: TestBrowser;
   let baseUrl: string;
   const { audit, expectAllClean } = pageAuditor(() => b.page);
 
   beforeAll(async () => {
-    ({ t } = await releasedDemoApp({ imports: [AdminPanelModule], env: { SESSION_SECRET: TEST_SESSION_SECRET } }));
-    await createAccount(t, 'staff', 'clerk@musterstadt.test', SLUG);
+    ({ t, ids } = await releasedDemoApp({ imports: [AdminPanelModule], env: { SESSION_SECRET: TEST_SESSION_SECRET } }));
+    const clerk = await createAccount(t, 'staff', 'clerk@musterstadt.test', SLUG);
+    await t.dataSource.getRepository(AdminUser).update({ id: clerk.id }, { locationIds: [ids.rathaus] });
+    // Today (the test clock: Monday 2026-11-23, 08:00 in Berlin) at 10:00 local time.
+    ({ reference } = await insertBooking(t, ids, { startAt: new Date('2026-11-23T09:00:00Z'), staffNote: 'Dolmetscher kommt mit' }));
     baseUrl = await listen(t.app);
     b = await openBrowser(baseUrl);
   });
@@ -44,9 +52,10 @@ describe('staff pages in a real browser', () => {
     await t?.close();
   });
 
-  it('logs in on the way to the figures, which fit the screen, in an accessible frame that prints without navigation', async () => {
+  it('logs in on the way to the calendar, shows the day and the week of the own location, the figures, all accessible, fitting the screen and printable', async () => {
     const { page } = b;
-    await page.goto(`${baseUrl}/${SLUG}/mitarbeiter/terminagent`);
+    const calendar = `${baseUrl}/${SLUG}/mitarbeiter/kalender`;
+    await page.goto(calendar);
     await expectTitle(page, 'Anmelden – Stadt Musterstadt');
     await audit();
     await expectNoHorizontalScroll(page);
@@ -54,20 +63,47 @@ describe('staff pages in a real browser', () => {
     await page.getByLabel('E-Mail-Adresse').fill('clerk@musterstadt.test');
     await page.getByLabel('Passwort').fill(TEST_PASSWORD);
     await page.getByRole('button', { name: 'Anmelden' }).click();
-    await page.waitForURL(`${baseUrl}/${SLUG}/mitarbeiter/terminagent`);
-    await expectTitle(page, 'Terminagent: Kennzahlen – Stadt Musterstadt');
-    await audit();
-    await expectNoHorizontalScroll(page);
+    await page.waitForURL(calendar);
+    await expectTitle(page, 'Kalender – Stadt Musterstadt');
     const nav = page.getByRole('navigation', { name: 'Mitarbeiterbereich' });
-    expect(await nav.getByRole('link', { name: 'Kennzahlen des Terminagenten' }).getAttribute('aria-current')).toBe('page');
+    expect(await nav.getByRole('link', { name: 'Kalender' }).getAttribute('aria-current')).toBe('page');
     // Without a display name the account shows as its town (CurrentAdmin.title).
     await page.getByText('Angemeldet: Stadt Musterstadt').waitFor();
+    // Today first, the clerk's own location only, the appointment with its note.
+    await page.getByRole('heading', { name: 'Bürgerbüro im Rathaus: Montag, 23. November 2026' }).waitFor();
+    expect(await page.locator('#standort option').allTextContents()).toEqual(['Bürgerbüro im Rathaus']);
+    const entry = page.locator('.cal-entry', { hasText: reference });
+    expect(await entry.innerText()).toMatch(/10:00–10:15/);
+    expect(await entry.innerText()).toContain('Notiz: Dolmetscher kommt mit');
+    await audit();
+    await expectNoHorizontalScroll(page);
 
+    // Print: the day list without the frame's navigation and the page's controls.
     await page.emulateMedia({ media: 'print' });
     expect(await nav.isVisible()).toBe(false);
     expect(await page.getByRole('button', { name: 'Abmelden' }).isVisible()).toBe(false);
-    expect(await page.locator('main table').isVisible()).toBe(true);
+    expect(await page.locator('main form').isVisible()).toBe(false);
+    expect(await entry.isVisible()).toBe(true);
+    if (process.env.SHOTS_DIR) await page.screenshot({ path: `${process.env.SHOTS_DIR}/kalender-print.png`, fullPage: true });
     await page.emulateMedia({ media: 'screen' });
+    expect(await page.getByRole('button', { name: 'Tagesliste drucken' }).isVisible()).toBe(true);
+
+    await page.getByRole('link', { name: 'Wochenansicht' }).click();
+    await expectTitle(page, 'Kalender: Woche – Stadt Musterstadt');
+    await page.locator('.cal-entry', { hasText: reference }).waitFor();
+    await audit();
+    await expectNoHorizontalScroll(page);
+
+    // Another location is not the clerk's.
+    await page.goto(`${calendar}?standort=${ids.nord}`);
+    await expectTitle(page, 'Kein Zugriff – Stadt Musterstadt');
+    expect(await nav.isVisible()).toBe(true);
+    await audit();
+
+    await nav.getByRole('link', { name: 'Kennzahlen des Terminagenten' }).click();
+    await expectTitle(page, 'Terminagent: Kennzahlen – Stadt Musterstadt');
+    await audit();
+    await expectNoHorizontalScroll(page);
 
     await page.goto(`${baseUrl}/${SLUG}/mitarbeiter`);
     await expectTitle(page, 'Mitarbeiterbereich – Stadt Musterstadt');
@@ -80,7 +116,7 @@ describe('staff pages in a real browser', () => {
     await page.goto(`${baseUrl}/${SLUG}/mitarbeiter`);
     await page.waitForURL(/\/mitarbeiter\/anmelden\?weiter=/);
 
-    expectAllClean(3);
+    expectAllClean(6);
     expect(b.foreignRequests).toEqual([]);
   });
 });

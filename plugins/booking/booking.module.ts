@@ -19,6 +19,8 @@ import { ReminderService } from './reminder.service.js';
 import { CalendarService } from './staff/calendar.service.js';
 import { StaffAccessService } from './staff/staff-access.service.js';
 import { StaffCalendarController } from './staff/staff-calendar.controller.js';
+import { CalendarPagesController } from './staff-pages/calendar-pages.controller.js';
+import { BookingStaffPages } from './staff-pages/staff-pages.service.js';
 
 /** The authority's calendar (staff/): services the staff JSON API and the staff pages share. */
 const STAFF = [StaffAccessService, CalendarService];
@@ -29,8 +31,19 @@ const PUBLISHED = [AvailabilityService, BookingService, CapacityService, Release
 @Module({
   // The citizen portal's pages (portal/) render in the core's page frame.
   imports: [WebModule],
-  controllers: [BookingController, BackofficeController, StaffCalendarController, BookingFlowController, AppointmentController],
-  providers: [...PUBLISHED, ...STAFF, BotProtectionService, CitizenCapsService, BookingWriterService, PortalPages, BookingTasks, ReminderService],
+  // The staff pages (staff-pages/) render in the core's staff frame.
+  controllers: [BookingController, BackofficeController, StaffCalendarController, BookingFlowController, AppointmentController, CalendarPagesController],
+  providers: [
+    ...PUBLISHED,
+    ...STAFF,
+    BotProtectionService,
+    CitizenCapsService,
+    BookingWriterService,
+    PortalPages,
+    BookingStaffPages,
+    BookingTasks,
+    ReminderService,
+  ],
   exports: PUBLISHED,
 })
 export class BookingModule {}

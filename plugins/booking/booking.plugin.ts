@@ -17,4 +17,5 @@ export const bookingPlugin = definePlugin({
   migrations: BOOKING_MIGRATIONS,
   tasks: bookingTasks,
   errors: bookingErrors,
+  staffPages: [{ label: { de: 'Kalender', en: 'Calendar' }, path: (slug) => `/${slug}/mitarbeiter/kalender` }],
 });
