@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import supertest from 'supertest';
-import { SLUG } from './booking-helpers.js';
+import { AdminUser } from '../apps/server/src/auth/admin-user.entity.js';
+import { type DemoIds, demoIds, SLUG } from './booking-helpers.js';
 import { createAccount, createAdminTestApp, loginAgent, TEST_PASSWORD } from './harness/admin-session.js';
 import type { TestApp } from './harness/test-app.js';
 
@@ -24,10 +25,18 @@ function formToken(html: string): string {
  */
 describe('staff pages: login, frame and access', () => {
   let t: TestApp;
+  let ids: DemoIds;
+  let beispielLocation: string;
 
   beforeAll(async () => {
     t = await createAdminTestApp();
-    await createAccount(t, 'staff', 'clerk@musterstadt.test', SLUG);
+    ids = await demoIds(t);
+    const beispiel = await t.tenant('beispielheim');
+    beispielLocation = (await t.dataSource.query('SELECT id FROM location WHERE tenantId = ?', [beispiel.id]))[0].id as string;
+    const clerk = await createAccount(t, 'staff', 'clerk@musterstadt.test', SLUG);
+    await t.dataSource.getRepository(AdminUser).update({ id: clerk.id }, { locationIds: [ids.rathaus] });
+    await createAccount(t, 'staff', 'new@musterstadt.test', SLUG);
+    await createAccount(t, 'supervisor', 'lead@musterstadt.test', SLUG);
     await createAccount(t, 'tenant-admin', 'admin@musterstadt.test', SLUG);
     await createAccount(t, 'staff', 'clerk@beispielheim.test', 'beispielheim');
   });
@@ -143,5 +152,32 @@ describe('staff pages: login, frame and access', () => {
       .expect(303);
     expect(out.headers.location).toBe(`${LOGIN}?abgemeldet=1`);
     await clerk.get(HOME).expect(303);
+  });
+
+  it("shows a clerk's calendar for the own locations only; a supervisor's for every location; bad input a 400 page", async () => {
+    const CAL = `${HOME}/kalender`;
+    const { agent: clerk } = await pageLogin('clerk@musterstadt.test');
+    const own = await clerk.get(CAL).expect(200);
+    expect(own.headers['cache-control']).toBe('no-store');
+    expect(own.text).toContain(`<option value="${ids.rathaus}" selected>`);
+    expect(own.text).not.toContain(ids.nord);
+    await clerk.get(`${CAL}?standort=${ids.nord}`).expect(403);
+    // Another town's location: not the clerk's (403), and nothing of it shown.
+    const foreign = await clerk.get(`${CAL}?standort=${beispielLocation}`).expect(403);
+    expect(foreign.text).not.toContain('Beispielheim');
+    const bad = await clerk.get(`${CAL}?datum=23.11.2026`).expect(400);
+    expect(bad.text).toContain('Geben Sie den Tag als Datum an');
+    expect(bad.text).toContain('aria-invalid="true"');
+
+    const { agent: none } = await pageLogin('new@musterstadt.test');
+    expect((await none.get(CAL).expect(200)).text).toContain('Ihrem Konto ist kein Standort zugeordnet');
+
+    const { agent: lead } = await pageLogin('lead@musterstadt.test');
+    const all = await lead.get(`${CAL}?standort=${ids.nord}&ansicht=woche`).expect(200);
+    expect(all.text).toContain(`<option value="${ids.nord}" selected>`);
+    expect(all.text).toContain(`<option value="${ids.rathaus}">`);
+    // A supervisor has no panel.
+    expect(all.text).not.toContain('href="/admin"');
+    await lead.get(`${CAL}?standort=${beispielLocation}`).expect(404);
   });
 });
