@@ -18,12 +18,17 @@ import { ReleaseService } from './release.service.js';
 import { ReminderService } from './reminder.service.js';
 import { CalendarService } from './staff/calendar.service.js';
 import { StaffAccessService } from './staff/staff-access.service.js';
+import { StaffBookingsController } from './staff/staff-bookings.controller.js';
+import { StaffBookingsService } from './staff/staff-bookings.service.js';
 import { StaffCalendarController } from './staff/staff-calendar.controller.js';
 import { CalendarPagesController } from './staff-pages/calendar-pages.controller.js';
 import { BookingStaffPages } from './staff-pages/staff-pages.service.js';
 
 /** The authority's calendar (staff/): services the staff JSON API and the staff pages share. */
-const STAFF = [StaffAccessService, CalendarService];
+const STAFF = [StaffAccessService, CalendarService, StaffBookingsService];
+
+/** The staff pages (staff-pages/), in the core's staff frame. */
+const STAFF_PAGE_CONTROLLERS = [CalendarPagesController];
 
 const PUBLISHED = [AvailabilityService, BookingService, CapacityService, ReleaseService, BookingMailService, AgentCapacityService];
 
@@ -31,8 +36,15 @@ const PUBLISHED = [AvailabilityService, BookingService, CapacityService, Release
 @Module({
   // The citizen portal's pages (portal/) render in the core's page frame.
   imports: [WebModule],
-  // The staff pages (staff-pages/) render in the core's staff frame.
-  controllers: [BookingController, BackofficeController, StaffCalendarController, BookingFlowController, AppointmentController, CalendarPagesController],
+  controllers: [
+    BookingController,
+    BackofficeController,
+    StaffCalendarController,
+    StaffBookingsController,
+    BookingFlowController,
+    AppointmentController,
+    ...STAFF_PAGE_CONTROLLERS,
+  ],
   providers: [
     ...PUBLISHED,
     ...STAFF,

@@ -14,7 +14,7 @@ import { PURGED_CONTACT } from '../../apps/server/src/notifications/citizen-cont
 import { citizenPhone } from '../../apps/server/src/notifications/phone-number.js';
 import { PluginHostService } from '../../apps/server/src/plugin-host/plugin-host.service.js';
 import { TenantContext } from '../../apps/server/src/tenancy/tenant-context.js';
-import { TenantDataService } from '../../apps/server/src/tenancy/tenant-data.service.js';
+import { TenantDataService, type TenantTx } from '../../apps/server/src/tenancy/tenant-data.service.js';
 import { assertLocationOffers, resolveRequest, type ResolvedRequest } from './booking-request.js';
 import { BookingMailService } from './booking-mail.service.js';
 import { bookingEventBase } from './booking.events.js';
@@ -237,7 +237,14 @@ export class BookingService {
   }
 
   async cancel(reference: string, token: string): Promise<BookingView> {
-    const booking = await this.find(reference, token);
+    return this.cancelBooking(await this.find(reference, token));
+  }
+
+  /**
+   * Cancels a booking the caller has loaded and may change (the citizen by link, staff by scope);
+   * `within` runs in the same transaction (the staff calendar's audit entry).
+   */
+  async cancelBooking(booking: Booking, within?: (tx: TenantTx) => Promise<void>): Promise<BookingView> {
     if (booking.status === 'cancelled') return this.view(booking);
     this.assertChangeable(booking);
     const policy = (await this.release.policies([booking.locationId])).get(booking.locationId)!;
@@ -255,6 +262,7 @@ export class BookingService {
       await this.capacity.releaseUnits(tx, booking.id, { delayMinutes: booking.status === 'confirmed' ? policy.cancelReturnDelayMinutes : 0 });
       await this.mails.notify(tx, 'cancellation', booking, { view, token: booking.token });
       await this.events.publish(tx, 'booking.cancelled', { ...bookingEventBase(booking), previousStatus: booking.status });
+      await within?.(tx);
     });
     this.outbox.kick();
     return view;
@@ -262,7 +270,11 @@ export class BookingService {
 
   /** Moves the appointment in one step; the old time is given back only if the new one is taken. */
   async rebook(reference: string, token: string, to: { locationId: string; start: string }): Promise<BookingView> {
-    const booking = await this.find(reference, token);
+    return this.rebookBooking(await this.find(reference, token), to);
+  }
+
+  /** Moves a booking the caller has loaded and may change; `within` runs in the move's transaction. */
+  async rebookBooking(booking: Booking, to: { locationId: string; start: string }, within?: (tx: TenantTx) => Promise<void>): Promise<BookingView> {
     this.assertChangeable(booking);
     const settings = await this.host.settings(bookingManifest);
     const resolved = await resolveRequest(this.catalog, booking.services, settings, booking.channel === 'agent' ? 'phone' : booking.channel);
@@ -315,6 +327,7 @@ export class BookingService {
             ...bookingEventBase(next),
             from: { locationId: booking.locationId, start: booking.startAt.toISOString(), end: booking.endAt.toISOString() },
           });
+          await within?.(tx);
         });
         break;
       } catch (err) {

@@ -72,3 +72,33 @@ export interface StaffScope {
   tenantId: string;
   locationIds: string[] | 'all';
 }
+
+/** One appointment opened by staff, with the citizen's personal data (each opening is audited). */
+export interface StaffBookingDetail extends CalendarEntry {
+  location: { id: string; name: string };
+  /** Optimistic concurrency: a move names the revision it was based on. */
+  revision: number;
+  /** Null once the personal data was removed after the retention period. */
+  citizen: { name: string; email: string | null; phone: string | null; locale: 'de' | 'en'; sms: boolean } | null;
+  /** Whether staff can still cancel or move it (pending or confirmed, not yet begun). */
+  changeable: boolean;
+}
+
+/** A search hit: enough to pick the right person (the name), the rest is opened one by one. */
+export interface StaffSearchHit extends CalendarEntry {
+  locationId: string;
+  citizenName: string | null;
+}
+
+export interface StaffSearchResult {
+  /** How the query was read; the audit log records this kind, not a personal query itself. */
+  kind: 'reference' | 'name' | 'email' | 'phone';
+  hits: StaffSearchHit[];
+  /** More than the limit matched: refine the query. */
+  truncated: boolean;
+}
+
+/** The day list for printing (A4): the day's appointments in time order with the names (audited). */
+export interface CalendarPrintDay extends CalendarDay {
+  rows: Array<CalendarEntry & { citizenName: string | null; counterName: string | null }>;
+}

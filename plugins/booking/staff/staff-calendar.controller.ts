@@ -8,6 +8,7 @@ import { RequiresPlugin } from '../../../apps/server/src/plugin-host/requires-pl
 import { bookingManifest } from '../booking.manifest.js';
 import { CalendarService } from './calendar.service.js';
 import { StaffAccessService } from './staff-access.service.js';
+import { StaffBookingsService } from './staff-bookings.service.js';
 
 export const staffId = (what: string) => z.string({ message: `Bitte ${what} angeben.` }).regex(/^[0-9a-f-]{36}$/i, `${what} ist ungültig.`);
 export const localDateParam = z.string().refine(isIsoDate, 'Bitte ein Datum im Format JJJJ-MM-TT angeben.').optional();
@@ -25,6 +26,7 @@ export class StaffCalendarController {
   constructor(
     private readonly calendar: CalendarService,
     private readonly access: StaffAccessService,
+    private readonly bookings: StaffBookingsService,
   ) {}
 
   @Get('locations')
@@ -52,5 +54,14 @@ export class StaffCalendarController {
   @ApiResponse({ status: 403, description: 'The location is not one of the staff member’s' })
   week(@Query(new ZodValidationPipe(calendarQuery)) q: z.infer<typeof calendarQuery>, @Req() req: StaffRequest) {
     return this.calendar.week(this.access.scope(req.staffUser), q.locationId, q.date);
+  }
+
+  @Get('print')
+  @ApiOperation({ summary: 'The day list to print (A4): the day in time order with names and counters; audited as one look at personal data' })
+  @ApiQuery({ name: 'locationId', required: true })
+  @ApiQuery({ name: 'date', required: false, description: 'YYYY-MM-DD, tenant-local; default today' })
+  @ApiResponse({ status: 200, description: 'CalendarPrintDay' })
+  print(@Query(new ZodValidationPipe(calendarQuery)) q: z.infer<typeof calendarQuery>, @Req() req: StaffRequest) {
+    return this.bookings.printDay(this.access.scope(req.staffUser), { id: req.staffUser.id, email: req.staffUser.email }, q.locationId, q.date);
   }
 }
