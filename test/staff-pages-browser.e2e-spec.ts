@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { AdminPanelModule } from '../admin-config/admin-panel.module.js';
 import { AdminUser } from '../apps/server/src/auth/admin-user.entity.js';
-import { type DemoIds, releasedDemoApp, SLUG } from './booking-helpers.js';
+import { type DemoIds, deliverMail, releasedDemoApp, SLUG } from './booking-helpers.js';
 import { createAccount, TEST_PASSWORD, TEST_SESSION_SECRET } from './harness/admin-session.js';
 import { expectTitle, listen, openBrowser, pageAuditor, type TestBrowser } from './harness/browser.js';
+import { TestSmtpServer } from './harness/smtp-server.js';
 import type { TestApp } from './harness/test-app.js';
 import { insertBooking } from './staff-calendar-helpers.js';
 
@@ -14,14 +15,14 @@ const WIDTHS = [375, 1280];
 async function expectNoHorizontalScroll(page: Page): Promise<void> {
   for (const width of WIDTHS) {
     await page.setViewportSize({ width, height: 900 });
-    const scrollWidth = (await page.evaluate('document.documentElement.scrollWidth')) as number;
-    expect({ width, scrollWidth }).toEqual({ width, scrollWidth: width });
     // With SHOTS_DIR set, the pages are kept as screenshots to look at (not part of the assertions).
     if (process.env.SHOTS_DIR) {
       const url = new URL(page.url());
       const name = [...url.pathname.split('/').slice(2), url.searchParams.get('ansicht')].filter(Boolean).join('-');
       await page.screenshot({ path: `${process.env.SHOTS_DIR}/${name}-${width}.png`, fullPage: true });
     }
+    const scrollWidth = (await page.evaluate('document.documentElement.scrollWidth')) as number;
+    expect({ width, scrollWidth }).toEqual({ width, scrollWidth: width });
   }
 }
 
@@ -34,22 +35,27 @@ describe('staff pages in a real browser', () => {
   let t: TestApp;
   let ids: DemoIds;
   let reference: string;
+  let bookingId: string;
   let b: TestBrowser;
+  let smtp: TestSmtpServer;
   let baseUrl: string;
   const { audit, expectAllClean } = pageAuditor(() => b.page);
 
   beforeAll(async () => {
-    ({ t, ids } = await releasedDemoApp({ imports: [AdminPanelModule], env: { SESSION_SECRET: TEST_SESSION_SECRET } }));
+    smtp = new TestSmtpServer();
+    await smtp.start();
+    ({ t, ids } = await releasedDemoApp({ imports: [AdminPanelModule], env: { SESSION_SECRET: TEST_SESSION_SECRET, SMTP_URL: smtp.url } }));
     const clerk = await createAccount(t, 'staff', 'clerk@musterstadt.test', SLUG);
     await t.dataSource.getRepository(AdminUser).update({ id: clerk.id }, { locationIds: [ids.rathaus] });
     // Today (the test clock: Monday 2026-11-23, 08:00 in Berlin) at 10:00 local time.
-    ({ reference } = await insertBooking(t, ids, { startAt: new Date('2026-11-23T09:00:00Z'), staffNote: 'Dolmetscher kommt mit' }));
+    ({ reference, id: bookingId } = await insertBooking(t, ids, { startAt: new Date('2026-11-23T09:00:00Z'), staffNote: 'Dolmetscher kommt mit' }));
     baseUrl = await listen(t.app);
     b = await openBrowser(baseUrl);
   });
   afterAll(async () => {
     await b?.close();
     await t?.close();
+    await smtp?.stop();
   });
 
   it('logs in on the way to the calendar, shows the day and the week of the own location, the figures, all accessible, fitting the screen and printable', async () => {
@@ -94,6 +100,38 @@ describe('staff pages in a real browser', () => {
     await audit();
     await expectNoHorizontalScroll(page);
 
+    // The appointment opened: the citizen's data, and the opening is in the audit log.
+    const audited = () => t.dataSource.query("SELECT recordId FROM audit_log WHERE action = 'personal-data.viewed'") as Promise<Array<{ recordId: string }>>;
+    expect(await audited()).toEqual([]);
+    await page.locator('.cal-entry').getByRole('link', { name: reference }).first().click();
+    await expectTitle(page, 'Termin – Stadt Musterstadt');
+    await page.getByText('Erika Mustermann').waitFor();
+    expect(await audited()).toEqual([{ recordId: bookingId }]);
+    await audit();
+    await expectNoHorizontalScroll(page);
+    await page.getByLabel('Notiz für die Mitarbeitenden').fill('Ruft vorher an');
+    await page.getByRole('button', { name: 'Notiz speichern' }).click();
+    await page.getByText('Die Notiz ist gespeichert.').waitFor();
+    expect((await t.dataSource.query('SELECT staffNote FROM booking WHERE id = ?', [bookingId]))[0].staffNote).toBe('Ruft vorher an');
+    // Cancelled for a caller: the citizen gets the mail.
+    await deliverMail(t);
+    const before = smtp.messages.length;
+    await page.getByRole('button', { name: 'Termin stornieren' }).click();
+    await page.getByText('Der Termin ist storniert.').waitFor();
+    expect(await page.getByRole('button', { name: 'Termin stornieren' }).count()).toBe(0);
+    await deliverMail(t);
+    expect(smtp.messages.slice(before).map((m) => [m.to, m.subject])).toEqual([[['erika@example.org'], expect.stringContaining(reference)]]);
+
+    // The search finds it by name (the query is posted, never in the URL).
+    await page.getByRole('navigation', { name: 'Mitarbeiterbereich' }).getByRole('link', { name: 'Suche' }).click();
+    await expectTitle(page, 'Suche – Stadt Musterstadt');
+    await page.getByLabel('Vorgangsnummer, Name, E-Mail oder Telefon').fill('mustermann');
+    await page.getByRole('button', { name: 'Suchen' }).click();
+    await page.locator('.search-hits').getByRole('link', { name: reference }).waitFor();
+    expect(page.url()).toBe(`${baseUrl}/${SLUG}/mitarbeiter/suche`);
+    await audit();
+    await expectNoHorizontalScroll(page);
+
     // Another location is not the clerk's.
     await page.goto(`${calendar}?standort=${ids.nord}`);
     await expectTitle(page, 'Kein Zugriff – Stadt Musterstadt');
@@ -116,7 +154,7 @@ describe('staff pages in a real browser', () => {
     await page.goto(`${baseUrl}/${SLUG}/mitarbeiter`);
     await page.waitForURL(/\/mitarbeiter\/anmelden\?weiter=/);
 
-    expectAllClean(6);
+    expectAllClean(8);
     expect(b.foreignRequests).toEqual([]);
   });
 });

@@ -21,14 +21,16 @@ import { StaffAccessService } from './staff/staff-access.service.js';
 import { StaffBookingsController } from './staff/staff-bookings.controller.js';
 import { StaffBookingsService } from './staff/staff-bookings.service.js';
 import { StaffCalendarController } from './staff/staff-calendar.controller.js';
+import { AppointmentPagesController } from './staff-pages/appointment-pages.controller.js';
 import { CalendarPagesController } from './staff-pages/calendar-pages.controller.js';
+import { SearchPagesController } from './staff-pages/search-pages.controller.js';
 import { BookingStaffPages } from './staff-pages/staff-pages.service.js';
 
 /** The authority's calendar (staff/): services the staff JSON API and the staff pages share. */
 const STAFF = [StaffAccessService, CalendarService, StaffBookingsService];
 
 /** The staff pages (staff-pages/), in the core's staff frame. */
-const STAFF_PAGE_CONTROLLERS = [CalendarPagesController];
+const STAFF_PAGE_CONTROLLERS = [CalendarPagesController, AppointmentPagesController, SearchPagesController];
 
 const PUBLISHED = [AvailabilityService, BookingService, CapacityService, ReleaseService, BookingMailService, AgentCapacityService];
 

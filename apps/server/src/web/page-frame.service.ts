@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { AdminRole } from '../auth/admin-user.entity.js';
 import { canUsePanel, type CurrentAdmin } from '../auth/current-admin.js';
@@ -184,6 +184,14 @@ export class PageFrame {
     return this.withStaffFrame(req, res, await this.request(req, res, root), user);
   }
 
+  /**
+   * A staff form's CSRF token (the frame's `staff.formToken`, posted as `formToken`): the session is
+   * an ambient credential, so every staff POST checks it before anything is read or written.
+   */
+  checkStaffForm(req: Request, body: Record<string, unknown>): void {
+    if (!this.formTokens.verify(req, body.formToken)) throw new BadRequestException('formExpired');
+  }
+
   /** The login page: the staff frame without a user or navigation. */
   async staffLoginRequest(req: Request, res: Response): Promise<PortalRequest> {
     return this.withStaffFrame(req, res, await this.request(req, res), null);
@@ -303,6 +311,11 @@ export abstract class PluginPages {
   /** A staff page of the plugin (behind StaffAuthGuard), rendered in the staff frame. */
   staffRequest(req: Request, res: Response): Promise<PortalRequest> {
     return this.frame.staffRequest(req, res, this.rootName);
+  }
+
+  /** Refuses a staff form without this browser's form token (400). */
+  checkStaffForm(req: Request, body: Record<string, unknown>): void {
+    this.frame.checkStaffForm(req, body);
   }
 
   render(res: Response, p: PortalRequest, view: string, data: Record<string, unknown>, options: RenderOptions): void {
