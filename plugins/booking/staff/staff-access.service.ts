@@ -1,7 +1,6 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import type { CurrentAdmin } from '../../../apps/server/src/auth/current-admin.js';
 import { CatalogService } from '../../../apps/server/src/catalog/catalog.service.js';
-import { TenantContext } from '../../../apps/server/src/tenancy/tenant-context.js';
 import type { StaffScope } from './calendar.types.js';
 
 export const LOCATION_FORBIDDEN = 'Kein Zugriff auf diesen Standort.';
@@ -20,7 +19,6 @@ export class StaffAccessService {
     return {
       userId: user.id,
       role: user.role,
-      tenantId: TenantContext.current().id,
       locationIds: user.role === 'staff' ? [...user.locationIds] : 'all',
     };
   }
