@@ -191,13 +191,15 @@ describe('admin roles and plugin gates', () => {
     const calendar = { label: { de: 'Kalender', en: 'Calendar' }, href: '/musterstadt/mitarbeiter/kalender' };
     const figures = { label: { de: 'Kennzahlen des Terminagenten', en: 'Appointment agent figures' }, href: '/musterstadt/mitarbeiter/terminagent' };
     const search = { label: { de: 'Suche', en: 'Search' }, href: '/musterstadt/mitarbeiter/suche' };
-    expect(await pages(muster)).toEqual([calendar, search, figures]);
+    const book = { label: { de: 'Termin für Anrufer buchen', en: 'Book for a caller' }, href: '/musterstadt/mitarbeiter/buchen' };
+    expect(await pages(muster)).toEqual([calendar, search, book, figures]);
     const page = await muster.get(figures.href).expect(200);
     expect(page.text).toContain('Stadt Musterstadt');
     // Beispielheim has the Terminagent off; a super-admin has no tenant to open the page for.
     expect(await pages(beispiel)).toEqual([
       { ...calendar, href: '/beispielheim/mitarbeiter/kalender' },
       { ...search, href: '/beispielheim/mitarbeiter/suche' },
+      { ...book, href: '/beispielheim/mitarbeiter/buchen' },
     ]);
     expect(await pages(root)).toEqual([]);
   });

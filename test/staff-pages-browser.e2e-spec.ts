@@ -132,6 +132,25 @@ describe('staff pages in a real browser', () => {
     await audit();
     await expectNoHorizontalScroll(page);
 
+    // Booked for a caller on the form: confirmed at once, shown in the calendar, the mail goes out.
+    await page.getByRole('navigation', { name: 'Mitarbeiterbereich' }).getByRole('link', { name: 'Termin für Anrufer buchen' }).click();
+    await expectTitle(page, 'Termin für Anrufer buchen – Stadt Musterstadt');
+    await page.getByLabel('Anliegen').selectOption({ label: 'Personalausweis beantragen' });
+    await page.getByLabel('Tag').fill('2026-11-24');
+    await page.getByRole('button', { name: 'Freie Zeiten anzeigen' }).click();
+    await page.getByRole('group', { name: 'Freie Zeit' }).getByRole('radio').first().check();
+    await audit();
+    await expectNoHorizontalScroll(page);
+    await page.getByLabel('Vor- und Nachname').fill('Anton Anrufer');
+    await page.getByLabel('E-Mail-Adresse (optional)').fill('anton@example.org');
+    await page.getByRole('button', { name: 'Termin buchen' }).click();
+    await page.getByText(/Der Termin .* ist gebucht\./).waitFor();
+    const booked = (await t.dataSource.query("SELECT reference, status, channel FROM booking WHERE citizenName = 'Anton Anrufer'"))[0];
+    expect(booked).toMatchObject({ status: 'confirmed', channel: 'phone' });
+    await page.locator('.cal-entry', { hasText: booked.reference }).waitFor();
+    await deliverMail(t);
+    expect(smtp.messages.filter((m) => m.to.includes('anton@example.org'))).toHaveLength(1);
+
     // Another location is not the clerk's.
     await page.goto(`${calendar}?standort=${ids.nord}`);
     await expectTitle(page, 'Kein Zugriff – Stadt Musterstadt');
@@ -154,7 +173,7 @@ describe('staff pages in a real browser', () => {
     await page.goto(`${baseUrl}/${SLUG}/mitarbeiter`);
     await page.waitForURL(/\/mitarbeiter\/anmelden\?weiter=/);
 
-    expectAllClean(8);
+    expectAllClean(9);
     expect(b.foreignRequests).toEqual([]);
   });
 });

@@ -23,6 +23,7 @@ import { StaffBookingsService } from './staff/staff-bookings.service.js';
 import { StaffCalendarController } from './staff/staff-calendar.controller.js';
 import { AppointmentPagesController } from './staff-pages/appointment-pages.controller.js';
 import { CalendarPagesController } from './staff-pages/calendar-pages.controller.js';
+import { CallerBookingPagesController } from './staff-pages/caller-booking-pages.controller.js';
 import { SearchPagesController } from './staff-pages/search-pages.controller.js';
 import { BookingStaffPages } from './staff-pages/staff-pages.service.js';
 
@@ -30,7 +31,7 @@ import { BookingStaffPages } from './staff-pages/staff-pages.service.js';
 const STAFF = [StaffAccessService, CalendarService, StaffBookingsService];
 
 /** The staff pages (staff-pages/), in the core's staff frame. */
-const STAFF_PAGE_CONTROLLERS = [CalendarPagesController, AppointmentPagesController, SearchPagesController];
+const STAFF_PAGE_CONTROLLERS = [CalendarPagesController, AppointmentPagesController, SearchPagesController, CallerBookingPagesController];
 
 const PUBLISHED = [AvailabilityService, BookingService, CapacityService, ReleaseService, BookingMailService, AgentCapacityService];
 

@@ -20,5 +20,6 @@ export const bookingPlugin = definePlugin({
   staffPages: [
     { label: { de: 'Kalender', en: 'Calendar' }, path: (slug) => `/${slug}/mitarbeiter/kalender` },
     { label: { de: 'Suche', en: 'Search' }, path: (slug) => `/${slug}/mitarbeiter/suche` },
+    { label: { de: 'Termin für Anrufer buchen', en: 'Book for a caller' }, path: (slug) => `/${slug}/mitarbeiter/buchen` },
   ],
 });

@@ -53,7 +53,18 @@ export class CalendarPagesController {
     if (!locationId) return this.pages.render(res, p, 'calendar', { locations, week, noLocation: true }, { title });
     const date = given ?? this.calendar.today();
     const link = (d: string, view = week) => `${p.base}/mitarbeiter/kalender?standort=${locationId}&datum=${d}${view ? '&ansicht=woche' : ''}`;
-    const common = { locations, locationId, selected: date, today: this.calendar.today(), week, dayLink: link(date, false), weekLink: link(date, true) };
+    const ref = queryString(q, 'gebucht');
+    const booked = ref && /^[A-Z0-9-]{4,20}$/.test(ref) ? ref : null;
+    const common = {
+      booked,
+      locations,
+      locationId,
+      selected: date,
+      today: this.calendar.today(),
+      week,
+      dayLink: link(date, false),
+      weekLink: link(date, true),
+    };
     if (week) {
       const w = await this.calendar.week(scope, locationId, date);
       const days = w.days.map((d) => ({ ...d, link: link(d.date, false) }));
