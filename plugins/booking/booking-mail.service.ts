@@ -18,10 +18,11 @@ export function bookingLinks(baseUrl: string, slug: string, reference: string, t
   const lang = locale === 'en' ? '&lang=en' : '';
   const base = `${baseUrl}/${slug}/buchung/${encodeURIComponent(reference)}`;
   const q = `?token=${encodeURIComponent(token)}${lang}`;
-  return { confirm: `${base}/bestaetigen${q}`, manage: `${base}${q}`, cancel: `${base}/stornieren${q}` };
+  return { confirm: `${base}/bestaetigen${q}`, manage: `${base}${q}`, cancel: `${base}/stornieren${q}`, move: `${base}/verschieben${q}` };
 }
 
-export type BookingMessageKind = BookingMailKind | 'reminder';
+/** 'block-offer': staff blocked the appointment's time and offer a new one (link to the move page). */
+export type BookingMessageKind = BookingMailKind | 'reminder' | 'block-offer';
 
 /** What every booking message is rendered from: the booking as the citizen sees it, and its link secret. */
 export interface BookingMessageData {
@@ -51,6 +52,7 @@ export class BookingMailService implements OnModuleInit {
       confirmation: files.template('booking/confirmation', { channels: ['email', 'sms'], context, attachments: (d) => this.attachments(d) }),
       cancellation: files.template('booking/cancellation', { channels: ['email', 'sms'], context }),
       reminder: files.template('booking/reminder', { channels: ['email', 'sms'], context }),
+      'block-offer': files.template('booking/block-offer', { channels: ['email'], context }),
     };
   }
 

@@ -18,6 +18,10 @@ import { ReleaseService } from './release.service.js';
 import { ReminderService } from './reminder.service.js';
 import { CalendarService } from './staff/calendar.service.js';
 import { StaffAccessService } from './staff/staff-access.service.js';
+import { CalendarFeedAdminController, CalendarFeedController } from './staff/calendar-feed.controller.js';
+import { CalendarFeedService } from './staff/calendar-feed.service.js';
+import { CapacityBlockController } from './staff/capacity-block.controller.js';
+import { CapacityBlockService } from './staff/capacity-block.service.js';
 import { StaffBookingsController } from './staff/staff-bookings.controller.js';
 import { StaffBookingsService } from './staff/staff-bookings.service.js';
 import { StaffCalendarController } from './staff/staff-calendar.controller.js';
@@ -28,7 +32,7 @@ import { SearchPagesController } from './staff-pages/search-pages.controller.js'
 import { BookingStaffPages } from './staff-pages/staff-pages.service.js';
 
 /** The authority's calendar (staff/): services the staff JSON API and the staff pages share. */
-const STAFF = [StaffAccessService, CalendarService, StaffBookingsService];
+const STAFF = [StaffAccessService, CalendarService, StaffBookingsService, CapacityBlockService, CalendarFeedService];
 
 /** The staff pages (staff-pages/), in the core's staff frame. */
 const STAFF_PAGE_CONTROLLERS = [CalendarPagesController, AppointmentPagesController, SearchPagesController, CallerBookingPagesController];
@@ -44,6 +48,9 @@ const PUBLISHED = [AvailabilityService, BookingService, CapacityService, Release
     BackofficeController,
     StaffCalendarController,
     StaffBookingsController,
+    CapacityBlockController,
+    CalendarFeedAdminController,
+    CalendarFeedController,
     BookingFlowController,
     AppointmentController,
     ...STAFF_PAGE_CONTROLLERS,

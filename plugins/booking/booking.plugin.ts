@@ -4,6 +4,8 @@ import { bookingManifest } from './booking.manifest.js';
 import { BookingModule } from './booking.module.js';
 import { bookingTasks } from './booking.tasks.js';
 import { Booking } from './entities/booking.entity.js';
+import { CapacityBlock, CapacityBlockUnit } from './entities/capacity-block.entity.js';
+import { CalendarFeed } from './entities/calendar-feed.entity.js';
 import { CapacityAllocation } from './entities/capacity-allocation.entity.js';
 import { CapacityUnit } from './entities/capacity-unit.entity.js';
 import { HoldLock } from './entities/hold-lock.entity.js';
@@ -13,7 +15,7 @@ import { BOOKING_MIGRATIONS } from './migrations/index.js';
 export const bookingPlugin = definePlugin({
   ...bookingManifest,
   module: BookingModule,
-  entities: [CapacityUnit, CapacityAllocation, Booking, ReleaseState, HoldLock],
+  entities: [CapacityUnit, CapacityAllocation, Booking, ReleaseState, HoldLock, CapacityBlock, CapacityBlockUnit, CalendarFeed],
   migrations: BOOKING_MIGRATIONS,
   tasks: bookingTasks,
   errors: bookingErrors,

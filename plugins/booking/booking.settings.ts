@@ -33,6 +33,8 @@ export const bookingSettingsSchema = z
       .string()
       .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time HH:MM, e.g. 17:00')
       .default('17:00'),
+    /** The staff calendar feeds (ICS) show the citizen's name beside reference and services. Off: no names. */
+    calendarFeedNames: z.boolean().default(false),
   })
   .strict();
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
-import { Between } from 'typeorm';
+import { Between, LessThan, MoreThan } from 'typeorm';
 import { CatalogService } from '../../../apps/server/src/catalog/catalog.service.js';
 import { Counter } from '../../../apps/server/src/catalog/entities/counter.entity.js';
 import { OpeningCalendarService, type OpeningSlot } from '../../../apps/server/src/catalog/opening-calendar.service.js';
@@ -9,7 +9,8 @@ import { addDays, localDate } from '../../../apps/server/src/common/local-time.j
 import { TenantContext } from '../../../apps/server/src/tenancy/tenant-context.js';
 import { TenantDataService } from '../../../apps/server/src/tenancy/tenant-data.service.js';
 import { Booking } from '../entities/booking.entity.js';
-import type { CalendarDay, CalendarEntry, CalendarLane, CalendarStatus, CalendarWeek, StaffScope } from './calendar.types.js';
+import { CapacityBlock } from '../entities/capacity-block.entity.js';
+import type { CalendarBlock, CalendarDay, CalendarEntry, CalendarLane, CalendarStatus, CalendarWeek, StaffScope } from './calendar.types.js';
 import { StaffAccessService } from './staff-access.service.js';
 
 /** The lane of appointments no counter is free for (or of a location without counters). */
@@ -47,7 +48,7 @@ export class CalendarService {
   }
 
   async day(scope: StaffScope, locationId: string, date = this.today()): Promise<CalendarDay> {
-    const [day] = await this.days(scope, locationId, date, date);
+    const [day] = await this.range(scope, locationId, date, date);
     return day;
   }
 
@@ -55,15 +56,22 @@ export class CalendarService {
   async week(scope: StaffScope, locationId: string, date = this.today()): Promise<CalendarWeek> {
     const from = DateTime.fromISO(date, { zone: 'UTC' }).startOf('week').toISODate()!;
     const to = addDays(from, 6);
-    return { from, to, days: await this.days(scope, locationId, from, to) };
+    return { from, to, days: await this.range(scope, locationId, from, to) };
   }
 
-  private async days(scope: StaffScope, locationId: string, from: string, to: string): Promise<CalendarDay[]> {
+  /** The days from `from` to `to` (tenant-local dates) with one set of queries. */
+  async range(scope: StaffScope, locationId: string, from: string, to: string): Promise<CalendarDay[]> {
     const location = await this.access.location(scope, locationId);
     const zone = TenantContext.current().timeZone;
-    const [bookings, counters, opening, catalog] = await Promise.all([
+    const rangeStart = startOfLocalDay(from, zone);
+    const rangeEnd = startOfLocalDay(addDays(to, 1), zone);
+    const [bookings, blocks, counters, opening, catalog] = await Promise.all([
       this.data.repo(Booking).find({
-        where: { locationId, startAt: Between(startOfLocalDay(from, zone), new Date(startOfLocalDay(addDays(to, 1), zone).getTime() - 1)) },
+        where: { locationId, startAt: Between(rangeStart, new Date(rangeEnd.getTime() - 1)) },
+        order: { startAt: 'ASC', id: 'ASC' },
+      }),
+      this.data.repo(CapacityBlock).find({
+        where: { locationId, startAt: LessThan(rangeEnd), endAt: MoreThan(rangeStart) },
         order: { startAt: 'ASC', id: 'ASC' },
       }),
       this.data.repo(Counter).find({ where: { locationId, active: true }, order: { name: 'ASC', id: 'ASC' } }),
@@ -86,7 +94,9 @@ export class CalendarService {
         closedReason: opening.closed.find((c) => c.date === date)?.reason ?? null,
         lanes,
         entries,
-        blocks: [],
+        blocks: blocks
+          .filter((b) => b.startAt < startOfLocalDay(addDays(date, 1), zone) && b.endAt > startOfLocalDay(date, zone))
+          .map((b) => toCalendarBlock(b)),
       });
     }
     return days;
@@ -107,6 +117,19 @@ export class CalendarService {
       note: b.staffNote,
     };
   }
+}
+
+export function toCalendarBlock(b: CapacityBlock): CalendarBlock {
+  const zone = TenantContext.current().timeZone;
+  return {
+    id: b.id,
+    counterId: b.counterId,
+    startAt: b.startAt.toISOString(),
+    endAt: b.endAt.toISOString(),
+    localStart: localTime(b.startAt, zone),
+    localEnd: localTime(b.endAt, zone),
+    reason: b.reason,
+  };
 }
 
 /** A lapsed hold counts as expired even before the housekeeping task wrote it down (as for the citizen). */
