@@ -192,7 +192,9 @@ describe('admin roles and plugin gates', () => {
     const figures = { label: { de: 'Kennzahlen des Terminagenten', en: 'Appointment agent figures' }, href: '/musterstadt/mitarbeiter/terminagent' };
     const search = { label: { de: 'Suche', en: 'Search' }, href: '/musterstadt/mitarbeiter/suche' };
     const book = { label: { de: 'Termin für Anrufer buchen', en: 'Book for a caller' }, href: '/musterstadt/mitarbeiter/buchen' };
-    expect(await pages(muster)).toEqual([calendar, search, book, figures]);
+    const block = { label: { de: 'Kapazität sperren', en: 'Block capacity' }, href: '/musterstadt/mitarbeiter/sperren' };
+    const feeds = { label: { de: 'Kalender-Abo', en: 'Calendar subscription' }, href: '/musterstadt/mitarbeiter/kalender-abo' };
+    expect(await pages(muster)).toEqual([calendar, search, book, block, feeds, figures]);
     const page = await muster.get(figures.href).expect(200);
     expect(page.text).toContain('Stadt Musterstadt');
     // Beispielheim has the Terminagent off; a super-admin has no tenant to open the page for.
@@ -200,6 +202,8 @@ describe('admin roles and plugin gates', () => {
       { ...calendar, href: '/beispielheim/mitarbeiter/kalender' },
       { ...search, href: '/beispielheim/mitarbeiter/suche' },
       { ...book, href: '/beispielheim/mitarbeiter/buchen' },
+      { ...block, href: '/beispielheim/mitarbeiter/sperren' },
+      { ...feeds, href: '/beispielheim/mitarbeiter/kalender-abo' },
     ]);
     expect(await pages(root)).toEqual([]);
   });

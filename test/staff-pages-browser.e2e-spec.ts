@@ -46,6 +46,7 @@ describe('staff pages in a real browser', () => {
     await smtp.start();
     ({ t, ids } = await releasedDemoApp({ imports: [AdminPanelModule], env: { SESSION_SECRET: TEST_SESSION_SECRET, SMTP_URL: smtp.url } }));
     const clerk = await createAccount(t, 'staff', 'clerk@musterstadt.test', SLUG);
+    await createAccount(t, 'supervisor', 'lead@musterstadt.test', SLUG);
     await t.dataSource.getRepository(AdminUser).update({ id: clerk.id }, { locationIds: [ids.rathaus] });
     // Today (the test clock: Monday 2026-11-23, 08:00 in Berlin) at 10:00 local time.
     ({ reference, id: bookingId } = await insertBooking(t, ids, { startAt: new Date('2026-11-23T09:00:00Z'), staffNote: 'Dolmetscher kommt mit' }));
@@ -151,6 +152,28 @@ describe('staff pages in a real browser', () => {
     await deliverMail(t);
     expect(smtp.messages.filter((m) => m.to.includes('anton@example.org'))).toHaveLength(1);
 
+    // The morning of the 24th blocked for the whole location: Anton's appointment is listed, and one
+    // click mails him the offer of a new time.
+    expect(await nav.getByRole('link', { name: 'Kalender-Abo' }).count()).toBe(0);
+    await nav.getByRole('link', { name: 'Kapazität sperren' }).click();
+    await expectTitle(page, 'Kapazität sperren – Stadt Musterstadt');
+    await audit();
+    await expectNoHorizontalScroll(page);
+    await page.getByLabel('Tag', { exact: true }).fill('2026-11-24');
+    await page.getByLabel('Von').fill('08:00');
+    await page.getByLabel('Bis').fill('10:00');
+    await page.getByLabel('Grund (nur für Mitarbeitende)').fill('Personalversammlung');
+    await page.getByRole('button', { name: 'Sperren', exact: true }).click();
+    await expectTitle(page, 'Gesperrte Kapazität – Stadt Musterstadt');
+    await page.locator('main').getByText('Anton Anrufer').waitFor();
+    await audit();
+    await expectNoHorizontalScroll(page);
+    const beforeOffer = smtp.messages.length;
+    await page.getByRole('button', { name: 'Neue Zeit per E-Mail anbieten' }).click();
+    await page.getByText('E-Mails verschickt: 1.').waitFor();
+    await deliverMail(t);
+    expect(smtp.messages.slice(beforeOffer).map((m) => m.to)).toEqual([['anton@example.org']]);
+
     // Another location is not the clerk's.
     await page.goto(`${calendar}?standort=${ids.nord}`);
     await expectTitle(page, 'Kein Zugriff – Stadt Musterstadt');
@@ -173,7 +196,24 @@ describe('staff pages in a real browser', () => {
     await page.goto(`${baseUrl}/${SLUG}/mitarbeiter`);
     await page.waitForURL(/\/mitarbeiter\/anmelden\?weiter=/);
 
-    expectAllClean(9);
+    // A supervisor's calendar subscription: the URL shown once, the feed answers, revoked it does not.
+    await page.getByLabel('E-Mail-Adresse').fill('lead@musterstadt.test');
+    await page.getByLabel('Passwort').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Anmelden' }).click();
+    await page.waitForURL(`${baseUrl}/${SLUG}/mitarbeiter`);
+    await nav.getByRole('link', { name: 'Kalender-Abo' }).click();
+    await expectTitle(page, 'Kalender-Abo – Stadt Musterstadt');
+    await page.getByRole('button', { name: 'Abonnement anlegen' }).click();
+    const feedUrl = await page.getByLabel('Adresse des Abonnements').inputValue();
+    await audit();
+    await expectNoHorizontalScroll(page);
+    const ics = await t.http.get(new URL(feedUrl).pathname).expect(200);
+    expect(ics.text).toContain('BEGIN:VCALENDAR');
+    await page.getByRole('button', { name: 'Widerrufen' }).click();
+    await page.getByText('Das Abonnement ist widerrufen').waitFor();
+    await t.http.get(new URL(feedUrl).pathname).expect(404);
+
+    expectAllClean(12);
     expect(b.foreignRequests).toEqual([]);
   });
 });

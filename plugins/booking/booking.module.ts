@@ -26,8 +26,10 @@ import { StaffBookingsController } from './staff/staff-bookings.controller.js';
 import { StaffBookingsService } from './staff/staff-bookings.service.js';
 import { StaffCalendarController } from './staff/staff-calendar.controller.js';
 import { AppointmentPagesController } from './staff-pages/appointment-pages.controller.js';
+import { BlockPagesController } from './staff-pages/block-pages.controller.js';
 import { CalendarPagesController } from './staff-pages/calendar-pages.controller.js';
 import { CallerBookingPagesController } from './staff-pages/caller-booking-pages.controller.js';
+import { FeedPagesController } from './staff-pages/feed-pages.controller.js';
 import { SearchPagesController } from './staff-pages/search-pages.controller.js';
 import { BookingStaffPages } from './staff-pages/staff-pages.service.js';
 
@@ -35,7 +37,14 @@ import { BookingStaffPages } from './staff-pages/staff-pages.service.js';
 const STAFF = [StaffAccessService, CalendarService, StaffBookingsService, CapacityBlockService, CalendarFeedService];
 
 /** The staff pages (staff-pages/), in the core's staff frame. */
-const STAFF_PAGE_CONTROLLERS = [CalendarPagesController, AppointmentPagesController, SearchPagesController, CallerBookingPagesController];
+const STAFF_PAGE_CONTROLLERS = [
+  CalendarPagesController,
+  AppointmentPagesController,
+  SearchPagesController,
+  CallerBookingPagesController,
+  BlockPagesController,
+  FeedPagesController,
+];
 
 const PUBLISHED = [AvailabilityService, BookingService, CapacityService, ReleaseService, BookingMailService, AgentCapacityService];
 
