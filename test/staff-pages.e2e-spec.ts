@@ -4,6 +4,7 @@ import { AdminUser } from '../apps/server/src/auth/admin-user.entity.js';
 import { type DemoIds, demoIds, SLUG } from './booking-helpers.js';
 import { createAccount, createAdminTestApp, loginAgent, TEST_PASSWORD } from './harness/admin-session.js';
 import type { TestApp } from './harness/test-app.js';
+import { insertBooking } from './staff-calendar-helpers.js';
 
 type Agent = ReturnType<typeof supertest.agent>;
 
@@ -179,5 +180,58 @@ describe('staff pages: login, frame and access', () => {
     // A supervisor has no panel.
     expect(all.text).not.toContain('href="/admin"');
     await lead.get(`${CAL}?standort=${beispielLocation}`).expect(404);
+  });
+
+  it('refuses changes on the appointment, block and feed pages without the form token, from another site, for the wrong role or town, and writes nothing', async () => {
+    const { id } = await insertBooking(t, ids, { startAt: new Date('2026-11-24T09:00:00Z') });
+    const row = async () => (await t.dataSource.query('SELECT status, staffNote, revision FROM booking WHERE id = ?', [id]))[0];
+    const count = async (table: string) => Number((await t.dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
+    const before = await row();
+    const { agent: clerk } = await pageLogin('clerk@musterstadt.test');
+    const page = await clerk.get(`${HOME}/termin/${id}`).expect(200);
+    expect(page.text).toContain('Erika Mustermann');
+    const token = formToken(page.text);
+    await clerk.post(`${HOME}/termin/${id}/notiz`).type('form').send({ notiz: 'ohne Token' }).expect(400);
+    await clerk.post(`${HOME}/termin/${id}/stornieren`).type('form').send({ formToken: 'falsch' }).expect(400);
+    await clerk.post(`${HOME}/termin/${id}/stornieren`).set('Origin', 'https://evil.example').type('form').send({ formToken: token }).expect(403);
+    const block = { standort: ids.rathaus, datum: '2026-11-24', von: '08:00', bis: '09:00', grund: 'Test' };
+    await clerk.post(`${HOME}/sperren`).type('form').send(block).expect(400);
+    await clerk
+      .post(`${HOME}/sperren`)
+      .type('form')
+      .send({ ...block, formToken: token, grund: '' })
+      .expect(400);
+    // Feeds are the supervisors' and administrators': no link, no page, no POST for a clerk.
+    expect(page.text).not.toContain('kalender-abo');
+    await clerk.get(`${HOME}/kalender-abo`).expect(403);
+    await clerk.post(`${HOME}/kalender-abo`).type('form').send({ formToken: token, standort: ids.rathaus }).expect(403);
+    expect(await row()).toEqual(before);
+    expect([await count('booking_capacity_block'), await count('booking_calendar_feed')]).toEqual([0, 0]);
+
+    // Another town's supervisor under its own path: the id is not found there, and nothing is opened.
+    const beispiel = supertest.agent(t.app.getHttpServer());
+    await createAccount(t, 'supervisor', 'lead@beispielheim.test', 'beispielheim');
+    const login = await beispiel.get('/beispielheim/mitarbeiter/anmelden').expect(200);
+    await beispiel
+      .post('/beispielheim/mitarbeiter/anmelden')
+      .type('form')
+      .send({ formToken: formToken(login.text), email: 'lead@beispielheim.test', password: TEST_PASSWORD })
+      .expect(303);
+    const viewed = async () => count(`audit_log WHERE action = 'personal-data.viewed' AND recordId = '${id}'`);
+    const opened = await viewed();
+    const foreign = await beispiel.get(`/beispielheim/mitarbeiter/termin/${id}`).expect(404);
+    expect(foreign.text).not.toContain('Erika');
+    await beispiel
+      .post(`/beispielheim/mitarbeiter/termin/${id}/stornieren`)
+      .type('form')
+      .send({ formToken: formToken(login.text) })
+      .expect(404);
+    expect(await viewed()).toBe(opened);
+    expect(await row()).toEqual(before);
+
+    // With the token, from this site: the note is saved.
+    const saved = await clerk.post(`${HOME}/termin/${id}/notiz`).type('form').send({ formToken: token, notiz: 'Rollstuhl' }).expect(303);
+    expect(saved.headers.location).toBe(`${HOME}/termin/${id}?erledigt=notiz`);
+    expect((await row()).staffNote).toBe('Rollstuhl');
   });
 });
