@@ -10,7 +10,7 @@ import { definePlugin, type AmtszeitPlugin } from '../apps/server/src/plugin-hos
 import { TenantOwnedEntity } from '../apps/server/src/tenancy/tenant-owned.entity.js';
 import { TenantPluginState } from '../apps/server/src/tenancy/tenant-plugin-state.entity.js';
 import { Tenant } from '../apps/server/src/tenancy/tenant.entity.js';
-import { createAccount, createAdminTestApp, loginAgent, TEST_PASSWORD } from './harness/admin-session.js';
+import { createAccount, createAdminTestApp, loginAgent, panelLogin, TEST_PASSWORD } from './harness/admin-session.js';
 import type { TestApp } from './harness/test-app.js';
 
 /** A plugin with one admin resource, to see the plugin gate at work. */
@@ -243,6 +243,8 @@ describe('admin roles and plugin gates', () => {
     const users = t.dataSource.getRepository(AdminUser);
     expect(await users.findOneByOrFail({ email: 'clerk2@musterstadt.test' })).toMatchObject({ role: 'staff', locationIds: [own.id] });
     expect(await users.findOneByOrFail({ email: 'lead@musterstadt.test' })).toMatchObject({ role: 'supervisor', tenantId: musterId });
+    // Supervisors work in the staff pages, not in the panel.
+    expect((await panelLogin(t, { email: 'lead@musterstadt.test', password: TEST_PASSWORD })).res.status).not.toBe(302);
   });
 
   it('a tenant-admin cannot demote, deactivate or delete itself', async () => {

@@ -105,7 +105,13 @@ export function adminUserResource(sessions: TypeormSessionStore): AdminResourceD
           description: 'helpAccountLocale',
         },
         // Only clerks (Sachbearbeitung) are limited to these; the other roles see every location.
-        locationIds: { type: 'reference', reference: 'Location', isArray: true, isVisible: { list: false, filter: false, show: true, edit: true } },
+        locationIds: {
+          type: 'reference',
+          reference: 'Location',
+          isArray: true,
+          isVisible: { list: false, filter: false, show: true, edit: true },
+          description: 'helpUserLocations',
+        },
         tenantId: { reference: 'Tenant', isVisible: { list: false, filter: false, show: true, edit: true }, description: 'helpUserTenant' },
         lastLoginAt: { isVisible: { list: true, filter: false, show: true, edit: false } },
       },

@@ -22,6 +22,13 @@ export const bookingErrors = defineErrors(
     BOOKING_STATE: 'conflict',
     APPOINTMENT_STARTED: 'conflict',
     CALENDAR_NOT_READY: 'conflict',
+    // The authority's calendar (staff/).
+    SEARCH_TOO_SHORT: 'refused',
+    COUNTER_UNKNOWN: 'refused',
+    BLOCK_END_BEFORE_START: 'refused',
+    BLOCK_IN_PAST: 'refused',
+    BLOCK_TOO_LONG: 'refused',
+    BLOCK_REASON_REQUIRED: 'refused',
   },
   { messages: fromRoot('plugins/booking/portal/i18n') },
 );

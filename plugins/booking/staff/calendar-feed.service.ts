@@ -1,9 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import icalGenerator, { ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
 import { In } from 'typeorm';
 import { AuditService } from '../../../apps/server/src/audit/audit.service.js';
 import { Counter } from '../../../apps/server/src/catalog/entities/counter.entity.js';
+import { DomainError } from '../../../apps/server/src/common/domain-error.js';
 import { addDays } from '../../../apps/server/src/common/local-time.js';
 import { randomToken } from '../../../apps/server/src/common/random-token.js';
 import { ENV, type Env } from '../../../apps/server/src/config/env.config.js';
@@ -16,7 +17,7 @@ import { CalendarFeed } from '../entities/calendar-feed.entity.js';
 import { CalendarService } from './calendar.service.js';
 import type { StaffScope } from './calendar.types.js';
 import { StaffAccessService } from './staff-access.service.js';
-import type { StaffActor } from './staff-bookings.service.js';
+import { COUNTER_UNKNOWN, type StaffActor } from './staff-bookings.service.js';
 
 export const FEED_NOT_FOUND = 'Kalender-Abo nicht gefunden.';
 /** What a feed shows: the past week (for late entries) and the next four weeks (the booking horizon). */
@@ -55,7 +56,7 @@ export class CalendarFeedService {
     this.access.assertSupervisor(scope);
     await this.access.location(scope, locationId);
     if (counterId !== null && (await this.data.repo(Counter).countBy({ id: counterId, locationId })) === 0) {
-      throw new BadRequestException('Diesen Schalter gibt es an diesem Standort nicht.');
+      throw new DomainError('COUNTER_UNKNOWN', COUNTER_UNKNOWN);
     }
     const secret = randomToken(32);
     const feed = this.data.repo(CalendarFeed).create({ id: randomUUID(), locationId, counterId, secretHash: hash(secret), createdBy: actor.id });

@@ -5,6 +5,7 @@ import { In, IsNull } from 'typeorm';
 import { AuditService } from '../../../apps/server/src/audit/audit.service.js';
 import { Counter } from '../../../apps/server/src/catalog/entities/counter.entity.js';
 import { Clock } from '../../../apps/server/src/common/clock.js';
+import { DomainError } from '../../../apps/server/src/common/domain-error.js';
 import { addDays, localDate } from '../../../apps/server/src/common/local-time.js';
 import { IdempotencyService, parseIdempotencyKey } from '../../../apps/server/src/idempotency/idempotency.service.js';
 import { OutboxService } from '../../../apps/server/src/notifications/outbox.service.js';
@@ -18,7 +19,7 @@ import { Booking } from '../entities/booking.entity.js';
 import { CalendarService, toCalendarBlock } from './calendar.service.js';
 import type { BlockAffected, BlockOfferResult, BlockResult, StaffScope } from './calendar.types.js';
 import { StaffAccessService } from './staff-access.service.js';
-import type { StaffActor } from './staff-bookings.service.js';
+import { COUNTER_UNKNOWN, type StaffActor } from './staff-bookings.service.js';
 
 export const BLOCK_NOT_FOUND = 'Sperre nicht gefunden.';
 /** Longer blocks are closures (catalog), not blocks. */
@@ -58,15 +59,15 @@ export class CapacityBlockService {
     await this.access.location(scope, input.locationId);
     const start = parseInstant(input.start, 'start');
     const end = parseInstant(input.end, 'end');
-    if (end <= start) throw new BadRequestException('Das Ende muss nach dem Beginn liegen.');
-    if (end <= this.clock.now()) throw new BadRequestException('Die Sperre liegt ganz in der Vergangenheit.');
+    if (end <= start) throw new DomainError('BLOCK_END_BEFORE_START', 'The block must end after it starts.');
+    if (end <= this.clock.now()) throw new DomainError('BLOCK_IN_PAST', 'The block lies entirely in the past.');
     if (end.getTime() - start.getTime() > MAX_BLOCK_DAYS * 86_400_000) {
-      throw new BadRequestException(`Eine Sperre darf höchstens ${MAX_BLOCK_DAYS} Tage lang sein; längere Schließungen gehören in den Katalog.`);
+      throw new DomainError('BLOCK_TOO_LONG', `A block may last at most ${MAX_BLOCK_DAYS} days; longer closures belong in the catalog.`);
     }
     const reason = input.reason.trim();
-    if (reason.length === 0) throw new BadRequestException('Bitte einen Grund angeben.');
+    if (reason.length === 0) throw new DomainError('BLOCK_REASON_REQUIRED', 'Please give a reason for the block.');
     if (input.counterId !== null && (await this.data.repo(Counter).countBy({ id: input.counterId, locationId: input.locationId, active: true })) === 0) {
-      throw new BadRequestException('Diesen Schalter gibt es an diesem Standort nicht.');
+      throw new DomainError('COUNTER_UNKNOWN', COUNTER_UNKNOWN);
     }
     const key = parseIdempotencyKey(idempotencyKey);
     const begun = key

@@ -1,4 +1,4 @@
-import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { In, IsNull, type FindOptionsWhere } from 'typeorm';
 import { AuditService } from '../../../apps/server/src/audit/audit.service.js';
 import { CatalogService } from '../../../apps/server/src/catalog/catalog.service.js';
@@ -16,6 +16,7 @@ import { LOCATION_FORBIDDEN, StaffAccessService } from './staff-access.service.j
 
 export const BOOKING_NOT_FOUND = 'Termin nicht gefunden.';
 export const SEARCH_LIMIT = 50;
+export const COUNTER_UNKNOWN = 'This counter does not exist at this location.';
 
 /** Who acts: the staff member of the session. */
 export interface StaffActor {
@@ -61,7 +62,7 @@ export class StaffBookingsService {
    */
   async search(scope: StaffScope, actor: StaffActor, query: string): Promise<StaffSearchResult> {
     const q = query.trim();
-    if (q.length < 2) throw new BadRequestException('Bitte mindestens zwei Zeichen eingeben.');
+    if (q.length < 2) throw new DomainError('SEARCH_TOO_SHORT', 'Please enter at least two characters.');
     const locations = (await this.access.locations(scope)).map((l) => l.id);
     return this.data.transaction(async (tx) => {
       const repo = tx.repo(Booking);
@@ -79,7 +80,7 @@ export class StaffBookingsService {
       } else if (PHONE_LIKE.test(q)) {
         kind = 'phone';
         const phone = normalisePhone(q);
-        if (!phone) throw new BadRequestException('Die Telefonnummer ist ungültig.');
+        if (!phone) throw new DomainError('PHONE_INVALID', 'Please enter a valid phone number.');
         rows = await find({ ...personal, citizen: { phone } });
       } else {
         rows = reference ? await find({ ...inScope, reference: `${reference[1]}-${reference[2]}`.toUpperCase() }) : [];
@@ -160,7 +161,7 @@ export class StaffBookingsService {
     return this.change(scope, actor, id, 'counterId', counterId, async (booking, tx) => {
       if (counterId === null) return;
       const counter = await tx.repo(Counter).findOneBy({ id: counterId, locationId: booking.locationId, active: true });
-      if (!counter) throw new BadRequestException('Diesen Schalter gibt es an diesem Standort nicht.');
+      if (!counter) throw new DomainError('COUNTER_UNKNOWN', COUNTER_UNKNOWN);
     });
   }
 
