@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import supertest from 'supertest';
 import { AdminUser } from '../apps/server/src/auth/admin-user.entity.js';
-import { type DemoIds, demoIds, SLUG } from './booking-helpers.js';
+import { type DemoIds, demoIds, release, SLUG } from './booking-helpers.js';
 import { createAccount, createAdminTestApp, loginAgent, TEST_PASSWORD } from './harness/admin-session.js';
 import type { TestApp } from './harness/test-app.js';
 import { insertBooking } from './staff-calendar-helpers.js';
@@ -32,6 +32,7 @@ describe('staff pages: login, frame and access', () => {
   beforeAll(async () => {
     t = await createAdminTestApp();
     ids = await demoIds(t);
+    await release(t);
     const beispiel = await t.tenant('beispielheim');
     beispielLocation = (await t.dataSource.query('SELECT id FROM location WHERE tenantId = ?', [beispiel.id]))[0].id as string;
     const clerk = await createAccount(t, 'staff', 'clerk@musterstadt.test', SLUG);
@@ -233,5 +234,42 @@ describe('staff pages: login, frame and access', () => {
     const saved = await clerk.post(`${HOME}/termin/${id}/notiz`).type('form').send({ formToken: token, notiz: 'Rollstuhl' }).expect(303);
     expect(saved.headers.location).toBe(`${HOME}/termin/${id}?erledigt=notiz`);
     expect((await row()).staffNote).toBe('Rollstuhl');
+  });
+
+  it('books for a caller on the form and moves the appointment to one of the free times its page offers', async () => {
+    const starts = (html: string) => [...html.matchAll(/name="start" value="([^"]+)"/g)].map((m) => m[1]);
+    const { agent: clerk } = await pageLogin('clerk@musterstadt.test');
+    const choice = { dienst: ids.ausweis, anzahl: '1', standort: ids.rathaus, datum: '2026-11-24' };
+    const form = await clerk.get(`${HOME}/buchen?${new URLSearchParams(choice)}`).expect(200);
+    const key = /name="key" value="([^"]+)"/.exec(form.text)![1];
+    const person = { name: 'Mona Move', email: '', phone: '' };
+    const missing = await clerk
+      .post(`${HOME}/buchen`)
+      .type('form')
+      .send({ ...choice, formToken: formToken(form.text), key, ...person, name: '' })
+      .expect(400);
+    expect(missing.text).toContain('Geben Sie den Namen der Person ein');
+    const booked = await clerk
+      .post(`${HOME}/buchen`)
+      .type('form')
+      .send({ ...choice, formToken: formToken(form.text), key, ...person, start: starts(form.text)[0] })
+      .expect(303);
+    const reference = /gebucht=([A-Z0-9-]+)/.exec(booked.headers.location)![1];
+    const [{ id, revision, channel }] = await t.dataSource.query('SELECT id, revision, channel FROM booking WHERE reference = ?', [reference]);
+    expect(channel).toBe('phone');
+
+    const page = await clerk.get(`${HOME}/termin/${id}?tag=2026-11-26`).expect(200);
+    const free = starts(page.text);
+    expect(free.length).toBeGreaterThan(0);
+    const move = { formToken: formToken(page.text), revision: String(revision), standort: ids.rathaus, tag: '2026-11-26' };
+    const none = await clerk.post(`${HOME}/termin/${id}/verschieben`).type('form').send(move).expect(400);
+    expect(none.text).toContain('Wählen Sie eine der freien Zeiten.');
+    await clerk
+      .post(`${HOME}/termin/${id}/verschieben`)
+      .type('form')
+      .send({ ...move, start: free[0] })
+      .expect(303);
+    const after = await clerk.get(`${HOME}/termin/${id}`).expect(200);
+    expect(after.text).toContain(`Donnerstag, 26. November 2026, ${free[0].slice(11, 16)}`);
   });
 });

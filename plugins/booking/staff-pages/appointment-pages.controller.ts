@@ -2,12 +2,13 @@ import { Controller, Get, Param, Post, Query, Req, Res, UseFilters, UseGuards } 
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { StaffAuthGuard, type StaffRequest } from '../../../apps/server/src/auth/staff-auth.guard.js';
-import { existingLocalInstant, isIsoDate, localDate } from '../../../apps/server/src/common/local-time.js';
+import { isIsoDate, localDate } from '../../../apps/server/src/common/local-time.js';
 import { RequiresPlugin } from '../../../apps/server/src/plugin-host/requires-plugin.decorator.js';
 import { FormBody } from '../../../apps/server/src/web/form-body.decorator.js';
 import { queryString, type FieldErrors } from '../../../apps/server/src/web/form-query.js';
 import type { PortalRequest } from '../../../apps/server/src/web/page-frame.service.js';
 import { PortalExceptionFilter } from '../../../apps/server/src/web/portal-exception.filter.js';
+import { AvailabilityService } from '../availability.service.js';
 import { bookingManifest } from '../booking.manifest.js';
 import { CalendarService } from '../staff/calendar.service.js';
 import type { StaffBookingDetail, StaffScope } from '../staff/calendar.types.js';
@@ -40,6 +41,7 @@ export class AppointmentPagesController {
     private readonly bookings: StaffBookingsService,
     private readonly calendar: CalendarService,
     private readonly access: StaffAccessService,
+    private readonly availability: AvailabilityService,
   ) {}
 
   @Get(':id')
@@ -47,7 +49,11 @@ export class AppointmentPagesController {
     const p = await this.pages.staffRequest(req, res);
     const scope = this.access.scope(req.staffUser);
     const done = queryString(q, 'erledigt');
-    await this.show(res, p, scope, await this.bookings.open(scope, actor(req), id), { done: done && DONE.has(done) ? done : null });
+    const moveDay = queryString(q, 'tag');
+    await this.show(res, p, scope, await this.bookings.open(scope, actor(req), id), {
+      done: done && DONE.has(done) ? done : null,
+      moveDay: moveDay && isIsoDate(moveDay) ? moveDay : null,
+    });
   }
 
   @Post(':id/stornieren')
@@ -61,16 +67,19 @@ export class AppointmentPagesController {
   async move(@Param('id') id: string, @Req() req: StaffRequest, @Res() res: Response, @FormBody() body: Form): Promise<void> {
     this.pages.checkStaffForm(req, body);
     const p = await this.pages.staffRequest(req, res);
-    const date = queryString(body, 'datum') ?? '';
-    const time = queryString(body, 'uhrzeit') ?? '';
+    const start = queryString(body, 'start') ?? '';
     const revision = Number(queryString(body, 'revision'));
-    const start = isIsoDate(date) && /^\d{2}:\d{2}$/.test(time) ? existingLocalInstant(date, time, p.tenant.timeZone) : null;
     const scope = this.access.scope(req.staffUser);
-    if (!start || !Number.isInteger(revision)) {
-      return this.show(res, p, scope, await this.bookings.open(scope, actor(req), id), { errors: { datum: 'apptMoveTime' } });
+    // One of the free times the page offered (tenant-local ISO with offset); the service checks it is still free.
+    if (Number.isNaN(Date.parse(start)) || start.length < 16 || start.length > 40 || !Number.isInteger(revision)) {
+      const moveDay = queryString(body, 'tag');
+      return this.show(res, p, scope, await this.bookings.open(scope, actor(req), id), {
+        moveDay: moveDay && isIsoDate(moveDay) ? moveDay : null,
+        errors: { start: 'apptMoveTime' },
+      });
     }
     const locationId = queryString(body, 'standort') ?? '';
-    await this.bookings.move(scope, actor(req), id, { locationId, start: start.toISOString(), revision });
+    await this.bookings.move(scope, actor(req), id, { locationId, start, revision });
     await this.back(req, res, id, 'verschoben');
   }
 
@@ -105,10 +114,23 @@ export class AppointmentPagesController {
     p: PortalRequest,
     scope: StaffScope,
     b: StaffBookingDetail,
-    o: { done?: string | null; errors?: FieldErrors },
+    o: { done?: string | null; moveDay?: string | null; errors?: FieldErrors },
   ): Promise<void> {
     const date = localDate(new Date(b.startAt), p.tenant.timeZone);
     const lanes = (await this.calendar.day(scope, b.location.id, date)).lanes.filter((l) => l.counterId !== null);
+    // The free times of the chosen day at the appointment's location for its services (phone share first, as the back office books).
+    const free =
+      b.changeable && o.moveDay
+        ? (
+            await this.availability.find({
+              services: b.services.map((s) => ({ serviceId: s.serviceId, quantity: s.quantity })),
+              locationIds: [b.location.id],
+              from: o.moveDay,
+              to: o.moveDay,
+              channel: 'phone',
+            })
+          ).days.flatMap((d) => d.starts.map((start) => ({ start, hhmm: start.slice(11, 16) })))
+        : null;
     const self = `${p.base}/mitarbeiter/termin/${b.id}`;
     this.pages.render(
       res,
@@ -117,6 +139,8 @@ export class AppointmentPagesController {
       {
         b,
         day: date,
+        moveDay: o.moveDay ?? date,
+        free,
         lanes,
         done: o.done ?? null,
         action: self,
