@@ -188,12 +188,23 @@ describe('admin roles and plugin gates', () => {
 
   it("the start page links the staff pages of the tenant's plugins that are on, and the session opens them", async () => {
     const pages = async (agent: TestAgent) => (await agent.get('/admin/api/dashboard').expect(200)).body.pages;
-    const [figures] = await pages(muster);
-    expect(figures).toEqual({ label: { de: 'Kennzahlen des Terminagenten', en: 'Appointment agent figures' }, href: '/musterstadt/terminagent/kennzahlen' });
+    const calendar = { label: { de: 'Kalender', en: 'Calendar' }, href: '/musterstadt/mitarbeiter/kalender' };
+    const figures = { label: { de: 'Kennzahlen des Terminagenten', en: 'Appointment agent figures' }, href: '/musterstadt/mitarbeiter/terminagent' };
+    const search = { label: { de: 'Suche', en: 'Search' }, href: '/musterstadt/mitarbeiter/suche' };
+    const book = { label: { de: 'Termin für Anrufer buchen', en: 'Book for a caller' }, href: '/musterstadt/mitarbeiter/buchen' };
+    const block = { label: { de: 'Kapazität sperren', en: 'Block capacity' }, href: '/musterstadt/mitarbeiter/sperren' };
+    const feeds = { label: { de: 'Kalender-Abo', en: 'Calendar subscription' }, href: '/musterstadt/mitarbeiter/kalender-abo' };
+    expect(await pages(muster)).toEqual([calendar, search, book, block, feeds, figures]);
     const page = await muster.get(figures.href).expect(200);
     expect(page.text).toContain('Stadt Musterstadt');
     // Beispielheim has the Terminagent off; a super-admin has no tenant to open the page for.
-    expect(await pages(beispiel)).toEqual([]);
+    expect(await pages(beispiel)).toEqual([
+      { ...calendar, href: '/beispielheim/mitarbeiter/kalender' },
+      { ...search, href: '/beispielheim/mitarbeiter/suche' },
+      { ...book, href: '/beispielheim/mitarbeiter/buchen' },
+      { ...block, href: '/beispielheim/mitarbeiter/sperren' },
+      { ...feeds, href: '/beispielheim/mitarbeiter/kalender-abo' },
+    ]);
     expect(await pages(root)).toEqual([]);
   });
 

@@ -25,9 +25,26 @@ import { CapacityBlockService } from './staff/capacity-block.service.js';
 import { StaffBookingsController } from './staff/staff-bookings.controller.js';
 import { StaffBookingsService } from './staff/staff-bookings.service.js';
 import { StaffCalendarController } from './staff/staff-calendar.controller.js';
+import { AppointmentPagesController } from './staff-pages/appointment-pages.controller.js';
+import { BlockPagesController } from './staff-pages/block-pages.controller.js';
+import { CalendarPagesController } from './staff-pages/calendar-pages.controller.js';
+import { CallerBookingPagesController } from './staff-pages/caller-booking-pages.controller.js';
+import { FeedPagesController } from './staff-pages/feed-pages.controller.js';
+import { SearchPagesController } from './staff-pages/search-pages.controller.js';
+import { BookingStaffPages } from './staff-pages/staff-pages.service.js';
 
 /** The authority's calendar (staff/): services the staff JSON API and the staff pages share. */
 const STAFF = [StaffAccessService, CalendarService, StaffBookingsService, CapacityBlockService, CalendarFeedService];
+
+/** The staff pages (staff-pages/), in the core's staff frame. */
+const STAFF_PAGE_CONTROLLERS = [
+  CalendarPagesController,
+  AppointmentPagesController,
+  SearchPagesController,
+  CallerBookingPagesController,
+  BlockPagesController,
+  FeedPagesController,
+];
 
 const PUBLISHED = [AvailabilityService, BookingService, CapacityService, ReleaseService, BookingMailService, AgentCapacityService];
 
@@ -45,8 +62,19 @@ const PUBLISHED = [AvailabilityService, BookingService, CapacityService, Release
     CalendarFeedController,
     BookingFlowController,
     AppointmentController,
+    ...STAFF_PAGE_CONTROLLERS,
   ],
-  providers: [...PUBLISHED, ...STAFF, BotProtectionService, CitizenCapsService, BookingWriterService, PortalPages, BookingTasks, ReminderService],
+  providers: [
+    ...PUBLISHED,
+    ...STAFF,
+    BotProtectionService,
+    CitizenCapsService,
+    BookingWriterService,
+    PortalPages,
+    BookingStaffPages,
+    BookingTasks,
+    ReminderService,
+  ],
   exports: PUBLISHED,
 })
 export class BookingModule {}

@@ -19,4 +19,15 @@ export const bookingPlugin = definePlugin({
   migrations: BOOKING_MIGRATIONS,
   tasks: bookingTasks,
   errors: bookingErrors,
+  staffPages: [
+    { label: { de: 'Kalender', en: 'Calendar' }, path: (slug) => `/${slug}/mitarbeiter/kalender` },
+    { label: { de: 'Suche', en: 'Search' }, path: (slug) => `/${slug}/mitarbeiter/suche` },
+    { label: { de: 'Termin für Anrufer buchen', en: 'Book for a caller' }, path: (slug) => `/${slug}/mitarbeiter/buchen` },
+    { label: { de: 'Kapazität sperren', en: 'Block capacity' }, path: (slug) => `/${slug}/mitarbeiter/sperren` },
+    {
+      label: { de: 'Kalender-Abo', en: 'Calendar subscription' },
+      path: (slug) => `/${slug}/mitarbeiter/kalender-abo`,
+      roles: ['supervisor', 'tenant-admin', 'super-admin'],
+    },
+  ],
 });

@@ -23,5 +23,5 @@ export const terminagentPlugin = definePlugin({
   // Places appointments from booking's agent share; without it that share is released online.
   capabilities: [AGENT_CHANNEL_CONSUMER],
   adminResources: terminagentAdminResources,
-  staffPages: [{ label: { de: 'Kennzahlen des Terminagenten', en: 'Appointment agent figures' }, path: (slug) => `/${slug}/terminagent/kennzahlen` }],
+  staffPages: [{ label: { de: 'Kennzahlen des Terminagenten', en: 'Appointment agent figures' }, path: (slug) => `/${slug}/mitarbeiter/terminagent` }],
 });
