@@ -99,6 +99,7 @@ const resources: Record<string, { label: { de: string; en: string }; properties:
       password: { de: 'Passwort', en: 'Password' },
       lastLoginAt: { de: 'Letzte Anmeldung', en: 'Last login' },
       locale: { de: 'Sprache der E-Mails', en: 'Language of emails' },
+      locationIds: { de: 'Standorte (Sachbearbeitung)', en: 'Locations (clerks)' },
     },
   },
   TenantPluginState: {
@@ -263,8 +264,12 @@ const help: Record<string, { de: string; en: string }> = {
     en: 'Cancelled capacity returns after this delay (against slot trading).',
   },
   helpRole: {
-    de: 'Kommunen-Admins verwalten die Kommune im Admin-Bereich; Sachbearbeitung arbeitet am Schalter.',
-    en: 'Tenant admins use this panel; staff work at the counters.',
+    de: 'Kommunen-Admins verwalten die Kommune im Admin-Bereich; die Teamleitung sieht den Terminkalender aller Standorte, die Sachbearbeitung nur den ihrer Standorte.',
+    en: 'Tenant admins use this panel; supervisors see the calendar of every location, clerks (staff) only that of their own locations.',
+  },
+  helpUserLocations: {
+    de: 'Nur für Sachbearbeitung: die Standorte, deren Termine sie sieht. Ohne Standort sieht sie keine Termine.',
+    en: 'Clerks only: the locations whose appointments they see. Without a location they see none.',
   },
   helpPassword: {
     de: 'Mindestens 12 Zeichen. Beim Bearbeiten leer lassen, um es nicht zu ändern.',

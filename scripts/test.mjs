@@ -1,8 +1,10 @@
 // `npm test`: type check, lint (ESLint, Prettier's check), then the jest suite on SQLite and on MySQL/MariaDB.
 // MariaDB is required under CI (CI=true) or with REQUIRE_MYSQL=1; elsewhere a missing server
 // skips that half with a loud warning. Extra arguments go to jest (e.g. a test path).
+// The tests write their files into a temporary DATA_DIR, never into the developer's ./data; a
+// listing of ./data before and after the run fails it if a test wrote there anyway.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -34,9 +36,22 @@ if (!values['no-typecheck'] && !values['no-lint']) {
   if (eslint !== 0 || prettier !== 0) process.exit(1);
 }
 
+/** Paths of the files under ./data; SQLite's journal files come and go with a running dev server. */
+function dataFiles(dir = 'data', out = new Set()) {
+  if (!existsSync(dir)) return out;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) dataFiles(path, out);
+    else if (!/-(wal|shm|journal)$/.test(entry.name)) out.add(path);
+  }
+  return out;
+}
+
 let failed = false;
 const totals = { passed: 0, failed: 0 };
 const reports = mkdtempSync(join(tmpdir(), 'amtszeit-jest-'));
+const dataDir = mkdtempSync(join(tmpdir(), 'amtszeit-data-'));
+const dataBefore = dataFiles();
 for (const kind of kinds) {
   if (kind === 'mysql') {
     try {
@@ -59,6 +74,7 @@ for (const kind of kinds) {
   const status = run(process.execPath, ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', '--json', `--outputFile=${report}`, ...positionals], {
     TEST_DB: kind,
     TEST_MYSQL_URL: mysqlUrl,
+    DATA_DIR: dataDir,
   });
   if (status !== 0) failed = true;
   if (existsSync(report)) {
@@ -66,6 +82,12 @@ for (const kind of kinds) {
     totals.passed += r.numPassedTests;
     totals.failed += r.numFailedTests;
   }
+}
+rmSync(dataDir, { recursive: true, force: true });
+const written = [...dataFiles()].filter((path) => !dataBefore.has(path));
+if (written.length) {
+  failed = true;
+  console.error(`\n✖ The tests wrote into ./data (a dev server running meanwhile writes there too):\n  ${written.join('\n  ')}`);
 }
 // One plain line for CI systems that read the closing line (both databases together).
 console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed`);

@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Like } from 'typeorm';
 import { AdminAuthService, LOGIN_LIMITS } from '../apps/server/src/auth/admin-auth.service.js';
 import { LoginThrottle } from '../apps/server/src/auth/login-throttle.entity.js';
-import { fromRoot } from '../apps/server/src/common/project-root.js';
 import { SharedCounter } from '../apps/server/src/limits/shared-counter.entity.js';
 import { listen, openBrowser, pageAuditor, type TestBrowser } from './harness/browser.js';
 import { createAccount, createAdminTestApp, TEST_PASSWORD } from './harness/admin-session.js';
@@ -41,9 +42,13 @@ describe('admin panel in a browser', () => {
     await page.getByText('Stammdaten').first().waitFor();
     await page.getByText('Aktive Dienstleistungen').first().waitFor();
     expect(await page.getByText(/^Willkommen, /).count()).toBe(1);
-    // The staff pages of the plugins that are on in Musterstadt are one click away.
-    expect(await page.getByRole('link', { name: 'Kennzahlen des Terminagenten' }).getAttribute('href')).toBe('/musterstadt/mitarbeiter/terminagent');
-    expect(await page.getByRole('link', { name: 'Terminkalender der Behörde' }).getAttribute('href')).toBe('/musterstadt/mitarbeiter/kalender');
+    // The staff pages of the plugins that are on in Musterstadt are one click away, in the same session.
+    expect(await page.getByRole('link', { name: 'Kalender', exact: true }).getAttribute('href')).toBe('/musterstadt/mitarbeiter/kalender');
+    const figures = page.getByRole('link', { name: 'Kennzahlen des Terminagenten' });
+    expect(await figures.getAttribute('href')).toBe('/musterstadt/mitarbeiter/terminagent');
+    await figures.click();
+    await page.waitForURL(`${base}/musterstadt/mitarbeiter/terminagent`);
+    expect(await page.title()).toContain('Stadt Musterstadt');
 
     await page.goto(`${base}/admin/resources/Service/actions/new`);
     await page.getByText('Mitzubringende Unterlagen').first().waitFor();
@@ -102,10 +107,12 @@ describe('admin panel in a browser', () => {
     await page.getByLabel('Passwort').press('Enter');
     await page.getByText('Zusätzliche Prüfung läuft … Die Anmeldung wird danach gesendet.').waitFor();
     expect(page.url()).toBe(`${base}/admin/login`);
-    mkdirSync(fromRoot('data', 'screenshots'), { recursive: true });
-    await page.screenshot({ path: fromRoot('data', 'screenshots', 'admin-login-proof-375.png'), fullPage: true });
+    // For a person to look at; in the system's temp folder, as tests keep out of ./data.
+    const shots = join(tmpdir(), 'amtszeit-screenshots');
+    mkdirSync(shots, { recursive: true });
+    await page.screenshot({ path: join(shots, 'admin-login-proof-375.png'), fullPage: true });
     await page.setViewportSize({ width: 1280, height: 800 });
-    await page.screenshot({ path: fromRoot('data', 'screenshots', 'admin-login-proof-1280.png'), fullPage: true });
+    await page.screenshot({ path: join(shots, 'admin-login-proof-1280.png'), fullPage: true });
     const auditor = pageAuditor(() => page);
     await auditor.audit();
     auditor.expectAllClean(1);

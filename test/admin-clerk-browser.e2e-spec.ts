@@ -74,7 +74,7 @@ describe('admin panel for a clerk, in a browser', () => {
     // The start page: the plugins' figures per location and links to the staff pages.
     await page.getByText('Termine diese Woche').waitFor();
     await page.getByText('Auf der Warteliste').waitFor();
-    expect(await page.getByRole('link', { name: 'Terminkalender der Behörde' }).getAttribute('href')).toBe('/musterstadt/mitarbeiter/kalender');
+    expect(await page.getByRole('link', { name: 'Kalender', exact: true }).getAttribute('href')).toBe('/musterstadt/mitarbeiter/kalender');
     await shoot('dashboard');
     const auditor = pageAuditor(() => page);
     await auditor.audit();

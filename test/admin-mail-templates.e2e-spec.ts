@@ -40,15 +40,12 @@ describe('admin: per-tenant mail templates', () => {
     expect(shipped.body.variables.known).toEqual(expect.arrayContaining(['booking.reference', 'links.confirm', 'tenant.name']));
     expect(shipped.body.variables.required).toEqual(['links.confirm']);
 
-    const broken = await admin
-      .post(NEW)
-      .type('form')
-      .send({
-        templateKey: 'booking/receipt',
-        locale: 'de',
-        subject: 'Termin {{#if date}}am {{date}}',
-        text: 'Hallo {{booking.citizen.name}}, {{geheim.passwort}}',
-      });
+    const broken = await admin.post(NEW).type('form').send({
+      templateKey: 'booking/receipt',
+      locale: 'de',
+      subject: 'Termin {{#if date}}am {{date}}',
+      text: 'Hallo {{booking.citizen.name}}, {{geheim.passwort}}',
+    });
     expect(errorsOf(broken)).toEqual({
       subject: expect.stringMatching(/^Die Vorlage ist fehlerhaft: /),
       text: 'Unbekannte Variable: {{geheim.passwort}}',

@@ -10,7 +10,7 @@ import { definePlugin, type AmtszeitPlugin } from '../apps/server/src/plugin-hos
 import { TenantOwnedEntity } from '../apps/server/src/tenancy/tenant-owned.entity.js';
 import { TenantPluginState } from '../apps/server/src/tenancy/tenant-plugin-state.entity.js';
 import { Tenant } from '../apps/server/src/tenancy/tenant.entity.js';
-import { createAccount, createAdminTestApp, loginAgent, TEST_PASSWORD } from './harness/admin-session.js';
+import { createAccount, createAdminTestApp, loginAgent, panelLogin, TEST_PASSWORD } from './harness/admin-session.js';
 import type { TestApp } from './harness/test-app.js';
 
 /** A plugin with one admin resource, to see the plugin gate at work. */
@@ -206,18 +206,32 @@ describe('admin roles and plugin gates', () => {
     expect(created.body.record.params.tenantId).toBe(musterId);
   });
 
-  it("the start page links the staff pages of the tenant's plugins that are on", async () => {
-    const pages = async (agent: TestAgent) => (await agent.get('/admin/api/dashboard').expect(200)).body.pages.map((p: { href: string }) => p.href);
-    expect(await pages(muster)).toEqual(['/musterstadt/mitarbeiter/kalender', '/musterstadt/mitarbeiter/terminagent']);
-    // Beispielheim has the Terminagent off; a super-admin has no tenant to open the pages for.
-    expect(await pages(beispiel)).toEqual(['/beispielheim/mitarbeiter/kalender']);
+  it("the start page links the staff pages of the tenant's plugins that are on, and the session opens them", async () => {
+    const pages = async (agent: TestAgent) => (await agent.get('/admin/api/dashboard').expect(200)).body.pages;
+    const calendar = { label: { de: 'Kalender', en: 'Calendar' }, href: '/musterstadt/mitarbeiter/kalender' };
+    const figures = { label: { de: 'Kennzahlen des Terminagenten', en: 'Appointment agent figures' }, href: '/musterstadt/mitarbeiter/terminagent' };
+    const search = { label: { de: 'Suche', en: 'Search' }, href: '/musterstadt/mitarbeiter/suche' };
+    const book = { label: { de: 'Termin für Anrufer buchen', en: 'Book for a caller' }, href: '/musterstadt/mitarbeiter/buchen' };
+    const block = { label: { de: 'Kapazität sperren', en: 'Block capacity' }, href: '/musterstadt/mitarbeiter/sperren' };
+    const feeds = { label: { de: 'Kalender-Abo', en: 'Calendar subscription' }, href: '/musterstadt/mitarbeiter/kalender-abo' };
+    expect(await pages(muster)).toEqual([calendar, search, book, block, feeds, figures]);
+    const page = await muster.get(figures.href).expect(200);
+    expect(page.text).toContain('Stadt Musterstadt');
+    // Beispielheim has the Terminagent off; a super-admin has no tenant to open the page for.
+    expect(await pages(beispiel)).toEqual([
+      { ...calendar, href: '/beispielheim/mitarbeiter/kalender' },
+      { ...search, href: '/beispielheim/mitarbeiter/suche' },
+      { ...book, href: '/beispielheim/mitarbeiter/buchen' },
+      { ...block, href: '/beispielheim/mitarbeiter/sperren' },
+      { ...feeds, href: '/beispielheim/mitarbeiter/kalender-abo' },
+    ]);
     expect(await pages(root)).toEqual([]);
   });
 
   it('a tenant-admin creates staff and admins of its own tenant only, never super-admins', async () => {
     const url = '/admin/api/resources/AdminUser/actions/new';
     const superAdmin = await muster.post(url).type('form').send({ email: 'boss@musterstadt.test', password: TEST_PASSWORD, role: 'super-admin' });
-    expect(superAdmin.body.record.errors.role.message).toMatch(/nur Sachbearbeitung oder Kommunen-Admins/);
+    expect(superAdmin.body.record.errors.role.message).toMatch(/nur Sachbearbeitung, Teamleitungen oder Kommunen-Admins/);
     const weak = await muster.post(url).type('form').send({ email: 'weak@musterstadt.test', password: 'kurz', role: 'staff' });
     expect(weak.body.record.errors.password.message).toBe('Das Passwort muss mindestens 12 Zeichen lang sein.');
     const staff = await muster.post(url).type('form').send({ email: 'Clerk@Musterstadt.test', password: TEST_PASSWORD, role: 'staff', tenantId: beispielId });
@@ -228,6 +242,29 @@ describe('admin roles and plugin gates', () => {
     const taken = await muster.post(url).type('form').send({ email: 'clerk@musterstadt.test', password: TEST_PASSWORD, role: 'staff' });
     expect(taken.body.record.errors.email.message).toBe('Diese E-Mail-Adresse ist bereits vergeben.');
     expect(await t.dataSource.getRepository(AdminUser).countBy({ role: 'super-admin' })).toBe(1);
+  });
+
+  it("a tenant-admin creates supervisors, and clerks with their own town's locations only", async () => {
+    const url = '/admin/api/resources/AdminUser/actions/new';
+    const [own] = await t.dataSource.query('SELECT id FROM location WHERE tenantId = ? ORDER BY name', [musterId]);
+    const [foreign] = await t.dataSource.query('SELECT id FROM location WHERE tenantId = ?', [beispielId]);
+    const lead = await muster.post(url).type('form').send({ email: 'lead@musterstadt.test', password: TEST_PASSWORD, role: 'supervisor' });
+    expect(lead.body.notice.type).toBe('success');
+    const refusedClerk = await muster
+      .post(url)
+      .type('form')
+      .send({ email: 'clerk2@musterstadt.test', password: TEST_PASSWORD, role: 'staff', 'locationIds.0': own.id, 'locationIds.1': foreign.id });
+    expect(refusedClerk.body.record.errors.locationIds.message).toBe('Bitte einen Eintrag aus der Liste wählen.');
+    const clerk = await muster
+      .post(url)
+      .type('form')
+      .send({ email: 'clerk2@musterstadt.test', password: TEST_PASSWORD, role: 'staff', 'locationIds.0': own.id });
+    expect(clerk.body.notice.type).toBe('success');
+    const users = t.dataSource.getRepository(AdminUser);
+    expect(await users.findOneByOrFail({ email: 'clerk2@musterstadt.test' })).toMatchObject({ role: 'staff', locationIds: [own.id] });
+    expect(await users.findOneByOrFail({ email: 'lead@musterstadt.test' })).toMatchObject({ role: 'supervisor', tenantId: musterId });
+    // Supervisors work in the staff pages, not in the panel.
+    expect((await panelLogin(t, { email: 'lead@musterstadt.test', password: TEST_PASSWORD })).res.status).not.toBe(302);
   });
 
   it('a tenant-admin cannot demote, deactivate or delete itself', async () => {

@@ -6,9 +6,18 @@ import { Service } from '../apps/server/src/catalog/entities/service.entity.js';
 import { OutboxService } from '../apps/server/src/notifications/outbox.service.js';
 import { TenantDataService } from '../apps/server/src/tenancy/tenant-data.service.js';
 import { ReleaseService } from '../plugins/booking/release.service.js';
+import type { AmtszeitPlugin } from '../apps/server/src/plugin-host/plugin.types.js';
+import { KIOSK_CHECK_IN } from '../plugins/booking/booking.api.js';
+import { ALL_PLUGINS } from '../plugins/index.js';
 import { createTestApp, type TestApp, type TestAppOptions } from './harness/test-app.js';
 
 export const SLUG = 'musterstadt';
+
+/**
+ * The plugins with a kiosk that checks appointments in (KIOSK_CHECK_IN), as once the kiosk exists:
+ * messages and pages then name the terminal, the check-in code and carry the QR code.
+ */
+export const PLUGINS_WITH_CHECK_IN: AmtszeitPlugin[] = ALL_PLUGINS.map((p) => (p.name === 'kiosk' ? { ...p, capabilities: [KIOSK_CHECK_IN] } : p));
 
 /** Ids of the demo catalog by name. */
 export async function demoIds(t: TestApp, slug = SLUG) {

@@ -7,7 +7,7 @@ import { TaskRunnerService } from '../apps/server/src/tasks/task-runner.service.
 import { AvailabilityService } from '../plugins/booking/availability.service.js';
 import { Booking } from '../plugins/booking/entities/booking.entity.js';
 import { ReminderService } from '../plugins/booking/reminder.service.js';
-import { citizen, deliverMail, demoIds, release, SLUG, type DemoIds } from './booking-helpers.js';
+import { citizen, deliverMail, demoIds, PLUGINS_WITH_CHECK_IN, release, SLUG, type DemoIds } from './booking-helpers.js';
 import { TestSmsGateway } from './harness/sms-gateway.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';
 
@@ -23,7 +23,8 @@ describe('booking by mail and SMS: phone numbers, check-in code, reminders', () 
     gateway = new TestSmsGateway();
     env = { SMS_URL: await gateway.start(), SMS_TOKEN: 'gateway-token', SMS_TIMEOUT_MS: '10000' };
     // A week before the March change to summer time.
-    t = await createTestApp({ clock: new TestClock(new Date('2026-03-23T08:00:00Z')), env });
+    // With a check-in terminal, so messages carry the check-in code.
+    t = await createTestApp({ clock: new TestClock(new Date('2026-03-23T08:00:00Z')), env, plugins: PLUGINS_WITH_CHECK_IN });
     ids = await demoIds(t);
     await release(t);
   });
@@ -209,7 +210,7 @@ describe('booking by mail and SMS: phone numbers, check-in code, reminders', () 
       const refs = [];
       for (let i = 0; i < 4; i++)
         refs.push((await bookConfirmed(await firstStart('2026-10-28', i), `twin-${i}`, { phone: `0151 7000000${i}`, sms: true })).reference);
-      const other = await createTestApp({ database: t.database, clock: t.clock, env });
+      const other = await createTestApp({ database: t.database, clock: t.clock, env, plugins: PLUGINS_WITH_CHECK_IN });
       try {
         t.clock.set('2026-10-27T16:00:00Z');
         const counts = await Promise.all([remind(t), remind(other), remind(t), remind(other)]);

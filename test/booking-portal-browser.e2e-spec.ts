@@ -40,7 +40,7 @@ describe('citizen portal in a real browser', () => {
 
     // The English switch exists on every page and works both ways.
     await page.getByRole('link', { name: 'English' }).click();
-    await expectTitle(page, 'Choose your concerns – Stadt Musterstadt');
+    await expectTitle(page, 'What do you need? – Stadt Musterstadt');
     await audit();
     await page.getByRole('link', { name: 'Deutsch' }).click();
 

@@ -23,8 +23,8 @@ describe('booking API', () => {
     const res = await availability(`${ids.ausweis}:1`).expect(200);
     expect(res.body.minutes).toBe(15);
     const rathausMonday = res.body.days.find((d: { locationId: string; date: string }) => d.locationId === ids.rathaus && d.date === '2026-11-23');
-    // Today from 08:00 is past or now; the first free start is 08:15.
-    expect(rathausMonday.starts[0]).toBe('2026-11-23T08:15:00+01:00');
+    // Today it is 08:00, and the demo town's lead time keeps the next 60 minutes: the first free start is 09:15.
+    expect(rathausMonday.starts[0]).toBe('2026-11-23T09:15:00+01:00');
     expect(rathausMonday.starts.at(-1)).toBe('2026-11-23T12:15:00+01:00');
     // Nord is open Monday, Wednesday, Friday only.
     expect(res.body.days.filter((d: { locationId: string }) => d.locationId === ids.nord).map((d: { date: string }) => d.date)).toEqual([

@@ -9,7 +9,7 @@ import { fromRoot } from '../apps/server/src/common/project-root.js';
 import { decodeHtml } from './harness/mail-links.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';
 import { TestSmtpServer, type ReceivedMail } from './harness/smtp-server.js';
-import { citizen, deliverMail, demoIds, release, SLUG } from './booking-helpers.js';
+import { citizen, deliverMail, demoIds, PLUGINS_WITH_CHECK_IN, release, SLUG } from './booking-helpers.js';
 
 const API = `/api/v1/tenants/${SLUG}`;
 // jsqr is a CommonJS bundle: depending on the loader its default import is the function or holds it.
@@ -34,7 +34,8 @@ describe('booking mails over real SMTP', () => {
     cpSync(fromRoot('tenants'), tenantsDir, { recursive: true });
     mkdirSync(join(tenantsDir, 'beispielheim', 'templates', 'booking'), { recursive: true });
     writeFileSync(join(tenantsDir, 'beispielheim', 'templates', 'booking', 'receipt.de.subject.hbs'), 'Beispielheim: bitte bestätigen ({{booking.reference}})');
-    t = await createTestApp({ tenantsDir, env: { SMTP_URL: smtp.url } });
+    // With a check-in terminal: the confirmation then carries the QR code it scans.
+    t = await createTestApp({ tenantsDir, env: { SMTP_URL: smtp.url }, plugins: PLUGINS_WITH_CHECK_IN });
     ids = await demoIds(t);
     await release(t);
   });

@@ -79,15 +79,18 @@ describe('terminagent in the admin panel and the figures', () => {
     expect((await offerOf(t, wishId))!.offer.status).toBe('open');
   });
 
-  it('shows the figures as a page to logged-in administrators only', async () => {
-    await t.http.get(`/${SLUG}/terminagent/kennzahlen`).expect(401);
+  it('shows the figures as a staff page to logged-in administrators only; the old address moved there', async () => {
+    const login = await t.http.get(`/${SLUG}/mitarbeiter/terminagent`).expect(303);
+    expect(login.headers.location).toBe(`/${SLUG}/mitarbeiter/anmelden?weiter=${encodeURIComponent(`/${SLUG}/mitarbeiter/terminagent`)}`);
     const admin = await loginAgent(t, 'admin@musterstadt.example');
-    const page = await admin.get(`/${SLUG}/terminagent/kennzahlen?von=2026-11-01&bis=2026-11-30`).expect(200);
+    const page = await admin.get(`/${SLUG}/mitarbeiter/terminagent?von=2026-11-01&bis=2026-11-30`).expect(200);
     expect(page.text).toContain('Terminagent: Kennzahlen');
     expect(page.text).toMatch(/<th scope="row">Bürgerbüro im Rathaus<\/th><td>Personalausweis beantragen<\/td><td>1<\/td>/);
-    await admin.get(`/${SLUG}/terminagent/kennzahlen?von=2026-11-30&bis=2026-11-01`).expect(400);
+    await admin.get(`/${SLUG}/mitarbeiter/terminagent?von=2026-11-30&bis=2026-11-01`).expect(400);
+    const moved = await admin.get(`/${SLUG}/terminagent/kennzahlen?von=2026-11-01&bis=2026-11-30`).expect(301);
+    expect(moved.headers.location).toBe(`/${SLUG}/mitarbeiter/terminagent?von=2026-11-01&bis=2026-11-30`);
     // Another town's administrator is refused.
     const other = await loginAgent(t, 'admin@beispielheim.example');
-    await other.get(`/${SLUG}/terminagent/kennzahlen`).expect(403);
+    await other.get(`/${SLUG}/mitarbeiter/terminagent`).expect(403);
   });
 });

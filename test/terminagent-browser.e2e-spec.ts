@@ -92,7 +92,7 @@ describe('terminagent pages in a real browser', () => {
     await page.fill('input[name=password]', TEST_PASSWORD);
     await page.click('form button');
     await page.waitForURL(`${baseUrl}/admin`);
-    await page.goto(`${baseUrl}/${SLUG}/terminagent/kennzahlen`);
+    await page.goto(`${baseUrl}/${SLUG}/mitarbeiter/terminagent`);
     await expectTitle(page, 'Terminagent: Kennzahlen – Stadt Musterstadt');
     await audit();
 

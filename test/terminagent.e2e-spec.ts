@@ -121,12 +121,12 @@ describe('terminagent: wishes, offers, acceptance, decline and expiry', () => {
     expect(booking.startAt.getTime()).toBe(slot.start);
     expect((await wishRow(t, created.body.id)).status).toBe('booked');
 
-    // The same confirmation mail as a booking: reference, checklist, QR code and calendar file.
+    // The same confirmation mail as a booking: reference, checklist and calendar file (no QR code without a check-in terminal).
     await deliverMail(t);
     const confirmation = smtp.to(email).find((m) => m.subject.includes(reference) || m.text.includes(reference))!;
     expect(confirmation).toBeDefined();
     expect(confirmation.text).toContain('Bisheriger Personalausweis');
-    expect(confirmation.attachments.map((a) => a.filename).sort()).toEqual(['termin-qr.png', 'termin.ics']);
+    expect(confirmation.attachments.map((a) => a.filename).sort()).toEqual(['termin.ics']);
     await expectCapacityInvariant(t.dataSource);
     await expectOneHoldPerUnit(t);
 

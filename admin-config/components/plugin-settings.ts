@@ -1,14 +1,14 @@
 // A plugin's settings as form fields, generated from the descriptions that the server reads from the
 // plugin's zod schema (features/settings-fields.ts) and sends as the `settingsForm` JSON. Each field is
 // submitted as `settings.<key>`; the server checks it and answers a message under the field.
-import { Box, FormGroup, FormMessage, Input, Label, Text } from '@adminjs/design-system';
-import { useTranslation, type BasePropertyProps } from 'adminjs';
+import { Box, CheckBox, FormGroup, FormMessage, Input, Label, Text } from '@adminjs/design-system';
+import { flat, useTranslation, type BasePropertyProps } from 'adminjs';
 import React from 'react';
 
 type Text2 = { de: string; en: string };
 interface Field {
   key: string;
-  kind: 'number' | 'boolean' | 'time' | 'enum' | 'text';
+  kind: 'number' | 'boolean' | 'time' | 'enum' | 'multi' | 'text';
   label: Text2;
   help?: Text2;
   min?: number;
@@ -35,15 +35,33 @@ export default function PluginSettings(props: BasePropertyProps) {
   const lang: 'de' | 'en' = i18n.language?.startsWith('en') ? 'en' : 'de';
   if (!record) return null;
   const form = JSON.parse(String(record.params.settingsForm ?? '{"fields":[],"values":{}}')) as { fields: Field[]; values: Record<string, unknown> };
+  /** The value in the form: as edited (flattened params), else the one in force. */
+  const current = (key: string): unknown => {
+    const edited = flat.get(record.params, `settings.${key}`);
+    return edited !== undefined ? edited : form.values[key];
+  };
   const valueOf = (key: string): string => {
-    const edited = record.params[`settings.${key}`];
-    const value = edited !== undefined ? edited : form.values[key];
+    const value = current(key);
     return value === undefined || value === null ? '' : String(value);
+  };
+  const listOf = (key: string): string[] => {
+    const value = current(key);
+    return Array.isArray(value) ? value.map(String) : [];
   };
   const range = (f: Field) =>
     f.kind === 'number' && f.min !== undefined && f.max !== undefined ? translateMessage('settingsRange', undefined, { min: f.min, max: f.max }) : '';
   const yesNo = (v: string) => (v === 'true' ? translateMessage('yes') : v === 'false' ? translateMessage('no') : v);
-  const shown = (f: Field, v: string) => (f.kind === 'boolean' ? yesNo(v) : f.kind === 'enum' ? (f.options?.find((o) => o.value === v)?.label[lang] ?? v) : v);
+  const label = (f: Field, v: string) => f.options?.find((o) => o.value === v)?.label[lang] ?? v;
+  const shown = (f: Field) =>
+    f.kind === 'boolean'
+      ? yesNo(valueOf(f.key))
+      : f.kind === 'enum'
+        ? label(f, valueOf(f.key))
+        : f.kind === 'multi'
+          ? listOf(f.key)
+              .map((v) => label(f, v))
+              .join(', ') || '–'
+          : valueOf(f.key);
 
   if (where === 'show') {
     return h(
@@ -55,7 +73,7 @@ export default function PluginSettings(props: BasePropertyProps) {
         { style: { margin: 0 } },
         ...form.fields.flatMap((f) => [
           h('dt', { key: `${f.key}-l`, style: { fontWeight: 600, marginTop: 8 } }, f.label[lang]),
-          h('dd', { key: `${f.key}-v`, style: { margin: 0 } }, shown(f, valueOf(f.key))),
+          h('dd', { key: `${f.key}-v`, style: { margin: 0 } }, shown(f)),
         ]),
       ),
     );
@@ -66,6 +84,22 @@ export default function PluginSettings(props: BasePropertyProps) {
     const value = valueOf(f.key);
     const set = (v: string) => onChange?.(`settings.${f.key}`, v);
     const described = f.help || f.kind === 'number' ? { 'aria-describedby': `${id}-help` } : {};
+    if (f.kind === 'multi') {
+      const ticked = listOf(f.key);
+      const toggle = (v: string) => onChange?.(`settings.${f.key}`, ticked.includes(v) ? ticked.filter((t) => t !== v) : [...ticked, v]);
+      return h(
+        Box,
+        { id, role: 'group', 'aria-label': f.label[lang], ...described },
+        ...(f.options ?? []).map((o) =>
+          h(
+            Box,
+            { key: o.value, flex: true, alignItems: 'center', py: 'sm' },
+            h(CheckBox, { id: `${id}-${o.value}`, checked: ticked.includes(o.value), onChange: () => toggle(o.value) }),
+            h(Label, { inline: true, htmlFor: `${id}-${o.value}`, ml: 'default', mb: 0 }, o.label[lang]),
+          ),
+        ),
+      );
+    }
     if (f.kind === 'boolean' || f.kind === 'enum') {
       const options =
         f.kind === 'boolean'

@@ -13,7 +13,7 @@ export interface SettingsFieldMeta {
   options?: Record<string, Text>;
 }
 
-export type SettingsFieldKind = 'number' | 'boolean' | 'time' | 'enum' | 'text';
+export type SettingsFieldKind = 'number' | 'boolean' | 'time' | 'enum' | 'multi' | 'text';
 
 /** One generated form field (sent to the browser as JSON). */
 export interface SettingsField {
@@ -28,7 +28,16 @@ export interface SettingsField {
 }
 
 interface ZodInternals {
-  _zod: { def: { type: string; innerType?: ZodInternals; defaultValue?: unknown; entries?: Record<string, string>; shape?: Record<string, ZodInternals> } };
+  _zod: {
+    def: {
+      type: string;
+      innerType?: ZodInternals;
+      element?: ZodInternals;
+      defaultValue?: unknown;
+      entries?: Record<string, string>;
+      shape?: Record<string, ZodInternals>;
+    };
+  };
   meta(): Record<string, unknown> | undefined;
   minValue?: number | null;
   maxValue?: number | null;
@@ -56,6 +65,9 @@ function kindOf(inner: ZodInternals, fallback: unknown): SettingsFieldKind {
       return 'boolean';
     case 'enum':
       return 'enum';
+    case 'array':
+      // A list of choices (e.g. payment methods): one checkbox each.
+      return inner._zod.def.element?._zod.def.type === 'enum' ? 'multi' : 'text';
     default:
       return typeof fallback === 'string' && TIME_RE.test(fallback) ? 'time' : 'text';
   }
@@ -73,7 +85,8 @@ export function settingsFields(schema: z.ZodType): SettingsField[] {
       if (Number.isFinite(inner.minValue)) out.min = inner.minValue as number;
       if (Number.isFinite(inner.maxValue)) out.max = inner.maxValue as number;
     }
-    if (kind === 'enum') out.options = (inner.options ?? []).map((value) => ({ value, label: meta.options?.[value] ?? { de: value, en: value } }));
+    const choices = kind === 'enum' ? inner.options : kind === 'multi' ? inner._zod.def.element?.options : undefined;
+    if (choices) out.options = choices.map((value) => ({ value, label: meta.options?.[value] ?? { de: value, en: value } }));
     return out;
   });
 }
@@ -87,6 +100,13 @@ export function readSettingsForm(fields: SettingsField[], input: Record<string, 
   for (const field of fields) {
     const raw = input[field.key];
     const at = `${prefix}.${field.key}`;
+    if (field.kind === 'multi' && raw !== undefined) {
+      // From the form an array (or nothing ticked: an empty one); from a client also "a,b".
+      const values = (Array.isArray(raw) ? raw.map(String) : String(raw ?? '').split(',')).map((v) => v.trim()).filter(Boolean);
+      if (values.every((v) => field.options?.some((o) => o.value === v))) out[field.key] = [...new Set(values)];
+      else errors[at] = MSG.reference;
+      continue;
+    }
     if (raw === undefined || raw === null || raw === '') continue;
     const text = String(raw).trim();
     switch (field.kind) {

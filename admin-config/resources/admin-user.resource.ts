@@ -1,9 +1,10 @@
-import { Not } from 'typeorm';
+import { In, Not } from 'typeorm';
 import { AdminUser } from '../../apps/server/src/auth/admin-user.entity.js';
 import { normalizeEmail } from '../../apps/server/src/auth/admin-users.service.js';
 import { isSuperAdmin } from '../../apps/server/src/auth/current-admin.js';
 import { hashPassword, passwordProblem } from '../../apps/server/src/auth/password.js';
 import type { TypeormSessionStore } from '../../apps/server/src/auth/typeorm-session-store.js';
+import { Location } from '../../apps/server/src/catalog/entities/location.entity.js';
 import { Tenant } from '../../apps/server/src/tenancy/tenant.entity.js';
 import { panelUser, type ActionAccess } from '../features/access.js';
 import { MSG, Rules } from '../features/validation.js';
@@ -30,6 +31,11 @@ export function adminUserResource(sessions: TypeormSessionStore): AdminResourceD
       async prepare(input, ctx, errors) {
         const out: Record<string, unknown> = {};
         if (typeof input.email === 'string') out.email = normalizeEmail(input.email);
+        // The form sends the picked locations as a list (none: the key is missing or empty).
+        if ('locationIds' in input || ctx.isNew) {
+          const picked: unknown[] = Array.isArray(input.locationIds) ? input.locationIds : input.locationIds ? [input.locationIds] : [];
+          out.locationIds = [...new Set(picked.filter((v): v is string => typeof v === 'string' && v !== ''))];
+        }
         const password = typeof input.password === 'string' ? input.password : '';
         if (password) {
           const problem = passwordProblem(password, String(out.email ?? ctx.before?.email ?? ''));
@@ -43,8 +49,16 @@ export function adminUserResource(sessions: TypeormSessionStore): AdminResourceD
       async validate(d, ctx) {
         const r = new Rules(d).email('email', { required: true }).text('displayName', { required: false });
         const superAdmin = isSuperAdmin(ctx.admin);
-        const allowed = superAdmin ? ['super-admin', 'tenant-admin', 'staff'] : ['tenant-admin', 'staff'];
-        if (!allowed.includes(d.role)) r.fail('role', superAdmin ? 'Bitte eine Rolle wählen.' : 'Sie können nur Sachbearbeitung oder Kommunen-Admins anlegen.');
+        const allowed = superAdmin ? ['super-admin', 'tenant-admin', 'supervisor', 'staff'] : ['tenant-admin', 'supervisor', 'staff'];
+        if (!allowed.includes(d.role))
+          r.fail('role', superAdmin ? 'Bitte eine Rolle wählen.' : 'Sie können nur Sachbearbeitung, Teamleitungen oder Kommunen-Admins anlegen.');
+        // A clerk's locations must be the tenant's own (a foreign id is as if it did not exist).
+        const locationIds: string[] = Array.isArray(d.locationIds) ? d.locationIds : [];
+        if (locationIds.length > 0) {
+          const valid = locationIds.every((id) => /^[0-9a-f-]{36}$/.test(id));
+          const own = valid && d.tenantId ? await ctx.dataSource.getRepository(Location).countBy({ id: In(locationIds), tenantId: d.tenantId }) : 0;
+          if (own !== locationIds.length) r.fail('locationIds', MSG.reference);
+        }
         if (!['de', 'en'].includes(d.locale)) r.fail('locale', 'Bitte Deutsch oder Englisch wählen.');
         if (d.role === 'super-admin' && d.tenantId) r.fail('tenantId', 'Super-Admins gehören zu keiner Kommune.');
         if (d.role !== 'super-admin') {
@@ -76,6 +90,7 @@ export function adminUserResource(sessions: TypeormSessionStore): AdminResourceD
         role: {
           availableValues: [
             { value: 'tenant-admin', label: 'Kommunen-Admin' },
+            { value: 'supervisor', label: 'Teamleitung' },
             { value: 'staff', label: 'Sachbearbeitung' },
             { value: 'super-admin', label: 'Super-Admin' },
           ],
@@ -88,6 +103,14 @@ export function adminUserResource(sessions: TypeormSessionStore): AdminResourceD
             { value: 'en', label: 'English' },
           ],
           description: 'helpAccountLocale',
+        },
+        // Only clerks (Sachbearbeitung) are limited to these; the other roles see every location.
+        locationIds: {
+          type: 'reference',
+          reference: 'Location',
+          isArray: true,
+          isVisible: { list: false, filter: false, show: true, edit: true },
+          description: 'helpUserLocations',
         },
         tenantId: { reference: 'Tenant', isVisible: { list: false, filter: false, show: true, edit: true }, description: 'helpUserTenant' },
         lastLoginAt: { isVisible: { list: true, filter: false, show: true, edit: false } },

@@ -119,7 +119,8 @@ export class AvailabilityService {
       else byDay.set(key, [slot]);
     }
     const days: AvailabilityDay[] = [];
-    const nowMs = now.getTime();
+    // Online, the tenant's lead time keeps the next minutes free (nobody gets there in time; staff get notice).
+    const nowMs = now.getTime() + (channel === 'online' ? settings.minLeadMinutes * 60_000 : 0);
     for (const slots of byDay.values()) {
       slots.sort((a, b) => a.at - b.at);
       const starts = freeStarts(slots, resolved.minutes, nowMs);
@@ -130,7 +131,7 @@ export class AvailabilityService {
   }
 }
 
-/** Starts (after now) where back-to-back free slots of one location-day cover the request's minutes. */
+/** Starts (after `nowMs`, now plus any lead time) where back-to-back free slots of one location-day cover the request's minutes. */
 function freeStarts(slots: FreeSlot[], minutes: number, nowMs: number): string[] {
   const starts: string[] = [];
   for (let i = 0; i < slots.length; i++) {

@@ -7,8 +7,14 @@ import { ENV, type Env } from '../../apps/server/src/config/env.config.js';
 import { MailTemplateService } from '../../apps/server/src/notifications/mail-template.service.js';
 import type { EmailContent, NotificationTemplate } from '../../apps/server/src/notifications/notification.types.js';
 import { OutboxService } from '../../apps/server/src/notifications/outbox.service.js';
+import { mapLink } from '../../apps/server/src/catalog/map-link.js';
+import { PluginHostService } from '../../apps/server/src/plugin-host/plugin-host.service.js';
+import type { TenantSettings } from '../../apps/server/src/tenancy/tenant-config.schema.js';
 import { TenantContext } from '../../apps/server/src/tenancy/tenant-context.js';
+import { TenantRegistryService } from '../../apps/server/src/tenancy/tenant-registry.service.js';
 import type { TenantTx } from '../../apps/server/src/tenancy/tenant-data.service.js';
+import { bookingManifest } from './booking.manifest.js';
+import { paymentMethodNames, totalFee } from './fees.js';
 import type { BookingView } from './booking.types.js';
 
 export type BookingMailKind = 'receipt' | 'confirmation' | 'cancellation';
@@ -18,21 +24,31 @@ export function bookingLinks(baseUrl: string, slug: string, reference: string, t
   const lang = locale === 'en' ? '&lang=en' : '';
   const base = `${baseUrl}/${slug}/buchung/${encodeURIComponent(reference)}`;
   const q = `?token=${encodeURIComponent(token)}${lang}`;
-  return { confirm: `${base}/bestaetigen${q}`, manage: `${base}${q}`, cancel: `${base}/stornieren${q}` };
+  return { confirm: `${base}/bestaetigen${q}`, manage: `${base}${q}`, cancel: `${base}/stornieren${q}`, move: `${base}/verschieben${q}` };
 }
 
-export type BookingMessageKind = BookingMailKind | 'reminder';
+/** 'block-offer': staff blocked the appointment's time and offer a new one (link to the move page). */
+export type BookingMessageKind = BookingMailKind | 'reminder' | 'block-offer';
 
 /** What every booking message is rendered from: the booking as the citizen sees it, and its link secret. */
 export interface BookingMessageData {
   view: BookingView;
   token: string;
-  /** A confirmation sent because the appointment moved. */
-  moved?: boolean;
+  /** A confirmation sent because the appointment moved: where and when it was (tenant-local ISO 8601). */
+  movedFrom?: { start: string; end: string; locationName: string };
+  /** A cancellation of a confirmed appointment, whose calendar entry the mail removes (ICS METHOD:CANCEL). */
+  cancelsCalendarEntry?: boolean;
 }
 
 /**
- * The booking's messages to the citizen: receipt (confirm link), confirmation (QR code, ICS file),
+ * The capability a plugin declares when it checks appointments in at a terminal (the kiosk, once it
+ * exists). Without an enabled provider no message or page mentions a terminal, a check-in code or a
+ * waiting number, and the confirmation carries no QR code.
+ */
+export const KIOSK_CHECK_IN = 'booking.kiosk-check-in';
+
+/**
+ * The booking's messages to the citizen: receipt (confirm link), confirmation (ICS file; QR code with a check-in terminal),
  * cancellation and reminder by mail, and confirmation, cancellation and reminder by SMS when the
  * citizen chose it. Callers describe which message; this service picks the channels.
  */
@@ -43,14 +59,17 @@ export class BookingMailService implements OnModuleInit {
   constructor(
     private readonly files: MailTemplateService,
     private readonly outbox: OutboxService,
+    private readonly host: PluginHostService,
+    private readonly registry: TenantRegistryService,
     @Inject(ENV) private readonly env: Env,
   ) {
     const context = (d: BookingMessageData) => this.context(d);
     this.templates = {
       receipt: files.template('booking/receipt', { channels: ['email'], context }),
       confirmation: files.template('booking/confirmation', { channels: ['email', 'sms'], context, attachments: (d) => this.attachments(d) }),
-      cancellation: files.template('booking/cancellation', { channels: ['email', 'sms'], context }),
+      cancellation: files.template('booking/cancellation', { channels: ['email', 'sms'], context, attachments: (d) => this.cancelAttachments(d) }),
       reminder: files.template('booking/reminder', { channels: ['email', 'sms'], context }),
+      'block-offer': files.template('booking/block-offer', { channels: ['email'], context }),
     };
   }
 
@@ -91,18 +110,35 @@ export class BookingMailService implements OnModuleInit {
     return written;
   }
 
-  private context({ view, token, moved }: BookingMessageData): Record<string, unknown> {
+  private async context({ view, token, movedFrom, cancelsCalendarEntry }: BookingMessageData): Promise<Record<string, unknown>> {
     const tenant = TenantContext.current();
     const en = view.locale === 'en';
     const zone = tenant.timeZone;
-    const start = DateTime.fromISO(view.start, { zone }).setLocale(view.locale);
-    const end = DateTime.fromISO(view.end, { zone }).setLocale(view.locale);
+    const at = (iso: string) => DateTime.fromISO(iso, { zone }).setLocale(view.locale);
+    const date = (iso: string) => at(iso).toFormat(en ? 'cccc, d LLLL yyyy' : 'cccc, d. LLLL yyyy');
+    const time = (from: string, to: string) =>
+      en ? `${at(from).toFormat('h:mm a')} – ${at(to).toFormat('h:mm a')}` : `${at(from).toFormat('HH:mm')} – ${at(to).toFormat('HH:mm')} Uhr`;
+    const start = at(view.start);
+    const [settings, row, terminal] = await Promise.all([
+      this.host.settings(bookingManifest),
+      this.registry.row(tenant.id),
+      this.host.hasCapability(tenant.id, KIOSK_CHECK_IN),
+    ]);
+    const fee = totalFee(view.services);
     return {
       booking: view,
-      rebooked: moved === true,
-      date: start.toFormat(en ? 'cccc, d LLLL yyyy' : 'cccc, d. LLLL yyyy'),
+      rebooked: movedFrom !== undefined,
+      // The old time, so the citizen sees what changed (the calendar file updates the same entry).
+      previous: movedFrom ? { date: date(movedFrom.start), time: time(movedFrom.start, movedFrom.end), location: movedFrom.locationName } : null,
+      terminal,
+      calendarCancel: cancelsCalendarEntry === true,
+      mapUrl: mapLink(view.location.address, (row.settings as Partial<TenantSettings>).mapUrl),
+      // The sum of the booked services' fees (none when no service names one) and how to pay it.
+      totalFee: fee === null ? null : new Intl.NumberFormat(en ? 'en-GB' : 'de-DE', { style: 'currency', currency: 'EUR' }).format(fee),
+      paymentMethods: paymentMethodNames(settings.paymentMethods, view.locale),
+      date: date(view.start),
       shortDate: start.toFormat(en ? 'ccc d LLL' : 'ccc d.M.'),
-      time: en ? `${start.toFormat('h:mm a')} – ${end.toFormat('h:mm a')}` : `${start.toFormat('HH:mm')} – ${end.toFormat('HH:mm')} Uhr`,
+      time: time(view.start, view.end),
       startTime: start.toFormat(en ? 'h:mm a' : 'HH:mm'),
       holdUntil: view.holdUntil
         ? DateTime.fromISO(view.holdUntil, { zone })
@@ -120,23 +156,36 @@ export class BookingMailService implements OnModuleInit {
   }
 
   private async attachments({ view, token }: BookingMessageData): Promise<EmailContent['attachments']> {
+    const ics = {
+      filename: 'termin.ics',
+      contentType: 'text/calendar; charset=utf-8; method=PUBLISH',
+      content: Buffer.from(this.ics(view, token)).toString('base64'),
+    };
+    // The QR code is for the terminal's scanner: without one it would promise what is not there.
+    if (!(await this.host.hasCapability(TenantContext.current().id, KIOSK_CHECK_IN))) return [ics];
     const png = await QRCode.toBuffer(view.qrPayload, { type: 'png', width: 240, margin: 2, errorCorrectionLevel: 'M' });
+    return [{ filename: 'termin-qr.png', contentType: 'image/png', content: png.toString('base64'), cid: 'qr@amtszeit' }, ics];
+  }
+
+  /** A confirmed appointment's cancellation removes its calendar entry: same UID, higher SEQUENCE, METHOD:CANCEL. */
+  private async cancelAttachments({ view, token, cancelsCalendarEntry }: BookingMessageData): Promise<EmailContent['attachments']> {
+    if (!cancelsCalendarEntry) return [];
     return [
-      { filename: 'termin-qr.png', contentType: 'image/png', content: png.toString('base64'), cid: 'qr@amtszeit' },
-      { filename: 'termin.ics', contentType: 'text/calendar; charset=utf-8; method=PUBLISH', content: Buffer.from(this.ics(view, token)).toString('base64') },
+      { filename: 'termin.ics', contentType: 'text/calendar; charset=utf-8; method=CANCEL', content: Buffer.from(this.ics(view, token)).toString('base64') },
     ];
   }
 
   /**
    * The appointment as iCalendar, in UTC (calendar apps show it in local time; no VTIMEZONE
-   * needed). The revision is its SEQUENCE, so a rebooking updates the entry.
+   * needed). The revision is its SEQUENCE, so a rebooking updates the entry; a cancelled
+   * appointment is a METHOD:CANCEL of the same UID, which removes it.
    */
   ics(view: BookingView, token: string): string {
     const tenant = TenantContext.current();
     const en = view.locale === 'en';
     const links = bookingLinks(this.env.PUBLIC_BASE_URL, tenant.slug, view.reference, token, view.locale);
     const cal = icalGenerator({ name: tenant.name, prodId: { company: 'Amtszeit', product: 'booking', language: en ? 'EN' : 'DE' } });
-    cal.method(ICalCalendarMethod.PUBLISH);
+    cal.method(view.status === 'cancelled' ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.PUBLISH);
     const address = `${view.location.name}, ${view.location.address.street}, ${view.location.address.postalCode} ${view.location.address.city}`;
     cal.createEvent({
       id: `${view.reference}@${tenant.slug}.amtszeit`,

@@ -12,3 +12,4 @@ export type { BookingSettings } from './booking.settings.js';
 export { CapacityService } from './capacity.service.js';
 export { AGENT_CHANNEL_CONSUMER } from './capacity.service.js';
 export type * from './booking.events.js';
+export { KIOSK_CHECK_IN } from './booking-mail.service.js';

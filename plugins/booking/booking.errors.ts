@@ -10,6 +10,7 @@ export const bookingErrors = defineErrors(
     CAPACITY_GONE: 'conflict',
     LOCATION_MISMATCH: 'conflict',
     SLOT_IN_PAST: 'conflict',
+    SLOT_TOO_SOON: 'conflict',
     BEYOND_HORIZON: 'conflict',
     CAPTCHA_REQUIRED: 'refused',
     CAPTCHA_INVALID: 'refused',
@@ -22,6 +23,13 @@ export const bookingErrors = defineErrors(
     BOOKING_STATE: 'conflict',
     APPOINTMENT_STARTED: 'conflict',
     CALENDAR_NOT_READY: 'conflict',
+    // The authority's calendar (staff/).
+    SEARCH_TOO_SHORT: 'refused',
+    COUNTER_UNKNOWN: 'refused',
+    BLOCK_END_BEFORE_START: 'refused',
+    BLOCK_IN_PAST: 'refused',
+    BLOCK_TOO_LONG: 'refused',
+    BLOCK_REASON_REQUIRED: 'refused',
   },
   { messages: fromRoot('plugins/booking/portal/i18n') },
 );

@@ -17,6 +17,35 @@ import { BookingFlowController } from './portal/booking-flow.controller.js';
 import { PortalPages } from './portal/portal-pages.service.js';
 import { ReleaseService } from './release.service.js';
 import { ReminderService } from './reminder.service.js';
+import { CalendarService } from './staff/calendar.service.js';
+import { StaffAccessService } from './staff/staff-access.service.js';
+import { CalendarFeedAdminController, CalendarFeedController } from './staff/calendar-feed.controller.js';
+import { CalendarFeedService } from './staff/calendar-feed.service.js';
+import { CapacityBlockController } from './staff/capacity-block.controller.js';
+import { CapacityBlockService } from './staff/capacity-block.service.js';
+import { StaffBookingsController } from './staff/staff-bookings.controller.js';
+import { StaffBookingsService } from './staff/staff-bookings.service.js';
+import { StaffCalendarController } from './staff/staff-calendar.controller.js';
+import { AppointmentPagesController } from './staff-pages/appointment-pages.controller.js';
+import { BlockPagesController } from './staff-pages/block-pages.controller.js';
+import { CalendarPagesController } from './staff-pages/calendar-pages.controller.js';
+import { CallerBookingPagesController } from './staff-pages/caller-booking-pages.controller.js';
+import { FeedPagesController } from './staff-pages/feed-pages.controller.js';
+import { SearchPagesController } from './staff-pages/search-pages.controller.js';
+import { BookingStaffPages } from './staff-pages/staff-pages.service.js';
+
+/** The authority's calendar (staff/): services the staff JSON API and the staff pages share. */
+const STAFF = [StaffAccessService, CalendarService, StaffBookingsService, CapacityBlockService, CalendarFeedService];
+
+/** The staff pages (staff-pages/), in the core's staff frame. */
+const STAFF_PAGE_CONTROLLERS = [
+  CalendarPagesController,
+  AppointmentPagesController,
+  SearchPagesController,
+  CallerBookingPagesController,
+  BlockPagesController,
+  FeedPagesController,
+];
 
 const PUBLISHED = [AvailabilityService, BookingService, CapacityService, ReleaseService, BookingMailService, AgentCapacityService];
 
@@ -24,14 +53,27 @@ const PUBLISHED = [AvailabilityService, BookingService, CapacityService, Release
 @Module({
   // The citizen portal's pages (portal/) render in the core's page frame.
   imports: [WebModule],
-  controllers: [BookingController, BackofficeController, BookingFlowController, AppointmentController],
+  controllers: [
+    BookingController,
+    BackofficeController,
+    StaffCalendarController,
+    StaffBookingsController,
+    CapacityBlockController,
+    CalendarFeedAdminController,
+    CalendarFeedController,
+    BookingFlowController,
+    AppointmentController,
+    ...STAFF_PAGE_CONTROLLERS,
+  ],
   providers: [
     ...PUBLISHED,
+    ...STAFF,
     BookingDashboardFigures,
     BotProtectionService,
     CitizenCapsService,
     BookingWriterService,
     PortalPages,
+    BookingStaffPages,
     BookingTasks,
     ReminderService,
   ],

@@ -5,6 +5,8 @@ import { bookingManifest } from './booking.manifest.js';
 import { BookingModule } from './booking.module.js';
 import { bookingTasks } from './booking.tasks.js';
 import { Booking } from './entities/booking.entity.js';
+import { CapacityBlock, CapacityBlockUnit } from './entities/capacity-block.entity.js';
+import { CalendarFeed } from './entities/calendar-feed.entity.js';
 import { CapacityAllocation } from './entities/capacity-allocation.entity.js';
 import { CapacityUnit } from './entities/capacity-unit.entity.js';
 import { HoldLock } from './entities/hold-lock.entity.js';
@@ -15,9 +17,19 @@ export const bookingPlugin = definePlugin({
   ...bookingManifest,
   module: BookingModule,
   dashboard: BookingDashboardFigures,
-  staffPages: [{ label: { de: 'Terminkalender der Behörde', en: 'Appointment calendar' }, path: (slug) => `/${slug}/mitarbeiter/kalender` }],
-  entities: [CapacityUnit, CapacityAllocation, Booking, ReleaseState, HoldLock],
+  entities: [CapacityUnit, CapacityAllocation, Booking, ReleaseState, HoldLock, CapacityBlock, CapacityBlockUnit, CalendarFeed],
   migrations: BOOKING_MIGRATIONS,
   tasks: bookingTasks,
   errors: bookingErrors,
+  staffPages: [
+    { label: { de: 'Kalender', en: 'Calendar' }, path: (slug) => `/${slug}/mitarbeiter/kalender` },
+    { label: { de: 'Suche', en: 'Search' }, path: (slug) => `/${slug}/mitarbeiter/suche` },
+    { label: { de: 'Termin für Anrufer buchen', en: 'Book for a caller' }, path: (slug) => `/${slug}/mitarbeiter/buchen` },
+    { label: { de: 'Kapazität sperren', en: 'Block capacity' }, path: (slug) => `/${slug}/mitarbeiter/sperren` },
+    {
+      label: { de: 'Kalender-Abo', en: 'Calendar subscription' },
+      path: (slug) => `/${slug}/mitarbeiter/kalender-abo`,
+      roles: ['supervisor', 'tenant-admin', 'super-admin'],
+    },
+  ],
 });

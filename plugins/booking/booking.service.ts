@@ -14,7 +14,7 @@ import { PURGED_CONTACT } from '../../apps/server/src/notifications/citizen-cont
 import { citizenPhone } from '../../apps/server/src/notifications/phone-number.js';
 import { PluginHostService } from '../../apps/server/src/plugin-host/plugin-host.service.js';
 import { TenantContext } from '../../apps/server/src/tenancy/tenant-context.js';
-import { TenantDataService } from '../../apps/server/src/tenancy/tenant-data.service.js';
+import { TenantDataService, type TenantTx } from '../../apps/server/src/tenancy/tenant-data.service.js';
 import { assertLocationOffers, resolveRequest, type ResolvedRequest } from './booking-request.js';
 import { BookingMailService } from './booking-mail.service.js';
 import { bookingEventBase } from './booking.events.js';
@@ -116,7 +116,7 @@ export class BookingService {
       if (input.consent !== true) throw new DomainError('CONSENT_REQUIRED', 'Please agree to the privacy notice.');
       const resolved = await resolveRequest(this.catalog, input.services, settings, input.channel);
       assertLocationOffers(resolved, input.locationId);
-      const start = this.parseStart(input.start);
+      const start = this.parseStart(input.start, input.channel === 'online' ? settings.minLeadMinutes : 0);
       const email = input.citizen.email.trim().toLowerCase() || null;
       const phone = citizenPhone(input.citizen);
       const channels = CHANNEL_FALLBACK[input.channel];
@@ -237,7 +237,14 @@ export class BookingService {
   }
 
   async cancel(reference: string, token: string): Promise<BookingView> {
-    const booking = await this.find(reference, token);
+    return this.cancelBooking(await this.find(reference, token));
+  }
+
+  /**
+   * Cancels a booking the caller has loaded and may change (the citizen by link, staff by scope);
+   * `within` runs in the same transaction (the staff calendar's audit entry).
+   */
+  async cancelBooking(booking: Booking, within?: (tx: TenantTx) => Promise<void>): Promise<BookingView> {
     if (booking.status === 'cancelled') return this.view(booking);
     this.assertChangeable(booking);
     const policy = (await this.release.policies([booking.locationId])).get(booking.locationId)!;
@@ -253,8 +260,9 @@ export class BookingService {
       if (changed !== 1) throw new DomainError('BOOKING_CHANGED', 'The booking changed meanwhile. Please reload.');
       // Against slot trading: a confirmed appointment's time comes back only after a delay.
       await this.capacity.releaseUnits(tx, booking.id, { delayMinutes: booking.status === 'confirmed' ? policy.cancelReturnDelayMinutes : 0 });
-      await this.mails.notify(tx, 'cancellation', booking, { view, token: booking.token });
+      await this.mails.notify(tx, 'cancellation', booking, { view, token: booking.token, cancelsCalendarEntry: booking.status === 'confirmed' });
       await this.events.publish(tx, 'booking.cancelled', { ...bookingEventBase(booking), previousStatus: booking.status });
+      await within?.(tx);
     });
     this.outbox.kick();
     return view;
@@ -262,12 +270,17 @@ export class BookingService {
 
   /** Moves the appointment in one step; the old time is given back only if the new one is taken. */
   async rebook(reference: string, token: string, to: { locationId: string; start: string }): Promise<BookingView> {
-    const booking = await this.find(reference, token);
+    return this.rebookBooking(await this.find(reference, token), to);
+  }
+
+  /** Moves a booking the caller has loaded and may change; `within` runs in the move's transaction. */
+  async rebookBooking(booking: Booking, to: { locationId: string; start: string }, within?: (tx: TenantTx) => Promise<void>): Promise<BookingView> {
     this.assertChangeable(booking);
     const settings = await this.host.settings(bookingManifest);
     const resolved = await resolveRequest(this.catalog, booking.services, settings, booking.channel === 'agent' ? 'phone' : booking.channel);
     assertLocationOffers(resolved, to.locationId);
-    const start = this.parseStart(to.start);
+    // A citizen moving an online (or agent-placed) appointment books on the online share: its lead time applies.
+    const start = this.parseStart(to.start, booking.channel === 'online' || booking.channel === 'agent' ? settings.minLeadMinutes : 0);
     const policy = (await this.release.policies([booking.locationId])).get(booking.locationId)!;
     const zone = TenantContext.current().timeZone;
     const next = {
@@ -310,11 +323,20 @@ export class BookingService {
           if (end.getTime() !== next.endAt.getTime()) await tx.repo(Booking).update({ id: booking.id }, { endAt: end });
           next.endAt = end;
           if (booking.status === 'confirmed')
-            await this.mails.notify(tx, 'confirmation', booking, { view: await this.view(next), token: booking.token, moved: true });
+            await this.mails.notify(tx, 'confirmation', booking, {
+              view: await this.view(next),
+              token: booking.token,
+              movedFrom: {
+                start: toLocalIso(booking.startAt, zone),
+                end: toLocalIso(booking.endAt, zone),
+                locationName: (await this.catalog.location(booking.locationId)).name,
+              },
+            });
           await this.events.publish(tx, 'booking.rebooked', {
             ...bookingEventBase(next),
             from: { locationId: booking.locationId, start: booking.startAt.toISOString(), end: booking.endAt.toISOString() },
           });
+          await within?.(tx);
         });
         break;
       } catch (err) {
@@ -407,6 +429,7 @@ export class BookingService {
           nameEn: s?.nameEn ?? null,
           quantity: line.quantity,
           durationMinutes: s?.durationMinutes ?? 0,
+          fee: s?.feeCents == null ? null : s.feeCents / 100,
           checklist: checklist.filter((c) => c.serviceId === line.serviceId).map((c) => ({ text: c.text, textEn: c.textEn })),
         };
       }),
@@ -427,7 +450,7 @@ export class BookingService {
     return booking;
   }
 
-  private parseStart(value: string): Date {
+  private parseStart(value: string, leadMinutes: number): Date {
     const dt = DateTime.fromISO(String(value), { setZone: true });
     if (!dt.isValid || !/([+-]\d{2}:?\d{2}|Z)$/.test(String(value))) {
       throw new BadRequestException('start must be an ISO 8601 date-time with offset, e.g. 2026-11-24T08:15:00+01:00.');
@@ -435,6 +458,10 @@ export class BookingService {
     const start = dt.toJSDate();
     const now = this.clock.now();
     if (start <= now) throw new DomainError('SLOT_IN_PAST', 'This time is in the past. Please choose another time.');
+    // As the offered times: a start exactly at the end of the lead time is too soon too.
+    if (start.getTime() <= now.getTime() + leadMinutes * 60_000) {
+      throw new DomainError('SLOT_TOO_SOON', `Online bookings start at least ${leadMinutes} minutes from now. Please choose a later time.`);
+    }
     if (start.getTime() > now.getTime() + (MAX_HORIZON_DAYS + 1) * 86_400_000) {
       throw new DomainError('BEYOND_HORIZON', `Appointments can be booked at most ${MAX_HORIZON_DAYS} days ahead.`);
     }

@@ -1,5 +1,17 @@
 import { z } from 'zod';
 
+/** Payment methods a tenant can name (their labels: PAYMENT_LABELS). */
+export const PAYMENT_METHODS = ['cash', 'girocard', 'creditCard', 'mobile'] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+
+/** How each method is named to the citizen (mails and pages). */
+export const PAYMENT_LABELS: Record<PaymentMethod, { de: string; en: string }> = {
+  cash: { de: 'Bargeld', en: 'cash' },
+  girocard: { de: 'Girocard (EC-Karte)', en: 'girocard (debit card)' },
+  creditCard: { de: 'Kreditkarte', en: 'credit card' },
+  mobile: { de: 'mobiles Bezahlen (Smartphone)', en: 'mobile payment (smartphone)' },
+};
+
 export const bookingSettingsSchema = z
   .object({
     /** Minutes an unconfirmed booking holds its capacity (double opt-in). */
@@ -16,7 +28,7 @@ export const bookingSettingsSchema = z
           en: 'How long a booking not yet confirmed by email holds its slot.',
         },
       }),
-    /** Most concerns (services) in one booking, as in the source articles. */
+    /** Most services in one booking, as in the source articles. */
     maxServicesPerBooking: z
       .number()
       .int()
@@ -59,6 +71,33 @@ export const bookingSettingsSchema = z
       .meta({
         label: { de: 'Unbestätigte Buchungen je Internetanschluss', en: 'Unconfirmed bookings per network address' },
         help: { de: 'Gilt, solange der Bot-Schutz eingeschaltet ist.', en: 'Applies while bot protection is on.' },
+      }),
+    /** Minutes between now and the earliest start an online booking may take (the citizen's way there; the staff's notice). */
+    minLeadMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 60)
+      .default(0)
+      .meta({
+        label: { de: 'Mindestvorlauf online (Minuten)', en: 'Minimum online lead time (minutes)' },
+        help: {
+          de: 'So viele Minuten nach jetzt beginnt frühestens ein online buchbarer Termin, z. B. 60. Telefon und Terminal sind nicht betroffen.',
+          en: 'The earliest online start is this many minutes from now, e.g. 60. Phone and kiosk bookings are not affected.',
+        },
+      }),
+    /** How fees can be paid at the counter; shown with the total fee in the summary and the confirmation. */
+    paymentMethods: z
+      .array(z.enum(PAYMENT_METHODS))
+      .max(PAYMENT_METHODS.length)
+      .default([])
+      .meta({
+        label: { de: 'Akzeptierte Zahlungsarten', en: 'Accepted payment methods' },
+        options: PAYMENT_LABELS,
+        help: {
+          de: 'Wird mit der Gebührensumme in der Übersicht und der Terminbestätigung genannt. Leer: keine Angabe.',
+          en: 'Named with the total fee in the summary and the confirmation. Empty: not mentioned.',
+        },
       }),
     captcha: z
       .boolean()
@@ -130,6 +169,17 @@ export const bookingSettingsSchema = z
       .meta({
         label: { de: 'Uhrzeit der Erinnerung', en: 'Reminder time' },
         help: { de: 'Ortszeit der Kommune, z. B. 17:00.', en: 'Local time of the municipality, e.g. 17:00.' },
+      }),
+    /** The staff calendar feeds (ICS) show the citizen's name beside reference and services. Off: no names. */
+    calendarFeedNames: z
+      .boolean()
+      .default(false)
+      .meta({
+        label: { de: 'Namen im Kalender-Abo', en: 'Names in the calendar feed' },
+        help: {
+          de: 'Zeigt im Kalender-Abo (ICS) der Mitarbeitenden den Namen neben Vorgangsnummer und Leistungen.',
+          en: "Shows the citizen's name beside reference and services in the staff calendar feeds (ICS).",
+        },
       }),
   })
   .strict();

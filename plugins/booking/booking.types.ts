@@ -7,6 +7,8 @@ export interface BookingServiceLine {
   nameEn: string | null;
   quantity: number;
   durationMinutes: number;
+  /** The service's fee per unit in euros, or null when the catalog names none. */
+  fee: number | null;
   checklist: Array<{ text: string; textEn: string | null }>;
 }
 

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { In, IsNull, LessThanOrEqual } from 'typeorm';
+import { Between, In, IsNull, LessThanOrEqual, MoreThan } from 'typeorm';
 import { Clock } from '../../apps/server/src/common/clock.js';
 import { DomainError } from '../../apps/server/src/common/domain-error.js';
 import { EventBusService } from '../../apps/server/src/events/event-bus.service.js';
 import { TenantContext } from '../../apps/server/src/tenancy/tenant-context.js';
 import { TenantDataService, type TenantTx } from '../../apps/server/src/tenancy/tenant-data.service.js';
 import { CapacityAllocation } from './entities/capacity-allocation.entity.js';
-import { CapacityUnit, type Channel } from './entities/capacity-unit.entity.js';
+import { CapacityBlock, CapacityBlockUnit } from './entities/capacity-block.entity.js';
+import { CapacityUnit, CHANNELS, type Channel } from './entities/capacity-unit.entity.js';
 
 export type { Channel };
 
@@ -167,18 +168,106 @@ export class CapacityService {
     // One lock order for every caller, so two transactions freeing the same units cannot deadlock each other.
     for (const a of [...allocations].sort((x, y) => x.unitId.localeCompare(y.unitId))) {
       if ((await tx.repo(CapacityAllocation).delete({ id: a.id })) !== 1) continue;
+      // Inside a block that still wants this unit, it leaves the calendar instead of being offered again.
+      if (await this.payOwed(tx, a.unitId)) continue;
       await tx.repo(CapacityUnit).updateWhere({ used: () => 'used - 1' }, 'id = :id AND used > 0', { id: a.unitId });
       freedUnits.push(a.unitId);
     }
     if (freedUnits.length === 0) return 0;
+    await this.publishFreed(tx, freedUnits);
+    return freedUnits.length;
+  }
+
+  private async publishFreed(tx: TenantTx, unitIds: string[]): Promise<void> {
     tx.afterCommit(() => this.forgetSoldOut());
     const units = await tx
       .repo(CapacityUnit)
-      .find({ select: { id: true, locationId: true, channel: true, slotStart: true }, where: { id: In([...new Set(freedUnits)]) } });
+      .find({ select: { id: true, locationId: true, channel: true, slotStart: true }, where: { id: In([...new Set(unitIds)]) } });
     await this.events.publish(tx, 'booking.capacity-freed', {
       slots: units.map((u) => ({ locationId: u.locationId, channel: u.channel, start: u.slotStart.toISOString() })),
     });
-    return freedUnits.length;
+  }
+
+  /** A freed unit a block still wants: used and capacity go down together, and the block's debt becomes a removal. */
+  private async payOwed(tx: TenantTx, unitId: string): Promise<boolean> {
+    const paid = await tx
+      .repo(CapacityUnit)
+      .updateWhere({ used: () => 'used - 1', capacity: () => 'capacity - 1', owed: () => 'owed - 1' }, 'id = :id AND used > 0 AND owed > 0', { id: unitId });
+    if (paid !== 1) return false;
+    const [debt] = await tx.repo(CapacityBlockUnit).find({ where: { unitId, owed: MoreThan(0) }, order: { id: 'ASC' }, take: 1 });
+    if (debt) await tx.repo(CapacityBlockUnit).updateWhere({ owed: () => 'owed - 1', removed: () => 'removed + 1' }, 'id = :id AND owed > 0', { id: debt.id });
+    return true;
+  }
+
+  /**
+   * Applies a block to the units in its range it does not cover yet (a new block, or units the
+   * release opened later): per slot one unit of capacity for a counter block, all of it for a
+   * location block. Free capacity is removed at once, share by share; what is booked is owed and
+   * taken when freed, so capacity never goes below `used`. The units are locked (id order, as a
+   * booking locks them) and changed by conditional updates, so a block racing bookings cannot
+   * overbook. Returns the number of units of capacity removed now.
+   */
+  async withhold(tx: TenantTx, block: Pick<CapacityBlock, 'id' | 'locationId' | 'counterId' | 'startAt' | 'endAt'>): Promise<number> {
+    const covered = new Set((await tx.repo(CapacityBlockUnit).find({ select: { unitId: true }, where: { blockId: block.id } })).map((r) => r.unitId));
+    const ids = (
+      await tx.repo(CapacityUnit).find({
+        select: { id: true },
+        where: { locationId: block.locationId, slotStart: Between(block.startAt, new Date(block.endAt.getTime() - 1)) },
+      })
+    )
+      .map((u) => u.id)
+      .filter((id) => !covered.has(id));
+    if (ids.length === 0) return 0;
+    const units = await tx.repo(CapacityUnit).findForUpdate({ where: { id: In(ids) }, order: { id: 'ASC' } });
+    const bySlot = new Map<number, CapacityUnit[]>();
+    for (const u of units) bySlot.set(u.slotStart.getTime(), [...(bySlot.get(u.slotStart.getTime()) ?? []), u]);
+    const rows: Array<Partial<CapacityBlockUnit>> = [];
+    let removedNow = 0;
+    for (const slot of bySlot.values()) {
+      slot.sort((a, b) => CHANNELS.indexOf(a.channel) - CHANNELS.indexOf(b.channel));
+      let want = block.counterId === null ? slot.reduce((n, u) => n + u.capacity, 0) : 1;
+      const share = new Map(slot.map((u) => [u.id, { removed: 0, owed: 0 }]));
+      for (const u of slot) {
+        const n = Math.min(want, u.capacity - u.used);
+        if (n <= 0) continue;
+        const changed = await tx.repo(CapacityUnit).updateWhere({ capacity: () => `capacity - ${n}` }, 'id = :id AND capacity - :n >= used', { id: u.id, n });
+        if (changed !== 1) throw new Error(`Capacity unit ${u.id} changed under its lock`);
+        share.get(u.id)!.removed = n;
+        want -= n;
+        removedNow += n;
+      }
+      for (const u of slot) {
+        const m = Math.min(want, u.used - u.owed);
+        if (m <= 0) continue;
+        await tx.repo(CapacityUnit).updateWhere({ owed: () => `owed + ${m}` }, 'id = :id AND owed + :m <= used', { id: u.id, m });
+        share.get(u.id)!.owed = m;
+        want -= m;
+      }
+      for (const [unitId, { removed, owed }] of share) rows.push({ blockId: block.id, unitId, removed, owed });
+    }
+    await tx.repo(CapacityBlockUnit).insert(rows, { chunk: 200 });
+    return removedNow;
+  }
+
+  /** Gives a block's capacity back (removed units return, debts are cancelled) and announces what became free. */
+  async restore(tx: TenantTx, blockId: string): Promise<void> {
+    const rows = await tx.repo(CapacityBlockUnit).find({ where: { blockId }, order: { unitId: 'ASC' } });
+    const returned: string[] = [];
+    for (const r of rows) {
+      if (r.removed > 0) {
+        await tx.repo(CapacityUnit).updateWhere({ capacity: () => `capacity + ${r.removed}` }, 'id = :id', { id: r.unitId });
+        returned.push(r.unitId);
+      }
+      if (r.owed > 0) await tx.repo(CapacityUnit).updateWhere({ owed: () => `owed - ${r.owed}` }, 'id = :id AND owed >= :owed', { id: r.unitId, owed: r.owed });
+    }
+    await tx.repo(CapacityBlockUnit).delete({ blockId });
+    if (returned.length > 0) await this.publishFreed(tx, returned);
+  }
+
+  /** Applies a location's running blocks to units released after them (called by the release). */
+  async withholdForBlocks(tx: TenantTx, locationId: string): Promise<void> {
+    const blocks = await tx.repo(CapacityBlock).find({ where: { locationId, endAt: MoreThan(this.clock.now()) }, order: { createdAt: 'ASC', id: 'ASC' } });
+    for (const block of blocks) await this.withhold(tx, block);
   }
 
   private async allocate(tx: TenantTx, owners: Array<{ unitId: string; ownerId: string }>): Promise<void> {

@@ -126,6 +126,8 @@ export class ReleaseService {
             days.push(today);
           }
           if (!agentOn) await this.moveFree(tx, location.id, 'agent', 'online', today, addDays(today, MAX_HORIZON_DAYS));
+          // Capacity opened inside a running block is withheld before anyone can book it.
+          await this.capacity.withholdForBlocks(tx, location.id);
           const repo = tx.repo(ReleaseState);
           const patch = {
             releasedThrough: first <= through ? through : (state?.releasedThrough ?? null),

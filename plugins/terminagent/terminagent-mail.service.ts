@@ -30,6 +30,10 @@ export interface WishConfirmData {
   token: string;
   services: ServiceLabel[];
   locations: string[];
+  /** The chosen weekdays (1 = Monday) with their local time windows, and the period (local dates). */
+  windows: Array<{ weekday: number; from: string; to: string }>;
+  earliestDate: string;
+  latestDate: string;
   expiresAt: Date;
 }
 
@@ -60,6 +64,9 @@ export class TerminagentMailService implements OnModuleInit {
         name: d.name,
         services: d.services,
         locations: d.locations,
+        // What the citizen chose, repeated so the mail alone says what they confirm.
+        windows: d.windows.map((w) => this.window(w, locale)),
+        period: { from: this.localDay(d.earliestDate, locale), to: this.localDay(d.latestDate, locale) },
         until: this.day(d.expiresAt, locale),
         links: wishLinks(this.env.PUBLIC_BASE_URL, TenantContext.current().slug, d.wishId, d.token, locale),
       }),
@@ -78,6 +85,7 @@ export class TerminagentMailService implements OnModuleInit {
     return {
       name: d.name,
       services: d.services,
+      several: d.proposals.length > 1,
       proposals: d.proposals.map((p) => {
         const start = DateTime.fromJSDate(p.start, { zone }).setLocale(locale);
         const end = DateTime.fromJSDate(p.end, { zone }).setLocale(locale);
@@ -95,6 +103,25 @@ export class TerminagentMailService implements OnModuleInit {
         withdraw: wishLinks(this.env.PUBLIC_BASE_URL, tenant.slug, d.wishId, d.wishToken, locale).withdraw,
       },
     };
+  }
+
+  /** "Montag, 08:00 bis 08:30 Uhr" / "Monday, 8:00 AM to 8:30 AM". */
+  private window(w: { weekday: number; from: string; to: string }, locale: 'de' | 'en'): string {
+    const en = locale === 'en';
+    const at = (hhmm: string) =>
+      DateTime.fromFormat(hhmm, 'HH:mm')
+        .setLocale(locale)
+        .toFormat(en ? 'h:mm a' : 'HH:mm');
+    const day = DateTime.fromObject({ weekday: w.weekday as 1 | 2 | 3 | 4 | 5 | 6 | 7 })
+      .setLocale(locale)
+      .toFormat('cccc');
+    return en ? `${day}, ${at(w.from)} to ${at(w.to)}` : `${day}, ${at(w.from)} bis ${at(w.to)} Uhr`;
+  }
+
+  private localDay(date: string, locale: 'de' | 'en'): string {
+    return DateTime.fromISO(date)
+      .setLocale(locale)
+      .toFormat(locale === 'en' ? 'd LLLL yyyy' : 'd. LLLL yyyy');
   }
 
   private day(instant: Date, locale: 'de' | 'en'): string {

@@ -9,7 +9,7 @@ import { TerminagentDashboardFigures } from './terminagent-dashboard.js';
 import { TerminagentMailService } from './terminagent-mail.service.js';
 import { TerminagentController } from './terminagent.controller.js';
 import { TerminagentTasks } from './terminagent.tasks.js';
-import { FiguresController } from './portal/figures.controller.js';
+import { FiguresController, FiguresRedirectController } from './portal/figures.controller.js';
 import { WaitlistPages } from './portal/waitlist-pages.service.js';
 import { WaitlistController } from './portal/waitlist.controller.js';
 import { WishService } from './wish.service.js';
@@ -19,7 +19,7 @@ import { WishService } from './wish.service.js';
   // Capacity, appointments and their mails belong to the booking plugin; the agent uses its published services.
   // Its citizen pages render in the core's page frame (layout, branding, error pages).
   imports: [BookingModule, WebModule],
-  controllers: [TerminagentController, WaitlistController, FiguresController],
+  controllers: [TerminagentController, WaitlistController, FiguresController, FiguresRedirectController],
   providers: [
     CapacityEventsSubscriber,
     TerminagentDashboardFigures,

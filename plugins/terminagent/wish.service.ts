@@ -135,10 +135,15 @@ export class WishService {
           token: wish.token,
           services: this.labels(view, wish.citizen.locale),
           locations: view.locations.map((l) => l.name),
+          windows: wish.windows,
+          earliestDate: wish.earliestDate,
+          latestDate: wish.latestDate,
           expiresAt: wish.expiresAt,
         },
       });
     });
+    // Delivered right after the commit like the booking mails, not at the next task tick.
+    this.outbox.kick();
     return { ...view, token: wish.token };
   }
 

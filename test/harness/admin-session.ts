@@ -17,7 +17,7 @@ export function createAdminTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
 }
 
-export async function createAccount(t: TestApp, role: 'super-admin' | 'tenant-admin' | 'staff', email: string, tenant?: string) {
+export async function createAccount(t: TestApp, role: 'super-admin' | 'tenant-admin' | 'supervisor' | 'staff', email: string, tenant?: string) {
   return t.app.get(AdminUsersService).create({ email, password: TEST_PASSWORD, role, tenant: tenant ?? null });
 }
 

@@ -13,6 +13,9 @@ export interface ReceivedMail {
   to: string[];
   raw: Buffer;
   subject: string;
+  /** The From and Reply-To headers, encoded words decoded ('' when absent). */
+  from: string;
+  replyTo: string;
   messageId: string;
   html: string;
   text: string;
@@ -110,6 +113,8 @@ function toMail(to: string[], raw: Buffer): ReceivedMail {
     to,
     raw,
     subject: decodeWords(root.headers.subject ?? ''),
+    from: decodeWords(root.headers.from ?? ''),
+    replyTo: decodeWords(root.headers['reply-to'] ?? ''),
     messageId: root.headers['message-id'] ?? '',
     text: text?.body.toString('utf8') ?? '',
     html: html?.body.toString('utf8') ?? '',

@@ -12,6 +12,7 @@ import type { AmtszeitPlugin } from '../../apps/server/src/plugin-host/plugin.ty
 import { runAsTenant, toTenantRef, type TenantRef } from '../../apps/server/src/tenancy/tenant-context.js';
 import { Tenant } from '../../apps/server/src/tenancy/tenant.entity.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { TEST_DATA_DIR } from './test-data-dir.js';
 
 export interface TestAppOptions {
   /** Share a database between several app instances; by default each app gets a fresh one. */
@@ -48,6 +49,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     const env = loadEnv({
       NODE_ENV: 'test',
       DATABASE_URL: database.url,
+      DATA_DIR: TEST_DATA_DIR,
       TASK_POLL_SECONDS: '0',
       PUBLIC_BASE_URL: 'http://amtszeit.test',
       BOT_PROTECTION: 'off',

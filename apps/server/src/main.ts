@@ -1,8 +1,8 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
 import { isClusterWorker, runPrimary } from './cluster.js';
 import { JsonLogger } from './common/json-logger.js';
 import { AdminPanelModule } from '../../../admin-config/admin-panel.module.js';
+import { AdminBootstrapService } from './auth/admin-bootstrap.service.js';
 import { createApp } from './bootstrap.js';
 import { databaseKind } from './database/data-source-options.js';
 import { EnvValidationError, loadEnv } from './config/env.config.js';
@@ -11,9 +11,9 @@ import { TenantRegistryService } from './tenancy/tenant-registry.service.js';
 
 async function main(): Promise<void> {
   const env = loadEnv();
+  const logger = new JsonLogger(env.LOG_LEVEL, env.LOG_FORMAT);
   if (env.WEB_CONCURRENCY > 1 && !isClusterWorker()) {
     // SQLite has one writer per file: more processes would only queue behind each other's locks.
-    const logger = new JsonLogger(env.LOG_LEVEL, env.LOG_FORMAT);
     if (databaseKind(env.DATABASE_URL) === 'sqlite') {
       logger.warn(`WEB_CONCURRENCY=${env.WEB_CONCURRENCY} is ignored on SQLite; one process serves`, 'Main');
     } else {
@@ -21,25 +21,32 @@ async function main(): Promise<void> {
       return;
     }
   }
-  const app = await createApp({ env, imports: [AdminPanelModule] });
+  const app = await createApp({ env, logger, imports: [AdminPanelModule] });
   await app.listen(env.PORT, env.HOST);
   // The panel loads once the portal and the API answer (admin-panel.module.ts); a failure is logged there.
   app
     .get(AdminPanelModule)
     .preload()
     .catch(() => undefined);
-  const logger = new Logger('Main');
   const tenants = await app.get(TenantRegistryService).all();
   // In cluster mode the primary reports the workers; one summary is enough.
   if (isClusterWorker()) return;
-  logger.log({
-    msg: `Amtszeit is running on ${env.PUBLIC_BASE_URL} (database: ${databaseKind(env.DATABASE_URL)})`,
-    portals: tenants.map((t) => `${env.PUBLIC_BASE_URL}/${t.slug}/`),
-    api: tenants.map((t) => `${env.PUBLIC_BASE_URL}/api/v1/tenants/${t.slug}/services`),
-    admin: `${env.PUBLIC_BASE_URL}/admin`,
-    docs: `${env.PUBLIC_BASE_URL}/api/docs`,
-    health: `${env.PUBLIC_BASE_URL}/health`,
-  });
+  // The addresses come last, after the first start's admin accounts, so they are what a person sees.
+  await app.get(AdminBootstrapService).settled();
+  const base = env.PUBLIC_BASE_URL;
+  logger.log(
+    {
+      msg: `Amtszeit is running on ${base} (database: ${databaseKind(env.DATABASE_URL)})`,
+      urls: [
+        ...tenants.map((t) => ({ label: `Portal ${t.name}`, url: `${base}/${t.slug}/` })),
+        ...tenants.map((t) => ({ label: `API ${t.name}`, url: `${base}/api/v1/tenants/${t.slug}/services` })),
+        { label: 'API docs', url: `${base}/api/docs` },
+        { label: 'Admin', url: `${base}/admin` },
+        { label: 'Health', url: `${base}/health` },
+      ],
+    },
+    'Main',
+  );
 }
 
 main().catch((err) => {

@@ -17,6 +17,7 @@ export interface BookedService {
 @Index(['tenantId', 'citizenEmailKey'])
 @Index(['tenantId', 'clientKey'])
 @Index(['tenantId', 'endAt'])
+@Index(['tenantId', 'locationId', 'startAt'])
 @Index(['tenantId', 'locationId', 'checkInDay', 'checkInCode'], { unique: true })
 export class Booking extends TenantOwnedEntity {
   /** Shown to the citizen and scanned at the kiosk; doubles as the ticket number. */
@@ -83,6 +84,14 @@ export class Booking extends TenantOwnedEntity {
    */
   @Column({ type: 'varchar', length: 64, nullable: true })
   clientKey!: string | null;
+
+  /** The counter staff assigned (staff calendar); null: drawn in the first free lane. */
+  @Column({ type: 'varchar', length: 36, nullable: true })
+  counterId!: string | null;
+
+  /** Free text by staff, shown to staff only (never in mails or feeds). */
+  @Column({ type: 'varchar', length: 1000, nullable: true })
+  staffNote!: string | null;
 
   /** Set when personal data was removed after the retention period. */
   @Column({ type: 'datetime', nullable: true })

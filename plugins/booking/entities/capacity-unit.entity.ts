@@ -44,4 +44,11 @@ export class CapacityUnit extends TenantOwnedEntity {
 
   @Column({ type: 'int', default: 0 })
   used!: number;
+
+  /**
+   * Units capacity blocks still take from this row once booked ones are freed (freeing then lowers
+   * capacity with used, so a time inside a block is never offered again). At most `used`.
+   */
+  @Column({ type: 'int', default: 0 })
+  owed!: number;
 }

@@ -6,6 +6,7 @@ import { Clock } from '../../../apps/server/src/common/clock.js';
 import { DomainError } from '../../../apps/server/src/common/domain-error.js';
 import { httpStatusOf } from '../../../apps/server/src/common/domain-error.filter.js';
 import { addDays, localDate } from '../../../apps/server/src/common/local-time.js';
+import { PluginHostService } from '../../../apps/server/src/plugin-host/plugin-host.service.js';
 import { RequiresPlugin } from '../../../apps/server/src/plugin-host/requires-plugin.decorator.js';
 import { FormBody } from '../../../apps/server/src/web/form-body.decorator.js';
 import { queryString, type FieldErrors } from '../../../apps/server/src/web/form-query.js';
@@ -16,6 +17,8 @@ import { BookingService, type BookingView } from '../booking.service.js';
 import { MAX_HORIZON_DAYS } from '../release.service.js';
 import { PortalPages } from './portal-pages.service.js';
 import { bookingManifest } from '../booking.manifest.js';
+import { KIOSK_CHECK_IN } from '../booking-mail.service.js';
+import { feeSummary } from '../fees.js';
 
 type Query = Record<string, unknown>;
 
@@ -35,6 +38,7 @@ export class AppointmentController {
     private readonly bookings: BookingService,
     private readonly availability: AvailabilityService,
     private readonly catalog: CatalogService,
+    private readonly plugins: PluginHostService,
     private readonly clock: Clock,
   ) {}
 
@@ -45,7 +49,7 @@ export class AppointmentController {
     const token = this.token(q);
     const booking = await this.bookings.get(reference, token);
     const done = queryString(q, 'erledigt');
-    this.pages.render(res, p, 'manage', this.view(p, booking, token, { done: done && DONE.has(done) ? done : null }), { title: 'manage.title' });
+    this.pages.render(res, p, 'manage', await this.view(p, booking, token, { done: done && DONE.has(done) ? done : null }), { title: 'manage.title' });
   }
 
   @Get('bestaetigen')
@@ -53,7 +57,7 @@ export class AppointmentController {
     const p = await this.pages.request(req, res);
     const token = this.token(q);
     const booking = await this.bookings.get(reference, token);
-    this.pages.render(res, p, 'confirm', this.view(p, booking, token), { title: 'confirm.title' });
+    this.pages.render(res, p, 'confirm', await this.view(p, booking, token), { title: 'confirm.title' });
   }
 
   @Post('bestaetigen')
@@ -69,7 +73,7 @@ export class AppointmentController {
     const p = await this.pages.request(req, res);
     const token = this.token(q);
     const booking = await this.bookings.get(reference, token);
-    this.pages.render(res, p, 'cancel', this.view(p, booking, token), { title: 'cancel.title' });
+    this.pages.render(res, p, 'cancel', await this.view(p, booking, token), { title: 'cancel.title' });
   }
 
   @Post('stornieren')
@@ -145,16 +149,20 @@ export class AppointmentController {
       res,
       p,
       'rebook',
-      { ...this.view(p, booking, token), day, days, starts, back: day ? rebookUrl : manageUrl, rebookUrl },
+      { ...(await this.view(p, booking, token)), day, days, starts, back: day ? rebookUrl : manageUrl, rebookUrl },
       { title: 'rebook.title', errors, status, switchUrl: day ? `${rebookUrl}&tag=${day.date}_${day.locationId}` : rebookUrl },
     );
   }
 
-  private view(p: PortalRequest, booking: BookingView, token: string, extra: Record<string, unknown> = {}) {
+  private async view(p: PortalRequest, booking: BookingView, token: string, extra: Record<string, unknown> = {}) {
     const en = p.locale === 'en';
+    const [settings, terminal] = await Promise.all([this.plugins.settings(bookingManifest), this.plugins.hasCapability(p.tenant.id, KIOSK_CHECK_IN)]);
     return {
       booking,
       token,
+      // The check-in code is shown only where a terminal takes it.
+      terminal,
+      fees: feeSummary(booking.services, settings.paymentMethods, p.locale),
       services: booking.services.map((s) => ({
         ...s,
         label: en && s.nameEn ? s.nameEn : s.name,

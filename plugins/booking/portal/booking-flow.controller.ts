@@ -23,11 +23,12 @@ import { MAX_HORIZON_DAYS } from '../release.service.js';
 import { PortalPages } from './portal-pages.service.js';
 import { formatServices, locationsOffering, parseServices, type ServiceChoice } from './selection.js';
 import { bookingManifest } from '../booking.manifest.js';
+import { feeSummary } from '../fees.js';
 
 type Query = Record<string, unknown>;
 
 /** Refusals of the chosen time: the citizen goes back to the times of that day. */
-const TIME_CODES: DomainErrorCode[] = ['CAPACITY_GONE', 'SLOT_IN_PAST', 'BEYOND_HORIZON', 'LOCATION_MISMATCH'];
+const TIME_CODES: DomainErrorCode[] = ['CAPACITY_GONE', 'SLOT_IN_PAST', 'SLOT_TOO_SOON', 'BEYOND_HORIZON', 'LOCATION_MISMATCH'];
 
 /** How long a repeated submit waits for the first one (a booking takes well under a second). */
 const IN_PROGRESS_WAIT_MS = 10_000;
@@ -71,6 +72,8 @@ interface Selection {
   /** The ones the citizen ticked (all offering ones when none is ticked). */
   locationIds: string[];
   minutes: number;
+  /** The total fee and the accepted payment methods; null when no chosen service has a fee. */
+  fees: { total: number; methods: string } | null;
 }
 
 /**
@@ -279,6 +282,7 @@ export class BookingFlowController {
       offering,
       locationIds: ticked.length ? ticked : offering.map((l) => l.id),
       minutes: services.reduce((sum, x) => sum + x.durationMinutes * x.quantity, 0),
+      fees: feeSummary(services, (await this.plugins.settings(bookingManifest)).paymentMethods, p.locale),
     };
   }
 

@@ -65,10 +65,69 @@ export interface CalendarWeek {
   days: CalendarDay[];
 }
 
-/** The locations a staff member may work with: a clerk's own, or all of the tenant for supervisors and tenant-admins. */
+/**
+ * The locations a staff member may work with: a clerk's own, or all of the tenant for supervisors
+ * and tenant-admins. The tenant is the request's (TenantContext), never carried here: plugin code
+ * names no tenant (test/scoped-query-builders).
+ */
 export interface StaffScope {
   userId: string;
   role: 'staff' | 'supervisor' | 'tenant-admin' | 'super-admin';
-  tenantId: string;
   locationIds: string[] | 'all';
+}
+
+/** One appointment opened by staff, with the citizen's personal data (each opening is audited). */
+export interface StaffBookingDetail extends CalendarEntry {
+  location: { id: string; name: string };
+  /** Optimistic concurrency: a move names the revision it was based on. */
+  revision: number;
+  /** Null once the personal data was removed after the retention period. */
+  citizen: { name: string; email: string | null; phone: string | null; locale: 'de' | 'en'; sms: boolean } | null;
+  /** Whether staff can still cancel or move it (pending or confirmed, not yet begun). */
+  changeable: boolean;
+}
+
+/** A search hit: enough to pick the right person (the name), the rest is opened one by one. */
+export interface StaffSearchHit extends CalendarEntry {
+  locationId: string;
+  citizenName: string | null;
+}
+
+export interface StaffSearchResult {
+  /** How the query was read; the audit log records this kind, not a personal query itself. */
+  kind: 'reference' | 'name' | 'email' | 'phone';
+  hits: StaffSearchHit[];
+  /** More than the limit matched: refine the query. */
+  truncated: boolean;
+}
+
+/** The day list for printing (A4): the day's appointments in time order with the names (audited). */
+export interface CalendarPrintDay extends CalendarDay {
+  rows: Array<CalendarEntry & { citizenName: string | null; counterName: string | null }>;
+}
+
+/** An appointment a block hits (confirmed, in the blocked counter's lane or anywhere at a blocked location). */
+export interface BlockAffected extends CalendarEntry {
+  /** Tenant-local date of the appointment. */
+  date: string;
+  citizenName: string | null;
+  /** Whether the citizen can be mailed an offer; otherwise staff call (phone, if known). */
+  hasEmail: boolean;
+  phone: string | null;
+}
+
+export interface BlockResult {
+  block: CalendarBlock;
+  /** Units of capacity taken out at once (booked ones follow when they are freed). */
+  removedUnits: number;
+  affected: BlockAffected[];
+}
+
+export interface BlockOfferResult {
+  /** References whose citizens were mailed an offer of a new time (empty when offered before). */
+  mailed: string[];
+  /** Affected appointments without an email address: to be called. */
+  callList: BlockAffected[];
+  /** True when the offer had been sent before; nothing was sent again. */
+  alreadyOffered: boolean;
 }

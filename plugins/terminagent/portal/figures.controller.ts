@@ -1,4 +1,4 @@
-import { Controller, Get, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { StaffAuthGuard } from '../../../apps/server/src/auth/staff-auth.guard.js';
@@ -12,14 +12,14 @@ import { WaitlistPages } from './waitlist-pages.service.js';
 import { terminagentManifest } from '../terminagent.manifest.js';
 
 /**
- * The agent's figures as a page for the town hall's staff and administrators (logged in through
- * the admin panel), the same numbers as GET /api/v1/tenants/:slug/terminagent/figures.
+ * The agent's figures as a staff page (in the staff frame, linked from its navigation through the
+ * plugin's `staffPages`), the same numbers as GET /api/v1/tenants/:slug/terminagent/figures.
  */
 @ApiExcludeController()
 @RequiresPlugin(terminagentManifest, { audience: 'staff' })
 @UseGuards(StaffAuthGuard)
 @UseFilters(PortalExceptionFilter)
-@Controller(':slug/terminagent/kennzahlen')
+@Controller(':slug/mitarbeiter/terminagent')
 export class FiguresController {
   constructor(
     private readonly pages: WaitlistPages,
@@ -29,7 +29,7 @@ export class FiguresController {
 
   @Get()
   async page(@Req() req: Request, @Res() res: Response, @Query() q: Record<string, unknown>): Promise<void> {
-    const p = await this.pages.request(req, res);
+    const p = await this.pages.staffRequest(req, res);
     const today = localDate(this.clock.now(), p.tenant.timeZone);
     const given = (key: string) => {
       const v = queryString(q, key);
@@ -40,5 +40,19 @@ export class FiguresController {
     const ordered = from <= to;
     const figures = ordered ? await this.stats.figures(from, to) : null;
     this.pages.render(res, p, 'figures', { from, to, figures }, { title: 'fig.title', status: ordered ? 200 : 400, errors: ordered ? {} : { von: 'wlDates' } });
+  }
+}
+
+/** The page's first address, linked from the panel before the staff area existed: it moved for good. */
+@ApiExcludeController()
+@RequiresPlugin(terminagentManifest, { audience: 'staff' })
+@Controller(':slug/terminagent/kennzahlen')
+export class FiguresRedirectController {
+  @Get()
+  moved(@Param('slug') slug: string, @Req() req: Request, @Res() res: Response): void {
+    // On the tenant's own domain the path has no slug (the resolver added it to req.url only).
+    const base = req.originalUrl.startsWith(`/${slug}/`) ? `/${slug}` : '';
+    const query = req.originalUrl.indexOf('?');
+    res.redirect(301, `${base}/mitarbeiter/terminagent${query >= 0 ? req.originalUrl.slice(query) : ''}`);
   }
 }

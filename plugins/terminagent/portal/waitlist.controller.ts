@@ -164,6 +164,7 @@ export class WaitlistController {
         token,
         open: offer.status === 'open',
         accepted: offer.status === 'accepted',
+        several: offer.proposals.length > 1,
         services: offer.services.map((s) => ({ quantity: s.quantity, label: en && s.nameEn ? s.nameEn : s.name })),
         urls: {
           accept: `${p.base}/terminvorschlag/${encodeURIComponent(offer.id)}/annehmen`,

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { coreManagerOf, type TenantTx } from '../tenancy/tenant-data.service.js';
+import { TenantContext } from '../tenancy/tenant-context.js';
 import { AuditLog } from './audit-log.entity.js';
 
 export interface AuditEntry {
@@ -53,5 +55,13 @@ export class AuditService {
         changes: entry.changes ?? {},
       }),
     );
+  }
+
+  /**
+   * For plugins: the entry of the current tenant, written in the caller's tenant transaction, so a
+   * change (or a look at personal data) and its entry commit or roll back together.
+   */
+  async writeInTx(tx: TenantTx, entry: Omit<AuditEntry, 'tenantId'>): Promise<void> {
+    await this.write({ ...entry, tenantId: TenantContext.current().id }, coreManagerOf(tx));
   }
 }

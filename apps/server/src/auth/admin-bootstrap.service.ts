@@ -45,6 +45,11 @@ export class AdminBootstrapService implements OnApplicationBootstrap, BeforeAppl
 
   /** A shutdown right after the first start waits for the accounts, so none is left half created. */
   async beforeApplicationShutdown(): Promise<void> {
+    await this.settled();
+  }
+
+  /** Resolves once the first start's accounts are created and printed (at once when there is nothing to do). */
+  async settled(): Promise<void> {
     await this.pending;
   }
 

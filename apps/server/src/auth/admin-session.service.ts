@@ -4,6 +4,7 @@ import session, { type SessionOptions } from 'express-session';
 import { DataSource } from 'typeorm';
 import { ENV, type Env } from '../config/env.config.js';
 import { AdminUsersService } from './admin-users.service.js';
+import type { CurrentAdmin } from './current-admin.js';
 import { TypeormSessionStore } from './typeorm-session-store.js';
 
 export const SESSION_COOKIE_NAME = 'amtszeit.sid';
@@ -52,6 +53,21 @@ export class AdminSessionService {
   /** A fresh session id at login, against session fixation. */
   regenerate(req: Request): Promise<void> {
     return new Promise((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+  }
+
+  /** Starts the user's session after a login (staff API, staff pages): a fresh id, saved before the answer. */
+  async begin(req: Request, res: Response, user: CurrentAdmin): Promise<void> {
+    await this.load(req, res);
+    await this.regenerate(req);
+    req.session.adminUser = user;
+    await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
+  }
+
+  /** Ends the session, if any, and drops its cookie. */
+  async end(req: Request, res: Response): Promise<void> {
+    await this.load(req, res);
+    await new Promise<void>((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
+    res.clearCookie(this.options.name, { path: '/' });
   }
 
   handler(): RequestHandler {

@@ -1,12 +1,13 @@
 import { Column, CreateDateColumn, Entity, Index, UpdateDateColumn } from 'typeorm';
 import { UuidEntity } from '../database/uuid-entity.js';
 
-export const ADMIN_ROLES = ['super-admin', 'tenant-admin', 'staff'] as const;
+export const ADMIN_ROLES = ['super-admin', 'tenant-admin', 'supervisor', 'staff'] as const;
 export type AdminRole = (typeof ADMIN_ROLES)[number];
 
 /**
  * A person who logs in: super-admins run the installation (no tenant), tenant-admins configure
- * their municipality in the panel, staff work at the counters (no panel). Extends BaseEntity for
+ * their municipality in the panel, supervisors lead the counters of all the tenant's locations and
+ * staff (clerks) work at the counters of their own locations (neither has the panel). Extends BaseEntity for
  * the AdminJS adapter; admin-config scopes it by tenant itself.
  */
 @Entity('admin_user')
@@ -36,6 +37,13 @@ export class AdminUser extends UuidEntity {
   /** Language of the mails this account receives (e.g. the notice of a login lock). */
   @Column({ type: 'varchar', length: 2, default: 'de' })
   locale!: 'de' | 'en';
+
+  /**
+   * A clerk's (staff) locations: the staff calendar shows only these; none means none, not all.
+   * Ignored for the other roles. Null is read as [] (MySQL's text columns take no default).
+   */
+  @Column({ type: 'simple-json', nullable: true })
+  locationIds!: string[] | null;
 
   @Column({ type: 'datetime', nullable: true })
   lastLoginAt!: Date | null;

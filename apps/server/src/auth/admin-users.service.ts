@@ -122,6 +122,7 @@ export class AdminUsersService {
       tenantSlug: tenant?.slug ?? null,
       tenantName: tenant?.name ?? null,
       enabledPlugins: tenant ? await this.plugins.enabledPlugins(tenant.id) : [],
+      locationIds: user.role === 'staff' ? (user.locationIds ?? []) : [],
     };
   }
 }

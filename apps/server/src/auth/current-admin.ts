@@ -15,6 +15,8 @@ export interface CurrentAdmin {
   tenantName: string | null;
   /** Plugins switched on for the user's tenant (empty for super-admins, who see all). */
   enabledPlugins: string[];
+  /** A clerk's locations (empty for everybody else, whose scope is by role). */
+  locationIds: string[];
 }
 
 export const PANEL_ROLES: AdminRole[] = ['super-admin', 'tenant-admin'];

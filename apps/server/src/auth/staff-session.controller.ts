@@ -65,10 +65,7 @@ export class StaffSessionController {
     }
     const tenant = TenantContext.current();
     if (user.role !== 'super-admin' && user.tenantId !== tenant.id) throw new ForbiddenException('Kein Zugriff auf diese Kommune.');
-    await this.sessions.load(req, res);
-    await this.sessions.regenerate(req);
-    req.session.adminUser = user;
-    await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
+    await this.sessions.begin(req, res, user);
     return publicUser(user);
   }
 
@@ -102,8 +99,6 @@ export class StaffSessionController {
   @Delete()
   @HttpCode(204)
   async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
-    await this.sessions.load(req, res);
-    await new Promise<void>((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
-    res.clearCookie(this.sessions.options.name, { path: '/' });
+    await this.sessions.end(req, res);
   }
 }

@@ -1,4 +1,7 @@
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { chooseLogFormat, type LogFormat } from '../common/json-logger.js';
+import { fromRoot } from '../common/project-root.js';
 
 /** The SMS request body when SMS_BODY is not set: placeholders in string values (docs/notifications.md). */
 export const DEFAULT_SMS_BODY = '{"to":"{{to}}","from":"{{from}}","text":"{{text}}","reference":"{{reference}}"}';
@@ -18,10 +21,12 @@ const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
+  /** The server's own files: the default SQLite database and the development mail and SMS sinks. */
+  DATA_DIR: z.string().optional(),
   DATABASE_URL: z
     .string()
-    .default('sqlite:./data/amtszeit.sqlite')
-    .refine((v) => /^(sqlite:|mysql:\/\/|mariadb:\/\/)/.test(v), {
+    .optional()
+    .refine((v) => v === undefined || /^(sqlite:|mysql:\/\/|mariadb:\/\/)/.test(v), {
       message: 'must start with sqlite: or mysql:// (e.g. sqlite:./data/amtszeit.sqlite, mysql://user:pass@127.0.0.1:3306/amtszeit)',
     }),
   PUBLIC_BASE_URL: z.url({ message: 'must be an absolute URL such as https://termine.example.de' }).optional(),
@@ -30,7 +35,7 @@ const envSchema = z.object({
     .refine((v) => /^smtps?:\/\//.test(v), { message: 'must start with smtp:// or smtps://' })
     .optional(),
   MAIL_FROM: z.string().default('Amtszeit <noreply@localhost>'),
-  // SMS through a generic HTTP gateway (docs/notifications.md); unset: files in data/sms-sink/.
+  // SMS through a generic HTTP gateway (docs/notifications.md); unset: files in DATA_DIR/sms-sink/.
   SMS_URL: z.url({ message: 'must be an absolute URL such as https://gateway.example/api/sms' }).optional(),
   SMS_TOKEN: z.string().optional(),
   SMS_TOKEN_HEADER: z
@@ -57,7 +62,8 @@ const envSchema = z.object({
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   TENANTS_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-  LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+  /** Unset: pretty lines when stdout is a terminal, JSON lines otherwise. */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   TASK_POLL_SECONDS: z.coerce.number().int().min(0).default(30),
   /** How often an instance looks for event deliveries that other instances committed; 0 = only the minute task. */
   EVENTS_POLL_MS: z.coerce.number().int().min(0).default(250),
@@ -71,7 +77,13 @@ const envSchema = z.object({
   TRUST_PROXY: bool.default(false),
 });
 
-export type Env = z.infer<typeof envSchema> & { PUBLIC_BASE_URL: string; SESSION_SECRET: string };
+export type Env = z.infer<typeof envSchema> & {
+  DATA_DIR: string;
+  DATABASE_URL: string;
+  LOG_FORMAT: LogFormat;
+  PUBLIC_BASE_URL: string;
+  SESSION_SECRET: string;
+};
 
 export class EnvValidationError extends Error {}
 
@@ -92,6 +104,9 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   }
   return {
     ...env,
+    DATA_DIR: resolve(env.DATA_DIR ?? fromRoot('data')),
+    DATABASE_URL: env.DATABASE_URL ?? `sqlite:${env.DATA_DIR ? join(env.DATA_DIR, 'amtszeit.sqlite') : './data/amtszeit.sqlite'}`,
+    LOG_FORMAT: chooseLogFormat(env.LOG_FORMAT, process.stdout.isTTY === true),
     PUBLIC_BASE_URL: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/$/, ''),
     // Development only: a per-process secret means sessions end at restart, which is acceptable there.
     SESSION_SECRET: env.SESSION_SECRET ?? `dev-${process.pid}-${Date.now()}-insecure-session-secret`,

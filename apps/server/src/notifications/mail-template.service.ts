@@ -5,7 +5,7 @@ import Handlebars from 'handlebars';
 import { fromRoot } from '../common/project-root.js';
 import { ENV, type Env } from '../config/env.config.js';
 import { INSTALLATION, TenantContext } from '../tenancy/tenant-context.js';
-import { brandingSchema } from '../tenancy/tenant-config.schema.js';
+import { brandingSchema, type TenantBranding, type TenantSettings } from '../tenancy/tenant-config.schema.js';
 import { TenantDataService } from '../tenancy/tenant-data.service.js';
 import { TenantRegistryService } from '../tenancy/tenant-registry.service.js';
 import { MailTemplateOverride } from './mail-template-override.entity.js';
@@ -14,6 +14,8 @@ import type { EmailContent, NotificationLocale, NotificationTemplate } from './n
 export type MailLocale = NotificationLocale;
 
 export interface RenderedMailText {
+  from?: EmailContent['from'];
+  replyTo?: string;
   subject: string;
   html: string;
   text: string;
@@ -104,10 +106,22 @@ export class MailTemplateService {
     const body = part('html');
     const layout = this.lookup(tenant.slug, 'core', 'layout.html.hbs', true)!;
     return {
+      ...(tenant.slug ? this.sender(tenant) : {}),
       subject: part('subject').replace(/\s+/g, ' ').trim(),
       html: layout({ ...context, body: new Handlebars.SafeString(body) }),
       text: part('text'),
     };
+  }
+
+  /**
+   * A town's mail comes from the town: its sender name (default: its name) at its sender address
+   * (default: the server's MAIL_FROM address), answers going to its reply or contact address.
+   */
+  private sender(tenant: { name: string; branding: TenantBranding; settings: Record<string, unknown> }): Pick<RenderedMailText, 'from' | 'replyTo'> {
+    const settings = tenant.settings as Partial<TenantSettings>;
+    const address = settings.mailFromAddress ?? /<([^>]+)>\s*$/.exec(this.env.MAIL_FROM)?.[1] ?? this.env.MAIL_FROM.trim();
+    const replyTo = settings.mailReplyTo ?? tenant.branding.contactEmail;
+    return { from: { name: settings.mailFromName ?? tenant.name, address }, ...(replyTo ? { replyTo } : {}) };
   }
 
   /** The text of an SMS: the `sms` part, whitespace runs folded (every character costs). */
@@ -228,7 +242,8 @@ export class MailTemplateService {
   private async parts(template: string, locale: MailLocale, data: Record<string, unknown>) {
     const ref = TenantContext.current();
     // Installation mail has no tenant: the product's name and default branding, no tenant overrides.
-    const tenant = ref.id === INSTALLATION.id ? { name: ref.name, slug: null, branding: brandingSchema.parse({}) } : await this.registry.row(ref.id);
+    const tenant =
+      ref.id === INSTALLATION.id ? { name: ref.name, slug: null, branding: brandingSchema.parse({}), settings: {} } : await this.registry.row(ref.id);
     const context = {
       ...data,
       locale,

@@ -1,23 +1,20 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
-import { fromRoot } from '../common/project-root.js';
 import type { NotificationTransport, SendFailure } from './notification.types.js';
-
-export const MAIL_SINK_DIR = fromRoot('data', 'mail-sink');
 
 /** SMTP connections kept open to the relay, unless SMTP_URL says otherwise (`?maxConnections=2`). */
 const SMTP_CONNECTIONS = 5;
 
 /**
- * SMTP when SMTP_URL is set; otherwise a development sink writing one .eml file per mail.
+ * SMTP when SMTP_URL is set; otherwise a development sink writing one .eml file per mail into sinkDir.
  * SMTP goes through a small pool of kept-open connections: a connection per mail (TCP, greeting,
  * TLS, AUTH each time) measured a sixth of the mails per second (docs/booking.md, benchmark). Query parameters of
  * SMTP_URL are nodemailer options and win over these defaults (`pool=false`, `maxConnections=…`).
  * The timeouts bound one delivery, so a send started within a claim's lease ends within it.
  * The outbox row's id is the Message-ID, so the receiving side can recognise a resend.
  */
-export function createMailTransport(smtpUrl: string | undefined, from: string): NotificationTransport<'email'> {
+export function createMailTransport(smtpUrl: string | undefined, from: string, sinkDir: string): NotificationTransport<'email'> {
   const envelope = (ref: { id: string }) => ({ from, messageId: `<${ref.id}@amtszeit>` });
   const attachments = (list: Array<{ filename: string; contentType: string; content: string; cid?: string }>) =>
     list.map((a) => ({ ...a, content: Buffer.from(a.content, 'base64') }));
@@ -46,12 +43,12 @@ export function createMailTransport(smtpUrl: string | undefined, from: string): 
   const sink = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   return {
     channel: 'email',
-    description: `development mail sink ${MAIL_SINK_DIR} (SMTP_URL is not set)`,
+    description: `development mail sink ${sinkDir} (SMTP_URL is not set)`,
     concurrency: 1,
     send: async (mail, ref) => {
       const info = await sink.sendMail({ ...envelope(ref), ...mail, attachments: attachments(mail.attachments) });
-      mkdirSync(MAIL_SINK_DIR, { recursive: true });
-      writeFileSync(join(MAIL_SINK_DIR, `${new Date().toISOString().replace(/[:.]/g, '-')}-${ref.id}.eml`), info.message as Buffer);
+      mkdirSync(sinkDir, { recursive: true });
+      writeFileSync(join(sinkDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${ref.id}.eml`), info.message as Buffer);
       return {};
     },
     classify: classifyMailError,

@@ -4,6 +4,10 @@ export type NotificationLocale = 'de' | 'en';
 /** A rendered mail ready to go; an attachment's content is base64. */
 export interface EmailContent {
   to: string;
+  /** The tenant as sender (name and address); the server's MAIL_FROM when absent (installation mail). */
+  from?: { name: string; address: string };
+  /** Where answers go: the tenant's reply address or contact address. */
+  replyTo?: string;
   subject: string;
   html: string;
   text: string;

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { join } from 'node:path';
 import { In, LessThan } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { ConcurrencyLimit } from '../common/concurrency-limit.js';
@@ -93,7 +94,7 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
     private readonly clock: Clock,
     @Inject(ENV) private readonly env: Env,
   ) {
-    this.registerTransport(createMailTransport(env.SMTP_URL, env.MAIL_FROM));
+    this.registerTransport(createMailTransport(env.SMTP_URL, env.MAIL_FROM, join(env.DATA_DIR, 'mail-sink')));
     this.registerTransport(createSmsTransport(env));
   }
 

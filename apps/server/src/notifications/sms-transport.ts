@@ -1,10 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fromRoot } from '../common/project-root.js';
 import type { Env } from '../config/env.config.js';
 import type { NotificationTransport, SendFailure } from './notification.types.js';
-
-export const SMS_SINK_DIR = fromRoot('data', 'sms-sink');
 
 /** A failed gateway call: the HTTP status (0: no answer) and what the gateway said. */
 export class SmsGatewayError extends Error {
@@ -66,18 +63,19 @@ export function classifySmsError(err: unknown): SendFailure {
  * read from the answer at SMS_ID_PATH, and with SMS_STATUS_PATH only the SMS_SUCCESS_VALUES there
  * count as sent. `{{reference}}` is the outbox row's id: the same on every try of a message, so a
  * gateway that deduplicates by it never sends a retried message twice. Without SMS_URL the texts
- * are written to data/sms-sink/ (development). docs/notifications.md has worked examples.
+ * are written to DATA_DIR/sms-sink/ (development). docs/notifications.md has worked examples.
  */
 export function createSmsTransport(env: Env): NotificationTransport<'sms'> {
   if (!env.SMS_URL) {
+    const sinkDir = join(env.DATA_DIR, 'sms-sink');
     return {
       channel: 'sms',
-      description: `development SMS sink ${SMS_SINK_DIR} (SMS_URL is not set)`,
+      description: `development SMS sink ${sinkDir} (SMS_URL is not set)`,
       concurrency: 1,
       send: async (sms, ref) => {
-        mkdirSync(SMS_SINK_DIR, { recursive: true });
+        mkdirSync(sinkDir, { recursive: true });
         const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${ref.id}.txt`;
-        writeFileSync(join(SMS_SINK_DIR, name), `To: ${sms.to}\nFrom: ${env.SMS_SENDER}\nReference: ${ref.id}\n\n${sms.text}\n`);
+        writeFileSync(join(sinkDir, name), `To: ${sms.to}\nFrom: ${env.SMS_SENDER}\nReference: ${ref.id}\n\n${sms.text}\n`);
         return { providerId: null };
       },
       classify: classifySmsError,

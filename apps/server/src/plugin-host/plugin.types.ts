@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import type { z } from 'zod';
+import type { AdminRole } from '../auth/admin-user.entity.js';
 import type { DomainErrorDeclaration } from '../common/domain-error.js';
 import type { EventSubscriberClass } from '../events/event.types.js';
 import type { TenantRef } from '../tenancy/tenant-context.js';
@@ -56,11 +57,16 @@ export interface PluginAdminResource {
   options?: Record<string, unknown>;
 }
 
-/** A page of the plugin for staff and administrators outside the panel; the panel's start page links to it. */
+/**
+ * A page of the plugin for staff and administrators outside the panel, under `/<slug>/mitarbeiter/…`:
+ * the staff frame's navigation and the panel's start page link to it while the plugin is on.
+ */
 export interface PluginStaffPage {
   label: { de: string; en: string };
-  /** The page's path for a tenant, e.g. `/musterstadt/terminagent/kennzahlen`. */
+  /** The page's path for a tenant, e.g. `/musterstadt/mitarbeiter/terminagent`. */
   path(tenantSlug: string): string;
+  /** Only these roles see the link (default: everyone who may open staff pages). */
+  roles?: AdminRole[];
 }
 
 /** A figure on the admin panel's start page, e.g. today's bookings per location. */

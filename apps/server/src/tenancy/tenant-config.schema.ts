@@ -50,8 +50,55 @@ export const tenantSettingsSchema = z
   .object({
     /** Days after an appointment or a wish ends until personal data is deleted. */
     retentionDays: z.number().int().min(1).max(365).default(7),
+    /** The name every mail of the town is sent under; the tenant's name when unset. */
+    mailFromName: z
+      .string()
+      .trim()
+      .min(2)
+      .max(100)
+      .optional()
+      .meta({
+        label: { de: 'Absendername der E-Mails', en: 'Sender name of mails' },
+        help: { de: 'Zum Beispiel „Stadt Musterstadt“. Leer: der Name der Kommune.', en: 'For example “Stadt Musterstadt”. Empty: the municipality’s name.' },
+      }),
+    /** The sender address; the server's (MAIL_FROM) when unset. The mail server must be allowed to send for its domain (SPF, DKIM). */
+    mailFromAddress: z
+      .email()
+      .optional()
+      .meta({
+        label: { de: 'Absenderadresse der E-Mails', en: 'Sender address of mails' },
+        help: {
+          de: 'Nur eine Adresse, für die der Mailserver senden darf (SPF, DKIM). Leer: die Adresse des Servers.',
+          en: 'Only an address the mail server may send for (SPF, DKIM). Empty: the server’s address.',
+        },
+      }),
+    /** Where answers to a mail go; the contact address of the branding when unset. */
+    mailReplyTo: z
+      .email()
+      .optional()
+      .meta({
+        label: { de: 'Antwortadresse (Reply-To)', en: 'Reply-to address' },
+        help: { de: 'Leer: die Kontaktadresse der Kommune.', en: 'Empty: the municipality’s contact address.' },
+      }),
+    /**
+     * A map link for each location: a URL with `{address}` (the location's address, URL-encoded),
+     * e.g. the town's own map. OpenStreetMap's search when unset. A plain link; no map is embedded.
+     */
+    mapUrl: z
+      .string()
+      .regex(/^https:\/\/[^\s]*\{address\}[^\s]*$/, 'expected an https URL containing {address}')
+      .optional()
+      .meta({
+        label: { de: 'Kartenlink der Standorte', en: 'Map link of locations' },
+        help: {
+          de: 'Eine https-Adresse mit {address} als Platzhalter für die Anschrift. Leer: OpenStreetMap.',
+          en: 'An https URL with {address} as the placeholder of the address. Empty: OpenStreetMap.',
+        },
+      }),
   })
   .strict();
+
+export type TenantSettings = z.infer<typeof tenantSettingsSchema>;
 
 export const tenantConfigSchema = z
   .object({

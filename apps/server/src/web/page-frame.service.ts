@@ -1,10 +1,14 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import type { AdminRole } from '../auth/admin-user.entity.js';
+import { canUsePanel, type CurrentAdmin } from '../auth/current-admin.js';
+import type { StaffRequest } from '../auth/staff-auth.guard.js';
 import { domainErrorMessage } from '../common/domain-error.js';
 import { httpStatusOfCode } from '../common/domain-error.filter.js';
 import { fromRoot } from '../common/project-root.js';
 import { ENV, type Env } from '../config/env.config.js';
 import { PluginHostService } from '../plugin-host/plugin-host.service.js';
+import { FormTokenService } from '../security/form-token.service.js';
 import { cspNonce } from '../security/security-headers.js';
 import { TenantContext, type TenantRef } from '../tenancy/tenant-context.js';
 import { AssetRegistry } from './assets.js';
@@ -27,6 +31,28 @@ export interface PortalRequest {
   url: string;
   /** The view root the page is rendered from. */
   root: string;
+  /** Set on staff pages: they render in the staff frame. */
+  staff?: StaffFrameContext;
+}
+
+/** A link of the staff frame's navigation. */
+export interface StaffNavEntry {
+  label: string;
+  href: string;
+  current: boolean;
+}
+
+/** What the staff frame shows around a staff page (`/<slug>/mitarbeiter/…`). */
+export interface StaffFrameContext {
+  /** Null on the login page. */
+  user: { name: string; role: AdminRole } | null;
+  nav: StaffNavEntry[];
+  /** The admin panel, for those who may use it. */
+  panelHref: string | null;
+  /** The CSRF token of this browser's forms: every staff form posts it as `formToken`. */
+  formToken: string;
+  /** The staff start page. */
+  home: string;
 }
 
 export interface RenderOptions {
@@ -114,6 +140,7 @@ export class PageFrame {
     private readonly assets: AssetRegistry,
     private readonly brandings: TenantBrandingService,
     private readonly plugins: PluginHostService,
+    private readonly formTokens: FormTokenService,
     @Inject(ENV) env: Env,
   ) {
     this.reload = env.NODE_ENV === 'development';
@@ -147,6 +174,51 @@ export class PageFrame {
     };
   }
 
+  /**
+   * A staff page's request (behind StaffAuthGuard): the staff frame with the navigation of the
+   * plugins that are on for the tenant, filtered by the user's role.
+   */
+  async staffRequest(req: Request, res: Response, root = FRAME): Promise<PortalRequest> {
+    const user = (req as Partial<StaffRequest>).staffUser;
+    if (!user) throw new Error('A staff page needs StaffAuthGuard');
+    return this.withStaffFrame(req, res, await this.request(req, res, root), user);
+  }
+
+  /**
+   * A staff form's CSRF token (the frame's `staff.formToken`, posted as `formToken`): the session is
+   * an ambient credential, so every staff POST checks it before anything is read or written.
+   */
+  checkStaffForm(req: Request, body: Record<string, unknown>): void {
+    if (!this.formTokens.verify(req, body.formToken)) throw new BadRequestException('formExpired');
+  }
+
+  /** The login page: the staff frame without a user or navigation. */
+  async staffLoginRequest(req: Request, res: Response): Promise<PortalRequest> {
+    return this.withStaffFrame(req, res, await this.request(req, res), null);
+  }
+
+  private async withStaffFrame(req: Request, res: Response, p: PortalRequest, user: CurrentAdmin | null): Promise<PortalRequest> {
+    const nav: StaffNavEntry[] = [];
+    const path = p.url.split('?')[0];
+    for (const plugin of user ? this.plugins.all() : []) {
+      if (!plugin.staffPages?.length || !(await this.plugins.isEnabled(p.tenant.id, plugin))) continue;
+      for (const page of plugin.staffPages) {
+        if (user && page.roles && !page.roles.includes(user.role)) continue;
+        // Declared with the slug; on the tenant's own domain the base is ''.
+        const href = p.base + page.path(p.tenant.slug).slice(p.tenant.slug.length + 1);
+        nav.push({ label: page.label[p.locale], href, current: path === href || path.startsWith(`${href}/`) });
+      }
+    }
+    const staff: StaffFrameContext = {
+      user: user && { name: user.title, role: user.role },
+      nav,
+      panelHref: canUsePanel(user) ? '/admin' : null,
+      formToken: this.formTokens.issue(req, res),
+      home: `${p.base}/mitarbeiter`,
+    };
+    return { ...p, staff };
+  }
+
   /** The HTML of every contribution to a slot whose plugin is on for the tenant, in registration order. */
   async slot(p: PortalRequest, slot: PortalSlot, context: SlotContext): Promise<string[]> {
     const out: string[] = [];
@@ -171,6 +243,7 @@ export class PageFrame {
     const html = root.views.render(
       view,
       {
+        staff: p.staff,
         ...data,
         title,
         heading: t(options.title),
@@ -182,10 +255,12 @@ export class PageFrame {
         errors,
         fieldErrors,
         step: options.step && root.steps ? { current: options.step, total: root.steps } : null,
-        indexable: options.indexable === true && errors.length === 0,
+        // Staff pages are never for search engines.
+        indexable: options.indexable === true && errors.length === 0 && !p.staff,
         switchLocale: { href: urlWithLocale(options.switchUrl ?? p.url, other), locale: other },
       },
       { locale: p.locale, t, zone: p.tenant.timeZone },
+      p.staff ? 'staff' : 'main',
     );
     res
       .status(options.status ?? 200)
@@ -231,6 +306,16 @@ export abstract class PluginPages {
 
   request(req: Request, res: Response): Promise<PortalRequest> {
     return this.frame.request(req, res, this.rootName);
+  }
+
+  /** A staff page of the plugin (behind StaffAuthGuard), rendered in the staff frame. */
+  staffRequest(req: Request, res: Response): Promise<PortalRequest> {
+    return this.frame.staffRequest(req, res, this.rootName);
+  }
+
+  /** Refuses a staff form without this browser's form token (400). */
+  checkStaffForm(req: Request, body: Record<string, unknown>): void {
+    this.frame.checkStaffForm(req, body);
   }
 
   render(res: Response, p: PortalRequest, view: string, data: Record<string, unknown>, options: RenderOptions): void {

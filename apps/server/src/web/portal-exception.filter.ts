@@ -1,17 +1,20 @@
 import { Catch, HttpException, Injectable, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
+import type { StaffRequest } from '../auth/staff-auth.guard.js';
 import { DomainError } from '../common/domain-error.js';
 import { httpStatusOf } from '../common/domain-error.filter.js';
 import { TenantContext } from '../tenancy/tenant-context.js';
 import { PageFrame } from './page-frame.service.js';
 
-const KNOWN = new Set([400, 404, 409, 410, 429]);
+const KNOWN = new Set([400, 403, 404, 409, 410, 429]);
 
 /**
  * Citizens get an HTML page, not JSON, for errors on portal routes: a plugin switched off for
  * the tenant, an unknown reference or wrong token (both 404, indistinguishable), an action no
  * longer possible. A domain error is explained by its code (the frame's `errors.code.*`
- * messages), anything else by its status.
+ * messages), anything else by its status. A staff page without a login (StaffAuthGuard's 401)
+ * leads to the staff login, which comes back to the page afterwards; other staff errors show in the
+ * staff frame.
  */
 @Injectable()
 @Catch()
@@ -30,13 +33,20 @@ export class PortalExceptionFilter implements ExceptionFilter {
     if (status >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     if (res.headersSent) return;
     try {
-      const p = await this.frame.request(req, res);
+      const staff = (req as Partial<StaffRequest>).staffUser;
+      const p = staff ? await this.frame.staffRequest(req, res) : await this.frame.request(req, res);
+      if (status === 401) {
+        // Back to the page after the login; a refused form post comes back to the staff start page.
+        const next = req.method === 'GET' ? `?weiter=${encodeURIComponent(p.url)}` : '';
+        res.redirect(303, `${p.base}/mitarbeiter/anmelden${next}`);
+        return;
+      }
       const kind = KNOWN.has(status) ? String(status) : status >= 500 ? '500' : '400';
       this.frame.render(
         res,
         p,
         'error',
-        { kind, code: exception instanceof DomainError ? exception.code : null, home: `${p.base}/` },
+        { kind, code: exception instanceof DomainError ? exception.code : null, home: p.staff?.home ?? `${p.base}/` },
         { title: `error.${kind}.title`, status },
       );
     } catch (err) {

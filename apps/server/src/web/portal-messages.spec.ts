@@ -5,16 +5,18 @@ import { fromRoot } from '../common/project-root.js';
 import { Messages } from './i18n.js';
 
 const frame = fromRoot('apps/server/src/web/portal');
-/** Every view root: the frame's, and each plugin's `portal/` folder (the convention PluginPages uses). */
+/** Every view root: the frame's, and each plugin's `portal/` and `staff-pages/` folders (the conventions PluginPages uses). */
 const roots = [
   { name: 'frame', dir: frame, messages: new Messages(join(frame, 'i18n')) },
-  ...readdirSync(fromRoot('plugins'))
-    .filter((name) => existsSync(fromRoot('plugins', name, 'portal', 'i18n')))
-    .map((name) => ({
-      name,
-      dir: fromRoot('plugins', name, 'portal'),
-      messages: new Messages(join(frame, 'i18n'), fromRoot('plugins', name, 'portal', 'i18n')),
-    })),
+  ...readdirSync(fromRoot('plugins')).flatMap((name) =>
+    ['portal', 'staff-pages']
+      .filter((folder) => existsSync(fromRoot('plugins', name, folder, 'i18n')))
+      .map((folder) => ({
+        name: folder === 'portal' ? name : `${name}-${folder}`,
+        dir: fromRoot('plugins', name, folder),
+        messages: new Messages(join(frame, 'i18n'), fromRoot('plugins', name, folder, 'i18n')),
+      })),
+  ),
 ];
 
 function templates(folder: string): string[] {
@@ -25,7 +27,7 @@ function templates(folder: string): string[] {
 
 describe('portal messages', () => {
   it('finds the frame and the plugins with pages', () => {
-    expect(roots.map((r) => r.name)).toEqual(expect.arrayContaining(['frame', 'booking', 'terminagent']));
+    expect(roots.map((r) => r.name)).toEqual(expect.arrayContaining(['frame', 'booking', 'terminagent', 'booking-staff-pages']));
   });
 
   describe.each(roots)('$name', ({ dir, messages }) => {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { fromRoot } from '../common/project-root.js';
 import { ENV, type Env } from '../config/env.config.js';
-import type { TenantBranding } from '../tenancy/tenant-config.schema.js';
+import type { TenantBranding, TenantSettings } from '../tenancy/tenant-config.schema.js';
 import { TenantRegistryService } from '../tenancy/tenant-registry.service.js';
 import { AssetRegistry } from './assets.js';
 import { accessiblePalette, type AccessiblePalette } from './contrast.js';
@@ -17,6 +17,8 @@ export interface Branding {
   accessibilityUrl: string | null;
   contactEmail: string | null;
   contactPhone: string | null;
+  /** The tenant's map link template (`settings.mapUrl`), or null for OpenStreetMap (see catalog/map-link.ts). */
+  mapUrl: string | null;
 }
 
 /** A tenant's branding as the web pages use it: accessible colours, footer links, logo. */
@@ -30,10 +32,10 @@ export class TenantBrandingService {
 
   async forTenant(tenantId: string): Promise<Branding> {
     const tenant = await this.registry.row(tenantId);
-    return this.toBranding(tenant.slug, tenant.name, tenant.branding);
+    return this.toBranding(tenant.slug, tenant.name, tenant.branding, (tenant.settings as Partial<TenantSettings>).mapUrl);
   }
 
-  private toBranding(slug: string, name: string, b: TenantBranding): Branding {
+  private toBranding(slug: string, name: string, b: TenantBranding, mapUrl: string | undefined): Branding {
     return {
       name,
       palette: accessiblePalette(b.primaryColor, b.accentColor),
@@ -43,6 +45,7 @@ export class TenantBrandingService {
       accessibilityUrl: b.accessibilityUrl ?? null,
       contactEmail: b.contactEmail ?? null,
       contactPhone: b.contactPhone ?? null,
+      mapUrl: mapUrl ?? null,
     };
   }
 

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import Handlebars from 'handlebars';
 import { DateTime } from 'luxon';
+import { mapLink } from '../catalog/map-link.js';
 import type { AssetRegistry } from './assets.js';
 import type { Locale, Params, Translate } from './i18n.js';
 
@@ -127,6 +128,10 @@ export class ViewRenderer {
     );
     h.registerHelper('time', (value: unknown, options: HelperOptions) =>
       toDateTime(value, options.data.zone).setLocale(options.data.locale).toLocaleString({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
+    );
+    // {{mapLink location.address}}: the tenant's map (the page's branding) or OpenStreetMap; a plain link.
+    h.registerHelper('mapLink', (address: { street: string; postalCode: string; city: string }, options: HelperOptions) =>
+      mapLink(address, (options.data.root as { branding?: { mapUrl?: string | null } }).branding?.mapUrl),
     );
     h.registerHelper('money', (value: unknown, options: HelperOptions) =>
       new Intl.NumberFormat(options.data.locale === 'de' ? 'de-DE' : 'en-GB', { style: 'currency', currency: 'EUR' }).format(Number(value)),

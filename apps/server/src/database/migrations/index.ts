@@ -10,5 +10,6 @@ import { CoreOutboxChannels1796170121675 } from './1796170121675-outbox-channels
 import { CoreOutboxDrainIndex1796160232669 } from './1796160232669-outbox-drain-index.migration.js';
 import { CoreOutboxMessage1795321515281 } from './1795321515281-outbox-message.migration.js';
 import { CoreSharedCounter1795330828834 } from './1795330828834-shared-counter.migration.js';
+import { CoreStaffLocations1796201546401 } from './1796201546401-staff-locations.migration.js';
 import { CoreWebhooks1796171567892 } from './1796171567892-webhooks.migration.js';
-export const CORE_MIGRATION_LIST: Function[] = [CoreInitial1795320803792, CoreAdminAuthAudit1795321191569, CoreOutboxMessage1795321515281, CoreSharedCounter1795330828834, CoreOutboxDrainIndex1796160232669, CoreIdempotencyRecord1796160256764, CoreAdminUserLocale1796160350126, CoreDomainEvents1796169825170, CoreOutboxChannels1796170121675, CoreWebhooks1796171567892, CoreConfigVersion1796180831221, CoreEventTimeMilliseconds1796181422884, CoreMailTemplateOverride1796203276594];
+export const CORE_MIGRATION_LIST: Function[] = [CoreInitial1795320803792, CoreAdminAuthAudit1795321191569, CoreOutboxMessage1795321515281, CoreSharedCounter1795330828834, CoreOutboxDrainIndex1796160232669, CoreIdempotencyRecord1796160256764, CoreAdminUserLocale1796160350126, CoreDomainEvents1796169825170, CoreOutboxChannels1796170121675, CoreWebhooks1796171567892, CoreConfigVersion1796180831221, CoreEventTimeMilliseconds1796181422884, CoreStaffLocations1796201546401, CoreMailTemplateOverride1796203276594];

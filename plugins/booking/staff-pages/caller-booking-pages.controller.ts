@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import { Controller, Get, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { z } from 'zod';
+import { StaffAuthGuard, type StaffRequest } from '../../../apps/server/src/auth/staff-auth.guard.js';
+import { CatalogService } from '../../../apps/server/src/catalog/catalog.service.js';
+import { isIsoDate } from '../../../apps/server/src/common/local-time.js';
+import { phoneInputSchema } from '../../../apps/server/src/notifications/phone-number.js';
+import { RequiresPlugin } from '../../../apps/server/src/plugin-host/requires-plugin.decorator.js';
+import { FormBody } from '../../../apps/server/src/web/form-body.decorator.js';
+import { queryString, type FieldErrors } from '../../../apps/server/src/web/form-query.js';
+import type { PortalRequest } from '../../../apps/server/src/web/page-frame.service.js';
+import { PortalExceptionFilter } from '../../../apps/server/src/web/portal-exception.filter.js';
+import { AvailabilityService } from '../availability.service.js';
+import { bookingManifest } from '../booking.manifest.js';
+import { BookingService } from '../booking.service.js';
+import { CalendarService } from '../staff/calendar.service.js';
+import { StaffAccessService } from '../staff/staff-access.service.js';
+import { BookingStaffPages } from './staff-pages.service.js';
+
+type Form = Record<string, unknown>;
+
+interface Choice {
+  serviceId: string;
+  quantity: number;
+  locationId: string;
+  date: string;
+}
+
+const citizenFields = {
+  name: z.string().trim().min(2).max(200),
+  email: z.union([z.literal(''), z.email().max(254)]),
+  phone: z.union([z.literal(''), phoneInputSchema]),
+};
+
+/**
+ * "Termin für Anrufer buchen": the back-office booking (BookingService.createByStaff, channel
+ * phone, confirmed at once, the confirmation mail when an address is given) as a form. A GET
+ * chooses service, location and day and shows the free phone times; the POST books and goes to
+ * the calendar day of the appointment.
+ */
+@ApiExcludeController()
+@RequiresPlugin(bookingManifest, { audience: 'staff' })
+@UseGuards(StaffAuthGuard)
+@UseFilters(PortalExceptionFilter)
+@Controller(':slug/mitarbeiter/buchen')
+export class CallerBookingPagesController {
+  constructor(
+    private readonly pages: BookingStaffPages,
+    private readonly bookings: BookingService,
+    private readonly availability: AvailabilityService,
+    private readonly catalog: CatalogService,
+    private readonly calendar: CalendarService,
+    private readonly access: StaffAccessService,
+  ) {}
+
+  @Get()
+  async page(@Req() req: StaffRequest, @Res() res: Response, @Query() q: Form): Promise<void> {
+    const p = await this.pages.staffRequest(req, res);
+    await this.show(req, res, p, q, {});
+  }
+
+  @Post()
+  async book(@Req() req: StaffRequest, @Res() res: Response, @FormBody() body: Form): Promise<void> {
+    this.pages.checkStaffForm(req, body);
+    const p = await this.pages.staffRequest(req, res);
+    const choice = await this.choice(req, body);
+    const errors: FieldErrors = {};
+    const field = <T>(key: string, schema: z.ZodType<T>, error: string): T | undefined => {
+      const parsed = schema.safeParse(queryString(body, key) ?? '');
+      if (!parsed.success) errors[key] = error;
+      return parsed.success ? parsed.data : undefined;
+    };
+    const name = field('name', citizenFields.name, 'callerName');
+    const email = field('email', citizenFields.email, 'callerEmail');
+    const phone = field('phone', citizenFields.phone, 'callerPhone');
+    const start = queryString(body, 'start');
+    if (!start || start.length < 16 || start.length > 40) errors.start = 'callerStart';
+    if (!choice || Object.keys(errors).length > 0 || !name || !start) return this.show(req, res, p, body, errors);
+    const idempotencyKey = queryString(body, 'key');
+    const booked = await this.bookings.createByStaff({
+      services: [{ serviceId: choice.serviceId, quantity: choice.quantity }],
+      locationId: choice.locationId,
+      start,
+      citizen: { name, ...(email ? { email } : {}), ...(phone ? { phone } : {}) },
+      consent: true,
+      locale: p.locale,
+      // A second click on the same form books once (the key is bound to the staff member).
+      idempotencyKey: idempotencyKey && /^[0-9a-f-]{36}$/.test(idempotencyKey) ? idempotencyKey : undefined,
+      actorId: req.staffUser.id,
+    });
+    res.redirect(303, `${p.base}/mitarbeiter/kalender?standort=${choice.locationId}&datum=${booked.start.slice(0, 10)}&gebucht=${booked.reference}`);
+  }
+
+  /** The chosen service, quantity, location (within the scope) and day, or null while incomplete. */
+  private async choice(req: StaffRequest, q: Form): Promise<Choice | null> {
+    const serviceId = queryString(q, 'dienst');
+    const locationId = queryString(q, 'standort');
+    const date = queryString(q, 'datum');
+    const quantity = Number(queryString(q, 'anzahl') ?? '1');
+    if (!serviceId || !locationId || !date || !isIsoDate(date) || !Number.isInteger(quantity) || quantity < 1 || quantity > 9) return null;
+    if (!(await this.catalog.services()).some((s) => s.id === serviceId)) return null;
+    await this.access.location(this.access.scope(req.staffUser), locationId);
+    return { serviceId, quantity, locationId, date };
+  }
+
+  private async show(req: StaffRequest, res: Response, p: PortalRequest, q: Form, errors: FieldErrors): Promise<void> {
+    const scope = this.access.scope(req.staffUser);
+    const locations = await this.access.locations(scope);
+    const services = (await this.catalog.services()).map((s) => ({ id: s.id, name: p.locale === 'en' && s.nameEn ? s.nameEn : s.name }));
+    const choice = await this.choice(req, q);
+    const free = choice
+      ? (
+          await this.availability.find({
+            services: [{ serviceId: choice.serviceId, quantity: choice.quantity }],
+            locationIds: [choice.locationId],
+            from: choice.date,
+            to: choice.date,
+            channel: 'phone',
+          })
+        ).days.flatMap((d) => d.starts.map((start) => ({ start, hhmm: start.slice(11, 16) })))
+      : null;
+    this.pages.render(
+      res,
+      p,
+      'caller-booking',
+      {
+        services,
+        locations,
+        serviceId: queryString(q, 'dienst') ?? '',
+        quantity: queryString(q, 'anzahl') ?? '1',
+        locationId: queryString(q, 'standort') ?? locations[0]?.id ?? '',
+        day: queryString(q, 'datum') ?? this.calendar.today(),
+        choice,
+        free,
+        start: queryString(q, 'start') ?? '',
+        name: queryString(q, 'name') ?? '',
+        email: queryString(q, 'email') ?? '',
+        phone: queryString(q, 'phone') ?? '',
+        key: queryString(q, 'key') ?? randomUUID(),
+      },
+      { title: 'caller.title', status: Object.keys(errors).length ? 400 : 200, errors, switchUrl: `${p.base}/mitarbeiter/buchen` },
+    );
+  }
+}
