@@ -98,14 +98,26 @@ describe('admin panel for a clerk, in a browser', () => {
     await page.getByLabel('Reservierung ohne Bestätigung (Minuten)').fill('45');
     await page.getByLabel('Bot-Schutz (Rechenaufgabe im Browser)').selectOption({ label: 'Nein' });
     await page.getByLabel('Uhrzeit der Erinnerung').fill('18:30');
+    // The design system's checkbox lies under its label: a person clicks the label.
+    await page.locator('label[for="settings-paymentMethods-cash"]').click();
+    await page.locator('label[for="settings-paymentMethods-creditCard"]').click();
     await page.click('button[type=submit]');
     await page.waitForURL(/\/show$|\/TenantPluginState$/);
     const saved = await t.dataSource.getRepository(TenantPluginState).findOneByOrFail({ id: booking.id });
-    expect(saved.settings).toMatchObject({ holdMinutes: 45, captcha: false, reminderAt: '18:30' });
+    // Ticking toggles: what was ticked before (the town's file may name some) changes by these two clicks.
+    const toggle = (list: string[], v: string) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
+    const methods = toggle(toggle((booking.settings.paymentMethods as string[] | undefined) ?? [], 'cash'), 'creditCard');
+    expect(saved.settings).toMatchObject({ holdMinutes: 45, captcha: false, reminderAt: '18:30', paymentMethods: methods });
 
     await page.goto(`${base}/admin/resources/TenantPluginState/records/${booking.id}/show`);
     await page.getByText('Reservierung ohne Bestätigung (Minuten)').waitFor();
-    expect(await page.locator('dd').allTextContents()).toEqual(expect.arrayContaining(['45', 'Nein', '18:30']));
+    const labels: Record<string, string> = {
+      cash: 'Bargeld',
+      girocard: 'Girocard (EC-Karte)',
+      creditCard: 'Kreditkarte',
+      mobile: 'mobiles Bezahlen (Smartphone)',
+    };
+    expect(await page.locator('dd').allTextContents()).toEqual(expect.arrayContaining(['45', 'Nein', '18:30', methods.map((m) => labels[m]).join(', ')]));
     await shoot('plugin-settings-show');
 
     await page.goto(`${base}/admin/resources/TenantPluginState`);

@@ -34,4 +34,17 @@ describe('settings fields from the plugins’ schemas', () => {
     const agent = settingsFields(ALL_PLUGINS.find((p) => p.name === 'terminagent')!.settings).find((f) => f.key === 'afterDecline');
     expect(agent?.options?.map((o) => o.label.de)).toEqual(['Wunsch schließen', 'Zurück in die Warteliste (Platz bleibt)']);
   });
+
+  it('reads a list of choices (payment methods) ticked in the form, refusing values not offered', () => {
+    const fields = settingsFields(ALL_PLUGINS.find((p) => p.name === 'booking')!.settings);
+    const field = fields.find((f) => f.key === 'paymentMethods')!;
+    expect(field).toMatchObject({ kind: 'multi' });
+    expect(field.options?.map((o) => o.label.de)).toContain('Bargeld');
+    const errors: FieldErrors = {};
+    expect(readSettingsForm(fields, { paymentMethods: ['cash', 'girocard'] }, errors, 'settings')).toEqual({ paymentMethods: ['cash', 'girocard'] });
+    expect(readSettingsForm(fields, { paymentMethods: [] }, errors, 'settings')).toEqual({ paymentMethods: [] });
+    expect(errors).toEqual({});
+    readSettingsForm(fields, { paymentMethods: ['cash', 'muscheln'] }, errors, 'settings');
+    expect(errors).toEqual({ 'settings.paymentMethods': 'Bitte einen Eintrag aus der Liste wählen.' });
+  });
 });
