@@ -67,7 +67,9 @@ function staffPages(plugins: PluginHostService, admin: CurrentAdmin) {
   return plugins
     .all()
     .filter((p) => admin.enabledPlugins.includes(p.name))
-    .flatMap((p) => (p.staffPages ?? []).map((page) => ({ label: page.label, href: page.path(slug) })));
+    .flatMap((p) =>
+      (p.staffPages ?? []).filter((page) => !page.roles || page.roles.includes(admin.role)).map((page) => ({ label: page.label, href: page.path(slug) })),
+    );
 }
 
 export function dashboard(deps: DashboardDeps) {
