@@ -1,6 +1,6 @@
 // Beside a mail template's fields: the variables it may use (links it must keep marked), a button
-// that puts the shipped wording into the form (done at once for a new, empty one), and on the show
-// page the preview rendered with sample values.
+// that puts the shipped wording into the form (done at once for a new, empty one), and the saved
+// wording's preview rendered with sample values.
 import { Box, Button, H4, Label, Text } from '@adminjs/design-system';
 import { ApiClient, useTranslation, type BasePropertyProps } from 'adminjs';
 import React, { useEffect, useState } from 'react';
@@ -63,8 +63,8 @@ export default function MailTemplateEditor(props: BasePropertyProps) {
     where === 'edit' &&
       data?.shipped &&
       h(Button, { type: 'button', variant: 'outlined', size: 'sm', onClick: () => fill(data) }, translateMessage('mailUseShipped')),
-    where === 'show' &&
-      preview &&
+    // The saved wording's preview, also beside the form while editing it.
+    preview &&
       h(
         Box,
         { mt: 'lg', as: 'section', 'aria-label': translateMessage('mailPreview') },
