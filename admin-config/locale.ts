@@ -330,8 +330,8 @@ const messages = {
   recordNotFound: { de: 'Der Eintrag wurde nicht gefunden.', en: 'The record was not found.' },
   dashboardWelcome: { de: 'Willkommen, {{name}}', en: 'Welcome, {{name}}' },
   dashboardTenant: {
-    de: 'Sie verwalten die Terminvergabe von {{tenant}}. Links finden Sie Stammdaten, Kontingente, Geräte, Personal und Plugins.',
-    en: 'You manage the appointments of {{tenant}}. Master data, contingents, devices, staff and plugins are on the left.',
+    de: 'Sie verwalten die Terminvergabe von {{tenant}}. Links finden Sie Stammdaten, Kontingente, Personal, Plugins und die Verwaltung.',
+    en: 'You manage the appointments of {{tenant}}. Master data, contingents, staff, plugins and administration are on the left.',
   },
   dashboardSuperAdmin: { de: 'Sie verwalten alle Kommunen dieser Installation.', en: 'You manage every municipality of this installation.' },
   dashboardLocations: { de: 'Aktive Standorte', en: 'Active locations' },
