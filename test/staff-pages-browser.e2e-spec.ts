@@ -136,9 +136,11 @@ describe('staff pages in a real browser', () => {
     // Booked for a caller on the form: confirmed at once, shown in the calendar, the mail goes out.
     await page.getByRole('navigation', { name: 'Mitarbeiterbereich' }).getByRole('link', { name: 'Termin für Anrufer buchen' }).click();
     await expectTitle(page, 'Termin für Anrufer buchen – Stadt Musterstadt');
-    await page.getByLabel('Anliegen').selectOption({ label: 'Personalausweis beantragen' });
+    await page.getByLabel(/^Personalausweis beantragen/).fill('1');
+    await page.getByLabel(/^Meldebescheinigung/).fill('2');
     await page.getByLabel('Tag').fill('2026-11-24');
     await page.getByRole('button', { name: 'Freie Zeiten anzeigen' }).click();
+    await page.getByText('Personalausweis beantragen, Meldebescheinigung ×2 · 25 Minuten').waitFor();
     await page.getByRole('group', { name: 'Freie Zeit' }).getByRole('radio').first().check();
     await audit();
     await expectNoHorizontalScroll(page);
@@ -150,7 +152,9 @@ describe('staff pages in a real browser', () => {
     expect(booked).toMatchObject({ status: 'confirmed', channel: 'phone' });
     await page.locator('.cal-entry', { hasText: booked.reference }).waitFor();
     await deliverMail(t);
-    expect(smtp.messages.filter((m) => m.to.includes('anton@example.org'))).toHaveLength(1);
+    const [confirmation] = smtp.to('anton@example.org');
+    expect(smtp.to('anton@example.org')).toHaveLength(1);
+    expect(confirmation.text).toMatch(/Personalausweis beantragen[\s\S]*Meldebescheinigung/);
 
     // The morning of the 24th blocked for the whole location: Anton's appointment is listed, and one
     // click mails him the offer of a new time.
