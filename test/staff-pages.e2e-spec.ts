@@ -353,4 +353,50 @@ describe('staff pages: login, frame and access', () => {
     expect(forged.text).toContain('Dieser Standort bietet nicht alle gewählten Anliegen an.');
     expect(await bookings()).toBe(before);
   });
+
+  it('moves an appointment for a caller to another of the own locations that offers its services; the mail names the old and the new place', async () => {
+    const starts = (html: string) => [...html.matchAll(/name="start" value="([^"]+)"/g)].map((m) => m[1]);
+    const { id, reference } = await insertBooking(t, ids, {
+      startAt: new Date('2026-11-24T10:00:00Z'),
+      citizen: { name: 'Olga Ort', email: 'olga@example.org', phone: null, locale: 'de', smsConsent: false },
+    });
+    const row = async () => (await t.dataSource.query('SELECT locationId, startAt, revision FROM booking WHERE id = ?', [id]))[0];
+    const before = await row();
+
+    // A clerk of the town hall only: no choice of location, and a forged one is refused.
+    const { agent: clerk } = await pageLogin('clerk@musterstadt.test');
+    const own = await clerk.get(`${HOME}/termin/${id}?tag=2026-11-25&ort=${ids.nord}`).expect(200);
+    expect(own.text).not.toContain('id="ort"');
+    expect(own.text).toContain('Freie Zeit: Bürgerbüro im Rathaus');
+    const refused = await clerk
+      .post(`${HOME}/termin/${id}/verschieben`)
+      .type('form')
+      .send({ formToken: formToken(own.text), revision: String(before.revision), standort: ids.nord, tag: '2026-11-25', start: '2026-11-25T14:00:00+01:00' })
+      .expect(403);
+    expect(refused.text).toContain('keinen Zugriff auf diese Seite');
+    expect(await row()).toEqual(before);
+
+    // A clerk of both locations picks Nord (it offers the ID card) and one of its free times there.
+    const { agent: both } = await pageLogin('both@musterstadt.test');
+    const page = await both.get(`${HOME}/termin/${id}?tag=2026-11-25&ort=${ids.nord}`).expect(200);
+    expect(page.text).toContain(`<option value="${ids.nord}" selected>`);
+    expect(page.text).toContain('Freie Zeit: Bürgerbüro Nord (Stadtteilzentrum)');
+    const free = starts(page.text);
+    // Nord opens on Wednesdays from 13:00.
+    expect(free[0].slice(11, 16)).toBe('13:00');
+    await deliverMail(t);
+    await both
+      .post(`${HOME}/termin/${id}/verschieben`)
+      .type('form')
+      .send({ formToken: formToken(page.text), revision: String(before.revision), standort: ids.nord, tag: '2026-11-25', start: free[0] })
+      .expect(303);
+    const after = await row();
+    expect(after.locationId).toBe(ids.nord);
+    expect(new Date(after.startAt).toISOString()).toBe('2026-11-25T12:00:00.000Z');
+    await deliverMail(t);
+    const [mail] = smtp.to('olga@example.org');
+    expect(mail.subject).toContain(reference);
+    expect(mail.text).toContain('Bürgerbüro im Rathaus');
+    expect(mail.text).toContain('Bürgerbüro Nord');
+  });
 });
