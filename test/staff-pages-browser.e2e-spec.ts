@@ -249,7 +249,28 @@ describe('staff pages in a real browser', () => {
     await page.getByText('Das Abonnement ist widerrufen').waitFor();
     await t.http.get(new URL(feedUrl).pathname).expect(404);
 
-    expectAllClean(14);
+    // Anton's appointment moved by the supervisor to Nord (it offers both services): the mail names both places.
+    const anton = (await t.dataSource.query("SELECT id FROM booking WHERE citizenName = 'Anton Anrufer'"))[0].id as string;
+    await page.goto(`${baseUrl}/${SLUG}/mitarbeiter/termin/${anton}`);
+    await page.getByLabel('Standort').selectOption({ label: 'Bürgerbüro Nord (Stadtteilzentrum)' });
+    await page.getByLabel('Tag').fill('2026-11-25');
+    await page.getByRole('button', { name: 'Freie Zeiten anzeigen' }).click();
+    const times = page.getByRole('group', { name: 'Freie Zeit: Bürgerbüro Nord (Stadtteilzentrum)' });
+    await times.getByRole('radio', { name: '13:00' }).check();
+    await audit();
+    await expectNoHorizontalScroll(page);
+    await deliverMail(t);
+    const beforeMove = smtp.messages.length;
+    await page.getByRole('button', { name: 'Termin verschieben' }).click();
+    await page.getByText('Der Termin ist verschoben.').waitFor();
+    await page.getByText('Mittwoch, 25. November 2026, 13:00').waitFor();
+    await deliverMail(t);
+    const moved = smtp.messages.slice(beforeMove);
+    expect(moved.map((m) => m.to)).toEqual([['anton@example.org']]);
+    expect(moved[0].text).toContain('Bürgerbüro im Rathaus');
+    expect(moved[0].text).toContain('Bürgerbüro Nord');
+
+    expectAllClean(15);
     expect(b.foreignRequests).toEqual([]);
   });
 });
