@@ -79,7 +79,31 @@ describe('staff pages in a real browser', () => {
     // Today first, the clerk's own location only, the appointment with its note.
     await page.getByRole('heading', { name: 'Bürgerbüro im Rathaus: Montag, 23. November 2026' }).waitFor();
     expect(await page.locator('#standort option').allTextContents()).toEqual(['Bürgerbüro im Rathaus']);
+    // On a desktop the day is a grid: the appointment in the first counter's lane, from the 10:00 row to the 10:15 row.
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const cell = page.locator('.cal-grid-entry', { hasText: reference });
+    expect(await cell.innerText()).toMatch(/10:00–10:15/);
+    expect(await cell.innerText()).toContain('Notiz: Dolmetscher kommt mit');
+    const box = async (locator: ReturnType<Page['locator']>) => (await locator.boundingBox())!;
+    const [at, row, next, lane] = await Promise.all([
+      box(cell),
+      box(page.locator('.cal-grid-time', { hasText: '10:00' })),
+      box(page.locator('.cal-grid-time', { hasText: '10:15' })),
+      box(page.locator('.cal-grid-lane', { hasText: 'Platz 1' })),
+    ]);
+    expect(Math.abs(at.y - row.y)).toBeLessThanOrEqual(2);
+    expect(Math.abs(at.y + at.height - next.y)).toBeLessThanOrEqual(2);
+    expect([Math.round(at.x), Math.round(at.width)]).toEqual([Math.round(lane.x), Math.round(lane.width)]);
+    // Read in order: the time, then what begins there (naming its counter), then the next time.
+    const text = await page.locator('.cal-grid').innerText();
+    expect(text.indexOf('10:00')).toBeLessThan(text.indexOf('Platz 1:'));
+    expect(text.indexOf('Platz 1:')).toBeLessThan(text.indexOf(reference));
+    expect(text.indexOf(reference)).toBeLessThan(text.indexOf('10:15\n'));
+    await audit();
+    // On a phone the same day is a list per counter.
+    await page.setViewportSize({ width: 375, height: 900 });
     const entry = page.locator('.cal-entry', { hasText: reference });
+    expect(await cell.isVisible()).toBe(false);
     expect(await entry.innerText()).toMatch(/10:00–10:15/);
     expect(await entry.innerText()).toContain('Notiz: Dolmetscher kommt mit');
     await audit();
@@ -91,6 +115,7 @@ describe('staff pages in a real browser', () => {
     expect(await page.getByRole('button', { name: 'Abmelden' }).isVisible()).toBe(false);
     expect(await page.locator('main form').isVisible()).toBe(false);
     expect(await entry.isVisible()).toBe(true);
+    expect(await cell.isVisible()).toBe(false);
     if (process.env.SHOTS_DIR) await page.screenshot({ path: `${process.env.SHOTS_DIR}/kalender-print.png`, fullPage: true });
     await page.emulateMedia({ media: 'screen' });
     expect(await page.getByRole('button', { name: 'Tagesliste drucken' }).isVisible()).toBe(true);
@@ -136,9 +161,11 @@ describe('staff pages in a real browser', () => {
     // Booked for a caller on the form: confirmed at once, shown in the calendar, the mail goes out.
     await page.getByRole('navigation', { name: 'Mitarbeiterbereich' }).getByRole('link', { name: 'Termin für Anrufer buchen' }).click();
     await expectTitle(page, 'Termin für Anrufer buchen – Stadt Musterstadt');
-    await page.getByLabel('Anliegen').selectOption({ label: 'Personalausweis beantragen' });
+    await page.getByLabel(/^Personalausweis beantragen/).fill('1');
+    await page.getByLabel(/^Meldebescheinigung/).fill('2');
     await page.getByLabel('Tag').fill('2026-11-24');
     await page.getByRole('button', { name: 'Freie Zeiten anzeigen' }).click();
+    await page.getByText('Personalausweis beantragen, Meldebescheinigung ×2 · 25 Minuten').waitFor();
     await page.getByRole('group', { name: 'Freie Zeit' }).getByRole('radio').first().check();
     await audit();
     await expectNoHorizontalScroll(page);
@@ -148,9 +175,11 @@ describe('staff pages in a real browser', () => {
     await page.getByText(/Der Termin .* ist gebucht\./).waitFor();
     const booked = (await t.dataSource.query("SELECT reference, status, channel FROM booking WHERE citizenName = 'Anton Anrufer'"))[0];
     expect(booked).toMatchObject({ status: 'confirmed', channel: 'phone' });
-    await page.locator('.cal-entry', { hasText: booked.reference }).waitFor();
+    await page.locator('.cal-grid-entry', { hasText: booked.reference }).waitFor();
     await deliverMail(t);
-    expect(smtp.messages.filter((m) => m.to.includes('anton@example.org'))).toHaveLength(1);
+    const [confirmation] = smtp.to('anton@example.org');
+    expect(smtp.to('anton@example.org')).toHaveLength(1);
+    expect(confirmation.text).toMatch(/Personalausweis beantragen[\s\S]*Meldebescheinigung/);
 
     // The morning of the 24th blocked for the whole location: Anton's appointment is listed, and one
     // click mails him the offer of a new time.
@@ -173,6 +202,13 @@ describe('staff pages in a real browser', () => {
     await page.getByText('E-Mails verschickt: 1.').waitFor();
     await deliverMail(t);
     expect(smtp.messages.slice(beforeOffer).map((m) => m.to)).toEqual([['anton@example.org']]);
+    // The day's grid shows the block over every lane, hatched and labelled, with Anton's appointment still in it.
+    await page.goto(`${calendar}?datum=2026-11-24`);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.locator('.cal-grid-block', { hasText: 'Personalversammlung' }).waitFor();
+    await page.locator('.cal-grid-entry', { hasText: booked.reference }).waitFor();
+    await audit();
+    await expectNoHorizontalScroll(page);
 
     // Another location is not the clerk's.
     await page.goto(`${calendar}?standort=${ids.nord}`);
@@ -213,7 +249,28 @@ describe('staff pages in a real browser', () => {
     await page.getByText('Das Abonnement ist widerrufen').waitFor();
     await t.http.get(new URL(feedUrl).pathname).expect(404);
 
-    expectAllClean(12);
+    // Anton's appointment moved by the supervisor to Nord (it offers both services): the mail names both places.
+    const anton = (await t.dataSource.query("SELECT id FROM booking WHERE citizenName = 'Anton Anrufer'"))[0].id as string;
+    await page.goto(`${baseUrl}/${SLUG}/mitarbeiter/termin/${anton}`);
+    await page.getByLabel('Standort').selectOption({ label: 'Bürgerbüro Nord (Stadtteilzentrum)' });
+    await page.getByLabel('Tag').fill('2026-11-25');
+    await page.getByRole('button', { name: 'Freie Zeiten anzeigen' }).click();
+    const times = page.getByRole('group', { name: 'Freie Zeit: Bürgerbüro Nord (Stadtteilzentrum)' });
+    await times.getByRole('radio', { name: '13:00' }).check();
+    await audit();
+    await expectNoHorizontalScroll(page);
+    await deliverMail(t);
+    const beforeMove = smtp.messages.length;
+    await page.getByRole('button', { name: 'Termin verschieben' }).click();
+    await page.getByText('Der Termin ist verschoben.').waitFor();
+    await page.getByText('Mittwoch, 25. November 2026, 13:00').waitFor();
+    await deliverMail(t);
+    const moved = smtp.messages.slice(beforeMove);
+    expect(moved.map((m) => m.to)).toEqual([['anton@example.org']]);
+    expect(moved[0].text).toContain('Bürgerbüro im Rathaus');
+    expect(moved[0].text).toContain('Bürgerbüro Nord');
+
+    expectAllClean(15);
     expect(b.foreignRequests).toEqual([]);
   });
 });

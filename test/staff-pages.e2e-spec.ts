@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import supertest from 'supertest';
 import { AdminUser } from '../apps/server/src/auth/admin-user.entity.js';
-import { type DemoIds, demoIds, release, SLUG } from './booking-helpers.js';
+import { type DemoIds, deliverMail, demoIds, release, SLUG } from './booking-helpers.js';
 import { createAccount, createAdminTestApp, loginAgent, TEST_PASSWORD } from './harness/admin-session.js';
+import { TestSmtpServer } from './harness/smtp-server.js';
 import type { TestApp } from './harness/test-app.js';
 import { insertBooking } from './staff-calendar-helpers.js';
 
@@ -28,21 +29,29 @@ describe('staff pages: login, frame and access', () => {
   let t: TestApp;
   let ids: DemoIds;
   let beispielLocation: string;
+  let smtp: TestSmtpServer;
 
   beforeAll(async () => {
-    t = await createAdminTestApp();
+    smtp = new TestSmtpServer();
+    await smtp.start();
+    t = await createAdminTestApp({ env: { SMTP_URL: smtp.url } });
     ids = await demoIds(t);
     await release(t);
     const beispiel = await t.tenant('beispielheim');
     beispielLocation = (await t.dataSource.query('SELECT id FROM location WHERE tenantId = ?', [beispiel.id]))[0].id as string;
     const clerk = await createAccount(t, 'staff', 'clerk@musterstadt.test', SLUG);
     await t.dataSource.getRepository(AdminUser).update({ id: clerk.id }, { locationIds: [ids.rathaus] });
+    const both = await createAccount(t, 'staff', 'both@musterstadt.test', SLUG);
+    await t.dataSource.getRepository(AdminUser).update({ id: both.id }, { locationIds: [ids.rathaus, ids.nord] });
     await createAccount(t, 'staff', 'new@musterstadt.test', SLUG);
     await createAccount(t, 'supervisor', 'lead@musterstadt.test', SLUG);
     await createAccount(t, 'tenant-admin', 'admin@musterstadt.test', SLUG);
     await createAccount(t, 'staff', 'clerk@beispielheim.test', 'beispielheim');
   });
-  afterAll(async () => t?.close());
+  afterAll(async () => {
+    await t?.close();
+    await smtp?.stop();
+  });
 
   async function pageLogin(email: string, next?: string): Promise<{ agent: Agent; res: supertest.Response }> {
     const agent = supertest.agent(t.app.getHttpServer());
@@ -239,7 +248,7 @@ describe('staff pages: login, frame and access', () => {
   it('books for a caller on the form and moves the appointment to one of the free times its page offers', async () => {
     const starts = (html: string) => [...html.matchAll(/name="start" value="([^"]+)"/g)].map((m) => m[1]);
     const { agent: clerk } = await pageLogin('clerk@musterstadt.test');
-    const choice = { dienst: ids.ausweis, anzahl: '1', standort: ids.rathaus, datum: '2026-11-24' };
+    const choice = { [`n_${ids.ausweis}`]: '1', standort: ids.rathaus, datum: '2026-11-24' };
     const form = await clerk.get(`${HOME}/buchen?${new URLSearchParams(choice)}`).expect(200);
     const key = /name="key" value="([^"]+)"/.exec(form.text)![1];
     const person = { name: 'Mona Move', email: '', phone: '' };
@@ -271,5 +280,123 @@ describe('staff pages: login, frame and access', () => {
       .expect(303);
     const after = await clerk.get(`${HOME}/termin/${id}`).expect(200);
     expect(after.text).toContain(`Donnerstag, 26. November 2026, ${free[0].slice(11, 16)}`);
+  });
+
+  it('books several services with quantities for a caller: the times fit them together, the booking and the mail have them all', async () => {
+    const starts = (html: string) => [...html.matchAll(/name="start" value="([^"]+)"/g)].map((m) => m[1]);
+    const { agent: clerk } = await pageLogin('clerk@musterstadt.test');
+    // Passport twice (2 × 15 min) and registration once (15 min): 45 minutes.
+    const choice = { [`n_${ids.pass}`]: '2', [`n_${ids.anmeldung}`]: '1', [`n_${ids.ausweis}`]: '0', standort: ids.rathaus, datum: '2026-11-24' };
+    const form = await clerk.get(`${HOME}/buchen?${new URLSearchParams(choice)}`).expect(200);
+    expect(form.text).toContain('Reisepass beantragen ×2, Anmeldung des Wohnsitzes · 45 Minuten');
+    const services = /name="services" value="([^"]+)"/.exec(form.text)![1];
+    expect(services.split(',').sort()).toEqual([`${ids.pass}:2`, `${ids.anmeldung}:1`].sort());
+    const free = starts(form.text);
+    // The morning closes at 12:30: the last 45-minute appointment starts at 11:45.
+    expect(free.map((s) => s.slice(11, 16))).toContain('11:45');
+    expect(free.map((s) => s.slice(11, 16))).not.toContain('12:00');
+    const key = /name="key" value="([^"]+)"/.exec(form.text)![1];
+    const booked = await clerk
+      .post(`${HOME}/buchen`)
+      .type('form')
+      .send({
+        formToken: formToken(form.text),
+        key,
+        services,
+        standort: ids.rathaus,
+        datum: '2026-11-24',
+        start: free[0],
+        name: 'Paula Paar',
+        email: 'paula@example.org',
+        phone: '',
+      })
+      .expect(303);
+    const reference = /gebucht=([A-Z0-9-]+)/.exec(booked.headers.location)![1];
+    const [row] = await t.dataSource.query('SELECT startAt, endAt, services, channel FROM booking WHERE reference = ?', [reference]);
+    const list = (typeof row.services === 'string' ? JSON.parse(row.services) : row.services) as Array<{ serviceId: string; quantity: number }>;
+    expect(list.map((x) => [x.serviceId, x.quantity]).sort()).toEqual(
+      [
+        [ids.pass, 2],
+        [ids.anmeldung, 1],
+      ].sort(),
+    );
+    expect(new Date(row.endAt).getTime() - new Date(row.startAt).getTime()).toBe(45 * 60_000);
+    const day = await clerk.get(booked.headers.location).expect(200);
+    expect(day.text).toContain('Reisepass beantragen ×2, Anmeldung des Wohnsitzes');
+    await deliverMail(t);
+    const [mail] = smtp.to('paula@example.org');
+    expect(mail.text).toContain('Reisepass beantragen');
+    expect(mail.text).toContain('Anmeldung des Wohnsitzes');
+  });
+
+  it('answers a bad choice of services with field messages and writes nothing', async () => {
+    const bookings = async () => Number((await t.dataSource.query('SELECT COUNT(*) AS n FROM booking'))[0].n);
+    const before = await bookings();
+    const { agent: clerk } = await pageLogin('both@musterstadt.test');
+    const ask = (q: Record<string, string>) => clerk.get(`${HOME}/buchen?${new URLSearchParams({ datum: '2026-11-25', standort: ids.rathaus, ...q })}`);
+    expect((await ask({}).expect(400)).text).toContain('Geben Sie bei mindestens einem Anliegen eine Anzahl an.');
+    const tooMany = await ask({ [`n_${ids.ausweis}`]: '5' }).expect(400);
+    expect(tooMany.text).toContain('Die Anzahl liegt außerhalb des erlaubten Bereichs.');
+    expect(tooMany.text).toContain(`id="n_${ids.ausweis}" name="n_${ids.ausweis}" value="5"`);
+    // The passport is not offered at Nord.
+    const nord = await ask({ [`n_${ids.pass}`]: '1', standort: ids.nord }).expect(400);
+    expect(nord.text).toContain('Dieser Standort bietet nicht alle gewählten Anliegen an.');
+    expect(nord.text).not.toContain('name="start"');
+    // A POST with a forged combination is refused the same way.
+    const page = await ask({ [`n_${ids.ausweis}`]: '1' }).expect(200);
+    const start = /name="start" value="([^"]+)"/.exec(page.text)![1];
+    const forged = await clerk
+      .post(`${HOME}/buchen`)
+      .type('form')
+      .send({ formToken: formToken(page.text), services: `${ids.pass}:1`, standort: ids.nord, datum: '2026-11-25', start, name: 'Fritz Falsch' })
+      .expect(400);
+    expect(forged.text).toContain('Dieser Standort bietet nicht alle gewählten Anliegen an.');
+    expect(await bookings()).toBe(before);
+  });
+
+  it('moves an appointment for a caller to another of the own locations that offers its services; the mail names the old and the new place', async () => {
+    const starts = (html: string) => [...html.matchAll(/name="start" value="([^"]+)"/g)].map((m) => m[1]);
+    const { id, reference } = await insertBooking(t, ids, {
+      startAt: new Date('2026-11-24T10:00:00Z'),
+      citizen: { name: 'Olga Ort', email: 'olga@example.org', phone: null, locale: 'de', smsConsent: false },
+    });
+    const row = async () => (await t.dataSource.query('SELECT locationId, startAt, revision FROM booking WHERE id = ?', [id]))[0];
+    const before = await row();
+
+    // A clerk of the town hall only: no choice of location, and a forged one is refused.
+    const { agent: clerk } = await pageLogin('clerk@musterstadt.test');
+    const own = await clerk.get(`${HOME}/termin/${id}?tag=2026-11-25&ort=${ids.nord}`).expect(200);
+    expect(own.text).not.toContain('id="ort"');
+    expect(own.text).toContain('Freie Zeit: Bürgerbüro im Rathaus');
+    const refused = await clerk
+      .post(`${HOME}/termin/${id}/verschieben`)
+      .type('form')
+      .send({ formToken: formToken(own.text), revision: String(before.revision), standort: ids.nord, tag: '2026-11-25', start: '2026-11-25T14:00:00+01:00' })
+      .expect(403);
+    expect(refused.text).toContain('keinen Zugriff auf diese Seite');
+    expect(await row()).toEqual(before);
+
+    // A clerk of both locations picks Nord (it offers the ID card) and one of its free times there.
+    const { agent: both } = await pageLogin('both@musterstadt.test');
+    const page = await both.get(`${HOME}/termin/${id}?tag=2026-11-25&ort=${ids.nord}`).expect(200);
+    expect(page.text).toContain(`<option value="${ids.nord}" selected>`);
+    expect(page.text).toContain('Freie Zeit: Bürgerbüro Nord (Stadtteilzentrum)');
+    const free = starts(page.text);
+    // Nord opens on Wednesdays from 13:00.
+    expect(free[0].slice(11, 16)).toBe('13:00');
+    await deliverMail(t);
+    await both
+      .post(`${HOME}/termin/${id}/verschieben`)
+      .type('form')
+      .send({ formToken: formToken(page.text), revision: String(before.revision), standort: ids.nord, tag: '2026-11-25', start: free[0] })
+      .expect(303);
+    const after = await row();
+    expect(after.locationId).toBe(ids.nord);
+    expect(new Date(after.startAt).toISOString()).toBe('2026-11-25T12:00:00.000Z');
+    await deliverMail(t);
+    const [mail] = smtp.to('olga@example.org');
+    expect(mail.subject).toContain(reference);
+    expect(mail.text).toContain('Bürgerbüro im Rathaus');
+    expect(mail.text).toContain('Bürgerbüro Nord');
   });
 });

@@ -18,12 +18,14 @@ export function formatServices(choices: ServiceChoice[]): string {
  * Reads the choice either from the canonical `services=id:qty,…` or from the first step's form,
  * which sends one number field `n_<serviceId>` per service (plain HTML cannot build the list).
  * Unknown and non-bookable services, quantities outside 1…max and more than `maxServices` entries
- * are errors keyed by the field that caused them.
+ * are errors keyed by the field that caused them. Online only what is bookable online; staff
+ * booking by phone may pass every service (`bookable`).
  */
 export function parseServices(
   q: Query,
   catalog: PublicService[],
   maxServices: number,
+  bookable: (s: PublicService) => boolean = (s) => s.onlineBookable,
 ): { choices: ServiceChoice[]; errors: FieldErrors; raw: Record<string, string> } {
   const raw: Record<string, string> = {};
   for (const entry of queryList(q, 'services')) {
@@ -38,7 +40,7 @@ export function parseServices(
   const errors: FieldErrors = {};
   const choices: ServiceChoice[] = [];
   for (const [id, qty] of Object.entries(raw)) {
-    const service = catalog.find((s) => s.id === id && s.onlineBookable);
+    const service = catalog.find((s) => s.id === id && bookable(s));
     if (!service) {
       errors.services = 'services.unknown';
       continue;

@@ -8,8 +8,10 @@ import { FormBody } from '../../../apps/server/src/web/form-body.decorator.js';
 import { queryString, type FieldErrors } from '../../../apps/server/src/web/form-query.js';
 import type { PortalRequest } from '../../../apps/server/src/web/page-frame.service.js';
 import { PortalExceptionFilter } from '../../../apps/server/src/web/portal-exception.filter.js';
+import { CatalogService } from '../../../apps/server/src/catalog/catalog.service.js';
 import { AvailabilityService } from '../availability.service.js';
 import { bookingManifest } from '../booking.manifest.js';
+import { locationsOffering } from '../portal/selection.js';
 import { CalendarService } from '../staff/calendar.service.js';
 import type { StaffBookingDetail, StaffScope } from '../staff/calendar.types.js';
 import { StaffAccessService } from '../staff/staff-access.service.js';
@@ -42,6 +44,7 @@ export class AppointmentPagesController {
     private readonly calendar: CalendarService,
     private readonly access: StaffAccessService,
     private readonly availability: AvailabilityService,
+    private readonly catalog: CatalogService,
   ) {}
 
   @Get(':id')
@@ -53,6 +56,7 @@ export class AppointmentPagesController {
     await this.show(res, p, scope, await this.bookings.open(scope, actor(req), id), {
       done: done && DONE.has(done) ? done : null,
       moveDay: moveDay && isIsoDate(moveDay) ? moveDay : null,
+      moveTo: queryString(q, 'ort'),
     });
   }
 
@@ -75,6 +79,7 @@ export class AppointmentPagesController {
       const moveDay = queryString(body, 'tag');
       return this.show(res, p, scope, await this.bookings.open(scope, actor(req), id), {
         moveDay: moveDay && isIsoDate(moveDay) ? moveDay : null,
+        moveTo: queryString(body, 'standort'),
         errors: { start: 'apptMoveTime' },
       });
     }
@@ -108,23 +113,30 @@ export class AppointmentPagesController {
     res.redirect(303, `${p.base}/mitarbeiter/termin/${id}?erledigt=${done}`);
   }
 
-  /** The page of one appointment: its data, the counters of its day for the counter form, the forms. */
+  /**
+   * The page of one appointment: its data, the counters of its day for the counter form, the forms.
+   * Moving may go to any location of the scope that offers all of the appointment's services.
+   */
   private async show(
     res: Response,
     p: PortalRequest,
     scope: StaffScope,
     b: StaffBookingDetail,
-    o: { done?: string | null; moveDay?: string | null; errors?: FieldErrors },
+    o: { done?: string | null; moveDay?: string | null; moveTo?: string; errors?: FieldErrors },
   ): Promise<void> {
     const date = localDate(new Date(b.startAt), p.tenant.timeZone);
     const lanes = (await this.calendar.day(scope, b.location.id, date)).lanes.filter((l) => l.counterId !== null);
-    // The free times of the chosen day at the appointment's location for its services (phone share first, as the back office books).
+    const services = b.services.map((s) => ({ serviceId: s.serviceId, quantity: s.quantity }));
+    const offering = locationsOffering(services, await this.catalog.services());
+    const moveLocations = (await this.access.locations(scope)).filter((l) => offering.includes(l.id));
+    const moveTo = moveLocations.find((l) => l.id === o.moveTo) ?? b.location;
+    // The free times of the chosen day and location for its services (phone share first, as the back office books).
     const free =
       b.changeable && o.moveDay
         ? (
             await this.availability.find({
-              services: b.services.map((s) => ({ serviceId: s.serviceId, quantity: s.quantity })),
-              locationIds: [b.location.id],
+              services,
+              locationIds: [moveTo.id],
               from: o.moveDay,
               to: o.moveDay,
               channel: 'phone',
@@ -140,6 +152,8 @@ export class AppointmentPagesController {
         b,
         day: date,
         moveDay: o.moveDay ?? date,
+        moveLocations,
+        moveTo,
         free,
         lanes,
         done: o.done ?? null,

@@ -10,6 +10,7 @@ import { bookingManifest } from '../booking.manifest.js';
 import { CalendarService } from '../staff/calendar.service.js';
 import type { CalendarDay } from '../staff/calendar.types.js';
 import { StaffAccessService } from '../staff/staff-access.service.js';
+import { dayGrid } from './day-grid.js';
 import { BookingStaffPages } from './staff-pages.service.js';
 
 /** The day's lanes with their entries and blocks; blocks of the whole location are shown above them. */
@@ -22,7 +23,8 @@ function lanesOf(day: CalendarDay) {
 }
 
 /**
- * The calendar as staff pages: a location's day by counter and time (today first), and its week.
+ * The calendar as staff pages: a location's day by counter and time (today first: a grid of lanes
+ * and times on a desktop, a list per counter on a phone and in print), and its week.
  * The data is CalendarService's, limited to the staff member's locations (a clerk's own only);
  * the pages show no personal data.
  */
@@ -86,6 +88,7 @@ export class CalendarPagesController {
         location: day.location,
         day,
         lanes: lanesOf(day),
+        grid: dayGrid(day, p.tenant.timeZone),
         locationBlocks: day.blocks.filter((b) => b.counterId === null),
         prev: link(addDays(date, -1)),
         next: link(addDays(date, 1)),

@@ -4,9 +4,10 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { StaffAuthGuard, type StaffRequest } from '../../../apps/server/src/auth/staff-auth.guard.js';
-import { CatalogService } from '../../../apps/server/src/catalog/catalog.service.js';
+import { CatalogService, type PublicService } from '../../../apps/server/src/catalog/catalog.service.js';
 import { isIsoDate } from '../../../apps/server/src/common/local-time.js';
 import { phoneInputSchema } from '../../../apps/server/src/notifications/phone-number.js';
+import { PluginHostService } from '../../../apps/server/src/plugin-host/plugin-host.service.js';
 import { RequiresPlugin } from '../../../apps/server/src/plugin-host/requires-plugin.decorator.js';
 import { FormBody } from '../../../apps/server/src/web/form-body.decorator.js';
 import { queryString, type FieldErrors } from '../../../apps/server/src/web/form-query.js';
@@ -15,6 +16,7 @@ import { PortalExceptionFilter } from '../../../apps/server/src/web/portal-excep
 import { AvailabilityService } from '../availability.service.js';
 import { bookingManifest } from '../booking.manifest.js';
 import { BookingService } from '../booking.service.js';
+import { formatServices, locationsOffering, parseServices, type ServiceChoice } from '../portal/selection.js';
 import { CalendarService } from '../staff/calendar.service.js';
 import { StaffAccessService } from '../staff/staff-access.service.js';
 import { BookingStaffPages } from './staff-pages.service.js';
@@ -22,10 +24,11 @@ import { BookingStaffPages } from './staff-pages.service.js';
 type Form = Record<string, unknown>;
 
 interface Choice {
-  serviceId: string;
-  quantity: number;
+  services: ServiceChoice[];
   locationId: string;
   date: string;
+  /** The combined duration: the free times offered are for all services together. */
+  minutes: number;
 }
 
 const citizenFields = {
@@ -37,8 +40,9 @@ const citizenFields = {
 /**
  * "Termin für Anrufer buchen": the back-office booking (BookingService.createByStaff, channel
  * phone, confirmed at once, the confirmation mail when an address is given) as a form. A GET
- * chooses service, location and day and shows the free phone times; the POST books and goes to
- * the calendar day of the appointment.
+ * chooses services with quantities (one number field per service, as on the citizen portal),
+ * location and day and shows the free phone times for the combination; the POST books and goes
+ * to the calendar day of the appointment.
  */
 @ApiExcludeController()
 @RequiresPlugin(bookingManifest, { audience: 'staff' })
@@ -53,20 +57,22 @@ export class CallerBookingPagesController {
     private readonly catalog: CatalogService,
     private readonly calendar: CalendarService,
     private readonly access: StaffAccessService,
+    private readonly plugins: PluginHostService,
   ) {}
 
   @Get()
   async page(@Req() req: StaffRequest, @Res() res: Response, @Query() q: Form): Promise<void> {
     const p = await this.pages.staffRequest(req, res);
-    await this.show(req, res, p, q, {});
+    // The first visit chooses nothing yet; a submitted choice (it carries the day) is checked.
+    const asked = queryString(q, 'datum') === undefined ? { choice: null, errors: {} } : await this.choice(req, q);
+    await this.show(req, res, p, q, asked.choice, asked.errors);
   }
 
   @Post()
   async book(@Req() req: StaffRequest, @Res() res: Response, @FormBody() body: Form): Promise<void> {
     this.pages.checkStaffForm(req, body);
     const p = await this.pages.staffRequest(req, res);
-    const choice = await this.choice(req, body);
-    const errors: FieldErrors = {};
+    const { choice, errors } = await this.choice(req, body);
     const field = <T>(key: string, schema: z.ZodType<T>, error: string): T | undefined => {
       const parsed = schema.safeParse(queryString(body, key) ?? '');
       if (!parsed.success) errors[key] = error;
@@ -77,10 +83,10 @@ export class CallerBookingPagesController {
     const phone = field('phone', citizenFields.phone, 'callerPhone');
     const start = queryString(body, 'start');
     if (!start || start.length < 16 || start.length > 40) errors.start = 'callerStart';
-    if (!choice || Object.keys(errors).length > 0 || !name || !start) return this.show(req, res, p, body, errors);
+    if (!choice || Object.keys(errors).length > 0 || !name || !start) return this.show(req, res, p, body, choice, errors);
     const idempotencyKey = queryString(body, 'key');
     const booked = await this.bookings.createByStaff({
-      services: [{ serviceId: choice.serviceId, quantity: choice.quantity }],
+      services: choice.services,
       locationId: choice.locationId,
       start,
       citizen: { name, ...(email ? { email } : {}), ...(phone ? { phone } : {}) },
@@ -93,27 +99,36 @@ export class CallerBookingPagesController {
     res.redirect(303, `${p.base}/mitarbeiter/kalender?standort=${choice.locationId}&datum=${booked.start.slice(0, 10)}&gebucht=${booked.reference}`);
   }
 
-  /** The chosen service, quantity, location (within the scope) and day, or null while incomplete. */
-  private async choice(req: StaffRequest, q: Form): Promise<Choice | null> {
-    const serviceId = queryString(q, 'dienst');
-    const locationId = queryString(q, 'standort');
-    const date = queryString(q, 'datum');
-    const quantity = Number(queryString(q, 'anzahl') ?? '1');
-    if (!serviceId || !locationId || !date || !isIsoDate(date) || !Number.isInteger(quantity) || quantity < 1 || quantity > 9) return null;
-    if (!(await this.catalog.services()).some((s) => s.id === serviceId)) return null;
-    await this.access.location(this.access.scope(req.staffUser), locationId);
-    return { serviceId, quantity, locationId, date };
+  /**
+   * The chosen services with quantities (every active service: staff book by phone), a location
+   * within the scope that offers all of them, and the day; otherwise the field errors.
+   */
+  private async choice(req: StaffRequest, q: Form): Promise<{ choice: Choice | null; errors: FieldErrors }> {
+    const catalog = await this.catalog.services();
+    const max = (await this.plugins.settings(bookingManifest)).maxServicesPerBooking;
+    const { choices, errors } = parseServices(q, catalog, max, () => true);
+    const locationId = queryString(q, 'standort') ?? '';
+    const date = queryString(q, 'datum') ?? '';
+    if (!isIsoDate(date)) errors.datum = 'calDate';
+    if (locationId) await this.access.location(this.access.scope(req.staffUser), locationId);
+    if (Object.keys(errors).length === 0 && !locationsOffering(choices, catalog).includes(locationId)) errors.standort = 'callerLocation';
+    if (Object.keys(errors).length > 0) return { choice: null, errors };
+    const minutes = choices.reduce((sum, c) => sum + catalog.find((s) => s.id === c.serviceId)!.durationMinutes * c.quantity, 0);
+    return { choice: { services: choices, locationId, date, minutes }, errors };
   }
 
-  private async show(req: StaffRequest, res: Response, p: PortalRequest, q: Form, errors: FieldErrors): Promise<void> {
+  private async show(req: StaffRequest, res: Response, p: PortalRequest, q: Form, choice: Choice | null, errors: FieldErrors): Promise<void> {
     const scope = this.access.scope(req.staffUser);
     const locations = await this.access.locations(scope);
-    const services = (await this.catalog.services()).map((s) => ({ id: s.id, name: p.locale === 'en' && s.nameEn ? s.nameEn : s.name }));
-    const choice = await this.choice(req, q);
+    const catalog = await this.catalog.services();
+    const label = (s: PublicService) => (p.locale === 'en' && s.nameEn ? s.nameEn : s.name);
+    // The quantities as entered, so a form with an error keeps them.
+    const { raw } = parseServices(q, catalog, Infinity, () => true);
+    const services = catalog.map((s) => ({ id: s.id, name: label(s), minutes: s.durationMinutes, max: s.maxQuantity, quantity: raw[s.id] ?? '0' }));
     const free = choice
       ? (
           await this.availability.find({
-            services: [{ serviceId: choice.serviceId, quantity: choice.quantity }],
+            services: choice.services,
             locationIds: [choice.locationId],
             from: choice.date,
             to: choice.date,
@@ -127,12 +142,13 @@ export class CallerBookingPagesController {
       'caller-booking',
       {
         services,
+        maxServices: (await this.plugins.settings(bookingManifest)).maxServicesPerBooking,
         locations,
-        serviceId: queryString(q, 'dienst') ?? '',
-        quantity: queryString(q, 'anzahl') ?? '1',
         locationId: queryString(q, 'standort') ?? locations[0]?.id ?? '',
         day: queryString(q, 'datum') ?? this.calendar.today(),
         choice,
+        chosen: choice?.services.map((c) => ({ ...c, name: label(catalog.find((s) => s.id === c.serviceId)!) })),
+        servicesParam: choice ? formatServices(choice.services) : '',
         free,
         start: queryString(q, 'start') ?? '',
         name: queryString(q, 'name') ?? '',
