@@ -1,5 +1,4 @@
 import { expect } from '@jest/globals';
-import { solveChallenge } from 'altcha-lib/v1';
 import { DataSource } from 'typeorm';
 import { Location } from '../apps/server/src/catalog/entities/location.entity.js';
 import { Service } from '../apps/server/src/catalog/entities/service.entity.js';
@@ -10,6 +9,7 @@ import type { AmtszeitPlugin } from '../apps/server/src/plugin-host/plugin.types
 import { KIOSK_CHECK_IN } from '../plugins/booking/booking.api.js';
 import { ALL_PLUGINS } from '../plugins/index.js';
 import { createTestApp, type TestApp, type TestAppOptions } from './harness/test-app.js';
+import { solveForTest } from './harness/proof-solver.js';
 
 export const SLUG = 'musterstadt';
 
@@ -80,17 +80,7 @@ export function citizen(n: number | string) {
 
 /** Fetches a captcha challenge from the app and solves it as the portal's widget would. */
 export async function solveCaptcha(t: TestApp, slug = SLUG): Promise<string> {
-  const challenge = (await t.http.get(`/api/v1/tenants/${slug}/bookings/challenge`).expect(200)).body;
-  const solution = await solveChallenge(challenge.challenge, challenge.salt, challenge.algorithm, challenge.maxnumber).promise;
-  return Buffer.from(
-    JSON.stringify({
-      algorithm: challenge.algorithm,
-      challenge: challenge.challenge,
-      number: solution!.number,
-      salt: challenge.salt,
-      signature: challenge.signature,
-    }),
-  ).toString('base64');
+  return solveForTest((await t.http.get(`/api/v1/tenants/${slug}/bookings/challenge`).expect(200)).body);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import supertest from 'supertest';
-import { solveProof } from '../admin-config/components/proof-of-work.js';
+import { solveForTest } from './harness/proof-solver.js';
 import { AuditLog } from '../apps/server/src/audit/audit-log.entity.js';
 import { addressNetwork, LOGIN_LIMITS, pairDelaySeconds } from '../apps/server/src/auth/admin-auth.service.js';
 import { AdminUser } from '../apps/server/src/auth/admin-user.entity.js';
@@ -37,7 +37,7 @@ describe('login throttling that an attacker cannot turn against an account', () 
       .set('X-Forwarded-For', ip)
       .send({ email, password, ...(altcha ? { altcha } : {}) });
   /** What the login page does: fetch a challenge and solve it. */
-  const proof = async () => (await solveProof((await t.http.get('/admin/login-challenge').expect(200)).body.challenge))!;
+  const proof = async () => await solveForTest((await t.http.get('/admin/login-challenge').expect(200)).body.challenge);
   const lockedEntries = async (email: string) => {
     const user = await t.dataSource.getRepository(AdminUser).findOneByOrFail({ email });
     return t.dataSource.getRepository(AuditLog).findBy({ action: 'login-locked', recordId: user.id });
@@ -85,7 +85,7 @@ describe('login throttling that an attacker cannot turn against an account', () 
         signature: expect.any(String),
       },
     });
-    const solved = (await solveProof(refused.body.challenge))!;
+    const solved = await solveForTest(refused.body.challenge);
     const login = await api(owner, TEST_PASSWORD, '198.51.100.6', solved).expect(200);
     expect(login.body).toMatchObject({ email: owner, tenant: 'musterstadt' });
 
