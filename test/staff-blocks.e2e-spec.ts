@@ -4,9 +4,9 @@ import { Counter } from '../apps/server/src/catalog/entities/counter.entity.js';
 import { TenantDataService } from '../apps/server/src/tenancy/tenant-data.service.js';
 import type { BlockOfferResult, BlockResult, CalendarDay } from '../plugins/booking/staff/calendar.types.js';
 import { CapacityService } from '../plugins/booking/capacity.service.js';
-import { TestSmtpServer } from './harness/smtp-server.js';
-import { createTestApp, type TestApp } from './harness/test-app.js';
-import { type DemoIds, deliverMail, demoIds, expectCapacityInvariant, release, SLUG } from './booking-helpers.js';
+import type { TestSmtpServer } from './harness/smtp-server.js';
+import type { TestApp } from './harness/test-app.js';
+import { type DemoIds, deliverMail, expectCapacityInvariant, release, releasedMailApp, SLUG } from './booking-helpers.js';
 import { loginStaff, STAFF_API, staffAccounts } from './staff-calendar-helpers.js';
 
 const BACKOFFICE = `/api/v1/tenants/${SLUG}/backoffice/bookings`;
@@ -20,11 +20,7 @@ describe('staff calendar: blocking capacity', () => {
   let platz1: string;
 
   beforeAll(async () => {
-    smtp = new TestSmtpServer();
-    await smtp.start();
-    t = await createTestApp({ env: { SMTP_URL: smtp.url } });
-    ids = await demoIds(t);
-    await release(t);
+    ({ t, ids, smtp } = await releasedMailApp());
     await staffAccounts(t, ids);
     lead = await loginStaff(t, 'leitung@musterstadt.example');
     const counters = await t.asTenant(SLUG, () =>

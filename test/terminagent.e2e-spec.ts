@@ -7,9 +7,9 @@ import { TerminagentWish } from '../plugins/terminagent/entities/wish.entity.js'
 import { OfferService } from '../plugins/terminagent/offer.service.js';
 import { DUPLICATE, WishService } from '../plugins/terminagent/wish.service.js';
 import { addDays, localDate } from '../apps/server/src/common/local-time.js';
-import { deliverMail, demoIds, expectCapacityInvariant, release, SLUG } from './booking-helpers.js';
-import { TestSmtpServer } from './harness/smtp-server.js';
-import { createTestApp, type TestApp } from './harness/test-app.js';
+import { type DemoIds, deliverMail, expectCapacityInvariant, releasedMailApp, SLUG } from './booking-helpers.js';
+import type { TestSmtpServer } from './harness/smtp-server.js';
+import type { TestApp } from './harness/test-app.js';
 import {
   agentSlots,
   expectOneHoldPerUnit,
@@ -28,7 +28,7 @@ import { terminagentManifest } from '../plugins/terminagent/terminagent.manifest
 describe('terminagent: wishes, offers, acceptance, decline and expiry', () => {
   let t: TestApp;
   let smtp: TestSmtpServer;
-  let ids: Awaited<ReturnType<typeof demoIds>>;
+  let ids: DemoIds;
   /** Agent slots of the town hall holding exactly one free unit, handed out one per test. */
   let single: AgentSlot[];
   let n = 0;
@@ -51,11 +51,7 @@ describe('terminagent: wishes, offers, acceptance, decline and expiry', () => {
   const freeAt = async (slot: AgentSlot) => (await agentSlots(t)).find((s) => s.unitId === slot.unitId)?.free ?? 0;
 
   beforeAll(async () => {
-    smtp = new TestSmtpServer();
-    await smtp.start();
-    t = await createTestApp({ env: { SMTP_URL: smtp.url } });
-    ids = await demoIds(t);
-    await release(t);
+    ({ t, ids, smtp } = await releasedMailApp());
     single = (await agentSlots(t)).filter((s) => s.locationId === ids.rathaus && s.free === 1 && s.slotMinutes === 15);
     expect(single.length).toBeGreaterThan(10);
   });
