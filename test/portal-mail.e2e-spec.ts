@@ -11,7 +11,7 @@ import type { EmailContent } from '../apps/server/src/notifications/notification
 import { TenantDataService } from '../apps/server/src/tenancy/tenant-data.service.js';
 import { OfferService } from '../plugins/terminagent/offer.service.js';
 import { citizen, deliverMail, demoIds, release, releasedDemoApp, releasedMailApp, SLUG, type DemoIds } from './booking-helpers.js';
-import { agentSlots, linkFromOutbox, match, offerOf, queueWish, tokenOf, windowOf } from './terminagent-helpers.js';
+import { agentSlots, linkFromOutbox, match, offerOf, queueWishForSlot, tokenOf } from './terminagent-helpers.js';
 import { decodeHtml } from './harness/mail-links.js';
 import { TestSmtpServer, type ReceivedMail } from './harness/smtp-server.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';
@@ -245,15 +245,7 @@ describe('the offer of one proposal speaks of one', () => {
     const { t, ids } = await releasedDemoApp();
     try {
       const slot = (await agentSlots(t)).find((s) => s.locationId === ids.rathaus)!;
-      const { date, window } = windowOf(slot);
-      const wish = await queueWish(t, {
-        email: 'one@example.org',
-        serviceId: ids.ausweis,
-        locationIds: [ids.rathaus],
-        windows: [window],
-        earliestDate: date,
-        latestDate: date,
-      });
+      const wish = await queueWishForSlot(t, ids, slot, 'one@example.org');
       await match(t);
       await t.asTenant(SLUG, () => t.app.get(OfferService).mailPending());
       const offer = (await offerOf(t, wish.id))!;
@@ -308,16 +300,8 @@ describe('the waitlist mails leave at once (task runner on)', () => {
 
       // The offer, and the confirmation after accepting it, leave the same way.
       const slot = (await agentSlots(t)).find((s) => s.locationId === ids.rathaus)!;
-      const { date, window } = windowOf(slot);
       const optIn = smtp.nextMail('quick@example.org', /Terminwunsch/);
-      const wish = await queueWish(t, {
-        email: 'quick@example.org',
-        serviceId: ids.ausweis,
-        locationIds: [ids.rathaus],
-        windows: [window],
-        earliestDate: date,
-        latestDate: date,
-      });
+      const wish = await queueWishForSlot(t, ids, slot, 'quick@example.org');
       await optIn;
       // No drain left running that could pick up the next mail by chance: only its own kick can send it.
       await t.app.get(OutboxService).idle();

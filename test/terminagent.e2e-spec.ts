@@ -18,6 +18,7 @@ import {
   match,
   offerOf,
   queueWish,
+  queueWishForSlot,
   TA,
   tokenOf,
   windowOf,
@@ -37,10 +38,7 @@ describe('terminagent: wishes, offers, acceptance, decline and expiry', () => {
     t.asTenant(SLUG, async () => t.app.get(PluginHostService).updateSettings((await t.tenant(SLUG)).id, terminagentManifest, { acceptHours: 48, ...settings }));
 
   /** A wish for exactly this slot (its date, weekday and time). */
-  const wishFor = (slot: AgentSlot, email = `c${++n}@example.org`) => {
-    const { date, window } = windowOf(slot);
-    return queueWish(t, { email, serviceId: ids.ausweis, locationIds: [ids.rathaus], windows: [window], earliestDate: date, latestDate: date });
-  };
+  const wishFor = (slot: AgentSlot, email = `c${++n}@example.org`) => queueWishForSlot(t, ids, slot, email);
   /** The next single-unit slot far enough ahead of the (moving) test clock. */
   const nextSlot = (daysAhead = 1) => {
     const slot = single.find((s) => s.start > t.clock.now().getTime() + daysAhead * 86_400_000);
