@@ -16,7 +16,7 @@ import { CalendarService } from '../staff/calendar.service.js';
 import type { StaffBookingDetail, StaffScope } from '../staff/calendar.types.js';
 import { StaffAccessService } from '../staff/staff-access.service.js';
 import { StaffBookingsService, staffActor } from '../staff/staff-bookings.service.js';
-import { BookingStaffPages } from './staff-pages.service.js';
+import { BookingStaffPages, freePhoneTimes } from './staff-pages.service.js';
 
 type Form = Record<string, unknown>;
 
@@ -126,19 +126,8 @@ export class AppointmentPagesController {
     const offering = locationsOffering(services, await this.catalog.services());
     const moveLocations = (await this.access.locations(scope)).filter((l) => offering.includes(l.id));
     const moveTo = moveLocations.find((l) => l.id === o.moveTo) ?? b.location;
-    // The free times of the chosen day and location for its services (phone share first, as the back office books).
-    const free =
-      b.changeable && o.moveDay
-        ? (
-            await this.availability.find({
-              services,
-              locationIds: [moveTo.id],
-              from: o.moveDay,
-              to: o.moveDay,
-              channel: 'phone',
-            })
-          ).days.flatMap((d) => d.starts.map((start) => ({ start, hhmm: start.slice(11, 16) })))
-        : null;
+    // The free times of the chosen day and location for its services.
+    const free = b.changeable && o.moveDay ? await freePhoneTimes(this.availability, services, moveTo.id, o.moveDay) : null;
     const self = `${p.base}/mitarbeiter/termin/${b.id}`;
     this.pages.render(
       res,
