@@ -6,25 +6,19 @@ import { Like } from 'typeorm';
 import { AdminAuthService, LOGIN_LIMITS } from '../apps/server/src/auth/admin-auth.service.js';
 import { LoginThrottle } from '../apps/server/src/auth/login-throttle.entity.js';
 import { SharedCounter } from '../apps/server/src/limits/shared-counter.entity.js';
-import { listen, openBrowser, pageAuditor, type TestBrowser } from './harness/browser.js';
-import { createAccount, createAdminTestApp, TEST_PASSWORD } from './harness/admin-session.js';
+import { openAdminBrowser } from './harness/admin-browser.js';
+import { createAccount, TEST_PASSWORD } from './harness/admin-session.js';
+import { pageAuditor, type TestBrowser } from './harness/browser.js';
 import type { TestApp } from './harness/test-app.js';
 
 describe('admin panel in a browser', () => {
   let t: TestApp;
   let b: TestBrowser;
   let base: string;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
 
   beforeAll(async () => {
-    t = await createAdminTestApp();
-    await createAccount(t, 'tenant-admin', 'admin@musterstadt.test', 'musterstadt');
-    base = await listen(t.app);
-    b = await openBrowser(base);
-    b.page.on('pageerror', (e) => pageErrors.push(String(e)));
-    b.page.on('console', (m) => {
-      if (m.type() === 'error') pageErrors.push(m.text());
-    });
+    ({ t, b, base, pageErrors } = await openAdminBrowser('admin@musterstadt.test', 'musterstadt'));
   });
   afterAll(async () => {
     await b?.close();

@@ -6,8 +6,9 @@ import supertest from 'supertest';
 import { MailTemplateOverride } from '../apps/server/src/notifications/mail-template-override.entity.js';
 import { TenantPluginState } from '../apps/server/src/tenancy/tenant-plugin-state.entity.js';
 import { Tenant } from '../apps/server/src/tenancy/tenant.entity.js';
-import { listen, openBrowser, pageAuditor, type TestBrowser } from './harness/browser.js';
-import { createAccount, createAdminTestApp, TEST_PASSWORD } from './harness/admin-session.js';
+import { openAdminBrowser } from './harness/admin-browser.js';
+import { TEST_PASSWORD } from './harness/admin-session.js';
+import { pageAuditor, type TestBrowser } from './harness/browser.js';
 import type { TestApp } from './harness/test-app.js';
 
 /** What a clerk sees in the panel: the login page, the navigation, generated settings forms, euros, Ja/Nein. */
@@ -15,7 +16,7 @@ describe('admin panel for a clerk, in a browser', () => {
   let t: TestApp;
   let b: TestBrowser;
   let base: string;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
   // Kept for a person to look at, outside the checkout (npm test fails if ./data changes).
   const shots = join(tmpdir(), 'amtszeit-screenshots');
 
@@ -31,14 +32,7 @@ describe('admin panel for a clerk, in a browser', () => {
 
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
-    t = await createAdminTestApp();
-    await createAccount(t, 'tenant-admin', 'clerk@musterstadt.test', 'musterstadt');
-    base = await listen(t.app);
-    b = await openBrowser(base);
-    b.page.on('pageerror', (e) => pageErrors.push(String(e)));
-    b.page.on('console', (m) => {
-      if (m.type() === 'error') pageErrors.push(m.text());
-    });
+    ({ t, b, base, pageErrors } = await openAdminBrowser('clerk@musterstadt.test', 'musterstadt'));
   });
   afterAll(async () => {
     await b?.close();

@@ -10,7 +10,7 @@ import { OfferService } from '../plugins/terminagent/offer.service.js';
 import { CapacityUnit } from '../plugins/booking/entities/capacity-unit.entity.js';
 import { citizen, demoIds, release, SLUG, type DemoIds } from './booking-helpers.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';
-import { agentSlots, linkFromOutbox, match, offerOf, queueWish, TA, tokenOf, windowOf } from './terminagent-helpers.js';
+import { agentSlots, linkFromOutbox, match, offerOf, queueWishForSlot, TA, tokenOf } from './terminagent-helpers.js';
 
 const API = `/api/v1/tenants/${SLUG}`;
 
@@ -134,9 +134,7 @@ describe('booking events', () => {
       (s) => s.locationId === ids.rathaus && s.free === 1 && s.slotMinutes === 15 && s.start > t.clock.now().getTime() + 2 * 86_400_000,
     );
     const slot = single[0];
-    const { date, window } = windowOf(slot);
-    const wish = (email: string) =>
-      queueWish(t, { email, serviceId: ids.ausweis, locationIds: [ids.rathaus], windows: [window], earliestDate: date, latestDate: date });
+    const wish = (email: string) => queueWishForSlot(t, ids, slot, email);
     const first = await wish('first@example.org');
     const second = await wish('second@example.org');
     await match(t);

@@ -8,6 +8,7 @@ import { ReleaseService } from '../plugins/booking/release.service.js';
 import type { AmtszeitPlugin } from '../apps/server/src/plugin-host/plugin.types.js';
 import { KIOSK_CHECK_IN } from '../plugins/booking/booking.api.js';
 import { ALL_PLUGINS } from '../plugins/index.js';
+import { TestSmtpServer } from './harness/smtp-server.js';
 import { createTestApp, type TestApp, type TestAppOptions } from './harness/test-app.js';
 import { solveForTest } from './harness/proof-solver.js';
 
@@ -45,6 +46,18 @@ export async function releasedDemoApp(options?: TestAppOptions): Promise<{ t: Te
   const ids = await demoIds(t);
   await release(t);
   return { t, ids };
+}
+
+/** releasedDemoApp sending its mail to a fresh in-process SMTP server (stop it after closing the app). */
+export async function releasedMailApp(options: TestAppOptions = {}): Promise<{ t: TestApp; ids: DemoIds; smtp: TestSmtpServer }> {
+  const smtp = new TestSmtpServer();
+  await smtp.start();
+  try {
+    return { ...(await releasedDemoApp({ ...options, env: { ...options.env, SMTP_URL: smtp.url } })), smtp };
+  } catch (err) {
+    await smtp.stop();
+    throw err;
+  }
 }
 
 export function release(t: TestApp, slug = SLUG) {

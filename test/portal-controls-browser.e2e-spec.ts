@@ -5,7 +5,7 @@ import { type DemoIds, releasedDemoApp, SLUG } from './booking-helpers.js';
 import { expectTitle, listen, openBrowser, type TestBrowser } from './harness/browser.js';
 import { mailLink } from './harness/mail-links.js';
 import type { TestApp } from './harness/test-app.js';
-import { agentSlots, linkFromOutbox, match, offerOf, queueWish, windowOf } from './terminagent-helpers.js';
+import { agentSlots, fillWishForm, linkFromOutbox, match, offerOf, queueWishForSlot } from './terminagent-helpers.js';
 
 /** Touch-sized fields and buttons (44 px high, as WCAG 2.5.5 asks); checkboxes and radios at least 24 px (2.5.8). */
 const FIELD_MIN = { width: 44, height: 44 };
@@ -126,30 +126,13 @@ describe('form controls of every portal page: touch-sized, values visible (375 a
 
         // The wish form with a time window filled, and its pages.
         const slot = (await agentSlots(t)).find((s) => s.locationId === ids.rathaus)!;
-        const { date, window } = windowOf(slot);
         await page.goto(`${baseUrl}/${SLUG}/warteliste`);
-        await page.fill(`#n_${ids.ausweis}`, '1');
-        await page.check(`#loc-${ids.rathaus}`);
-        await page.check(`#day_${window.weekday}`);
-        await page.fill(`#from_${window.weekday}`, window.from);
-        await page.fill(`#to_${window.weekday}`, window.to);
-        await page.fill('#earliest-date', date);
-        await page.fill('#latest-date', date);
-        await page.getByLabel('Vor- und Nachname').fill('Paula Wunsch');
-        await page.getByLabel('E-Mail-Adresse').fill(`wish${width}@example.org`);
-        await page.check('#consent');
+        await fillWishForm(page, ids, slot, { name: 'Paula Wunsch', email: `wish${width}@example.org` });
         await check(page);
         await page.getByRole('button', { name: 'Auf die Warteliste setzen' }).click();
         await page.locator('main').getByText(`wish${width}@example.org`).first().waitFor();
         await check(page);
-        const wish = await queueWish(t, {
-          email: `offer${width}@example.org`,
-          serviceId: ids.ausweis,
-          locationIds: [ids.rathaus],
-          windows: [window],
-          earliestDate: date,
-          latestDate: date,
-        });
+        const wish = await queueWishForSlot(t, ids, slot, `offer${width}@example.org`);
         await page.goto(`${baseUrl}${await linkFromOutbox(t, `terminagent:wish:${wish.id}:confirm`, '/bestaetigen')}`);
         await check(page);
         await match(t);

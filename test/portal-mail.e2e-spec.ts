@@ -10,8 +10,8 @@ import { Booking } from '../plugins/booking/entities/booking.entity.js';
 import type { EmailContent } from '../apps/server/src/notifications/notification.types.js';
 import { TenantDataService } from '../apps/server/src/tenancy/tenant-data.service.js';
 import { OfferService } from '../plugins/terminagent/offer.service.js';
-import { citizen, deliverMail, demoIds, release, releasedDemoApp, SLUG, type DemoIds } from './booking-helpers.js';
-import { agentSlots, linkFromOutbox, match, offerOf, queueWish, tokenOf, windowOf } from './terminagent-helpers.js';
+import { citizen, deliverMail, demoIds, release, releasedDemoApp, releasedMailApp, SLUG, type DemoIds } from './booking-helpers.js';
+import { agentSlots, linkFromOutbox, match, offerOf, queueWishForSlot, tokenOf } from './terminagent-helpers.js';
 import { decodeHtml } from './harness/mail-links.js';
 import { TestSmtpServer, type ReceivedMail } from './harness/smtp-server.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';
@@ -245,15 +245,7 @@ describe('the offer of one proposal speaks of one', () => {
     const { t, ids } = await releasedDemoApp();
     try {
       const slot = (await agentSlots(t)).find((s) => s.locationId === ids.rathaus)!;
-      const { date, window } = windowOf(slot);
-      const wish = await queueWish(t, {
-        email: 'one@example.org',
-        serviceId: ids.ausweis,
-        locationIds: [ids.rathaus],
-        windows: [window],
-        earliestDate: date,
-        latestDate: date,
-      });
+      const wish = await queueWishForSlot(t, ids, slot, 'one@example.org');
       await match(t);
       await t.asTenant(SLUG, () => t.app.get(OfferService).mailPending());
       const offer = (await offerOf(t, wish.id))!;
@@ -280,21 +272,10 @@ describe('the offer of one proposal speaks of one', () => {
 
 describe('the waitlist mails leave at once (task runner on)', () => {
   it('are delivered by the kick after the commit, as booking mails are; the opt-in repeats what was chosen', async () => {
-    const smtp = new TestSmtpServer();
-    await smtp.start();
     // A poll interval of an hour: only the kick after the commit can deliver within this test.
-    const t = await createTestApp({ env: { SMTP_URL: smtp.url, TASK_POLL_SECONDS: '3600' } });
+    const { t, ids, smtp } = await releasedMailApp({ env: { TASK_POLL_SECONDS: '3600' } });
     try {
-      const ids = await demoIds(t);
-      await release(t);
-      // Resolves with the next mail to this address that SMTP accepts (no polling, no sleeps).
-      const next = (to: string, subject = /./) =>
-        new Promise<ReceivedMail>((resolve) => {
-          smtp.onMessage = (mail) => {
-            if (mail.to.includes(to) && subject.test(mail.subject)) resolve(mail);
-          };
-        });
-      const arrived = next('paula@example.org');
+      const arrived = smtp.nextMail('paula@example.org');
       await t.http
         .post(`${API}/terminagent/wishes`)
         .send({
@@ -319,26 +300,18 @@ describe('the waitlist mails leave at once (task runner on)', () => {
 
       // The offer, and the confirmation after accepting it, leave the same way.
       const slot = (await agentSlots(t)).find((s) => s.locationId === ids.rathaus)!;
-      const { date, window } = windowOf(slot);
-      const optIn = next('quick@example.org', /Terminwunsch/);
-      const wish = await queueWish(t, {
-        email: 'quick@example.org',
-        serviceId: ids.ausweis,
-        locationIds: [ids.rathaus],
-        windows: [window],
-        earliestDate: date,
-        latestDate: date,
-      });
+      const optIn = smtp.nextMail('quick@example.org', /Terminwunsch/);
+      const wish = await queueWishForSlot(t, ids, slot, 'quick@example.org');
       await optIn;
       // No drain left running that could pick up the next mail by chance: only its own kick can send it.
       await t.app.get(OutboxService).idle();
-      const offerArrived = next('quick@example.org', /^Terminvorschlag/);
+      const offerArrived = smtp.nextMail('quick@example.org', /^Terminvorschlag/);
       await match(t);
       await t.asTenant(SLUG, () => t.app.get(OfferService).mailPending());
       expect((await offerArrived).subject).toMatch(/^Terminvorschlag/);
       const offer = (await offerOf(t, wish.id))!;
       await t.app.get(OutboxService).idle();
-      const confirmationArrived = next('quick@example.org', /ist bestätigt/);
+      const confirmationArrived = smtp.nextMail('quick@example.org', /ist bestätigt/);
       await t.http
         .post(`${API}/terminagent/offers/${offer.offer.id}/accept`)
         .send({ token: tokenOf(await linkFromOutbox(t, `terminagent:offer:${offer.offer.id}`, '/terminvorschlag/')), proposalId: offer.proposals[0].id })

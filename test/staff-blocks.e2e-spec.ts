@@ -4,9 +4,9 @@ import { Counter } from '../apps/server/src/catalog/entities/counter.entity.js';
 import { TenantDataService } from '../apps/server/src/tenancy/tenant-data.service.js';
 import type { BlockOfferResult, BlockResult, CalendarDay } from '../plugins/booking/staff/calendar.types.js';
 import { CapacityService } from '../plugins/booking/capacity.service.js';
-import { TestSmtpServer } from './harness/smtp-server.js';
-import { createTestApp, type TestApp } from './harness/test-app.js';
-import { type DemoIds, deliverMail, demoIds, expectCapacityInvariant, release, SLUG } from './booking-helpers.js';
+import type { TestSmtpServer } from './harness/smtp-server.js';
+import type { TestApp } from './harness/test-app.js';
+import { type DemoIds, deliverMail, expectCapacityInvariant, release, releasedMailApp, SLUG } from './booking-helpers.js';
 import { loginStaff, STAFF_API, staffAccounts } from './staff-calendar-helpers.js';
 
 const BACKOFFICE = `/api/v1/tenants/${SLUG}/backoffice/bookings`;
@@ -20,11 +20,7 @@ describe('staff calendar: blocking capacity', () => {
   let platz1: string;
 
   beforeAll(async () => {
-    smtp = new TestSmtpServer();
-    await smtp.start();
-    t = await createTestApp({ env: { SMTP_URL: smtp.url } });
-    ids = await demoIds(t);
-    await release(t);
+    ({ t, ids, smtp } = await releasedMailApp());
     await staffAccounts(t, ids);
     lead = await loginStaff(t, 'leitung@musterstadt.example');
     const counters = await t.asTenant(SLUG, () =>
@@ -60,6 +56,9 @@ describe('staff calendar: blocking capacity', () => {
         ])
       )[0].n,
     );
+  /** The team lead blocks the whole town hall from start to end. */
+  const blockRathaus = async (start: string, end: string, reason: string) =>
+    (await lead.post(BLOCKS).send({ locationId: ids.rathaus, start, end, reason }).expect(201)).body as BlockResult;
   const count = async (table: string) => Number((await t.dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
 
   it('refuses bad input, other locations and other towns, writing nothing', async () => {
@@ -140,12 +139,7 @@ describe('staff calendar: blocking capacity', () => {
     const before = await free('2026-11-26', '14:00', '15:00');
     const c = (await book('2026-11-26T14:00:00+01:00', { name: 'Carl Claus', email: 'carl@example.org' }).expect(201)).body;
     const [row] = await t.dataSource.query('SELECT id FROM booking WHERE reference = ?', [c.reference]);
-    const block = (
-      await lead
-        .post(BLOCKS)
-        .send({ locationId: ids.rathaus, start: '2026-11-26T14:00:00+01:00', end: '2026-11-26T15:00:00+01:00', reason: 'Betriebsversammlung' })
-        .expect(201)
-    ).body as BlockResult;
+    const block = await blockRathaus('2026-11-26T14:00:00+01:00', '2026-11-26T15:00:00+01:00', 'Betriebsversammlung');
     expect(block.affected.map((x) => x.reference)).toEqual([c.reference]);
     expect(await free('2026-11-26', '14:00', '15:00')).toBe(0);
     expect((await book('2026-11-26T14:15:00+01:00', { name: 'Dora Dorn' }).expect(409)).body.code).toBe('CAPACITY_GONE');
@@ -190,12 +184,7 @@ describe('staff calendar: blocking capacity', () => {
   it('capacity released later inside a running block is withheld at once', async () => {
     // 2026-12-22 lies beyond the release horizon on 2026-11-23.
     expect(await slots('2026-12-22')).toBe(0);
-    const block = (
-      await lead
-        .post(BLOCKS)
-        .send({ locationId: ids.rathaus, start: '2026-12-22T08:00:00+01:00', end: '2026-12-22T12:30:00+01:00', reason: 'Weihnachtsfeier' })
-        .expect(201)
-    ).body as BlockResult;
+    const block = await blockRathaus('2026-12-22T08:00:00+01:00', '2026-12-22T12:30:00+01:00', 'Weihnachtsfeier');
     expect(block.removedUnits).toBe(0);
     t.clock.set('2026-12-02T09:30:00Z');
     await release(t);

@@ -3,9 +3,9 @@ import type TestAgent from 'supertest/lib/agent.js';
 import { Counter } from '../apps/server/src/catalog/entities/counter.entity.js';
 import { TenantDataService } from '../apps/server/src/tenancy/tenant-data.service.js';
 import type { CalendarDay, CalendarPrintDay, StaffBookingDetail, StaffSearchResult } from '../plugins/booking/staff/calendar.types.js';
-import { TestSmtpServer } from './harness/smtp-server.js';
-import { createTestApp, type TestApp } from './harness/test-app.js';
-import { type DemoIds, deliverMail, demoIds, expectCapacityInvariant, rathausStarts, release, SLUG } from './booking-helpers.js';
+import type { TestSmtpServer } from './harness/smtp-server.js';
+import type { TestApp } from './harness/test-app.js';
+import { type DemoIds, deliverMail, expectCapacityInvariant, rathausStarts, releasedMailApp, SLUG } from './booking-helpers.js';
 import { insertBooking, loginStaff, STAFF_API, staffAccounts } from './staff-calendar-helpers.js';
 
 const BACKOFFICE = `/api/v1/tenants/${SLUG}/backoffice/bookings`;
@@ -21,11 +21,7 @@ describe('staff calendar: open, search and act for a caller', () => {
   const next = rathausStarts();
 
   beforeAll(async () => {
-    smtp = new TestSmtpServer();
-    await smtp.start();
-    t = await createTestApp({ env: { SMTP_URL: smtp.url } });
-    ids = await demoIds(t);
-    await release(t);
+    ({ t, ids, smtp } = await releasedMailApp());
     ({
       clerkRathaus: { id: clerkId },
     } = await staffAccounts(t, ids));

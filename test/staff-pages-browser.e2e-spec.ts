@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { AdminPanelModule } from '../admin-config/admin-panel.module.js';
 import { AdminUser } from '../apps/server/src/auth/admin-user.entity.js';
-import { type DemoIds, deliverMail, releasedDemoApp, SLUG } from './booking-helpers.js';
+import { type DemoIds, deliverMail, releasedMailApp, SLUG } from './booking-helpers.js';
 import { createAccount, TEST_PASSWORD, TEST_SESSION_SECRET } from './harness/admin-session.js';
 import { expectTitle, listen, openBrowser, pageAuditor, type TestBrowser } from './harness/browser.js';
-import { TestSmtpServer } from './harness/smtp-server.js';
+import type { TestSmtpServer } from './harness/smtp-server.js';
 import type { TestApp } from './harness/test-app.js';
 import { insertBooking } from './staff-calendar-helpers.js';
 
@@ -42,9 +42,7 @@ describe('staff pages in a real browser', () => {
   const { audit, expectAllClean } = pageAuditor(() => b.page);
 
   beforeAll(async () => {
-    smtp = new TestSmtpServer();
-    await smtp.start();
-    ({ t, ids } = await releasedDemoApp({ imports: [AdminPanelModule], env: { SESSION_SECRET: TEST_SESSION_SECRET, SMTP_URL: smtp.url } }));
+    ({ t, ids, smtp } = await releasedMailApp({ imports: [AdminPanelModule], env: { SESSION_SECRET: TEST_SESSION_SECRET } }));
     const clerk = await createAccount(t, 'staff', 'clerk@musterstadt.test', SLUG);
     await createAccount(t, 'supervisor', 'lead@musterstadt.test', SLUG);
     await t.dataSource.getRepository(AdminUser).update({ id: clerk.id }, { locationIds: [ids.rathaus] });

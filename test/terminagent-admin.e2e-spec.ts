@@ -3,7 +3,7 @@ import { PluginHostService } from '../apps/server/src/plugin-host/plugin-host.se
 import { demoIds, release, SLUG } from './booking-helpers.js';
 import { createAccount, createAdminTestApp, loginAgent } from './harness/admin-session.js';
 import type { TestApp } from './harness/test-app.js';
-import { agentSlots, match, offerOf, queueWish, TA, windowOf } from './terminagent-helpers.js';
+import { agentSlots, match, offerOf, queueWishForSlot, TA } from './terminagent-helpers.js';
 import { terminagentManifest } from '../plugins/terminagent/terminagent.manifest.js';
 
 describe('terminagent in the admin panel and the figures', () => {
@@ -18,17 +18,7 @@ describe('terminagent in the admin panel and the figures', () => {
     await createAccount(t, 'tenant-admin', 'admin@musterstadt.example', SLUG);
     await createAccount(t, 'tenant-admin', 'admin@beispielheim.example', 'beispielheim');
     const slot = (await agentSlots(t)).find((s) => s.locationId === ids.rathaus && s.free === 1)!;
-    const { date, window } = windowOf(slot);
-    wishId = (
-      await queueWish(t, {
-        email: 'fig@example.org',
-        serviceId: ids.ausweis,
-        locationIds: [ids.rathaus],
-        windows: [window],
-        earliestDate: date,
-        latestDate: date,
-      })
-    ).id;
+    wishId = (await queueWishForSlot(t, ids, slot, 'fig@example.org')).id;
     t.clock.advance(3 * 3_600_000);
     await match(t);
   });

@@ -5,7 +5,7 @@ import { AdminPanelModule } from '../admin-config/admin-panel.module.js';
 import { createAccount, TEST_PASSWORD, TEST_SESSION_SECRET } from './harness/admin-session.js';
 import { expectTitle, listen, openBrowser, pageAuditor, type TestBrowser } from './harness/browser.js';
 import type { TestApp } from './harness/test-app.js';
-import { agentSlots, linkFromOutbox, match, offerOf, windowOf, wishRow } from './terminagent-helpers.js';
+import { agentSlots, fillWishForm, linkFromOutbox, match, offerOf, wishRow } from './terminagent-helpers.js';
 
 /**
  * The Terminagent's citizen pages as a person uses them: the wish form (with its errors), the
@@ -34,7 +34,6 @@ describe('terminagent pages in a real browser', () => {
   it('registers a wish, confirms it, accepts the proposal and shows the figures, all accessible', async () => {
     const { page } = b;
     const slot = (await agentSlots(t)).find((s) => s.locationId === ids.rathaus && s.free === 1)!;
-    const { date, window } = windowOf(slot);
 
     await page.goto(`${baseUrl}/${SLUG}/warteliste`);
     await expectTitle(page, 'Auf die Warteliste – Stadt Musterstadt');
@@ -47,16 +46,7 @@ describe('terminagent pages in a real browser', () => {
     await page.waitForFunction("document.activeElement?.className === 'error-summary'", undefined, { timeout: 15_000 });
     await audit();
 
-    await page.fill(`#n_${ids.ausweis}`, '1');
-    await page.check(`#loc-${ids.rathaus}`);
-    await page.check(`#day_${window.weekday}`);
-    await page.fill(`#from_${window.weekday}`, window.from);
-    await page.fill(`#to_${window.weekday}`, window.to);
-    await page.fill('#earliest-date', date);
-    await page.fill('#latest-date', date);
-    await page.getByLabel('Vor- und Nachname').fill('Paula Browser');
-    await page.getByLabel('E-Mail-Adresse').fill('paula.browser@example.org');
-    await page.check('#consent');
+    await fillWishForm(page, ids, slot, { name: 'Paula Browser', email: 'paula.browser@example.org' });
     await page.getByRole('button', { name: 'Auf die Warteliste setzen' }).click();
     await page.locator('main').getByText('paula.browser@example.org').first().waitFor();
     await audit();

@@ -7,7 +7,8 @@ import { TerminagentProposal } from '../plugins/terminagent/entities/proposal.en
 import { TerminagentWish } from '../plugins/terminagent/entities/wish.entity.js';
 import { MatchingService, MIN_LEAD_HOURS, type MatchOptions } from '../plugins/terminagent/matching.service.js';
 import { OfferService } from '../plugins/terminagent/offer.service.js';
-import { SLUG } from './booking-helpers.js';
+import type { Page } from 'playwright-core';
+import { type DemoIds, SLUG } from './booking-helpers.js';
 import { mailLink } from './harness/mail-links.js';
 import type { TestApp } from './harness/test-app.js';
 
@@ -27,6 +28,27 @@ export function windowOf(slot: AgentSlot, minutes = slot.slotMinutes) {
   const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
   const weekday = ((new Date(`${slot.localDate}T12:00:00Z`).getUTCDay() + 6) % 7) + 1;
   return { date: slot.localDate, window: { weekday, from: hhmm(slot.localMinute), to: hhmm(slot.localMinute + minutes) } };
+}
+
+/** A confirmed wish for exactly this slot (its date, weekday and time): one Personalausweis at the town hall. */
+export function queueWishForSlot(t: TestApp, ids: DemoIds, slot: AgentSlot, email: string): Promise<{ id: string; token: string }> {
+  const { date, window } = windowOf(slot);
+  return queueWish(t, { email, serviceId: ids.ausweis, locationIds: [ids.rathaus], windows: [window], earliestDate: date, latestDate: date });
+}
+
+/** Fills the waitlist page's form: one Personalausweis at the town hall, in one window on one day, consent given. */
+export async function fillWishForm(page: Page, ids: DemoIds, slot: AgentSlot, citizen: { name: string; email: string }): Promise<void> {
+  const { date, window } = windowOf(slot);
+  await page.fill(`#n_${ids.ausweis}`, '1');
+  await page.check(`#loc-${ids.rathaus}`);
+  await page.check(`#day_${window.weekday}`);
+  await page.fill(`#from_${window.weekday}`, window.from);
+  await page.fill(`#to_${window.weekday}`, window.to);
+  await page.fill('#earliest-date', date);
+  await page.fill('#latest-date', date);
+  await page.getByLabel('Vor- und Nachname').fill(citizen.name);
+  await page.getByLabel('E-Mail-Adresse').fill(citizen.email);
+  await page.check('#consent');
 }
 
 /** The secret link of a mail in the outbox, as a path on this server. */

@@ -10,7 +10,7 @@ import { MatchingService } from '../plugins/terminagent/matching.service.js';
 import type { Fit, MatchWish } from '../plugins/terminagent/matcher.js';
 import { demoIds, expectCapacityInvariant, release, SLUG } from './booking-helpers.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';
-import { agentSlots, expectOneHoldPerUnit, match, matchTask, queueWish, windowOf } from './terminagent-helpers.js';
+import { agentSlots, expectOneHoldPerUnit, match, matchTask, queueWishForSlot } from './terminagent-helpers.js';
 import { referenceMatch, slotsArb, wishesArb } from './terminagent-reference.js';
 import { terminagentManifest } from '../plugins/terminagent/terminagent.manifest.js';
 
@@ -147,19 +147,7 @@ describe('terminagent matching as a scheduled task', () => {
     const slots = (await agentSlots(a)).filter((s) => s.locationId === ids.rathaus && s.free === 1).slice(offset, offset + n);
     const out: string[] = [];
     for (const [i, slot] of slots.entries()) {
-      const { date, window } = windowOf(slot);
-      out.push(
-        (
-          await queueWish(a, {
-            email: `q${offset + i}@example.org`,
-            serviceId: ids.ausweis,
-            locationIds: [ids.rathaus],
-            windows: [window],
-            earliestDate: date,
-            latestDate: date,
-          })
-        ).id,
-      );
+      out.push((await queueWishForSlot(a, ids, slot, `q${offset + i}@example.org`)).id);
     }
     return out;
   }

@@ -7,9 +7,9 @@ import { TerminagentWish } from '../plugins/terminagent/entities/wish.entity.js'
 import { OfferService } from '../plugins/terminagent/offer.service.js';
 import { DUPLICATE, WishService } from '../plugins/terminagent/wish.service.js';
 import { addDays, localDate } from '../apps/server/src/common/local-time.js';
-import { deliverMail, demoIds, expectCapacityInvariant, release, SLUG } from './booking-helpers.js';
-import { TestSmtpServer } from './harness/smtp-server.js';
-import { createTestApp, type TestApp } from './harness/test-app.js';
+import { type DemoIds, deliverMail, expectCapacityInvariant, releasedMailApp, SLUG } from './booking-helpers.js';
+import type { TestSmtpServer } from './harness/smtp-server.js';
+import type { TestApp } from './harness/test-app.js';
 import {
   agentSlots,
   expectOneHoldPerUnit,
@@ -18,6 +18,7 @@ import {
   match,
   offerOf,
   queueWish,
+  queueWishForSlot,
   TA,
   tokenOf,
   windowOf,
@@ -28,7 +29,7 @@ import { terminagentManifest } from '../plugins/terminagent/terminagent.manifest
 describe('terminagent: wishes, offers, acceptance, decline and expiry', () => {
   let t: TestApp;
   let smtp: TestSmtpServer;
-  let ids: Awaited<ReturnType<typeof demoIds>>;
+  let ids: DemoIds;
   /** Agent slots of the town hall holding exactly one free unit, handed out one per test. */
   let single: AgentSlot[];
   let n = 0;
@@ -37,10 +38,7 @@ describe('terminagent: wishes, offers, acceptance, decline and expiry', () => {
     t.asTenant(SLUG, async () => t.app.get(PluginHostService).updateSettings((await t.tenant(SLUG)).id, terminagentManifest, { acceptHours: 48, ...settings }));
 
   /** A wish for exactly this slot (its date, weekday and time). */
-  const wishFor = (slot: AgentSlot, email = `c${++n}@example.org`) => {
-    const { date, window } = windowOf(slot);
-    return queueWish(t, { email, serviceId: ids.ausweis, locationIds: [ids.rathaus], windows: [window], earliestDate: date, latestDate: date });
-  };
+  const wishFor = (slot: AgentSlot, email = `c${++n}@example.org`) => queueWishForSlot(t, ids, slot, email);
   /** The next single-unit slot far enough ahead of the (moving) test clock. */
   const nextSlot = (daysAhead = 1) => {
     const slot = single.find((s) => s.start > t.clock.now().getTime() + daysAhead * 86_400_000);
@@ -51,11 +49,7 @@ describe('terminagent: wishes, offers, acceptance, decline and expiry', () => {
   const freeAt = async (slot: AgentSlot) => (await agentSlots(t)).find((s) => s.unitId === slot.unitId)?.free ?? 0;
 
   beforeAll(async () => {
-    smtp = new TestSmtpServer();
-    await smtp.start();
-    t = await createTestApp({ env: { SMTP_URL: smtp.url } });
-    ids = await demoIds(t);
-    await release(t);
+    ({ t, ids, smtp } = await releasedMailApp());
     single = (await agentSlots(t)).filter((s) => s.locationId === ids.rathaus && s.free === 1 && s.slotMinutes === 15);
     expect(single.length).toBeGreaterThan(10);
   });

@@ -6,6 +6,7 @@ import { Box, H2, H3, Link, Text } from '@adminjs/design-system';
 import { ApiClient, useTranslation } from 'adminjs';
 import React, { useEffect, useState } from 'react';
 
+// Repeats Figure of ../dashboard.ts on purpose: this file is bundled for the browser and imports no server module.
 interface Figure {
   key: string;
   label?: { de: string; en: string };

@@ -100,6 +100,15 @@ export class TestSmtpServer {
   to(address: string): ReceivedMail[] {
     return this.messages.filter((m) => m.to.includes(address));
   }
+
+  /** Resolves with the next mail to this address (and subject) that arrives: no polling, no sleeps. Replaces onMessage. */
+  nextMail(to: string, subject = /./): Promise<ReceivedMail> {
+    return new Promise<ReceivedMail>((resolve) => {
+      this.onMessage = (mail) => {
+        if (mail.to.includes(to) && subject.test(mail.subject)) resolve(mail);
+      };
+    });
+  }
 }
 
 function toMail(to: string[], raw: Buffer): ReceivedMail {

@@ -15,17 +15,13 @@ import { locationsOffering } from '../portal/selection.js';
 import { CalendarService } from '../staff/calendar.service.js';
 import type { StaffBookingDetail, StaffScope } from '../staff/calendar.types.js';
 import { StaffAccessService } from '../staff/staff-access.service.js';
-import { StaffBookingsService, type StaffActor } from '../staff/staff-bookings.service.js';
-import { BookingStaffPages } from './staff-pages.service.js';
+import { StaffBookingsService, staffActor } from '../staff/staff-bookings.service.js';
+import { BookingStaffPages, freePhoneTimes } from './staff-pages.service.js';
 
 type Form = Record<string, unknown>;
 
 const DONE = new Set(['storniert', 'verschoben', 'notiz', 'schalter']);
 const NOTE_MAX = 1000;
-
-function actor(req: StaffRequest): StaffActor {
-  return { id: req.staffUser.id, email: req.staffUser.email };
-}
 
 /**
  * One appointment for staff: opening it shows the citizen's data (StaffBookingsService writes the
@@ -53,7 +49,7 @@ export class AppointmentPagesController {
     const scope = this.access.scope(req.staffUser);
     const done = queryString(q, 'erledigt');
     const moveDay = queryString(q, 'tag');
-    await this.show(res, p, scope, await this.bookings.open(scope, actor(req), id), {
+    await this.show(res, p, scope, await this.bookings.open(scope, staffActor(req), id), {
       done: done && DONE.has(done) ? done : null,
       moveDay: moveDay && isIsoDate(moveDay) ? moveDay : null,
       moveTo: queryString(q, 'ort'),
@@ -63,7 +59,7 @@ export class AppointmentPagesController {
   @Post(':id/stornieren')
   async cancel(@Param('id') id: string, @Req() req: StaffRequest, @Res() res: Response, @FormBody() body: Form): Promise<void> {
     this.pages.checkStaffForm(req, body);
-    await this.bookings.cancel(this.access.scope(req.staffUser), actor(req), id);
+    await this.bookings.cancel(this.access.scope(req.staffUser), staffActor(req), id);
     await this.back(req, res, id, 'storniert');
   }
 
@@ -77,21 +73,21 @@ export class AppointmentPagesController {
     // One of the free times the page offered (tenant-local ISO with offset); the service checks it is still free.
     if (Number.isNaN(Date.parse(start)) || start.length < 16 || start.length > 40 || !Number.isInteger(revision)) {
       const moveDay = queryString(body, 'tag');
-      return this.show(res, p, scope, await this.bookings.open(scope, actor(req), id), {
+      return this.show(res, p, scope, await this.bookings.open(scope, staffActor(req), id), {
         moveDay: moveDay && isIsoDate(moveDay) ? moveDay : null,
         moveTo: queryString(body, 'standort'),
         errors: { start: 'apptMoveTime' },
       });
     }
     const locationId = queryString(body, 'standort') ?? '';
-    await this.bookings.move(scope, actor(req), id, { locationId, start, revision });
+    await this.bookings.move(scope, staffActor(req), id, { locationId, start, revision });
     await this.back(req, res, id, 'verschoben');
   }
 
   @Post(':id/schalter')
   async counter(@Param('id') id: string, @Req() req: StaffRequest, @Res() res: Response, @FormBody() body: Form): Promise<void> {
     this.pages.checkStaffForm(req, body);
-    await this.bookings.setCounter(this.access.scope(req.staffUser), actor(req), id, queryString(body, 'schalter') || null);
+    await this.bookings.setCounter(this.access.scope(req.staffUser), staffActor(req), id, queryString(body, 'schalter') || null);
     await this.back(req, res, id, 'schalter');
   }
 
@@ -102,9 +98,9 @@ export class AppointmentPagesController {
     const scope = this.access.scope(req.staffUser);
     if (note.length > NOTE_MAX) {
       const p = await this.pages.staffRequest(req, res);
-      return this.show(res, p, scope, { ...(await this.bookings.open(scope, actor(req), id)), note }, { errors: { notiz: 'apptNoteLong' } });
+      return this.show(res, p, scope, { ...(await this.bookings.open(scope, staffActor(req), id)), note }, { errors: { notiz: 'apptNoteLong' } });
     }
-    await this.bookings.setNote(scope, actor(req), id, note);
+    await this.bookings.setNote(scope, staffActor(req), id, note);
     await this.back(req, res, id, 'notiz');
   }
 
@@ -130,19 +126,8 @@ export class AppointmentPagesController {
     const offering = locationsOffering(services, await this.catalog.services());
     const moveLocations = (await this.access.locations(scope)).filter((l) => offering.includes(l.id));
     const moveTo = moveLocations.find((l) => l.id === o.moveTo) ?? b.location;
-    // The free times of the chosen day and location for its services (phone share first, as the back office books).
-    const free =
-      b.changeable && o.moveDay
-        ? (
-            await this.availability.find({
-              services,
-              locationIds: [moveTo.id],
-              from: o.moveDay,
-              to: o.moveDay,
-              channel: 'phone',
-            })
-          ).days.flatMap((d) => d.starts.map((start) => ({ start, hhmm: start.slice(11, 16) })))
-        : null;
+    // The free times of the chosen day and location for its services.
+    const free = b.changeable && o.moveDay ? await freePhoneTimes(this.availability, services, moveTo.id, o.moveDay) : null;
     const self = `${p.base}/mitarbeiter/termin/${b.id}`;
     this.pages.render(
       res,

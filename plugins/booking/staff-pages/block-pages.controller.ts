@@ -13,17 +13,13 @@ import { bookingManifest } from '../booking.manifest.js';
 import { CalendarService } from '../staff/calendar.service.js';
 import { CapacityBlockService } from '../staff/capacity-block.service.js';
 import { StaffAccessService } from '../staff/staff-access.service.js';
-import type { StaffActor } from '../staff/staff-bookings.service.js';
+import { staffActor } from '../staff/staff-bookings.service.js';
 import { BookingStaffPages } from './staff-pages.service.js';
 
 type Form = Record<string, unknown>;
 
 const TIME = /^\d{2}:\d{2}$/;
 const REASON_MAX = 200;
-
-function actor(req: StaffRequest): StaffActor {
-  return { id: req.staffUser.id, email: req.staffUser.email };
-}
 
 /**
  * "Kapazität sperren": a single time, a counter for a day (illness) or the whole location for some
@@ -76,7 +72,7 @@ export class BlockPagesController {
     const key = queryString(body, 'key');
     const result = await this.blocks.create(
       scope,
-      actor(req),
+      staffActor(req),
       { locationId, counterId, start: start.toISOString(), end: end.toISOString(), reason },
       key && /^[0-9a-f-]{36}$/.test(key) ? key : undefined,
     );
@@ -86,7 +82,7 @@ export class BlockPagesController {
   @Get(':id')
   async block(@Param('id') id: string, @Req() req: StaffRequest, @Res() res: Response): Promise<void> {
     const p = await this.pages.staffRequest(req, res);
-    const result = await this.blocks.get(this.access.scope(req.staffUser), actor(req), id);
+    const result = await this.blocks.get(this.access.scope(req.staffUser), staffActor(req), id);
     this.pages.render(res, p, 'block', { result, action: `${p.base}/mitarbeiter/sperren/${id}` }, { title: 'block.resultTitle' });
   }
 
@@ -95,9 +91,9 @@ export class BlockPagesController {
     this.pages.checkStaffForm(req, body);
     const p = await this.pages.staffRequest(req, res);
     const scope = this.access.scope(req.staffUser);
-    const offered = await this.blocks.offer(scope, actor(req), id);
+    const offered = await this.blocks.offer(scope, staffActor(req), id);
     // The call list holds names and phone numbers: shown on this answer, not kept in a URL.
-    const result = await this.blocks.get(scope, actor(req), id);
+    const result = await this.blocks.get(scope, staffActor(req), id);
     this.pages.render(
       res,
       p,
@@ -111,7 +107,7 @@ export class BlockPagesController {
   async remove(@Param('id') id: string, @Req() req: StaffRequest, @Res() res: Response, @FormBody() body: Form): Promise<void> {
     this.pages.checkStaffForm(req, body);
     const p = await this.pages.staffRequest(req, res);
-    await this.blocks.remove(this.access.scope(req.staffUser), actor(req), id);
+    await this.blocks.remove(this.access.scope(req.staffUser), staffActor(req), id);
     res.redirect(303, `${p.base}/mitarbeiter/sperren?aufgehoben=1`);
   }
 

@@ -19,7 +19,7 @@ import { BookingService } from '../booking.service.js';
 import { formatServices, locationsOffering, parseServices, type ServiceChoice } from '../portal/selection.js';
 import { CalendarService } from '../staff/calendar.service.js';
 import { StaffAccessService } from '../staff/staff-access.service.js';
-import { BookingStaffPages } from './staff-pages.service.js';
+import { BookingStaffPages, freePhoneTimes } from './staff-pages.service.js';
 
 type Form = Record<string, unknown>;
 
@@ -125,17 +125,7 @@ export class CallerBookingPagesController {
     // The quantities as entered, so a form with an error keeps them.
     const { raw } = parseServices(q, catalog, Infinity, () => true);
     const services = catalog.map((s) => ({ id: s.id, name: label(s), minutes: s.durationMinutes, max: s.maxQuantity, quantity: raw[s.id] ?? '0' }));
-    const free = choice
-      ? (
-          await this.availability.find({
-            services: choice.services,
-            locationIds: [choice.locationId],
-            from: choice.date,
-            to: choice.date,
-            channel: 'phone',
-          })
-        ).days.flatMap((d) => d.starts.map((start) => ({ start, hhmm: start.slice(11, 16) })))
-      : null;
+    const free = choice ? await freePhoneTimes(this.availability, choice.services, choice.locationId, choice.date) : null;
     this.pages.render(
       res,
       p,

@@ -11,6 +11,7 @@ import { bookingManifest } from '../booking.manifest.js';
 import { CalendarFeedService } from '../staff/calendar-feed.service.js';
 import { CalendarService } from '../staff/calendar.service.js';
 import { StaffAccessService } from '../staff/staff-access.service.js';
+import { staffActor } from '../staff/staff-bookings.service.js';
 import { BookingStaffPages } from './staff-pages.service.js';
 
 type Form = Record<string, unknown>;
@@ -44,12 +45,7 @@ export class FeedPagesController {
     this.pages.checkStaffForm(req, body);
     const p = await this.pages.staffRequest(req, res);
     const locationId = queryString(body, 'standort') ?? '';
-    const issued = await this.feeds.issue(
-      this.access.scope(req.staffUser),
-      { id: req.staffUser.id, email: req.staffUser.email },
-      locationId,
-      queryString(body, 'schalter') || null,
-    );
+    const issued = await this.feeds.issue(this.access.scope(req.staffUser), staffActor(req), locationId, queryString(body, 'schalter') || null);
     await this.show(req, res, p, locationId, { url: issued.url });
   }
 
@@ -57,7 +53,7 @@ export class FeedPagesController {
   async revoke(@Param('id') id: string, @Req() req: StaffRequest, @Res() res: Response, @FormBody() body: Form): Promise<void> {
     this.pages.checkStaffForm(req, body);
     const p = await this.pages.staffRequest(req, res);
-    await this.feeds.revoke(this.access.scope(req.staffUser), { id: req.staffUser.id, email: req.staffUser.email }, id);
+    await this.feeds.revoke(this.access.scope(req.staffUser), staffActor(req), id);
     const locationId = queryString(body, 'standort') ?? '';
     res.redirect(303, `${p.base}/mitarbeiter/kalender-abo?standort=${encodeURIComponent(locationId)}&widerrufen=1`);
   }

@@ -8,7 +8,7 @@ import { PortalExceptionFilter } from '../../../apps/server/src/web/portal-excep
 import { queryString } from '../../../apps/server/src/web/form-query.js';
 import { bookingManifest } from '../booking.manifest.js';
 import { StaffAccessService } from '../staff/staff-access.service.js';
-import { StaffBookingsService } from '../staff/staff-bookings.service.js';
+import { StaffBookingsService, staffActor } from '../staff/staff-bookings.service.js';
 import { BookingStaffPages } from './staff-pages.service.js';
 
 const QUERY_MAX = 254;
@@ -45,7 +45,7 @@ export class SearchPagesController {
     if (q.length < 2 || q.length > QUERY_MAX) {
       return this.pages.render(res, p, 'search', { q }, { title: 'search.title', status: 400, errors: { q: 'searchQuery' }, switchUrl: self });
     }
-    const result = await this.bookings.search(this.access.scope(req.staffUser), { id: req.staffUser.id, email: req.staffUser.email }, q);
+    const result = await this.bookings.search(this.access.scope(req.staffUser), staffActor(req), q);
     this.pages.render(res, p, 'search', { q, result }, { title: 'search.title', switchUrl: self });
   }
 }

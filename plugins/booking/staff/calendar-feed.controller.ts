@@ -7,6 +7,7 @@ import { RequiresPlugin } from '../../../apps/server/src/plugin-host/requires-pl
 import { bookingManifest } from '../booking.manifest.js';
 import { CalendarFeedService, FEED_NOT_FOUND } from './calendar-feed.service.js';
 import { StaffAccessService } from './staff-access.service.js';
+import { staffActor } from './staff-bookings.service.js';
 import { staffId } from './staff-calendar.controller.js';
 
 const issueBody = z
@@ -33,7 +34,7 @@ export class CalendarFeedAdminController {
   @ApiResponse({ status: 201, description: '{ id, locationId, counterId, createdAt, url }' })
   @ApiResponse({ status: 403, description: 'Clerks cannot issue feeds' })
   issue(@Body(new ZodValidationPipe(issueBody)) body: z.infer<typeof issueBody>, @Req() req: StaffRequest) {
-    return this.feeds.issue(this.access.scope(req.staffUser), { id: req.staffUser.id, email: req.staffUser.email }, body.locationId, body.counterId);
+    return this.feeds.issue(this.access.scope(req.staffUser), staffActor(req), body.locationId, body.counterId);
   }
 
   @Get()
@@ -47,7 +48,7 @@ export class CalendarFeedAdminController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke a feed: its URL answers 404 from now on' })
   async revoke(@Param('id') id: string, @Req() req: StaffRequest): Promise<void> {
-    await this.feeds.revoke(this.access.scope(req.staffUser), { id: req.staffUser.id, email: req.staffUser.email }, id);
+    await this.feeds.revoke(this.access.scope(req.staffUser), staffActor(req), id);
   }
 }
 

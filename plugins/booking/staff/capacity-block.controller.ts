@@ -8,6 +8,7 @@ import { IDEMPOTENCY_KEY_DOC } from '../booking.controller.js';
 import { bookingManifest } from '../booking.manifest.js';
 import { CapacityBlockService } from './capacity-block.service.js';
 import { StaffAccessService } from './staff-access.service.js';
+import { staffActor } from './staff-bookings.service.js';
 import { staffId } from './staff-calendar.controller.js';
 
 const instant = (what: string) => z.string({ message: `Bitte ${what} angeben.` }).max(40);
@@ -44,14 +45,14 @@ export class CapacityBlockController {
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Req() req: StaffRequest,
   ) {
-    return this.blocks.create(this.access.scope(req.staffUser), { id: req.staffUser.id, email: req.staffUser.email }, body, idempotencyKey);
+    return this.blocks.create(this.access.scope(req.staffUser), staffActor(req), body, idempotencyKey);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'A block with the confirmed appointments it hits (names and phone, to call; audited)' })
   @ApiResponse({ status: 200, description: 'BlockResult' })
   get(@Param('id') id: string, @Req() req: StaffRequest) {
-    return this.blocks.get(this.access.scope(req.staffUser), { id: req.staffUser.id, email: req.staffUser.email }, id);
+    return this.blocks.get(this.access.scope(req.staffUser), staffActor(req), id);
   }
 
   @Post(':id/offer')
@@ -59,13 +60,13 @@ export class CapacityBlockController {
   @ApiOperation({ summary: 'Mail each affected citizen with an address an offer of a new time (once per block); lists those to call' })
   @ApiResponse({ status: 200, description: 'BlockOfferResult { mailed, callList, alreadyOffered }' })
   offer(@Param('id') id: string, @Req() req: StaffRequest) {
-    return this.blocks.offer(this.access.scope(req.staffUser), { id: req.staffUser.id, email: req.staffUser.email }, id);
+    return this.blocks.offer(this.access.scope(req.staffUser), staffActor(req), id);
   }
 
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Lift the block: its capacity is given back' })
   async remove(@Param('id') id: string, @Req() req: StaffRequest): Promise<void> {
-    await this.blocks.remove(this.access.scope(req.staffUser), { id: req.staffUser.id, email: req.staffUser.email }, id);
+    await this.blocks.remove(this.access.scope(req.staffUser), staffActor(req), id);
   }
 }

@@ -7,7 +7,7 @@ import { RequiresPlugin } from '../../../apps/server/src/plugin-host/requires-pl
 import { bookingManifest } from '../booking.manifest.js';
 import { StaffAccessService } from './staff-access.service.js';
 import { staffId } from './staff-calendar.controller.js';
-import { StaffBookingsService, type StaffActor } from './staff-bookings.service.js';
+import { StaffBookingsService, staffActor } from './staff-bookings.service.js';
 
 const searchQuery = z.object({ q: z.string({ message: 'Bitte einen Suchbegriff (q) angeben.' }).max(200, 'Der Suchbegriff ist zu lang.') }).strict();
 const moveBody = z
@@ -21,8 +21,6 @@ const counterBody = z.object({ counterId: staffId('einen Schalter (counterId)').
 const noteBody = z
   .object({ note: z.string({ message: 'Bitte eine Notiz (note) angeben.' }).max(1000, 'Die Notiz darf höchstens 1000 Zeichen lang sein.') })
   .strict();
-
-const actorOf = (req: StaffRequest): StaffActor => ({ id: req.staffUser.id, email: req.staffUser.email });
 
 /** Staff open, search and change single appointments for callers; every look at personal data is audited. */
 @ApiTags('staff calendar')
@@ -44,7 +42,7 @@ export class StaffBookingsController {
   @ApiQuery({ name: 'q', required: true })
   @ApiResponse({ status: 200, description: 'StaffSearchResult { kind, hits, truncated }' })
   search(@Query(new ZodValidationPipe(searchQuery)) query: z.infer<typeof searchQuery>, @Req() req: StaffRequest) {
-    return this.bookings.search(this.access.scope(req.staffUser), actorOf(req), query.q);
+    return this.bookings.search(this.access.scope(req.staffUser), staffActor(req), query.q);
   }
 
   @Get(':id')
@@ -53,7 +51,7 @@ export class StaffBookingsController {
   @ApiResponse({ status: 403, description: 'At a location outside the staff member’s' })
   @ApiResponse({ status: 404, description: 'No such appointment in this municipality' })
   open(@Param('id') id: string, @Req() req: StaffRequest) {
-    return this.bookings.open(this.access.scope(req.staffUser), actorOf(req), id);
+    return this.bookings.open(this.access.scope(req.staffUser), staffActor(req), id);
   }
 
   @Post(':id/cancel')
@@ -61,7 +59,7 @@ export class StaffBookingsController {
   @ApiOperation({ summary: 'Cancel for a caller: capacity is given back, the citizen gets the cancellation mail; twice is like once' })
   @ApiResponse({ status: 200, description: 'StaffBookingDetail' })
   cancel(@Param('id') id: string, @Req() req: StaffRequest) {
-    return this.bookings.cancel(this.access.scope(req.staffUser), actorOf(req), id);
+    return this.bookings.cancel(this.access.scope(req.staffUser), staffActor(req), id);
   }
 
   @Post(':id/move')
@@ -73,20 +71,20 @@ export class StaffBookingsController {
   @ApiResponse({ status: 200, description: 'StaffBookingDetail' })
   @ApiResponse({ status: 409, description: 'The time is gone (CAPACITY_GONE) or the booking changed meanwhile (BOOKING_CHANGED)' })
   move(@Param('id') id: string, @Body(new ZodValidationPipe(moveBody)) body: z.infer<typeof moveBody>, @Req() req: StaffRequest) {
-    return this.bookings.move(this.access.scope(req.staffUser), actorOf(req), id, body);
+    return this.bookings.move(this.access.scope(req.staffUser), staffActor(req), id, body);
   }
 
   @Put(':id/counter')
   @ApiOperation({ summary: 'Put the appointment at a counter of its location (null: first free lane)' })
   @ApiBody({ description: '{ counterId: string | null }' })
   setCounter(@Param('id') id: string, @Body(new ZodValidationPipe(counterBody)) body: z.infer<typeof counterBody>, @Req() req: StaffRequest) {
-    return this.bookings.setCounter(this.access.scope(req.staffUser), actorOf(req), id, body.counterId);
+    return this.bookings.setCounter(this.access.scope(req.staffUser), staffActor(req), id, body.counterId);
   }
 
   @Put(':id/note')
   @ApiOperation({ summary: 'Set the staff note (at most 1000 characters; empty removes it); staff only, never in mails or feeds' })
   @ApiBody({ description: '{ note: string }' })
   setNote(@Param('id') id: string, @Body(new ZodValidationPipe(noteBody)) body: z.infer<typeof noteBody>, @Req() req: StaffRequest) {
-    return this.bookings.setNote(this.access.scope(req.staffUser), actorOf(req), id, body.note);
+    return this.bookings.setNote(this.access.scope(req.staffUser), staffActor(req), id, body.note);
   }
 }

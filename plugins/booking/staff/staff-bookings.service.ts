@@ -1,6 +1,7 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { In, IsNull, type FindOptionsWhere } from 'typeorm';
 import { AuditService } from '../../../apps/server/src/audit/audit.service.js';
+import type { StaffRequest } from '../../../apps/server/src/auth/staff-auth.guard.js';
 import { CatalogService } from '../../../apps/server/src/catalog/catalog.service.js';
 import { Counter } from '../../../apps/server/src/catalog/entities/counter.entity.js';
 import { Clock } from '../../../apps/server/src/common/clock.js';
@@ -22,6 +23,11 @@ export const COUNTER_UNKNOWN = 'This counter does not exist at this location.';
 export interface StaffActor {
   id: string;
   email: string;
+}
+
+/** The actor of a request that passed StaffAuthGuard. */
+export function staffActor(req: StaffRequest): StaffActor {
+  return { id: req.staffUser.id, email: req.staffUser.email };
 }
 
 const REFERENCE = /^([A-Z0-9]{4})-?([A-Z0-9]{4})$/i;

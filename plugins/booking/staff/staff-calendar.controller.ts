@@ -8,7 +8,7 @@ import { RequiresPlugin } from '../../../apps/server/src/plugin-host/requires-pl
 import { bookingManifest } from '../booking.manifest.js';
 import { CalendarService } from './calendar.service.js';
 import { StaffAccessService } from './staff-access.service.js';
-import { StaffBookingsService } from './staff-bookings.service.js';
+import { StaffBookingsService, staffActor } from './staff-bookings.service.js';
 
 export const staffId = (what: string) => z.string({ message: `Bitte ${what} angeben.` }).regex(/^[0-9a-f-]{36}$/i, `${what} ist ungültig.`);
 export const localDateParam = z.string().refine(isIsoDate, 'Bitte ein Datum im Format JJJJ-MM-TT angeben.').optional();
@@ -62,6 +62,6 @@ export class StaffCalendarController {
   @ApiQuery({ name: 'date', required: false, description: 'YYYY-MM-DD, tenant-local; default today' })
   @ApiResponse({ status: 200, description: 'CalendarPrintDay' })
   print(@Query(new ZodValidationPipe(calendarQuery)) q: z.infer<typeof calendarQuery>, @Req() req: StaffRequest) {
-    return this.bookings.printDay(this.access.scope(req.staffUser), { id: req.staffUser.id, email: req.staffUser.email }, q.locationId, q.date);
+    return this.bookings.printDay(this.access.scope(req.staffUser), staffActor(req), q.locationId, q.date);
   }
 }
