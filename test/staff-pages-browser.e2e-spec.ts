@@ -292,8 +292,17 @@ describe('staff pages in a real browser', () => {
     expect(moved.map((m) => m.to)).toEqual([['anton@example.org']]);
     expect(moved[0].text).toContain('Bürgerbüro im Rathaus');
     expect(moved[0].text).toContain('Bürgerbüro Nord');
+    // Nord has 20-minute slots: its grid is labelled at each slot start, not every quarter hour.
+    await page.goto(`${baseUrl}/${SLUG}/mitarbeiter/kalender?standort=${ids.nord}&datum=2026-11-25`);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const labels = await page.locator('.cal-grid-time').allInnerTexts();
+    expect(labels.slice(0, 4)).toEqual(['13:00', '13:20', '13:40', '14:00']);
+    expect(labels.at(-1)).toBe('17:40');
+    if (process.env.SHOTS_DIR) await page.screenshot({ path: `${process.env.SHOTS_DIR}/kalender-nord-1280.png`, fullPage: true });
+    await audit();
+    await expectNoHorizontalScroll(page);
 
-    expectAllClean(16);
+    expectAllClean(17);
     expect(b.foreignRequests).toEqual([]);
   });
 });
