@@ -74,7 +74,12 @@ describe('staff calendar: roles, day and week views', () => {
   it('shows today by default with the opening ranges, and packs the appointments into counter lanes', async () => {
     const lead = await loginStaff(t, 'leitung@musterstadt.example');
     const today = (await lead.get(day(ids.rathaus)).expect(200)).body as CalendarDay;
-    expect(today).toMatchObject({ date: '2026-11-23', open: [{ start: '08:00', end: '12:30', counters: 4 }], closedReason: null, entries: [] });
+    expect(today).toMatchObject({
+      date: '2026-11-23',
+      open: [{ start: '08:00', end: '12:30', counters: 4, slotMinutes: 15 }],
+      closedReason: null,
+      entries: [],
+    });
 
     const at = new Date('2026-11-24T09:00:00Z'); // 10:00 local
     const platz3 = counters.find((c) => c.name === 'Platz 3')!;
@@ -91,8 +96,8 @@ describe('staff calendar: roles, day and week views', () => {
     });
     const view = (await lead.get(day(ids.rathaus, '2026-11-24')).expect(200)).body as CalendarDay;
     expect(view.open).toEqual([
-      { start: '08:00', end: '12:30', counters: 4 },
-      { start: '14:00', end: '18:00', counters: 3 },
+      { start: '08:00', end: '12:30', counters: 4, slotMinutes: 15 },
+      { start: '14:00', end: '18:00', counters: 3, slotMinutes: 15 },
     ]);
     expect(view.lanes.map((l) => l.name)).toEqual(['Platz 1', 'Platz 2', 'Platz 3', 'Platz 4', 'Ohne Schalter']);
     const lane = (ref: string) => counters.find((c) => c.id === view.entries.find((e) => e.reference === ref)!.counterId)?.name ?? null;
@@ -140,8 +145,8 @@ describe('staff calendar: roles, day and week views', () => {
     // Good Friday is a public holiday: closed, with its name.
     expect(of('2027-03-26')).toMatchObject({ open: [], closedReason: expect.stringMatching(/Karfreitag/) });
     expect(of('2027-03-23').open).toEqual([
-      { start: '08:00', end: '12:30', counters: 4 },
-      { start: '14:00', end: '18:00', counters: 3 },
+      { start: '08:00', end: '12:30', counters: 4, slotMinutes: 15 },
+      { start: '14:00', end: '18:00', counters: 3, slotMinutes: 15 },
     ]);
     const monday = (await lead.get(day(ids.rathaus, '2027-03-29')).expect(200)).body as CalendarDay;
     expect(monday.entries.map((e) => [e.reference, e.localStart])).toEqual([
@@ -151,6 +156,6 @@ describe('staff calendar: roles, day and week views', () => {
     // Easter Monday is closed; the Tuesday after the change opens at 08:00 local time (06:00 UTC now).
     expect(monday.closedReason).toMatch(/Ostermontag/);
     const tuesday = (await lead.get(day(ids.rathaus, '2027-03-30')).expect(200)).body as CalendarDay;
-    expect(tuesday.open[0]).toEqual({ start: '08:00', end: '12:30', counters: 4 });
+    expect(tuesday.open[0]).toEqual({ start: '08:00', end: '12:30', counters: 4, slotMinutes: 15 });
   });
 });

@@ -208,6 +208,31 @@ describe('staff pages in a real browser', () => {
     await audit();
     await expectNoHorizontalScroll(page);
 
+    // Thursday: every counter busy 09:45–10:45, so two overlapping appointments go to the lane without
+    // counter, side by side (their boxes do not intersect); the afternoon staffs three of four counters.
+    for (let i = 0; i < 4; i++) await insertBooking(t, ids, { startAt: new Date('2026-11-26T08:45:00Z'), minutes: 60 });
+    const overflow = [
+      await insertBooking(t, ids, { startAt: new Date('2026-11-26T09:00:00Z'), minutes: 30 }),
+      await insertBooking(t, ids, { startAt: new Date('2026-11-26T09:15:00Z'), minutes: 30 }),
+    ];
+    await page.goto(`${calendar}?datum=2026-11-26`);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const [first, second] = await Promise.all(
+      overflow.map(async (o) => {
+        const at = page.locator('.cal-grid-entry', { hasText: o.reference });
+        expect(await at.getAttribute('data-lane')).toBe('Ohne Schalter');
+        return box(at);
+      }),
+    );
+    expect(first.x + first.width <= second.x || second.x + second.width <= first.x || first.y + first.height <= second.y).toBe(true);
+    await page.locator('.cal-grid-closed', { hasText: 'Nicht besetzt 14:00–18:00 Uhr' }).waitFor();
+    if (process.env.SHOTS_DIR) await page.screenshot({ path: `${process.env.SHOTS_DIR}/kalender-overflow-1280.png`, fullPage: true });
+    await page.setViewportSize({ width: 375, height: 900 });
+    for (const o of overflow) expect(await page.locator('.cal-entry', { hasText: o.reference }).isVisible()).toBe(true);
+    if (process.env.SHOTS_DIR) await page.screenshot({ path: `${process.env.SHOTS_DIR}/kalender-overflow-375.png`, fullPage: true });
+    await audit();
+    await expectNoHorizontalScroll(page);
+
     // Another location is not the clerk's.
     await page.goto(`${calendar}?standort=${ids.nord}`);
     await expectTitle(page, 'Kein Zugriff – Stadt Musterstadt');
@@ -267,8 +292,17 @@ describe('staff pages in a real browser', () => {
     expect(moved.map((m) => m.to)).toEqual([['anton@example.org']]);
     expect(moved[0].text).toContain('Bürgerbüro im Rathaus');
     expect(moved[0].text).toContain('Bürgerbüro Nord');
+    // Nord has 20-minute slots: its grid is labelled at each slot start, not every quarter hour.
+    await page.goto(`${baseUrl}/${SLUG}/mitarbeiter/kalender?standort=${ids.nord}&datum=2026-11-25`);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const labels = await page.locator('.cal-grid-time').allInnerTexts();
+    expect(labels.slice(0, 4)).toEqual(['13:00', '13:20', '13:40', '14:00']);
+    expect(labels.at(-1)).toBe('17:40');
+    if (process.env.SHOTS_DIR) await page.screenshot({ path: `${process.env.SHOTS_DIR}/kalender-nord-1280.png`, fullPage: true });
+    await audit();
+    await expectNoHorizontalScroll(page);
 
-    expectAllClean(15);
+    expectAllClean(17);
     expect(b.foreignRequests).toEqual([]);
   });
 });

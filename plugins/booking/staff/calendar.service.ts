@@ -160,13 +160,14 @@ export function packLanes(entries: CalendarEntry[], counters: Array<Pick<Counter
   return lanes;
 }
 
-/** Consecutive slots with the same number of counters become one opening range. */
+/** Consecutive slots with the same number of counters and the same length become one opening range. */
 function openRanges(slots: OpeningSlot[], zone: string): CalendarDay['open'] {
-  const ranges: Array<{ start: Date; end: Date; counters: number }> = [];
+  const ranges: Array<{ start: Date; end: Date; counters: number; slotMinutes: number }> = [];
   for (const s of [...slots].sort((a, b) => a.start.getTime() - b.start.getTime())) {
     const last = ranges.at(-1);
-    if (last && last.end.getTime() === s.start.getTime() && last.counters === s.capacity) last.end = s.end;
-    else ranges.push({ start: s.start, end: s.end, counters: s.capacity });
+    const slotMinutes = (s.end.getTime() - s.start.getTime()) / 60_000;
+    if (last && last.end.getTime() === s.start.getTime() && last.counters === s.capacity && last.slotMinutes === slotMinutes) last.end = s.end;
+    else ranges.push({ start: s.start, end: s.end, counters: s.capacity, slotMinutes });
   }
-  return ranges.map((r) => ({ start: localTime(r.start, zone), end: localTime(r.end, zone), counters: r.counters }));
+  return ranges.map((r) => ({ start: localTime(r.start, zone), end: localTime(r.end, zone), counters: r.counters, slotMinutes: r.slotMinutes }));
 }

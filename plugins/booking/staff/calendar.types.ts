@@ -50,8 +50,11 @@ export interface CalendarDay {
   /** Tenant-local date YYYY-MM-DD. */
   date: string;
   location: { id: string; name: string };
-  /** Opening ranges of the day in tenant-local HH:MM (empty on a closed day, with closedReason). */
-  open: { start: string; end: string; counters: number }[];
+  /**
+   * Opening ranges of the day in tenant-local HH:MM (empty on a closed day, with closedReason):
+   * how many counters are staffed and the length of a slot (a range starts a slot every slotMinutes).
+   */
+  open: { start: string; end: string; counters: number; slotMinutes: number }[];
   closedReason: string | null;
   lanes: CalendarLane[];
   entries: CalendarEntry[];
