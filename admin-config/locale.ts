@@ -352,6 +352,25 @@ const messages = {
   no: { de: 'Nein', en: 'No' },
   pluginSettings: { de: 'Einstellungen', en: 'Settings' },
   settingsRange: { de: 'Erlaubt: {{min}} bis {{max}}.', en: 'Allowed: {{min}} to {{max}}.' },
+  // Field messages of the settings form, the euro fields and the mail templates: the server answers
+  // the key, the panel shows it in the user's language (a settings range with the field's own bounds).
+  settingsOutOfRange: { de: 'Bitte einen Wert von {{min}} bis {{max}} angeben.', en: 'Please enter a value from {{min}} to {{max}}.' },
+  settingsInteger: { de: 'Bitte eine ganze Zahl angeben.', en: 'Please enter a whole number.' },
+  settingsYesNo: { de: 'Bitte Ja oder Nein wählen.', en: 'Please choose Yes or No.' },
+  settingsTime: { de: 'Bitte eine Uhrzeit im Format HH:MM angeben (z. B. 09:00).', en: 'Please enter a time as HH:MM (e.g. 09:00).' },
+  settingsChoice: { de: 'Bitte einen Eintrag aus der Liste wählen.', en: 'Please choose an entry from the list.' },
+  settingsInvalid: { de: 'Dieser Wert ist nicht zulässig.', en: 'This value is not allowed.' },
+  checkMarkedFields: { de: 'Bitte die markierten Felder prüfen.', en: 'Please check the marked fields.' },
+  euroAmount: { de: 'Bitte einen Betrag in Euro angeben, z. B. 12,50 €.', en: 'Please enter an amount in euros, e.g. 12,50 €.' },
+  mailChooseLocale: { de: 'Bitte eine Sprache wählen.', en: 'Please choose a language.' },
+  mailUnknownTemplate: { de: 'Bitte eine Vorlage aus der Liste wählen.', en: 'Please choose a template from the list.' },
+  mailBroken: { de: 'Die Vorlage ist fehlerhaft: {{detail}}', en: 'The template is faulty: {{detail}}' },
+  mailUnknownVariable: { de: 'Unbekannte Variable: {{detail}}', en: 'Unknown variable: {{detail}}' },
+  mailMissingLink: {
+    de: 'Es fehlt {{detail}} (der Link, den die Bürgerin oder der Bürger braucht).',
+    en: '{{detail}} is missing (the link the citizen needs).',
+  },
+  allLocations: { de: 'alle Standorte', en: 'all locations' },
   pluginSwitchOperator: { de: 'Wird vom Betreiber freigeschaltet.', en: 'Switched on and off by the operator.' },
   pluginInPreparation: { de: 'In Vorbereitung', en: 'In preparation' },
   pluginInPreparationHelp: {
@@ -360,6 +379,9 @@ const messages = {
   },
   anyForbiddenError: { de: 'Sie dürfen diese Aktion nicht ausführen.', en: 'You may not perform this action.' },
 };
+
+/** A message key of the panel's catalogue (what a field error carries instead of text). */
+export type PanelMessage = keyof typeof messages;
 
 const labels = {
   Stammdaten: { de: 'Stammdaten', en: 'Master data' },

@@ -30,6 +30,14 @@ describe('admin panel for a clerk, in a browser', () => {
     await page.screenshot({ path: `${shots}/admin-${name}-1280.png`, fullPage: true });
   }
 
+  /** The panel's language, chosen as a person does: the globe menu in the top bar ("Deutsch" → "Englisch"). */
+  async function chooseLanguage(current: string, next: string): Promise<void> {
+    const { page } = b;
+    await page.getByRole('button', { name: current, exact: true }).click();
+    await page.getByText(next, { exact: true }).click();
+    await page.getByRole('button', { name: next === 'Englisch' ? 'English' : 'Deutsch', exact: true }).waitFor();
+  }
+
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
     ({ t, b, base, pageErrors } = await openAdminBrowser('clerk@musterstadt.test', 'musterstadt'));
@@ -126,6 +134,33 @@ describe('admin panel for a clerk, in a browser', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('in English the settings form words its messages in English, with the field’s bounds; the contingents say "all locations"', async () => {
+    const { page } = b;
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const tenant = await t.dataSource.getRepository(Tenant).findOneByOrFail({ slug: 'musterstadt' });
+    const booking = await t.dataSource.getRepository(TenantPluginState).findOneByOrFail({ tenantId: tenant.id, plugin: 'booking' });
+    await page.goto(`${base}/admin/resources/TenantPluginState/records/${booking.id}/edit`);
+    await page.getByLabel('Reservierung ohne Bestätigung (Minuten)').waitFor();
+    await chooseLanguage('Deutsch', 'Englisch');
+    await page.getByLabel('Hold without confirmation (minutes)').fill('2');
+    await page.getByLabel('Reminder time').fill('17 Uhr');
+    await page.click('button[type=submit]');
+    await page.getByText('Please enter a value from 5 to 1440.').waitFor();
+    await page.getByText('Please enter a time as HH:MM (e.g. 09:00).').waitFor();
+    await page.getByText('Please check the marked fields.').waitFor();
+    expect(await page.getByText('Bitte einen Wert').count()).toBe(0);
+    await page.getByLabel('Hold without confirmation (minutes)').scrollIntoViewIfNeeded();
+    await shoot('plugin-settings-error-en');
+    expect((await t.dataSource.getRepository(TenantPluginState).findOneByOrFail({ id: booking.id })).settings).toEqual(booking.settings);
+
+    await page.goto(`${base}/admin/resources/ReleasePolicy`);
+    await page.getByText('alle Standorte', { exact: true }).first().waitFor();
+    await chooseLanguage('Deutsch', 'Englisch');
+    await page.getByText('all locations', { exact: true }).first().waitFor();
+    expect(await page.getByText('alle Standorte').count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
+
   it('the service form takes the fee in euros and the locations as checkboxes; the list shows "12,50 €" and Ja/Nein', async () => {
     const { page } = b;
     await page.setViewportSize({ width: 1280, height: 900 });
@@ -173,6 +208,10 @@ describe('admin panel for a clerk, in a browser', () => {
     await page.locator('#text').fill('Moin {{booking.citizen.name}}, {{geheim}}');
     await page.click('button[type=submit]');
     await page.getByText('Unbekannte Variable: {{geheim}}').waitFor();
+    // The same message in the English panel, the variable name as it is.
+    await chooseLanguage('Deutsch', 'Englisch');
+    await page.getByText('Unknown variable: {{geheim}}').waitFor();
+    await chooseLanguage('English', 'German');
     await page.locator('#text').fill('Moin {{booking.citizen.name}},\n\nbitte bestätigen: {{{links.confirm}}}\n\n{{tenant.name}}');
     await page.click('button[type=submit]');
     await page.getByText('E-Mail-Vorlage angelegt').waitFor();

@@ -8,6 +8,7 @@ import { Service } from '../apps/server/src/catalog/entities/service.entity.js';
 import { citizen, demoIds, release } from './booking-helpers.js';
 import { createAccount, createAdminTestApp, loginAgent } from './harness/admin-session.js';
 import type { TestApp } from './harness/test-app.js';
+import { panelText } from './harness/panel-text.js';
 
 /** The panel in a clerk's terms: euros, locations in the service form, named notices, "alle Standorte". */
 describe('admin panel for a clerk', () => {
@@ -38,7 +39,10 @@ describe('admin panel for a clerk', () => {
       .post('/admin/api/resources/Service/actions/new')
       .type('form')
       .send({ ...base, fee: 'zwölf Euro', locationIds: `${first.id},${foreign.id}` });
-    expect(errorsOf(bad)).toEqual({ fee: 'Bitte einen Betrag in Euro angeben, z. B. 12,50 €.', locationIds: 'Bitte einen Eintrag aus der Liste wählen.' });
+    expect(errorsOf(bad)).toEqual({ fee: 'euroAmount', locationIds: 'Bitte einen Eintrag aus der Liste wählen.' });
+    // The fee's message is a key: German in the German panel, English in the English one.
+    expect(panelText('de', errorsOf(bad).fee)).toBe('Bitte einen Betrag in Euro angeben, z. B. 12,50 €.');
+    expect(panelText('en', errorsOf(bad).fee)).toBe('Please enter an amount in euros, e.g. 12,50 €.');
     expect(await t.dataSource.getRepository(Service).countBy({ tenantId, name: 'Fischereischein' })).toBe(0);
 
     const created = await admin
@@ -78,9 +82,11 @@ describe('admin panel for a clerk', () => {
     const list = await admin.get('/admin/api/resources/ReleasePolicy/actions/list').expect(200);
     for (const policy of policies) {
       const row = list.body.records.find((r: any) => r.id === policy.id);
-      expect(row.params.locationLabel).toBe(policy.locationId ? expect.any(String) : 'alle Standorte');
-      if (policy.locationId) expect(row.params.locationLabel).not.toBe('alle Standorte');
+      expect(row.params.locationLabel).toBe(policy.locationId ? expect.any(String) : 'allLocations');
+      if (policy.locationId) expect(row.params.locationLabel).not.toBe('allLocations');
     }
+    // The column words the marker in the panel's language (components/location-label.ts).
+    expect([panelText('de', 'allLocations'), panelText('en', 'allLocations')]).toEqual(['alle Standorte', 'all locations']);
     expect(policies.some((p) => p.locationId === null)).toBe(true);
 
     const items = await admin.get('/admin/api/resources/DocumentChecklistItem/actions/list?perPage=500').expect(200);

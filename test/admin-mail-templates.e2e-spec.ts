@@ -6,6 +6,7 @@ import { citizen, deliverMail, demoIds, release } from './booking-helpers.js';
 import { createAccount, createAdminTestApp, loginAgent } from './harness/admin-session.js';
 import { TestSmtpServer } from './harness/smtp-server.js';
 import type { TestApp } from './harness/test-app.js';
+import { panelText } from './harness/panel-text.js';
 
 /** Mail templates worded by a municipality in the panel: validated, previewed, used for real mail, tenant-scoped. */
 describe('admin: per-tenant mail templates', () => {
@@ -46,17 +47,26 @@ describe('admin: per-tenant mail templates', () => {
       subject: 'Termin {{#if date}}am {{date}}',
       text: 'Hallo {{booking.citizen.name}}, {{geheim.passwort}}',
     });
-    expect(errorsOf(broken)).toEqual({
-      subject: expect.stringMatching(/^Die Vorlage ist fehlerhaft: /),
-      text: 'Unbekannte Variable: {{geheim.passwort}}',
-    });
+    // A message key with the names as they are; the form words it in the panel's language.
+    expect(errorsOf(broken)).toEqual({ subject: expect.stringMatching(/^mailBroken\|./), text: 'mailUnknownVariable|{{geheim.passwort}}' });
+    expect(panelText('de', 'mailUnknownVariable', { detail: '{{geheim.passwort}}' })).toBe('Unbekannte Variable: {{geheim.passwort}}');
+    expect(panelText('en', 'mailUnknownVariable', { detail: '{{geheim.passwort}}' })).toBe('Unknown variable: {{geheim.passwort}}');
     const noLink = await admin
       .post(NEW)
       .type('form')
       .send({ templateKey: 'booking/receipt', locale: 'de', subject: 'Termin am {{date}}', text: 'Hallo {{booking.citizen.name}}' });
-    expect(errorsOf(noLink)).toEqual({ text: 'Es fehlt {{{links.confirm}}} (der Link, den die Bürgerin oder der Bürger braucht).' });
-    const unknown = await admin.post(NEW).type('form').send({ templateKey: 'booking/gibtsnicht', locale: 'de', subject: 'x', text: 'y' });
-    expect(errorsOf(unknown)).toEqual({ templateKey: 'Bitte eine Vorlage aus der Liste wählen.' });
+    expect(errorsOf(noLink)).toEqual({ text: 'mailMissingLink|{{{links.confirm}}}' });
+    expect(panelText('de', 'mailMissingLink', { detail: '{{{links.confirm}}}' })).toBe(
+      'Es fehlt {{{links.confirm}}} (der Link, den die Bürgerin oder der Bürger braucht).',
+    );
+    expect(panelText('en', 'mailMissingLink', { detail: '{{{links.confirm}}}' })).toBe('{{{links.confirm}}} is missing (the link the citizen needs).');
+    const unknown = await admin.post(NEW).type('form').send({ templateKey: 'booking/gibtsnicht', locale: 'xx', subject: 'x', text: 'y' });
+    expect(errorsOf(unknown)).toEqual({ templateKey: 'mailUnknownTemplate', locale: 'mailChooseLocale' });
+    expect(['de', 'en'].map((lang) => panelText(lang as 'de' | 'en', 'mailUnknownTemplate'))).toEqual([
+      'Bitte eine Vorlage aus der Liste wählen.',
+      'Please choose a template from the list.',
+    ]);
+    expect(panelText('en', 'mailChooseLocale')).toBe('Please choose a language.');
     expect(await t.dataSource.getRepository(MailTemplateOverride).countBy({ tenantId })).toBe(0);
   });
 

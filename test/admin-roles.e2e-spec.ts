@@ -12,6 +12,7 @@ import { TenantPluginState } from '../apps/server/src/tenancy/tenant-plugin-stat
 import { Tenant } from '../apps/server/src/tenancy/tenant.entity.js';
 import { createAccount, createAdminTestApp, loginAgent, panelLogin, TEST_PASSWORD } from './harness/admin-session.js';
 import type { TestApp } from './harness/test-app.js';
+import { panelText } from './harness/panel-text.js';
 
 /** A plugin with one admin resource, to see the plugin gate at work. */
 @Entity('gate_probe')
@@ -150,11 +151,15 @@ describe('admin roles and plugin gates', () => {
       .post(url)
       .type('form')
       .send({ 'settings.maxServicesPerBooking': '7', 'settings.captcha': 'vielleicht', 'settings.reminderAt': '17 Uhr', 'settings.holdMinutes': '45' });
+    // Message keys, worded by the form in the panel's language with the field's bounds (1 to 6).
     expect(invalid.body.record.errors).toMatchObject({
-      'settings.maxServicesPerBooking': { message: 'Bitte einen Wert von 1 bis 6 angeben.' },
-      'settings.captcha': { message: 'Bitte Ja oder Nein wählen.' },
-      'settings.reminderAt': { message: 'Bitte eine Uhrzeit im Format HH:MM angeben (z. B. 09:00).' },
+      'settings.maxServicesPerBooking': { message: 'settingsOutOfRange' },
+      'settings.captcha': { message: 'settingsYesNo' },
+      'settings.reminderAt': { message: 'settingsTime' },
     });
+    const range = { min: 1, max: 6 };
+    expect(panelText('de', invalid.body.record.errors['settings.maxServicesPerBooking'].message, range)).toBe('Bitte einen Wert von 1 bis 6 angeben.');
+    expect(panelText('en', invalid.body.record.errors['settings.maxServicesPerBooking'].message, range)).toBe('Please enter a value from 1 to 6.');
     expect(invalid.body.record.errors['settings.holdMinutes']).toBeUndefined();
     expect((await state(musterId, 'booking')).settings).toEqual(booking.settings);
 

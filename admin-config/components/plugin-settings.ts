@@ -1,6 +1,6 @@
 // A plugin's settings as form fields, generated from the descriptions that the server reads from the
 // plugin's zod schema (features/settings-fields.ts) and sends as the `settingsForm` JSON. Each field is
-// submitted as `settings.<key>`; the server checks it and answers a message under the field.
+// submitted as `settings.<key>`; the server checks it and answers a message key shown under the field.
 import { Box, CheckBox, FormGroup, FormMessage, Input, Label, Text } from '@adminjs/design-system';
 import { flat, useTranslation, type BasePropertyProps } from 'adminjs';
 import React from 'react';
@@ -132,7 +132,7 @@ export default function PluginSettings(props: BasePropertyProps) {
     Box,
     { mb: 'xl' },
     h('h2', { style: { fontSize: 16, fontWeight: 700, margin: '0 0 16px' } }, translateMessage('pluginSettings')),
-    record.errors?.settingsForm && h(FormMessage, null, record.errors.settingsForm.message),
+    record.errors?.settingsForm && h(FormMessage, null, translateMessage(record.errors.settingsForm.message)),
     ...form.fields.map((f) => {
       const error = record.errors?.[`settings.${f.key}`];
       return h(
@@ -142,7 +142,8 @@ export default function PluginSettings(props: BasePropertyProps) {
         input(f),
         (f.help || f.kind === 'number') &&
           h(Text, { id: `settings-${f.key}-help`, variant: 'sm', mt: 'sm', color: 'grey80' }, [f.help?.[lang], range(f)].filter(Boolean).join(' ')),
-        error && h(FormMessage, null, error.message),
+        // The server answers a message key; the bounds are the field's own.
+        error && h(FormMessage, null, translateMessage(error.message, undefined, { min: f.min ?? '…', max: f.max ?? '…' })),
       );
     }),
   );

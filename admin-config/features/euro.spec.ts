@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { formatEuro, parseEuro } from './euro.js';
+import { panelText } from '../../test/harness/panel-text.js';
+import { EURO_MESSAGE, formatEuro, parseEuro } from './euro.js';
 
 describe('fees in euros', () => {
   it.each([
@@ -21,5 +22,10 @@ describe('fees in euros', () => {
     expect(formatEuro(5)).toBe('0,05\u00a0€');
     expect(formatEuro(null)).toBe('');
     for (const cents of [0, 5, 99, 1250, 123450]) expect(parseEuro(formatEuro(cents))).toBe(cents);
+  });
+
+  it('refuses with a message key shown in German by default and in English in the English panel', () => {
+    expect(panelText('de', EURO_MESSAGE)).toBe('Bitte einen Betrag in Euro angeben, z. B. 12,50 €.');
+    expect(panelText('en', EURO_MESSAGE)).toBe('Please enter an amount in euros, e.g. 12,50 €.');
   });
 });

@@ -1,3 +1,5 @@
+import type { PanelMessage } from '../locale.js';
+
 /** Fees as a clerk writes them ("12,50 €", "1.234,50", "12") ↔ cents as stored. */
 
 const GERMAN = /^(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?$/;
@@ -23,4 +25,5 @@ export function parseEuro(text: string): number | null | undefined {
   return euros * 100 + cents;
 }
 
-export const EURO_MESSAGE = 'Bitte einen Betrag in Euro angeben, z. B. 12,50 €.';
+/** The message key for an amount that cannot be read (shown in the panel's language). */
+export const EURO_MESSAGE = 'euroAmount' satisfies PanelMessage;

@@ -1,11 +1,16 @@
 import { In, type DataSource } from 'typeorm';
 import { Location } from '../../apps/server/src/catalog/entities/location.entity.js';
+import { adminComponent } from '../components.js';
+import type { PanelMessage } from '../locale.js';
 
-export const ALL_LOCATIONS = 'alle Standorte';
+/** The message key a row for every location carries; the column shows it in the panel's language. */
+export const ALL_LOCATIONS = 'allLocations' satisfies PanelMessage;
+
+const LocationLabel = adminComponent('AmtszeitLocationLabel', 'location-label.ts');
 
 /**
  * Adds `locationLabel` to rows with a nullable `locationId` (release policies, closures): the
- * location's name, or "alle Standorte" where the row applies to every location.
+ * location's name, or ALL_LOCATIONS ("alle Standorte" / "all locations") where the row applies to every location.
  */
 export async function decorateLocationLabel(rows: Record<string, any>[], dataSource: DataSource): Promise<void> {
   const ids = [...new Set(rows.map((r) => r.locationId).filter(Boolean))];
@@ -17,4 +22,8 @@ export async function decorateLocationLabel(rows: Record<string, any>[], dataSou
 }
 
 /** The list/show column for it (the reference field stays in the form). */
-export const LOCATION_LABEL_PROPERTY = { type: 'string', isVisible: { list: true, filter: false, show: true, edit: false } };
+export const LOCATION_LABEL_PROPERTY = {
+  type: 'string',
+  components: { list: LocationLabel, show: LocationLabel },
+  isVisible: { list: true, filter: false, show: true, edit: false },
+};

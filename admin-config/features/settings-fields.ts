@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { MSG, TIME_RE, type FieldErrors } from './validation.js';
+import type { PanelMessage } from '../locale.js';
+import { TIME_RE, type FieldErrors } from './validation.js';
 
 type Text = { de: string; en: string };
 
@@ -92,11 +93,13 @@ export function settingsFields(schema: z.ZodType): SettingsField[] {
 }
 
 /**
- * Form input (strings from the browser, or JSON values) → typed settings, with a German message per
- * field for what cannot be read or is out of range. An empty field takes the default.
+ * Form input (strings from the browser, or JSON values) → typed settings, with a message key per
+ * field for what cannot be read or is out of range (the form shows it in the panel's language, with
+ * the field's bounds). An empty field takes the default.
  */
 export function readSettingsForm(fields: SettingsField[], input: Record<string, unknown>, errors: FieldErrors, prefix: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
+  const fail = (at: string, key: PanelMessage) => (errors[at] = key);
   for (const field of fields) {
     const raw = input[field.key];
     const at = `${prefix}.${field.key}`;
@@ -104,7 +107,7 @@ export function readSettingsForm(fields: SettingsField[], input: Record<string, 
       // From the form an array (or nothing ticked: an empty one); from a client also "a,b".
       const values = (Array.isArray(raw) ? raw.map(String) : String(raw ?? '').split(',')).map((v) => v.trim()).filter(Boolean);
       if (values.every((v) => field.options?.some((o) => o.value === v))) out[field.key] = [...new Set(values)];
-      else errors[at] = MSG.reference;
+      else fail(at, 'settingsChoice');
       continue;
     }
     if (raw === undefined || raw === null || raw === '') continue;
@@ -112,28 +115,32 @@ export function readSettingsForm(fields: SettingsField[], input: Record<string, 
     switch (field.kind) {
       case 'number': {
         const value = typeof raw === 'number' ? raw : /^-?\d+$/.test(text) ? Number(text) : NaN;
-        if (!Number.isInteger(value)) errors[at] = MSG.integer;
-        else if ((field.min !== undefined && value < field.min) || (field.max !== undefined && value > field.max))
-          errors[at] = `Bitte einen Wert von ${field.min ?? '…'} bis ${field.max ?? '…'} angeben.`;
+        if (!Number.isInteger(value)) fail(at, 'settingsInteger');
+        else if ((field.min !== undefined && value < field.min) || (field.max !== undefined && value > field.max)) fail(at, 'settingsOutOfRange');
         else out[field.key] = value;
         break;
       }
       case 'boolean':
         if (raw === true || text === 'true') out[field.key] = true;
         else if (raw === false || text === 'false') out[field.key] = false;
-        else errors[at] = 'Bitte Ja oder Nein wählen.';
+        else fail(at, 'settingsYesNo');
         break;
       case 'time':
         if (TIME_RE.test(text)) out[field.key] = text;
-        else errors[at] = MSG.time;
+        else fail(at, 'settingsTime');
         break;
       case 'enum':
         if (field.options?.some((o) => o.value === text)) out[field.key] = text;
-        else errors[at] = MSG.reference;
+        else fail(at, 'settingsChoice');
         break;
       default:
         out[field.key] = text;
     }
   }
   return out;
+}
+
+/** A settings schema's own complaint (zod issue) as a message key: a number out of range, else "not allowed". */
+export function settingsIssueMessage(issue: { code: string; origin?: string }): PanelMessage {
+  return (issue.code === 'too_small' || issue.code === 'too_big') && issue.origin === 'number' ? 'settingsOutOfRange' : 'settingsInvalid';
 }

@@ -1,6 +1,7 @@
 import { ValidationError, type PropertyErrors } from 'adminjs';
 import type { DataSource } from 'typeorm';
 import type { CurrentAdmin } from '../../apps/server/src/auth/current-admin.js';
+import type { PanelMessage } from '../locale.js';
 
 /** Field → German message. */
 export type FieldErrors = Record<string, string>;
@@ -87,6 +88,14 @@ export class Rules {
   }
 }
 
+/**
+ * A message key with a language-neutral detail (variable names, a parser's complaint) for a field
+ * shown by components/field-message.ts, which words the key around `{{detail}}` in the panel's language.
+ */
+export function fieldMessage(key: PanelMessage, detail: string): string {
+  return `${key}|${detail}`;
+}
+
 /** Minutes since midnight of an HH:MM string. */
 export function minutesOf(time: string): number {
   const [h, m] = time.split(':').map(Number);
@@ -96,5 +105,6 @@ export function minutesOf(time: string): number {
 /** AdminJS shows these next to the fields and refuses the save. */
 export function toValidationError(errors: FieldErrors): ValidationError {
   const propertyErrors: PropertyErrors = Object.fromEntries(Object.entries(errors).map(([field, message]) => [field, { type: 'validation', message }]));
-  return new ValidationError(propertyErrors, { type: 'validation', message: 'Bitte die markierten Felder prüfen.' });
+  // The notice is a message key too: AdminJS words it in the panel's language.
+  return new ValidationError(propertyErrors, { type: 'validation', message: 'checkMarkedFields' satisfies PanelMessage });
 }

@@ -1,16 +1,25 @@
 import type { ActionRequest } from 'adminjs';
 import { MailTemplateOverride } from '../../apps/server/src/notifications/mail-template-override.entity.js';
-import type { MailTemplateService } from '../../apps/server/src/notifications/mail-template.service.js';
+import type { MailTemplateProblem, MailTemplateService } from '../../apps/server/src/notifications/mail-template.service.js';
 import { Tenant } from '../../apps/server/src/tenancy/tenant.entity.js';
 import { In } from 'typeorm';
 import { adminComponent } from '../components.js';
 import { panelUser, TENANT_DATA } from '../features/access.js';
-import { Rules } from '../features/validation.js';
+import { fieldMessage, Rules } from '../features/validation.js';
+import type { PanelMessage } from '../locale.js';
 import type { AdminResourceDefinition } from './define-resource.js';
 
 const Editor = adminComponent('AmtszeitMailTemplateEditor', 'mail-template-editor.ts');
 const Plain = adminComponent('AmtszeitPlainValue', 'plain-value.ts');
+const Field = adminComponent('AmtszeitFieldMessage', 'field-message.ts');
 const AS_IS = { list: Plain, show: Plain };
+/** The panel's words for what keeps a wording from being sent. */
+const MESSAGES: Record<MailTemplateProblem['problem'], PanelMessage> = {
+  unknownTemplate: 'mailUnknownTemplate',
+  broken: 'mailBroken',
+  unknownVariable: 'mailUnknownVariable',
+  missingLink: 'mailMissingLink',
+};
 const LOCALES = ['de', 'en'];
 
 /**
@@ -32,10 +41,12 @@ export function mailTemplateResource(mail: MailTemplateService): AdminResourceDe
           .text('subject', { max: 500 })
           .text('text', { max: 20_000 })
           .text('html', { required: false, max: 50_000 });
-        if (!LOCALES.includes(String(d.locale))) r.fail('locale', 'Bitte eine Sprache wählen.');
+        if (!LOCALES.includes(String(d.locale))) r.fail('locale', 'mailChooseLocale' satisfies PanelMessage);
         if (r.ok('templateKey') && r.ok('subject') && r.ok('text')) {
-          for (const [field, message] of Object.entries(mail.validate(String(d.templateKey), { subject: d.subject, text: d.text, html: d.html || null })))
-            r.fail(field, message);
+          for (const [field, { problem, detail }] of Object.entries(
+            mail.validate(String(d.templateKey), { subject: d.subject, text: d.text, html: d.html || null }),
+          ))
+            r.fail(field, detail === undefined ? MESSAGES[problem] : fieldMessage(MESSAGES[problem], detail));
         }
         return r.errors;
       },
@@ -75,10 +86,11 @@ export function mailTemplateResource(mail: MailTemplateService): AdminResourceDe
           ],
           position: 2,
         },
-        subject: { position: 3 },
-        text: { type: 'textarea', position: 4, props: { rows: 16 } },
+        subject: { position: 3, components: { edit: Field } },
+        text: { type: 'textarea', position: 4, props: { rows: 16 }, components: { edit: Field } },
         html: {
           type: 'textarea',
+          components: { edit: Field },
           position: 5,
           description: 'helpMailTemplateHtml',
           props: { rows: 8 },

@@ -4,18 +4,19 @@ import { TenantPluginState } from '../../apps/server/src/tenancy/tenant-plugin-s
 import { z } from 'zod';
 import { adminComponent } from '../components.js';
 import { nobody, panelUser, type Access } from '../features/access.js';
-import { readSettingsForm, settingsFields } from '../features/settings-fields.js';
+import { readSettingsForm, settingsFields, settingsIssueMessage } from '../features/settings-fields.js';
 import type { FieldErrors } from '../features/validation.js';
 import type { AdminResourceDefinition } from './define-resource.js';
 
 const SettingsForm = adminComponent('AmtszeitPluginSettings', 'plugin-settings.ts');
 const PluginSwitch = adminComponent('AmtszeitPluginSwitch', 'plugin-switch.ts');
 
-/** The schema's remaining complaints (rules across fields) in German, under the field they name. */
+/** The schema's remaining complaints (rules across fields) as message keys, under the field they name (not zod's English). */
 function schemaIssues(schema: z.ZodType, value: unknown, errors: FieldErrors): void {
-  const result = schema.safeParse(value, { error: z.locales.de().localeError });
+  const result = schema.safeParse(value);
   if (result.success) return;
-  for (const issue of result.error.issues) errors[issue.path.length ? `settings.${issue.path.join('.')}` : 'settingsForm'] ??= issue.message;
+  for (const issue of result.error.issues)
+    errors[issue.path.length ? `settings.${issue.path.join('.')}` : 'settingsForm'] ??= settingsIssueMessage(issue as { code: string; origin?: string });
 }
 
 /**

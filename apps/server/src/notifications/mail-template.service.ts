@@ -33,6 +33,12 @@ export interface MailTemplateSource {
 /** Variables every template sees (besides its own data). */
 const GLOBAL_VARIABLES = ['tenant.name', 'tenant.slug', 'baseUrl', 'locale', 'en', 'this', '@index', '@first', '@last', 'else'];
 
+/** Why a wording cannot be sent; `detail` names the variables or the parser's complaint. */
+export interface MailTemplateProblem {
+  problem: 'unknownTemplate' | 'broken' | 'unknownVariable' | 'missingLink';
+  detail?: string;
+}
+
 /** Plain text as the HTML body: escaped, paragraphs at blank lines, line breaks kept. */
 export function textToHtml(text: string): string {
   return text
@@ -173,10 +179,13 @@ export class MailTemplateService {
     return { known: [...known].sort(), required: [...required].sort() };
   }
 
-  /** German messages per field (subject, text, html) for a wording that cannot be sent; empty when it can. */
-  validate(template: string, source: MailTemplateSource): Record<string, string> {
-    const errors: Record<string, string> = {};
-    if (!this.templateKeys().includes(template)) return { templateKey: 'Bitte eine Vorlage aus der Liste wählen.' };
+  /**
+   * What keeps a wording from being sent, per field (templateKey, subject, text, html), language-neutral
+   * (the panel words it in its user's language); empty when it can be sent.
+   */
+  validate(template: string, source: MailTemplateSource): Record<string, MailTemplateProblem> {
+    const problems: Record<string, MailTemplateProblem> = {};
+    if (!this.templateKeys().includes(template)) return { templateKey: { problem: 'unknownTemplate' } };
     const { known, required } = this.variables(template);
     const used = new Set<string>();
     for (const field of ['subject', 'text', 'html'] as const) {
@@ -187,16 +196,16 @@ export class MailTemplateService {
         paths = pathsOf(value);
         this.hbs.precompile(value);
       } catch (err) {
-        errors[field] = `Die Vorlage ist fehlerhaft: ${String((err as Error).message).split('\n')[0]}`;
+        problems[field] = { problem: 'broken', detail: String((err as Error).message).split('\n')[0] };
         continue;
       }
       const unknown = [...paths].filter((p) => !known.includes(p));
-      if (unknown.length) errors[field] = `Unbekannte Variable: ${unknown.map((u) => `{{${u}}}`).join(', ')}`;
+      if (unknown.length) problems[field] = { problem: 'unknownVariable', detail: unknown.map((u) => `{{${u}}}`).join(', ') };
       for (const p of paths) used.add(p);
     }
     const missing = required.filter((r) => !used.has(r));
-    if (missing.length) errors.text ??= `Es fehlt ${missing.map((m) => `{{{${m}}}}`).join(', ')} (der Link, den die Bürgerin oder der Bürger braucht).`;
-    return errors;
+    if (missing.length) problems.text ??= { problem: 'missingLink', detail: missing.map((m) => `{{{${m}}}}`).join(', ') };
+    return problems;
   }
 
   /** The wording rendered with sample values (each variable shows its name), for the panel's preview. */
