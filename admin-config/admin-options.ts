@@ -86,7 +86,7 @@ export function adminOptions(
     loginPath: `${ADMIN_ROOT}/login`,
     logoutPath: `${ADMIN_ROOT}/logout`,
     resources,
-    locale: adminLocale(),
+    locale: adminLocale({}, deps.mail.templateNames()),
     componentLoader,
     dashboard: dashboard(deps),
     // The sidebar stays open from 1200 px (AdminJS: from 1324 px, so a 1280 px screen had to open it by hand).

@@ -1,4 +1,5 @@
 import type { LocaleTranslations } from 'adminjs';
+import type { MailTemplateName } from '../apps/server/src/notifications/notification.types.js';
 
 /**
  * Panel texts: German by default, English available (AdminJS's language selector). Resource and
@@ -298,8 +299,8 @@ const help: Record<string, { de: string; en: string }> = {
     en: 'At least 24 characters; the receiver verifies the signature with it. It is never shown again; leave empty when editing to keep it.',
   },
   helpMailTemplateKey: {
-    de: 'Welche E-Mail: z. B. booking/confirmation ist die Terminbestätigung. Ohne eigenen Text gilt der mitgelieferte.',
-    en: 'Which email, e.g. booking/confirmation is the booking confirmation. Without your own wording the shipped one is used.',
+    de: 'Welche E-Mail. Ohne eigenen Text gilt der mitgelieferte.',
+    en: 'Which email. Without your own wording the shipped one is used.',
   },
   helpMailTemplateHtml: {
     de: 'Optional. Leer lassen: die HTML-Fassung entsteht aus dem Text.',
@@ -396,7 +397,19 @@ function pick(lang: 'de' | 'en', table: Record<string, { de: string; en: string 
   return Object.fromEntries(Object.entries(table).map(([k, v]) => [k, v[lang]]));
 }
 
-function build(lang: 'de' | 'en', extraLabels: Record<string, { de: string; en: string }>) {
+/**
+ * The mail templates' names as AdminJS's labels of the `templateKey` choices (`templateKey.<key>`, which its
+ * select and filter look up), and when each is sent (`templateKeySentWhen.<key>`).
+ */
+function mailTemplateLabels(lang: 'de' | 'en', names: Record<string, MailTemplateName>) {
+  const entries = Object.entries(names);
+  return {
+    templateKey: Object.fromEntries(entries.map(([key, n]) => [key, n.label[lang]])),
+    templateKeySentWhen: Object.fromEntries(entries.map(([key, n]) => [key, n.sentWhen[lang]])),
+  };
+}
+
+function build(lang: 'de' | 'en', extraLabels: Record<string, { de: string; en: string }>, mailTemplates: Record<string, MailTemplateName>) {
   return {
     labels: { ...pick(lang, labels), ...Object.fromEntries(Object.entries(resources).map(([id, r]) => [id, r.label[lang]])), ...pick(lang, extraLabels) },
     properties: pick(lang, common),
@@ -420,18 +433,28 @@ function build(lang: 'de' | 'en', extraLabels: Record<string, { de: string; en: 
     resources: Object.fromEntries(
       Object.entries(resources).map(([id, r]) => [
         id,
-        { properties: pick(lang, r.properties), messages: singular[id] ? notices(lang, singular[id][lang]) : {} },
+        {
+          properties: pick(lang, r.properties),
+          messages: singular[id] ? notices(lang, singular[id][lang]) : {},
+          ...(id === 'MailTemplateOverride' ? { labels: mailTemplateLabels(lang, mailTemplates) } : {}),
+        },
       ]),
     ),
   };
 }
 
-/** Translations; plugins add labels for their own resources (`extraLabels`: resource id → label). */
-export function adminLocale(extraLabels: Record<string, { de: string; en: string }> = {}) {
+/**
+ * Translations; plugins add labels for their own resources (`extraLabels`: resource id → label) and
+ * name their mail templates (`mailTemplates`: template key → name, see MailTemplateService.templateNames).
+ */
+export function adminLocale(extraLabels: Record<string, { de: string; en: string }> = {}, mailTemplates: Record<string, MailTemplateName> = {}) {
   return {
     language: 'de',
     availableLanguages: ['de', 'en'],
-    translations: { de: build('de', extraLabels), en: build('en', extraLabels) } as unknown as Record<string, Partial<LocaleTranslations>>,
+    translations: { de: build('de', extraLabels, mailTemplates), en: build('en', extraLabels, mailTemplates) } as unknown as Record<
+      string,
+      Partial<LocaleTranslations>
+    >,
     withBackend: false,
   };
 }

@@ -12,6 +12,7 @@ import type { AdminResourceDefinition } from './define-resource.js';
 const Editor = adminComponent('AmtszeitMailTemplateEditor', 'mail-template-editor.ts');
 const Plain = adminComponent('AmtszeitPlainValue', 'plain-value.ts');
 const Field = adminComponent('AmtszeitFieldMessage', 'field-message.ts');
+const Name = adminComponent('AmtszeitMailTemplateName', 'mail-template-name.ts');
 const AS_IS = { list: Plain, show: Plain };
 /** The panel's words for what keeps a wording from being sent. */
 const MESSAGES: Record<MailTemplateProblem['problem'], PanelMessage> = {
@@ -73,7 +74,8 @@ export function mailTemplateResource(mail: MailTemplateService): AdminResourceDe
       listProperties: ['templateKey', 'locale', 'subject', 'updatedAt'],
       properties: {
         templateKey: {
-          components: AS_IS,
+          // Shown by its name (locale.ts words the choices: MailTemplateService.templateNames), the key in small print.
+          components: { list: Name, show: Name, edit: Name },
           availableValues: mail.templateKeys().map((k) => ({ value: k, label: k })),
           position: 1,
           description: 'helpMailTemplateKey',

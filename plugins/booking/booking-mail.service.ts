@@ -1,8 +1,7 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import icalGenerator, { ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
 import { DateTime } from 'luxon';
 import QRCode from 'qrcode';
-import { fromRoot } from '../../apps/server/src/common/project-root.js';
 import { ENV, type Env } from '../../apps/server/src/config/env.config.js';
 import { MailTemplateService } from '../../apps/server/src/notifications/mail-template.service.js';
 import type { EmailContent, NotificationTemplate } from '../../apps/server/src/notifications/notification.types.js';
@@ -53,7 +52,7 @@ export const KIOSK_CHECK_IN = 'booking.kiosk-check-in';
  * citizen chose it. Callers describe which message; this service picks the channels.
  */
 @Injectable()
-export class BookingMailService implements OnModuleInit {
+export class BookingMailService {
   private readonly templates: Record<BookingMessageKind, NotificationTemplate<BookingMessageData>>;
 
   constructor(
@@ -71,10 +70,6 @@ export class BookingMailService implements OnModuleInit {
       reminder: files.template('booking/reminder', { channels: ['email', 'sms'], context }),
       'block-offer': files.template('booking/block-offer', { channels: ['email'], context }),
     };
-  }
-
-  onModuleInit(): void {
-    this.files.register('booking', fromRoot('plugins/booking/templates'));
   }
 
   /**

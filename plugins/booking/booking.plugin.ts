@@ -1,6 +1,7 @@
 import { definePlugin } from '../../apps/server/src/plugin-host/plugin.types.js';
 import { BookingDashboardFigures } from './booking-dashboard.js';
 import { bookingErrors } from './booking.errors.js';
+import { bookingMailTemplates } from './booking.mail-templates.js';
 import { bookingManifest } from './booking.manifest.js';
 import { BookingModule } from './booking.module.js';
 import { bookingTasks } from './booking.tasks.js';
@@ -21,6 +22,7 @@ export const bookingPlugin = definePlugin({
   migrations: BOOKING_MIGRATIONS,
   tasks: bookingTasks,
   errors: bookingErrors,
+  mailTemplates: bookingMailTemplates,
   staffPages: [
     { label: { de: 'Kalender', en: 'Calendar' }, path: (slug) => `/${slug}/mitarbeiter/kalender` },
     { label: { de: 'Suche', en: 'Search' }, path: (slug) => `/${slug}/mitarbeiter/suche` },

@@ -1,7 +1,6 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import type { PublicLocation } from '../../apps/server/src/catalog/catalog.service.js';
-import { fromRoot } from '../../apps/server/src/common/project-root.js';
 import { ENV, type Env } from '../../apps/server/src/config/env.config.js';
 import { MailTemplateService } from '../../apps/server/src/notifications/mail-template.service.js';
 import type { NotificationTemplate } from '../../apps/server/src/notifications/notification.types.js';
@@ -50,7 +49,7 @@ export interface OfferData {
 
 /** The terminagent's mails: "please confirm your wish" and the offer with its proposals. */
 @Injectable()
-export class TerminagentMailService implements OnModuleInit {
+export class TerminagentMailService {
   readonly wishConfirm: NotificationTemplate<WishConfirmData>;
   readonly offer: NotificationTemplate<OfferData>;
 
@@ -72,10 +71,6 @@ export class TerminagentMailService implements OnModuleInit {
       }),
     });
     this.offer = templates.template<OfferData>('terminagent/offer', { channels: ['email'], context: (d, locale) => this.offerContext(d, locale) });
-  }
-
-  onModuleInit(): void {
-    this.templates.register('terminagent', fromRoot('plugins/terminagent/templates'));
   }
 
   private offerContext(d: OfferData, locale: 'de' | 'en'): Record<string, unknown> {

@@ -10,6 +10,7 @@ import { TerminagentDashboardFigures } from './terminagent-dashboard.js';
 import { terminagentManifest } from './terminagent.manifest.js';
 import { terminagentAdminResources } from './terminagent.admin.js';
 import { terminagentErrors } from './terminagent.errors.js';
+import { terminagentMailTemplates } from './terminagent.mail-templates.js';
 import { TerminagentModule } from './terminagent.module.js';
 import { terminagentTasks } from './terminagent.tasks.js';
 
@@ -20,6 +21,7 @@ export const terminagentPlugin = definePlugin({
   migrations: TERMINAGENT_MIGRATIONS,
   tasks: terminagentTasks,
   errors: terminagentErrors,
+  mailTemplates: terminagentMailTemplates,
   subscribers: [CapacityEventsSubscriber],
   dashboard: TerminagentDashboardFigures,
   // Places appointments from booking's agent share; without it that share is released online.

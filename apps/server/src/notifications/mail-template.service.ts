@@ -9,7 +9,8 @@ import { brandingSchema, type TenantBranding, type TenantSettings } from '../ten
 import { TenantDataService } from '../tenancy/tenant-data.service.js';
 import { TenantRegistryService } from '../tenancy/tenant-registry.service.js';
 import { MailTemplateOverride } from './mail-template-override.entity.js';
-import type { EmailContent, NotificationLocale, NotificationTemplate } from './notification.types.js';
+import { PLUGINS, type AmtszeitPlugin } from '../plugin-host/plugin.types.js';
+import type { EmailContent, MailTemplateName, NotificationLocale, NotificationTemplate } from './notification.types.js';
 
 export type MailLocale = NotificationLocale;
 
@@ -29,6 +30,17 @@ export interface MailTemplateSource {
   text: string;
   html: string | null;
 }
+
+/** The core's own mail templates (a plugin names its own in its definition's `mailTemplates`). */
+const CORE_NAMES: Record<string, MailTemplateName> = {
+  'login-locked': {
+    label: { de: 'Anmeldung gesperrt (Hinweis an das Konto)', en: 'Login locked (notice to the account)' },
+    sentWhen: {
+      de: 'Wenn die Anmeldung eines Kontos nach mehreren Fehlversuchen vorübergehend gesperrt wird.',
+      en: "When an account's login is locked for a while after several failed attempts.",
+    },
+  },
+};
 
 /** Variables every template sees (besides its own data). */
 const GLOBAL_VARIABLES = ['tenant.name', 'tenant.slug', 'baseUrl', 'locale', 'en', 'this', '@index', '@first', '@last', 'else'];
@@ -78,6 +90,7 @@ export interface TemplateOptions<D> {
 @Injectable()
 export class MailTemplateService {
   private readonly dirs = new Map<string, string>([['core', fromRoot('apps/server/src/notifications/templates')]]);
+  private readonly names = new Map<string, MailTemplateName>(Object.entries(CORE_NAMES));
   private readonly compiled = new Map<string, Handlebars.TemplateDelegate | null>();
   private readonly hbs = Handlebars.create();
 
@@ -85,11 +98,19 @@ export class MailTemplateService {
     @Inject(ENV) private readonly env: Env,
     private readonly registry: TenantRegistryService,
     private readonly data: TenantDataService,
-  ) {}
+    @Inject(PLUGINS) plugins: AmtszeitPlugin[],
+  ) {
+    // Each plugin's templates under its name, e.g. `booking/receipt` from plugins/booking/templates.
+    for (const { name: namespace, mailTemplates } of plugins) {
+      if (!mailTemplates) continue;
+      this.dirs.set(namespace, mailTemplates.dir);
+      for (const [name, label] of Object.entries(mailTemplates.names)) this.names.set(`${namespace}/${name}`, label);
+    }
+  }
 
-  /** A plugin registers the folder holding its templates, e.g. ('booking', plugins/booking/templates). */
-  register(namespace: string, dir: string): void {
-    this.dirs.set(namespace, dir);
+  /** The panel's names of the templates a municipality may reword (those their owner named). */
+  templateNames(): Record<string, MailTemplateName> {
+    return Object.fromEntries(this.templateKeys().flatMap((key) => (this.names.has(key) ? [[key, this.names.get(key)!]] : [])));
   }
 
   /** A notification template (see OutboxService.notify) made of this service's handlebars files. */

@@ -1,6 +1,21 @@
 export type NotificationChannel = 'email' | 'sms';
 export type NotificationLocale = 'de' | 'en';
 
+/** How the panel names a mail template for a clerk: what it is and when it is sent, in German and English. */
+export interface MailTemplateName {
+  label: { de: string; en: string };
+  sentWhen: { de: string; en: string };
+}
+
+/**
+ * A plugin's mail templates: the folder of its handlebars files (`<name>.<locale>.<part>.hbs`, addressed
+ * as `<plugin>/<name>`) and every template's name for the panel (file name without language and part → name).
+ */
+export interface PluginMailTemplates {
+  dir: string;
+  names: Record<string, MailTemplateName>;
+}
+
 /** A rendered mail ready to go; an attachment's content is base64. */
 export interface EmailContent {
   to: string;

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { AdminRole } from '../auth/admin-user.entity.js';
 import type { DomainErrorDeclaration } from '../common/domain-error.js';
 import type { EventSubscriberClass } from '../events/event.types.js';
+import type { PluginMailTemplates } from '../notifications/notification.types.js';
 import type { TenantRef } from '../tenancy/tenant-context.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a task list mixes handler types
@@ -135,6 +136,8 @@ export interface AmtszeitPlugin<S extends Record<string, unknown> = Record<strin
    * stops the start.
    */
   errors?: DomainErrorDeclaration;
+  /** The plugin's mail templates and their names for the panel (registered with MailTemplateService). */
+  mailTemplates?: PluginMailTemplates;
 }
 
 export function definePlugin<S extends Record<string, unknown>>(plugin: AmtszeitPlugin<S>): AmtszeitPlugin<S> {
