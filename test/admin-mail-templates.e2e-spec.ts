@@ -1,9 +1,13 @@
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type TestAgent from 'supertest/lib/agent.js';
 import { MailTemplateOverride } from '../apps/server/src/notifications/mail-template-override.entity.js';
 import { MailTemplateService } from '../apps/server/src/notifications/mail-template.service.js';
 import { citizen, deliverMail, demoIds, release } from './booking-helpers.js';
-import { createAccount, createAdminTestApp, loginAgent } from './harness/admin-session.js';
+import { createAccount, createAdminTestApp, loginAgent, TEST_PASSWORD } from './harness/admin-session.js';
+import { listen, openBrowser } from './harness/browser.js';
 import { TestSmtpServer } from './harness/smtp-server.js';
 import type { TestApp } from './harness/test-app.js';
 import { panelText } from './harness/panel-text.js';
@@ -125,5 +129,71 @@ describe('admin: per-tenant mail templates', () => {
     // English mail of Musterstadt has no override of its own: the shipped English wording.
     const english = await t.asTenant('musterstadt', () => t.app.get(MailTemplateService).render('booking/receipt', 'en', sample));
     expect(english.subject).not.toContain('Musterstadt:');
+  });
+
+  it('in the browser the templates go by their names, German or English, with the key in small print and when the mail is sent', async () => {
+    const base = await listen(t.app);
+    const b = await openBrowser(base);
+    const { page } = b;
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    // Kept for a person to look at, outside the checkout; at 375 px nothing may scroll sideways.
+    const shots = join(tmpdir(), 'amtszeit-screenshots');
+    mkdirSync(shots, { recursive: true });
+    const shoot = async (name: string) => {
+      await page.setViewportSize({ width: 375, height: 800 });
+      await page.screenshot({ path: `${shots}/admin-${name}-375.png`, fullPage: true });
+      expect({ name, overflow: await page.evaluate('document.documentElement.scrollWidth > window.innerWidth') }).toEqual({ name, overflow: false });
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.screenshot({ path: `${shots}/admin-${name}-1280.png`, fullPage: true });
+    };
+    try {
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.goto(`${base}/admin/login`);
+      await page.getByLabel('E-Mail').fill('admin@musterstadt.test');
+      await page.getByLabel('Passwort').fill(TEST_PASSWORD);
+      await page.getByLabel('Passwort').press('Enter');
+      await page.waitForURL(`${base}/admin`);
+
+      // The list (Musterstadt's wording of the receipt from above): the name, the key below it.
+      await page.goto(`${base}/admin/resources/MailTemplateOverride`);
+      const cell = page.locator('[data-css="MailTemplateOverride-list-templateKey"]').first();
+      await cell.getByText('Buchungsbestätigung (Eingangsbestätigung)').waitFor();
+      expect(await cell.getByText('booking/receipt', { exact: true }).count()).toBe(1);
+      await shoot('mail-template-list');
+
+      // In English: the English name (the panel's globe menu).
+      await page.getByRole('button', { name: 'Deutsch', exact: true }).click();
+      await page.getByText('Englisch', { exact: true }).click();
+      await cell.getByText('Booking receipt (please confirm)').waitFor();
+      expect(await cell.getByText('Buchungsbestätigung').count()).toBe(0);
+      await page.getByRole('button', { name: 'English', exact: true }).click();
+      await page.getByText('German', { exact: true }).click();
+      await cell.getByText('Buchungsbestätigung (Eingangsbestätigung)').waitFor();
+
+      // The show page says when the mail is sent.
+      const saved = await t.dataSource.getRepository(MailTemplateOverride).findOneByOrFail({ tenantId, templateKey: 'booking/receipt' });
+      await page.goto(`${base}/admin/resources/MailTemplateOverride/records/${saved.id}/show`);
+      const shown = page.locator('[data-css="MailTemplateOverride-show-templateKey"]');
+      await shown.getByText('Buchungsbestätigung (Eingangsbestätigung)').waitFor();
+      await shown.getByText('Gleich nach der Online-Buchung', { exact: false }).waitFor();
+      await shown.getByText('booking/receipt', { exact: true }).waitFor();
+      await shoot('mail-template-show-named');
+
+      // The picker offers the names; the chosen value is the key (the form loads that template's wording).
+      await page.goto(`${base}/admin/resources/MailTemplateOverride/actions/new`);
+      const picker = page.locator('[data-css="MailTemplateOverride-edit-templateKey"]');
+      await picker.locator('input').fill('Terminvorschlag');
+      await page.getByRole('option', { name: 'Terminvorschlag des Terminagenten' }).waitFor();
+      await page.keyboard.press('Enter');
+      await picker.getByText('terminagent/offer', { exact: true }).waitFor();
+      await picker.getByText('Wenn der Terminagent passende freie Termine gefunden hat', { exact: false }).waitFor();
+      await page.getByText('{{links.offer}}', { exact: true }).waitFor();
+      await shoot('mail-template-new-named');
+      expect(b.foreignRequests).toEqual([]);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await b.close();
+    }
   });
 });

@@ -15,7 +15,9 @@ export default function MailTemplateName(props: BasePropertyProps) {
   const sentWhen = key ? translateLabel(`templateKeySentWhen.${key}`, property.resourceId, { defaultValue: '' }) : '';
   const keyLine = h(Text, { as: 'span', variant: 'sm', color: 'grey80', style: { display: 'block', fontFamily: 'monospace' } }, key);
   if (where === 'list') return h('span', null, name, keyLine);
-  const details = key && h(Box, { mt: 'sm' }, sentWhen && h(Text, { variant: 'sm', mb: 'xs' }, sentWhen), keyLine);
+  // Under the picker, close to it: into the gap AdminJS's field keeps for its message, unless one is shown.
+  const close = where === 'edit' && !record?.errors?.[property.path];
+  const details = key && h(Box, close ? { style: { marginTop: -28 } } : { mt: 'sm' }, sentWhen && h(Text, { variant: 'sm', mb: 'xs' }, sentWhen), keyLine);
   if (where === 'show') return h(ValueGroup, { label: translateProperty(property.label, property.resourceId) }, h(Text, null, name), details);
   // Without the custom component, so that AdminJS renders its own select.
   return h(Box, { mb: 'xl' }, h(BasePropertyComponent, { ...props, property: { ...property, components: undefined } }), details);

@@ -76,6 +76,8 @@ export function mailTemplateResource(mail: MailTemplateService): AdminResourceDe
         templateKey: {
           // Shown by its name (locale.ts words the choices: MailTemplateService.templateNames), the key in small print.
           components: { list: Name, show: Name, edit: Name },
+          // The column a phone's list keeps: which mail, rather than its subject.
+          isTitle: true,
           availableValues: mail.templateKeys().map((k) => ({ value: k, label: k })),
           position: 1,
           description: 'helpMailTemplateKey',
@@ -88,7 +90,7 @@ export function mailTemplateResource(mail: MailTemplateService): AdminResourceDe
           ],
           position: 2,
         },
-        subject: { position: 3, components: { edit: Field } },
+        subject: { position: 3, components: { edit: Field }, isTitle: false },
         text: { type: 'textarea', position: 4, props: { rows: 16 }, components: { edit: Field } },
         html: {
           type: 'textarea',
