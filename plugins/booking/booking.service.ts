@@ -1,11 +1,10 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
-import { DateTime } from 'luxon';
 import { In, IsNull, LessThanOrEqual } from 'typeorm';
 import { CatalogService } from '../../apps/server/src/catalog/catalog.service.js';
 import { Clock } from '../../apps/server/src/common/clock.js';
 import { DomainError } from '../../apps/server/src/common/domain-error.js';
-import { toLocalIso } from '../../apps/server/src/common/local-time.js';
+import { parseOffsetInstant, toLocalIso } from '../../apps/server/src/common/local-time.js';
 import { isUniqueViolation } from '../../apps/server/src/database/db-errors.js';
 import { EventBusService } from '../../apps/server/src/events/event-bus.service.js';
 import { IdempotencyService, parseIdempotencyKey, type IdempotencyClaim } from '../../apps/server/src/idempotency/idempotency.service.js';
@@ -451,11 +450,8 @@ export class BookingService {
   }
 
   private parseStart(value: string, leadMinutes: number): Date {
-    const dt = DateTime.fromISO(String(value), { setZone: true });
-    if (!dt.isValid || !/([+-]\d{2}:?\d{2}|Z)$/.test(String(value))) {
-      throw new BadRequestException('start must be an ISO 8601 date-time with offset, e.g. 2026-11-24T08:15:00+01:00.');
-    }
-    const start = dt.toJSDate();
+    const start = parseOffsetInstant(String(value));
+    if (!start) throw new BadRequestException('start must be an ISO 8601 date-time with offset, e.g. 2026-11-24T08:15:00+01:00.');
     const now = this.clock.now();
     if (start <= now) throw new DomainError('SLOT_IN_PAST', 'This time is in the past. Please choose another time.');
     // As the offered times: a start exactly at the end of the lead time is too soon too.

@@ -121,7 +121,7 @@ export class AppointmentPagesController {
     o: { done?: string | null; moveDay?: string | null; moveTo?: string; errors?: FieldErrors },
   ): Promise<void> {
     const date = localDate(new Date(b.startAt), p.tenant.timeZone);
-    const lanes = (await this.calendar.day(scope, b.location.id, date)).lanes.filter((l) => l.counterId !== null);
+    const lanes = await this.calendar.counters(scope, b.location.id);
     const services = b.services.map((s) => ({ serviceId: s.serviceId, quantity: s.quantity }));
     const offering = locationsOffering(services, await this.catalog.services());
     const moveLocations = (await this.access.locations(scope)).filter((l) => offering.includes(l.id));

@@ -9,6 +9,7 @@ import { FormBody } from '../../../apps/server/src/web/form-body.decorator.js';
 import { queryString, type FieldErrors } from '../../../apps/server/src/web/form-query.js';
 import type { PortalRequest } from '../../../apps/server/src/web/page-frame.service.js';
 import { PortalExceptionFilter } from '../../../apps/server/src/web/portal-exception.filter.js';
+import { isUuidShaped } from '../../../apps/server/src/database/uuid-entity.js';
 import { bookingManifest } from '../booking.manifest.js';
 import { CalendarService } from '../staff/calendar.service.js';
 import { CapacityBlockService } from '../staff/capacity-block.service.js';
@@ -74,7 +75,7 @@ export class BlockPagesController {
       scope,
       staffActor(req),
       { locationId, counterId, start: start.toISOString(), end: end.toISOString(), reason },
-      key && /^[0-9a-f-]{36}$/.test(key) ? key : undefined,
+      key && isUuidShaped(key) ? key : undefined,
     );
     res.redirect(303, `${p.base}/mitarbeiter/sperren/${result.block.id}`);
   }
@@ -91,9 +92,11 @@ export class BlockPagesController {
     this.pages.checkStaffForm(req, body);
     const p = await this.pages.staffRequest(req, res);
     const scope = this.access.scope(req.staffUser);
-    const offered = await this.blocks.offer(scope, staffActor(req), id);
-    // The call list holds names and phone numbers: shown on this answer, not kept in a URL.
-    const result = await this.blocks.get(scope, staffActor(req), id);
+    const actor = staffActor(req);
+    const offered = await this.blocks.offer(scope, actor, id);
+    // The call list holds names and phone numbers: shown on this answer (audited as a view), not kept in a URL.
+    const result = offered.result;
+    await this.blocks.auditView(actor, id, result);
     this.pages.render(
       res,
       p,
@@ -116,8 +119,8 @@ export class BlockPagesController {
     const locations = await this.access.locations(scope);
     const locationId = queryString(q, 'standort') || locations[0]?.id || '';
     const date = queryString(q, 'datum') || this.calendar.today();
-    // The counters of the chosen location (the day's lanes); changing the location reloads them (GET).
-    const counters = locationId && isIsoDate(date) ? (await this.calendar.day(scope, locationId, date)).lanes.filter((l) => l.counterId !== null) : [];
+    // The counters of the chosen location (its lanes); changing the location reloads them (GET).
+    const counters = locationId && isIsoDate(date) ? await this.calendar.counters(scope, locationId) : [];
     this.pages.render(
       res,
       p,

@@ -13,6 +13,7 @@ import { FormBody } from '../../../apps/server/src/web/form-body.decorator.js';
 import { queryString, type FieldErrors } from '../../../apps/server/src/web/form-query.js';
 import type { PortalRequest } from '../../../apps/server/src/web/page-frame.service.js';
 import { PortalExceptionFilter } from '../../../apps/server/src/web/portal-exception.filter.js';
+import { isUuidShaped } from '../../../apps/server/src/database/uuid-entity.js';
 import { AvailabilityService } from '../availability.service.js';
 import { bookingManifest } from '../booking.manifest.js';
 import { BookingService } from '../booking.service.js';
@@ -93,7 +94,7 @@ export class CallerBookingPagesController {
       consent: true,
       locale: p.locale,
       // A second click on the same form books once (the key is bound to the staff member).
-      idempotencyKey: idempotencyKey && /^[0-9a-f-]{36}$/.test(idempotencyKey) ? idempotencyKey : undefined,
+      idempotencyKey: idempotencyKey && isUuidShaped(idempotencyKey) ? idempotencyKey : undefined,
       actorId: req.staffUser.id,
     });
     res.redirect(303, `${p.base}/mitarbeiter/kalender?standort=${choice.locationId}&datum=${booked.start.slice(0, 10)}&gebucht=${booked.reference}`);

@@ -1,15 +1,10 @@
-import { addDays } from '../../../apps/server/src/common/local-time.js';
-import { startOfLocalDay } from '../staff/calendar.service.js';
+import { addDays, minutesOf, startOfLocalDay } from '../../../apps/server/src/common/local-time.js';
 import type { CalendarBlock, CalendarDay, CalendarEntry, CalendarLane } from '../staff/calendar.types.js';
 
 /** Entries that no longer take time at a counter: listed below the grid, not placed in it. */
 const ENDED = new Set(['cancelled', 'expired']);
 /** Outside the opening ranges time labels are every quarter hour; the grid's start and end are on quarter hours. */
 const LABEL_MINUTES = 15;
-
-function minutes(hhmm: string): number {
-  return Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
-}
 
 function hhmm(m: number): string {
   return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
@@ -76,28 +71,28 @@ export function dayGrid(day: CalendarDay, zone: string): DayGrid | null {
   const lanes = day.lanes;
   const laneName = (counterId: string | null) => lanes.find((l) => l.counterId === counterId)?.name ?? '';
   const placed = day.entries.filter((e) => !ENDED.has(e.status));
-  const span = (e: CalendarEntry): [number, number] => [minutes(e.localStart), e.localEnd < e.localStart ? 24 * 60 : minutes(e.localEnd)];
+  const span = (e: CalendarEntry): [number, number] => [minutesOf(e.localStart), e.localEnd < e.localStart ? 24 * 60 : minutesOf(e.localEnd)];
   // A block lasting from the previous day or into the next is clipped to this day.
   const dayStart = startOfLocalDay(day.date, zone).toISOString();
   const dayEnd = startOfLocalDay(addDays(day.date, 1), zone).toISOString();
   const open = [...day.open].sort((a, b) => a.start.localeCompare(b.start));
-  const spans = [...open.map((o) => [minutes(o.start), minutes(o.end)]), ...placed.map(span)];
+  const spans = [...open.map((o) => [minutesOf(o.start), minutesOf(o.end)]), ...placed.map(span)];
   if (spans.length === 0) return null;
   const from = Math.floor(Math.min(...spans.map((s) => s[0])) / LABEL_MINUTES) * LABEL_MINUTES;
   const to = Math.ceil(Math.max(...spans.map((s) => s[1])) / LABEL_MINUTES) * LABEL_MINUTES;
   const blocks = day.blocks
     .map((b) => ({
       b,
-      start: Math.max(b.startAt <= dayStart ? 0 : minutes(b.localStart), from),
-      end: Math.min(b.endAt >= dayEnd ? 24 * 60 : minutes(b.localEnd), to),
+      start: Math.max(b.startAt <= dayStart ? 0 : minutesOf(b.localStart), from),
+      end: Math.min(b.endAt >= dayEnd ? 24 * 60 : minutesOf(b.localEnd), to),
     }))
     .filter((x) => x.end > x.start);
   // Labels: each slot start of a range, where a range ends, and quarter hours outside the ranges.
   const labels = new Set<number>();
-  for (let m = from; m < to; m += LABEL_MINUTES) if (!open.some((o) => minutes(o.start) <= m && m < minutes(o.end))) labels.add(m);
+  for (let m = from; m < to; m += LABEL_MINUTES) if (!open.some((o) => minutesOf(o.start) <= m && m < minutesOf(o.end))) labels.add(m);
   for (const o of open) {
-    for (let m = minutes(o.start); m < minutes(o.end); m += o.slotMinutes) labels.add(m);
-    if (minutes(o.end) < to) labels.add(minutes(o.end));
+    for (let m = minutesOf(o.start); m < minutesOf(o.end); m += o.slotMinutes) labels.add(m);
+    if (minutesOf(o.end) < to) labels.add(minutesOf(o.end));
   }
   const marks = [...labels].sort((a, b) => a - b);
   let step = to - from;
@@ -153,7 +148,7 @@ export function dayGrid(day: CalendarDay, zone: string): DayGrid | null {
     slot(start).blocks.push({ ...b, cell, lane: b.counterId === null ? '' : laneName(b.counterId), start, column: column(b.counterId) });
   });
   open.slice(1).forEach((o, i) => {
-    const [start, end] = [minutes(open[i].end), minutes(o.start)];
+    const [start, end] = [minutesOf(open[i].end), minutesOf(o.start)];
     if (end <= start) return;
     const cell = `g-c${i}`;
     rules.push(`.${cell}{grid-row:${row(start)}/${row(end)};grid-column:${everyLane}}`);
@@ -165,8 +160,8 @@ export function dayGrid(day: CalendarDay, zone: string): DayGrid | null {
   open.forEach((o, i) => {
     counterLanes.slice(o.counters).forEach((l, k) => {
       const cell = `g-u${i}-${k}`;
-      rules.push(`.${cell}{grid-row:${row(minutes(o.start))}/${row(minutes(o.end))};grid-column:${column(l.counterId)}}`);
-      slot(minutes(o.start)).unstaffed.push({ cell, lane: l.name, localStart: o.start, localEnd: o.end });
+      rules.push(`.${cell}{grid-row:${row(minutesOf(o.start))}/${row(minutesOf(o.end))};grid-column:${column(l.counterId)}}`);
+      slot(minutesOf(o.start)).unstaffed.push({ cell, lane: l.name, localStart: o.start, localEnd: o.end });
     });
   });
   for (const t of times) t.entries.sort((a, b) => a.start - b.start || a.column - b.column);

@@ -64,7 +64,7 @@ export class FeedPagesController {
     this.access.assertSupervisor(scope);
     const locations = await this.access.locations(scope);
     const locationId = given || locations[0]?.id;
-    const counters = locationId ? (await this.calendar.day(scope, locationId)).lanes.filter((l) => l.counterId !== null) : [];
+    const counters = locationId ? await this.calendar.counters(scope, locationId) : [];
     const names = new Map(counters.map((c) => [c.counterId, c.name]));
     const feeds = locationId
       ? (await this.feeds.list(scope, locationId)).map((f) => ({ ...f, counter: f.counterId ? (names.get(f.counterId) ?? '–') : null }))

@@ -11,6 +11,7 @@ import { ENV, type Env } from '../../../apps/server/src/config/env.config.js';
 import { PluginHostService } from '../../../apps/server/src/plugin-host/plugin-host.service.js';
 import { TenantContext } from '../../../apps/server/src/tenancy/tenant-context.js';
 import { TenantDataService } from '../../../apps/server/src/tenancy/tenant-data.service.js';
+import { isUuidShaped } from '../../../apps/server/src/database/uuid-entity.js';
 import { bookingManifest } from '../booking.manifest.js';
 import { Booking } from '../entities/booking.entity.js';
 import { CalendarFeed } from '../entities/calendar-feed.entity.js';
@@ -83,7 +84,7 @@ export class CalendarFeedService {
   /** Revokes a feed: its URL answers 404 from now on. */
   async revoke(scope: StaffScope, actor: StaffActor, id: string): Promise<void> {
     this.access.assertSupervisor(scope);
-    const feed = /^[0-9a-f-]{36}$/i.test(id) ? await this.data.repo(CalendarFeed).findOneBy({ id }) : null;
+    const feed = isUuidShaped(id) ? await this.data.repo(CalendarFeed).findOneBy({ id }) : null;
     if (!feed) throw new NotFoundException(FEED_NOT_FOUND);
     await this.access.location(scope, feed.locationId);
     await this.data.writeTx(async (tx) => {

@@ -5,7 +5,7 @@ import { CatalogService } from '../../../apps/server/src/catalog/catalog.service
 import { Counter } from '../../../apps/server/src/catalog/entities/counter.entity.js';
 import { OpeningCalendarService, type OpeningSlot } from '../../../apps/server/src/catalog/opening-calendar.service.js';
 import { Clock } from '../../../apps/server/src/common/clock.js';
-import { addDays, localDate } from '../../../apps/server/src/common/local-time.js';
+import { addDays, localDate, localTime, startOfLocalDay } from '../../../apps/server/src/common/local-time.js';
 import { TenantContext } from '../../../apps/server/src/tenancy/tenant-context.js';
 import { TenantDataService } from '../../../apps/server/src/tenancy/tenant-data.service.js';
 import { Booking } from '../entities/booking.entity.js';
@@ -17,16 +17,6 @@ import { StaffAccessService } from './staff-access.service.js';
 export const UNASSIGNED_LANE = 'Ohne Schalter';
 
 const ACTIVE: CalendarStatus[] = ['pending', 'confirmed', 'checked-in'];
-
-/** HH:MM of an instant in the zone. */
-export function localTime(instant: Date, zone: string): string {
-  return DateTime.fromJSDate(instant, { zone }).toFormat('HH:mm');
-}
-
-/** The UTC instant of a tenant-local midnight (midnight exists on every DST change in Europe). */
-export function startOfLocalDay(date: string, zone: string): Date {
-  return DateTime.fromISO(date, { zone }).startOf('day').toJSDate();
-}
 
 /**
  * The authority's calendar: a location's appointments per day and week, in counter lanes,
@@ -59,6 +49,16 @@ export class CalendarService {
     return { from, to, days: await this.range(scope, locationId, from, to) };
   }
 
+  /** The counter lanes of a location (its active counters, in lane order), without a day's appointments. */
+  async counters(scope: StaffScope, locationId: string): Promise<CalendarLane[]> {
+    await this.access.location(scope, locationId);
+    return toLanes(await this.activeCounters(locationId));
+  }
+
+  private activeCounters(locationId: string): Promise<Counter[]> {
+    return this.data.repo(Counter).find({ where: { locationId, active: true }, order: { name: 'ASC', id: 'ASC' } });
+  }
+
   /** The days from `from` to `to` (tenant-local dates) with one set of queries. */
   async range(scope: StaffScope, locationId: string, from: string, to: string): Promise<CalendarDay[]> {
     const location = await this.access.location(scope, locationId);
@@ -74,7 +74,7 @@ export class CalendarService {
         where: { locationId, startAt: LessThan(rangeEnd), endAt: MoreThan(rangeStart) },
         order: { startAt: 'ASC', id: 'ASC' },
       }),
-      this.data.repo(Counter).find({ where: { locationId, active: true }, order: { name: 'ASC', id: 'ASC' } }),
+      this.activeCounters(locationId),
       this.opening.slots([locationId], from, to),
       this.catalog.snapshot(),
     ]);
@@ -155,9 +155,13 @@ export function packLanes(entries: CalendarEntry[], counters: Array<Pick<Counter
   }
   // A cancelled appointment keeps its counter's lane only while that counter is still active.
   for (const e of entries) if (!ACTIVE.includes(e.status) && e.counterId && !busy.has(e.counterId)) e.counterId = null;
-  const lanes: CalendarLane[] = counters.map((c) => ({ counterId: c.id, name: c.name, room: c.room }));
+  const lanes = toLanes(counters);
   if (counters.length === 0 || entries.some((e) => e.counterId === null)) lanes.push({ counterId: null, name: UNASSIGNED_LANE, room: null });
   return lanes;
+}
+
+function toLanes(counters: Array<Pick<Counter, 'id' | 'name' | 'room'>>): CalendarLane[] {
+  return counters.map((c) => ({ counterId: c.id, name: c.name, room: c.room }));
 }
 
 /** Consecutive slots with the same number of counters and the same length become one opening range. */

@@ -6,6 +6,7 @@ import { ZodValidationPipe } from '../../../apps/server/src/common/zod-validatio
 import { RequiresPlugin } from '../../../apps/server/src/plugin-host/requires-plugin.decorator.js';
 import { IDEMPOTENCY_KEY_DOC } from '../booking.controller.js';
 import { bookingManifest } from '../booking.manifest.js';
+import type { BlockOfferResult } from './calendar.types.js';
 import { CapacityBlockService } from './capacity-block.service.js';
 import { StaffAccessService } from './staff-access.service.js';
 import { staffActor } from './staff-bookings.service.js';
@@ -59,8 +60,9 @@ export class CapacityBlockController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Mail each affected citizen with an address an offer of a new time (once per block); lists those to call' })
   @ApiResponse({ status: 200, description: 'BlockOfferResult { mailed, callList, alreadyOffered }' })
-  offer(@Param('id') id: string, @Req() req: StaffRequest) {
-    return this.blocks.offer(this.access.scope(req.staffUser), staffActor(req), id);
+  async offer(@Param('id') id: string, @Req() req: StaffRequest): Promise<BlockOfferResult> {
+    const { mailed, callList, alreadyOffered } = await this.blocks.offer(this.access.scope(req.staffUser), staffActor(req), id);
+    return { mailed, callList, alreadyOffered };
   }
 
   @Delete(':id')

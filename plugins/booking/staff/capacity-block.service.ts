@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
-import { DateTime } from 'luxon';
 import { In, IsNull } from 'typeorm';
 import { AuditService } from '../../../apps/server/src/audit/audit.service.js';
 import { Counter } from '../../../apps/server/src/catalog/entities/counter.entity.js';
 import { Clock } from '../../../apps/server/src/common/clock.js';
 import { DomainError } from '../../../apps/server/src/common/domain-error.js';
-import { addDays, localDate } from '../../../apps/server/src/common/local-time.js';
+import { localDate, parseOffsetInstant } from '../../../apps/server/src/common/local-time.js';
 import { IdempotencyService, parseIdempotencyKey } from '../../../apps/server/src/idempotency/idempotency.service.js';
 import { OutboxService } from '../../../apps/server/src/notifications/outbox.service.js';
 import { TenantContext } from '../../../apps/server/src/tenancy/tenant-context.js';
 import { TenantDataService } from '../../../apps/server/src/tenancy/tenant-data.service.js';
+import { isUuidShaped } from '../../../apps/server/src/database/uuid-entity.js';
 import { BookingMailService } from '../booking-mail.service.js';
 import { BookingService } from '../booking.service.js';
 import { CapacityService } from '../capacity.service.js';
@@ -120,6 +120,12 @@ export class CapacityBlockService {
   /** The block with the appointments it hits (as of now); the listing of names is audited. */
   async get(scope: StaffScope, actor: StaffActor, id: string): Promise<BlockResult> {
     const result = await this.result(scope, await this.load(scope, id), 0);
+    await this.auditView(actor, id, result);
+    return result;
+  }
+
+  /** Writes down that the block's affected appointments (names, phone) were listed to `actor`. */
+  async auditView(actor: StaffActor, id: string, result: BlockResult): Promise<void> {
     await this.data.transaction((tx) =>
       this.audit.writeInTx(tx, {
         actor,
@@ -129,7 +135,6 @@ export class CapacityBlockService {
         changes: { affected: [null, result.affected.length] },
       }),
     );
-    return result;
   }
 
   /** Lifts a block: its capacity comes back (and is announced, so waiting lists can match). */
@@ -151,10 +156,13 @@ export class CapacityBlockService {
   /**
    * Mails every affected citizen with an address an offer to move (link to the move page), once
    * per block: a second call sends nothing and says so. Those without an address are listed to be called.
+   * Also hands back the block and its affected appointments as computed for the offer (as `get` would,
+   * without the audit entry: the staff page writes it when it shows them; the JSON API answers without them).
    */
-  async offer(scope: StaffScope, actor: StaffActor, id: string): Promise<BlockOfferResult> {
+  async offer(scope: StaffScope, actor: StaffActor, id: string): Promise<BlockOfferResult & { result: BlockResult }> {
     const block = await this.load(scope, id);
-    const affected = await this.affected(scope, block);
+    const result = await this.result(scope, block, 0);
+    const affected = result.affected;
     const rows = affected.length ? await this.data.repo(Booking).find({ where: { id: In(affected.map((a) => a.id)), status: 'confirmed' } }) : [];
     const mailable = rows.filter((b) => b.citizen.email && !b.anonymizedAt);
     const views = await Promise.all(mailable.map(async (b) => ({ booking: b, view: await this.bookings.view(b) })));
@@ -175,11 +183,12 @@ export class CapacityBlockService {
       mailed: sent ? views.map((v) => v.booking.reference) : [],
       callList: affected.filter((a) => !mailable.some((b) => b.id === a.id)),
       alreadyOffered: !sent,
+      result,
     };
   }
 
   private async load(scope: StaffScope, id: string): Promise<CapacityBlock> {
-    const block = /^[0-9a-f-]{36}$/i.test(id) ? await this.data.repo(CapacityBlock).findOneBy({ id }) : null;
+    const block = isUuidShaped(id) ? await this.data.repo(CapacityBlock).findOneBy({ id }) : null;
     if (!block) throw new NotFoundException(BLOCK_NOT_FOUND);
     await this.access.location(scope, block.locationId);
     return block;
@@ -199,12 +208,11 @@ export class CapacityBlockService {
     const from = localDate(block.startAt, zone);
     const to = localDate(new Date(block.endAt.getTime() - 1), zone);
     const hits: Array<BlockAffected> = [];
-    for (let date = from; date <= to; date = addDays(date, 1)) {
-      const day = await this.calendar.day(scope, block.locationId, date);
+    for (const day of await this.calendar.range(scope, block.locationId, from, to)) {
       for (const e of day.entries) {
         const overlaps = e.startAt < block.endAt.toISOString() && e.endAt > block.startAt.toISOString();
         if (e.status !== 'confirmed' || !overlaps || (block.counterId !== null && e.counterId !== block.counterId)) continue;
-        hits.push({ ...e, date, citizenName: null, hasEmail: false, phone: null });
+        hits.push({ ...e, date: day.date, citizenName: null, hasEmail: false, phone: null });
       }
     }
     if (hits.length === 0) return hits;
@@ -218,9 +226,7 @@ export class CapacityBlockService {
 }
 
 function parseInstant(value: string, field: string): Date {
-  const dt = DateTime.fromISO(value, { setZone: true });
-  if (!dt.isValid || !/([+-]\d{2}:?\d{2}|Z)$/.test(value)) {
-    throw new BadRequestException(`${field}: Bitte Datum und Uhrzeit mit Zeitzone angeben, z. B. 2026-11-24T08:00:00+01:00.`);
-  }
-  return dt.toJSDate();
+  const instant = parseOffsetInstant(value);
+  if (!instant) throw new BadRequestException(`${field}: Bitte Datum und Uhrzeit mit Zeitzone angeben, z. B. 2026-11-24T08:00:00+01:00.`);
+  return instant;
 }

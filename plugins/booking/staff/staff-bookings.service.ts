@@ -9,6 +9,7 @@ import { DomainError } from '../../../apps/server/src/common/domain-error.js';
 import { normalisePhone } from '../../../apps/server/src/notifications/phone-number.js';
 import { TenantContext } from '../../../apps/server/src/tenancy/tenant-context.js';
 import { TenantDataService, type TenantTx } from '../../../apps/server/src/tenancy/tenant-data.service.js';
+import { isUuidShaped } from '../../../apps/server/src/database/uuid-entity.js';
 import { BookingService } from '../booking.service.js';
 import { Booking } from '../entities/booking.entity.js';
 import { CalendarService } from './calendar.service.js';
@@ -180,9 +181,8 @@ export class StaffBookingsService {
   /** The day list to print: the day in time order with names and counters; one audit entry per list. */
   async printDay(scope: StaffScope, actor: StaffActor, locationId: string, date?: string): Promise<CalendarPrintDay> {
     const day = await this.calendar.day(scope, locationId, date);
-    const counters = new Map(
-      (await this.data.repo(Counter).find({ where: { locationId } })).map((c) => [c.id, c.room ? `${c.name} (${c.room})` : c.name] as const),
-    );
+    // After packing, every entry's counter is one of the day's lanes (active counters) or none.
+    const counters = new Map(day.lanes.filter((l) => l.counterId !== null).map((l) => [l.counterId!, l.room ? `${l.name} (${l.room})` : l.name] as const));
     return this.data.transaction(async (tx) => {
       const ids = day.entries.map((e) => e.id);
       const people = ids.length
@@ -231,7 +231,7 @@ export class StaffBookingsService {
 
   /** The booking if it is the tenant's (404 otherwise, the same for any unknown id) and at a location of the scope (403). */
   private async load(scope: StaffScope, id: string, tx?: TenantTx): Promise<Booking> {
-    const booking = /^[0-9a-f-]{36}$/i.test(id) ? await (tx?.repo(Booking) ?? this.data.repo(Booking)).findOneBy({ id }) : null;
+    const booking = isUuidShaped(id) ? await (tx?.repo(Booking) ?? this.data.repo(Booking)).findOneBy({ id }) : null;
     if (!booking) throw new NotFoundException(BOOKING_NOT_FOUND);
     if (!this.access.covers(scope, booking.locationId)) throw new ForbiddenException(LOCATION_FORBIDDEN);
     return booking;

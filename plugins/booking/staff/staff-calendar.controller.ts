@@ -5,12 +5,13 @@ import { StaffAuthGuard, type StaffRequest } from '../../../apps/server/src/auth
 import { isIsoDate } from '../../../apps/server/src/common/local-time.js';
 import { ZodValidationPipe } from '../../../apps/server/src/common/zod-validation.pipe.js';
 import { RequiresPlugin } from '../../../apps/server/src/plugin-host/requires-plugin.decorator.js';
+import { UUID_SHAPE } from '../../../apps/server/src/database/uuid-entity.js';
 import { bookingManifest } from '../booking.manifest.js';
 import { CalendarService } from './calendar.service.js';
 import { StaffAccessService } from './staff-access.service.js';
 import { StaffBookingsService, staffActor } from './staff-bookings.service.js';
 
-export const staffId = (what: string) => z.string({ message: `Bitte ${what} angeben.` }).regex(/^[0-9a-f-]{36}$/i, `${what} ist ungültig.`);
+export const staffId = (what: string) => z.string({ message: `Bitte ${what} angeben.` }).regex(UUID_SHAPE, `${what} ist ungültig.`);
 export const localDateParam = z.string().refine(isIsoDate, 'Bitte ein Datum im Format JJJJ-MM-TT angeben.').optional();
 
 const calendarQuery = z.object({ locationId: staffId('einen Standort (locationId)'), date: localDateParam }).strict();

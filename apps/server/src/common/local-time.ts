@@ -14,12 +14,32 @@ export function existingLocalInstant(date: string, time: string, zone: string): 
   return dt.toJSDate();
 }
 
+/**
+ * An ISO 8601 date-time that names its offset (or Z), e.g. 2026-11-24T08:00:00+01:00, as an instant;
+ * null when it is not one (each caller answers with its own error).
+ */
+export function parseOffsetInstant(value: string): Date | null {
+  const dt = DateTime.fromISO(value, { setZone: true });
+  if (!dt.isValid || !/([+-]\d{2}:?\d{2}|Z)$/.test(value)) return null;
+  return dt.toJSDate();
+}
+
 export function instantToLocal(instant: Date, zone: string): DateTime {
   return DateTime.fromJSDate(instant, { zone });
 }
 
 export function localDate(instant: Date, zone: string): string {
   return DateTime.fromJSDate(instant, { zone }).toISODate()!;
+}
+
+/** HH:MM of an instant in the zone. */
+export function localTime(instant: Date, zone: string): string {
+  return instantToLocal(instant, zone).toFormat('HH:mm');
+}
+
+/** The UTC instant of a tenant-local midnight (midnight exists on every DST change in Europe). */
+export function startOfLocalDay(date: string, zone: string): Date {
+  return DateTime.fromISO(date, { zone }).startOf('day').toJSDate();
 }
 
 /** ISO 8601 with the tenant's offset, e.g. 2026-03-30T09:00:00+02:00. */

@@ -15,3 +15,10 @@ export abstract class UuidEntity extends BaseEntity {
     this.id ??= randomUUID();
   }
 }
+
+/** The shape of a uuid key (any case): checked before a lookup, so a malformed id is simply not found. */
+export const UUID_SHAPE = /^[0-9a-f-]{36}$/i;
+
+export function isUuidShaped(value: string): boolean {
+  return UUID_SHAPE.test(value);
+}
