@@ -9,7 +9,6 @@ import { toLocalIso } from '../../apps/server/src/common/local-time.js';
 import { isUniqueViolation } from '../../apps/server/src/database/db-errors.js';
 import { EventBusService } from '../../apps/server/src/events/event-bus.service.js';
 import { IdempotencyService, parseIdempotencyKey, type IdempotencyClaim } from '../../apps/server/src/idempotency/idempotency.service.js';
-import { OutboxService } from '../../apps/server/src/notifications/outbox.service.js';
 import { PURGED_CONTACT } from '../../apps/server/src/notifications/citizen-contact.embeddable.js';
 import { citizenPhone } from '../../apps/server/src/notifications/phone-number.js';
 import { PluginHostService } from '../../apps/server/src/plugin-host/plugin-host.service.js';
@@ -57,7 +56,6 @@ export class BookingService {
     private readonly release: ReleaseService,
     private readonly catalog: CatalogService,
     private readonly mails: BookingMailService,
-    private readonly outbox: OutboxService,
     private readonly bots: BotProtectionService,
     private readonly caps: CitizenCapsService,
     private readonly writer: BookingWriterService,
@@ -182,7 +180,7 @@ export class BookingService {
       const kind = byStaff ? 'confirmation' : 'receipt';
       const view = await this.view(booking);
       try {
-        const notified = await this.writer.write({
+        await this.writer.write({
           hold: { locationId: booking.locationId, start, minutes: booking.minutes, channels, ownerId: booking.id },
           slots,
           caps: byStaff ? null : { keys, serviceIds: resolved.services.map((s) => s.service.id), settings },
@@ -199,7 +197,6 @@ export class BookingService {
             return written;
           },
         });
-        if (notified) this.outbox.kick();
         return { ...view, token: booking.token };
       } catch (err) {
         // A reference collision three times running is not luck.
@@ -232,7 +229,6 @@ export class BookingService {
       await this.mails.notify(tx, 'confirmation', booking, { view, token: booking.token });
       await this.events.publish(tx, 'booking.confirmed', bookingEventBase(booking));
     });
-    this.outbox.kick();
     return view;
   }
 
@@ -264,7 +260,6 @@ export class BookingService {
       await this.events.publish(tx, 'booking.cancelled', { ...bookingEventBase(booking), previousStatus: booking.status });
       await within?.(tx);
     });
-    this.outbox.kick();
     return view;
   }
 
@@ -343,7 +338,6 @@ export class BookingService {
         if (sameDay || !isUniqueViolation(err) || attempt >= 3) throw err;
       }
     }
-    if (booking.status === 'confirmed') this.outbox.kick();
     return this.view(next);
   }
 
