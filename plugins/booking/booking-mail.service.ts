@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import icalGenerator, { ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
 import { DateTime } from 'luxon';
 import QRCode from 'qrcode';
+import { formatEuro } from '../../apps/server/src/common/euro.js';
 import { ENV, type Env } from '../../apps/server/src/config/env.config.js';
 import { MailTemplateService } from '../../apps/server/src/notifications/mail-template.service.js';
 import type { EmailContent, NotificationTemplate } from '../../apps/server/src/notifications/notification.types.js';
@@ -13,7 +14,7 @@ import { TenantContext } from '../../apps/server/src/tenancy/tenant-context.js';
 import { TenantRegistryService } from '../../apps/server/src/tenancy/tenant-registry.service.js';
 import type { TenantTx } from '../../apps/server/src/tenancy/tenant-data.service.js';
 import { bookingManifest } from './booking.manifest.js';
-import { paymentMethodNames, totalFee } from './fees.js';
+import { feeSummary } from './fees.js';
 import type { BookingView } from './booking.types.js';
 
 export type BookingMailKind = 'receipt' | 'confirmation' | 'cancellation';
@@ -119,7 +120,7 @@ export class BookingMailService {
       this.registry.row(tenant.id),
       this.host.hasCapability(tenant.id, KIOSK_CHECK_IN),
     ]);
-    const fee = totalFee(view.services);
+    const fees = feeSummary(view.services, settings.paymentMethods, view.locale);
     return {
       booking: view,
       rebooked: movedFrom !== undefined,
@@ -129,8 +130,8 @@ export class BookingMailService {
       calendarCancel: cancelsCalendarEntry === true,
       mapUrl: mapLink(view.location.address, (row.settings as Partial<TenantSettings>).mapUrl),
       // The sum of the booked services' fees (none when no service names one) and how to pay it.
-      totalFee: fee === null ? null : new Intl.NumberFormat(en ? 'en-GB' : 'de-DE', { style: 'currency', currency: 'EUR' }).format(fee),
-      paymentMethods: paymentMethodNames(settings.paymentMethods, view.locale),
+      totalFee: fees && formatEuro(fees.total, view.locale),
+      paymentMethods: fees?.methods ?? '',
       date: date(view.start),
       shortDate: start.toFormat(en ? 'ccc d LLL' : 'ccc d.M.'),
       time: time(view.start, view.end),
