@@ -1,3 +1,4 @@
+import { formatEuro as formatAmount } from '../../apps/server/src/common/euro.js';
 import type { PanelMessage } from '../locale.js';
 
 /** Fees as a clerk writes them ("12,50 €", "1.234,50", "12") ↔ cents as stored. */
@@ -7,9 +8,7 @@ const DOT_DECIMAL = /^(\d+)\.(\d{1,2})$/;
 
 /** Cents → "12,50 €" (German notation, also in the English panel: the fee is a German fee; no line break before €). */
 export function formatEuro(cents: number | null | undefined): string {
-  if (cents === null || cents === undefined) return '';
-  const euros = Math.floor(cents / 100).toLocaleString('de-DE');
-  return `${euros},${String(cents % 100).padStart(2, '0')}\u00a0€`;
+  return cents === null || cents === undefined ? '' : formatAmount(cents / 100, 'de');
 }
 
 /** "12,50 €" → 1250; '' → null; undefined when it is no amount. */

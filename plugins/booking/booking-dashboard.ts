@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Between, In, MoreThan } from 'typeorm';
+import { MoreThan } from 'typeorm';
 import { CatalogService } from '../../apps/server/src/catalog/catalog.service.js';
 import { Clock } from '../../apps/server/src/common/clock.js';
 import { addDays, isoWeekday, localDate, localDateTimeToInstant } from '../../apps/server/src/common/local-time.js';
@@ -9,7 +9,7 @@ import { TenantDataService } from '../../apps/server/src/tenancy/tenant-data.ser
 import { Booking } from './entities/booking.entity.js';
 
 /** Bookings that hold an appointment: confirmed, or still waiting for the email confirmation. */
-const HOLDING = In(['confirmed', 'pending'] as const);
+const HOLDING = ['confirmed', 'pending'] as const;
 
 /**
  * The booking plugin's start-page figures: appointments today and this week (Monday to Sunday,
@@ -35,9 +35,8 @@ export class BookingDashboardFigures implements DashboardFigureProvider {
       this.data.repo(Booking).count({ where: { status: 'pending', holdUntil: MoreThan(now) } }),
       this.catalog.snapshot(),
     ]);
-    const names = new Map(catalog.locations.map((l) => [l.id, l.name]));
     const byLocation = (rows: Map<string, number>) =>
-      catalog.locations.filter((l) => l.active || rows.has(l.id)).map((l) => ({ location: names.get(l.id) ?? '', value: rows.get(l.id) ?? 0 }));
+      catalog.locations.filter((l) => l.active || rows.has(l.id)).map((l) => ({ location: l.name, value: rows.get(l.id) ?? 0 }));
     const sum = (rows: Map<string, number>) => [...rows.values()].reduce((a, b) => a + b, 0);
     return [
       { key: 'today', label: { de: 'Termine heute', en: 'Appointments today' }, value: sum(todayRows), byLocation: byLocation(todayRows) },
@@ -46,12 +45,17 @@ export class BookingDashboardFigures implements DashboardFigureProvider {
     ];
   }
 
+  /** Holding bookings starting in [from, to), counted per location. */
   private async perLocation(from: Date, to: Date): Promise<Map<string, number>> {
     const rows = await this.data
       .repo(Booking)
-      .find({ where: { status: HOLDING, startAt: Between(from, new Date(to.getTime() - 1)) }, select: { id: true, locationId: true } });
-    const out = new Map<string, number>();
-    for (const row of rows) out.set(row.locationId, (out.get(row.locationId) ?? 0) + 1);
-    return out;
+      .qb('b')
+      .select('b.locationId', 'locationId')
+      .addSelect('COUNT(*)', 'n')
+      .andWhere('b.status IN (:...holding)', { holding: HOLDING })
+      .andWhere('b.startAt >= :from AND b.startAt < :to', { from, to })
+      .groupBy('b.locationId')
+      .getRawMany<{ locationId: unknown; n: unknown }>();
+    return new Map(rows.map((r) => [String(r.locationId), Number(r.n)]));
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import icalGenerator, { ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
 import { DateTime } from 'luxon';
 import QRCode from 'qrcode';
+import { formatEuro } from '../../apps/server/src/common/euro.js';
 import { ENV, type Env } from '../../apps/server/src/config/env.config.js';
 import { MailTemplateService } from '../../apps/server/src/notifications/mail-template.service.js';
 import type { EmailContent, NotificationTemplate } from '../../apps/server/src/notifications/notification.types.js';
@@ -13,7 +14,7 @@ import { TenantContext } from '../../apps/server/src/tenancy/tenant-context.js';
 import { TenantRegistryService } from '../../apps/server/src/tenancy/tenant-registry.service.js';
 import type { TenantTx } from '../../apps/server/src/tenancy/tenant-data.service.js';
 import { bookingManifest } from './booking.manifest.js';
-import { paymentMethodNames, totalFee } from './fees.js';
+import { feeSummary } from './fees.js';
 import type { BookingView } from './booking.types.js';
 
 export type BookingMailKind = 'receipt' | 'confirmation' | 'cancellation';
@@ -46,6 +47,9 @@ export interface BookingMessageData {
  */
 export const KIOSK_CHECK_IN = 'booking.kiosk-check-in';
 
+/** What the templates render from: the caller's data and whether the tenant has a check-in terminal (looked up once per message). */
+type RenderData = BookingMessageData & { terminal: boolean };
+
 /**
  * The booking's messages to the citizen: receipt (confirm link), confirmation (ICS file; QR code with a check-in terminal),
  * cancellation and reminder by mail, and confirmation, cancellation and reminder by SMS when the
@@ -53,7 +57,7 @@ export const KIOSK_CHECK_IN = 'booking.kiosk-check-in';
  */
 @Injectable()
 export class BookingMailService {
-  private readonly templates: Record<BookingMessageKind, NotificationTemplate<BookingMessageData>>;
+  private readonly templates: Record<BookingMessageKind, NotificationTemplate<RenderData>>;
 
   constructor(
     private readonly files: MailTemplateService,
@@ -62,7 +66,7 @@ export class BookingMailService {
     private readonly registry: TenantRegistryService,
     @Inject(ENV) private readonly env: Env,
   ) {
-    const context = (d: BookingMessageData) => this.context(d);
+    const context = (d: RenderData) => this.context(d);
     this.templates = {
       receipt: files.template('booking/receipt', { channels: ['email'], context }),
       confirmation: files.template('booking/confirmation', { channels: ['email', 'sms'], context, attachments: (d) => this.attachments(d) }),
@@ -82,10 +86,11 @@ export class BookingMailService {
     tx: TenantTx,
     kind: BookingMessageKind,
     booking: { id: string },
-    data: BookingMessageData,
+    message: BookingMessageData,
     options: { occasion?: string; replace?: boolean } = {},
   ): Promise<boolean> {
-    const { view } = data;
+    const { view } = message;
+    const data: RenderData = { ...message, terminal: await this.host.hasCapability(TenantContext.current().id, KIOSK_CHECK_IN) };
     const key = `booking:${booking.id}:${kind}:${options.occasion ?? view.revision}`;
     const template = this.templates[kind];
     let written = false;
@@ -105,7 +110,7 @@ export class BookingMailService {
     return written;
   }
 
-  private async context({ view, token, movedFrom, cancelsCalendarEntry }: BookingMessageData): Promise<Record<string, unknown>> {
+  private async context({ view, token, movedFrom, cancelsCalendarEntry, terminal }: RenderData): Promise<Record<string, unknown>> {
     const tenant = TenantContext.current();
     const en = view.locale === 'en';
     const zone = tenant.timeZone;
@@ -114,12 +119,8 @@ export class BookingMailService {
     const time = (from: string, to: string) =>
       en ? `${at(from).toFormat('h:mm a')} – ${at(to).toFormat('h:mm a')}` : `${at(from).toFormat('HH:mm')} – ${at(to).toFormat('HH:mm')} Uhr`;
     const start = at(view.start);
-    const [settings, row, terminal] = await Promise.all([
-      this.host.settings(bookingManifest),
-      this.registry.row(tenant.id),
-      this.host.hasCapability(tenant.id, KIOSK_CHECK_IN),
-    ]);
-    const fee = totalFee(view.services);
+    const [settings, row] = await Promise.all([this.host.settings(bookingManifest), this.registry.row(tenant.id)]);
+    const fees = feeSummary(view.services, settings.paymentMethods, view.locale);
     return {
       booking: view,
       rebooked: movedFrom !== undefined,
@@ -129,8 +130,8 @@ export class BookingMailService {
       calendarCancel: cancelsCalendarEntry === true,
       mapUrl: mapLink(view.location.address, (row.settings as Partial<TenantSettings>).mapUrl),
       // The sum of the booked services' fees (none when no service names one) and how to pay it.
-      totalFee: fee === null ? null : new Intl.NumberFormat(en ? 'en-GB' : 'de-DE', { style: 'currency', currency: 'EUR' }).format(fee),
-      paymentMethods: paymentMethodNames(settings.paymentMethods, view.locale),
+      totalFee: fees && formatEuro(fees.total, view.locale),
+      paymentMethods: fees?.methods ?? '',
       date: date(view.start),
       shortDate: start.toFormat(en ? 'ccc d LLL' : 'ccc d.M.'),
       time: time(view.start, view.end),
@@ -150,14 +151,14 @@ export class BookingMailService {
     };
   }
 
-  private async attachments({ view, token }: BookingMessageData): Promise<EmailContent['attachments']> {
+  private async attachments({ view, token, terminal }: RenderData): Promise<EmailContent['attachments']> {
     const ics = {
       filename: 'termin.ics',
       contentType: 'text/calendar; charset=utf-8; method=PUBLISH',
       content: Buffer.from(this.ics(view, token)).toString('base64'),
     };
     // The QR code is for the terminal's scanner: without one it would promise what is not there.
-    if (!(await this.host.hasCapability(TenantContext.current().id, KIOSK_CHECK_IN))) return [ics];
+    if (!terminal) return [ics];
     const png = await QRCode.toBuffer(view.qrPayload, { type: 'png', width: 240, margin: 2, errorCorrectionLevel: 'M' });
     return [{ filename: 'termin-qr.png', contentType: 'image/png', content: png.toString('base64'), cid: 'qr@amtszeit' }, ics];
   }

@@ -8,7 +8,6 @@ import { parseOffsetInstant, toLocalIso } from '../../apps/server/src/common/loc
 import { isUniqueViolation } from '../../apps/server/src/database/db-errors.js';
 import { EventBusService } from '../../apps/server/src/events/event-bus.service.js';
 import { IdempotencyService, parseIdempotencyKey, type IdempotencyClaim } from '../../apps/server/src/idempotency/idempotency.service.js';
-import { OutboxService } from '../../apps/server/src/notifications/outbox.service.js';
 import { PURGED_CONTACT } from '../../apps/server/src/notifications/citizen-contact.embeddable.js';
 import { citizenPhone } from '../../apps/server/src/notifications/phone-number.js';
 import { PluginHostService } from '../../apps/server/src/plugin-host/plugin-host.service.js';
@@ -56,7 +55,6 @@ export class BookingService {
     private readonly release: ReleaseService,
     private readonly catalog: CatalogService,
     private readonly mails: BookingMailService,
-    private readonly outbox: OutboxService,
     private readonly bots: BotProtectionService,
     private readonly caps: CitizenCapsService,
     private readonly writer: BookingWriterService,
@@ -181,7 +179,7 @@ export class BookingService {
       const kind = byStaff ? 'confirmation' : 'receipt';
       const view = await this.view(booking);
       try {
-        const notified = await this.writer.write({
+        await this.writer.write({
           hold: { locationId: booking.locationId, start, minutes: booking.minutes, channels, ownerId: booking.id },
           slots,
           caps: byStaff ? null : { keys, serviceIds: resolved.services.map((s) => s.service.id), settings },
@@ -198,7 +196,6 @@ export class BookingService {
             return written;
           },
         });
-        if (notified) this.outbox.kick();
         return { ...view, token: booking.token };
       } catch (err) {
         // A reference collision three times running is not luck.
@@ -231,7 +228,6 @@ export class BookingService {
       await this.mails.notify(tx, 'confirmation', booking, { view, token: booking.token });
       await this.events.publish(tx, 'booking.confirmed', bookingEventBase(booking));
     });
-    this.outbox.kick();
     return view;
   }
 
@@ -263,7 +259,6 @@ export class BookingService {
       await this.events.publish(tx, 'booking.cancelled', { ...bookingEventBase(booking), previousStatus: booking.status });
       await within?.(tx);
     });
-    this.outbox.kick();
     return view;
   }
 
@@ -342,7 +337,6 @@ export class BookingService {
         if (sameDay || !isUniqueViolation(err) || attempt >= 3) throw err;
       }
     }
-    if (booking.status === 'confirmed') this.outbox.kick();
     return this.view(next);
   }
 

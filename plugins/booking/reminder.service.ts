@@ -73,7 +73,6 @@ export class ReminderService {
         if (!isUniqueViolation(err)) throw err;
       }
     }
-    if (sent > 0) this.outbox.kick();
     return sent;
   }
 }

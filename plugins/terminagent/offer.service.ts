@@ -90,8 +90,6 @@ export class OfferService {
       );
       await tx.repo(TerminagentWish).update({ id: wish.id, status: 'offered' }, { status: 'booked', openKey: null, endedAt: now });
     });
-    // The booking's confirmation leaves at once, as after an online booking.
-    this.outbox.kick();
     return this.view({ ...offer, status: 'accepted', bookingReference: prepared.booking.reference } as TerminagentOffer, proposals, wish);
   }
 
@@ -169,8 +167,6 @@ export class OfferService {
           mailed += 1;
         }
       });
-      // Delivered right after the commit, not at the next outbox task.
-      if (mailed > 0) this.outbox.kick();
     }
   }
 

@@ -142,8 +142,6 @@ export class WishService {
         },
       });
     });
-    // Delivered right after the commit like the booking mails, not at the next task tick.
-    this.outbox.kick();
     return { ...view, token: wish.token };
   }
 

@@ -178,7 +178,6 @@ export class CapacityBlockService {
       });
       return true;
     });
-    if (sent && views.length > 0) this.outbox.kick();
     return {
       mailed: sent ? views.map((v) => v.booking.reference) : [],
       callList: affected.filter((a) => !mailable.some((b) => b.id === a.id)),

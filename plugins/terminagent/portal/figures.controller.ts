@@ -6,6 +6,7 @@ import { Clock } from '../../../apps/server/src/common/clock.js';
 import { addDays, isIsoDate, localDate } from '../../../apps/server/src/common/local-time.js';
 import { RequiresPlugin } from '../../../apps/server/src/plugin-host/requires-plugin.decorator.js';
 import { queryString } from '../../../apps/server/src/web/form-query.js';
+import { basePath } from '../../../apps/server/src/web/page-frame.service.js';
 import { PortalExceptionFilter } from '../../../apps/server/src/web/portal-exception.filter.js';
 import { StatsService } from '../stats.service.js';
 import { WaitlistPages } from './waitlist-pages.service.js';
@@ -50,8 +51,7 @@ export class FiguresController {
 export class FiguresRedirectController {
   @Get()
   moved(@Param('slug') slug: string, @Req() req: Request, @Res() res: Response): void {
-    // On the tenant's own domain the path has no slug (the resolver added it to req.url only).
-    const base = req.originalUrl.startsWith(`/${slug}/`) ? `/${slug}` : '';
+    const base = basePath(req, slug);
     const query = req.originalUrl.indexOf('?');
     res.redirect(301, `${base}/mitarbeiter/terminagent${query >= 0 ? req.originalUrl.slice(query) : ''}`);
   }

@@ -241,7 +241,7 @@ export class AdminAuthService {
     };
     // A super-admin belongs to no tenant: the notice goes out as installation mail.
     await runAsTenant(tenant ? toTenantRef(tenant) : INSTALLATION, async () => {
-      if (await this.data.writeTx((tx) => count(coreManagerOf(tx), tx))) this.outbox.kick();
+      await this.data.writeTx((tx) => count(coreManagerOf(tx), tx));
     });
   }
 

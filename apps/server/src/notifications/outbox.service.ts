@@ -86,6 +86,8 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
   /** deliverDue calls joined while their drains run: a second caller gets the same report. */
   private readonly deliveries = new Map<string, Promise<DeliveryReport>>();
   private readonly kicked = new Set<string>();
+  /** Transactions that already ask for delivery after their commit. */
+  private readonly kicking = new WeakSet<TenantTx>();
   private claims = 0;
   private closing = false;
 
@@ -123,7 +125,7 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
 
   /**
    * Records a message to send: renders `template` for the channel and writes it. Call inside the
-   * transaction of the change, then `kick()` after the commit. The key must be unique per tenant;
+   * transaction of the change; its commit asks for delivery (`kick()`, once per transaction). The key must be unique per tenant;
    * an SMS goes to an E.164 number (see phone-number.ts, which callers use at input). `replace`
    * renders a message written earlier in the same transaction again (e.g. once a time is known).
    */
@@ -131,6 +133,10 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
     const content = await this.render(template, message);
     const segments = message.channel === 'sms' ? countSmsSegments((content as ChannelContent['sms']).text).segments : null;
     const repo = tx.repo(OutboxMessage);
+    if (!this.kicking.has(tx)) {
+      this.kicking.add(tx);
+      tx.afterCommit(() => this.kick());
+    }
     if (options.replace) {
       await repo.update({ messageKey: message.key, status: 'pending' }, { content, segments });
       return;
@@ -158,7 +164,7 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
 
   /**
    * Records a message of the installation rather than of a tenant (e.g. a login lockout notice to
-   * the super-admins), in a transaction of its own, and asks for delivery. False when a message with
+   * the super-admins), in a transaction of its own, whose commit asks for delivery. False when a message with
    * this key was already recorded, so callers on several instances may decide the same one at once.
    */
   async notifyInstallation<D>(template: NotificationTemplate<D>, message: Notification<D>): Promise<boolean> {
@@ -168,12 +174,11 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
       if (isUniqueViolation(err)) return false;
       throw err;
     }
-    this.requestDrains(INSTALLATION);
     return true;
   }
 
   /**
-   * Asks for delivery right after a commit, so a citizen waiting for the confirm link does not wait
+   * Asks for delivery right after a commit (`notify` registers it on its transaction), so a citizen waiting for the confirm link does not wait
    * for the next task tick. Coalesced per tenant and channel; off when the task runner is off (tests
    * drive delivery themselves). The minute task stays the safety net.
    */

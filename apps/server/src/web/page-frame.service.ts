@@ -126,6 +126,16 @@ interface Root {
 }
 
 /**
+ * The tenant's path prefix in this request's address: "/slug" under the installation's domain,
+ * "" on the tenant's own domain (where the resolver added the slug to req.url only).
+ */
+export function basePath(req: Request, slug: string): string {
+  const prefix = `/${slug}`;
+  const original = req.originalUrl;
+  return original === prefix || original.startsWith(`${prefix}/`) || original.startsWith(`${prefix}?`) ? prefix : '';
+}
+
+/**
  * The citizen portal's page frame: language, tenant branding, layout, language switch, error
  * pages, security headers. Plugins register their view roots (views, partials, messages) and their
  * contributions to other plugins' pages; no plugin renders through another's folder.
@@ -161,8 +171,7 @@ export class PageFrame {
     const tenant = TenantContext.current();
     const locale = negotiateLocale(req, res, tenant.locale);
     const prefix = `/${tenant.slug}`;
-    const original = req.originalUrl;
-    const base = original === prefix || original.startsWith(`${prefix}/`) || original.startsWith(`${prefix}?`) ? prefix : '';
+    const base = basePath(req, tenant.slug);
     return {
       tenant,
       locale,

@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import Handlebars from 'handlebars';
 import { DateTime } from 'luxon';
 import { mapLink } from '../catalog/map-link.js';
+import { formatEuro } from '../common/euro.js';
 import type { AssetRegistry } from './assets.js';
 import type { Locale, Params, Translate } from './i18n.js';
 
@@ -133,8 +134,6 @@ export class ViewRenderer {
     h.registerHelper('mapLink', (address: { street: string; postalCode: string; city: string }, options: HelperOptions) =>
       mapLink(address, (options.data.root as { branding?: { mapUrl?: string | null } }).branding?.mapUrl),
     );
-    h.registerHelper('money', (value: unknown, options: HelperOptions) =>
-      new Intl.NumberFormat(options.data.locale === 'de' ? 'de-DE' : 'en-GB', { style: 'currency', currency: 'EUR' }).format(Number(value)),
-    );
+    h.registerHelper('money', (value: unknown, options: HelperOptions) => formatEuro(Number(value), options.data.locale === 'de' ? 'de' : 'en'));
   }
 }
