@@ -7,7 +7,6 @@ import { Clock } from '../../../apps/server/src/common/clock.js';
 import { DomainError } from '../../../apps/server/src/common/domain-error.js';
 import { localDate, parseOffsetInstant } from '../../../apps/server/src/common/local-time.js';
 import { IdempotencyService, parseIdempotencyKey } from '../../../apps/server/src/idempotency/idempotency.service.js';
-import { OutboxService } from '../../../apps/server/src/notifications/outbox.service.js';
 import { TenantContext } from '../../../apps/server/src/tenancy/tenant-context.js';
 import { TenantDataService } from '../../../apps/server/src/tenancy/tenant-data.service.js';
 import { isUuidShaped } from '../../../apps/server/src/database/uuid-entity.js';
@@ -48,7 +47,6 @@ export class CapacityBlockService {
     private readonly capacity: CapacityService,
     private readonly bookings: BookingService,
     private readonly mails: BookingMailService,
-    private readonly outbox: OutboxService,
     private readonly idempotency: IdempotencyService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
