@@ -92,6 +92,9 @@ export class MailTemplateService {
   private readonly dirs = new Map<string, string>([['core', fromRoot('apps/server/src/notifications/templates')]]);
   private readonly names = new Map<string, MailTemplateName>(Object.entries(CORE_NAMES));
   private readonly compiled = new Map<string, Handlebars.TemplateDelegate | null>();
+  // The shipped files do not change while running: their listing and variables are read once.
+  private keys?: readonly string[];
+  private readonly vars = new Map<string, { known: string[]; required: string[] }>();
   private readonly hbs = Handlebars.create();
 
   constructor(
@@ -161,7 +164,8 @@ export class MailTemplateService {
   }
 
   /** The mail templates a municipality may reword (`booking/confirmation`; core ones without a namespace). */
-  templateKeys(): string[] {
+  templateKeys(): readonly string[] {
+    if (this.keys) return this.keys;
     const keys: string[] = [];
     for (const [namespace, dir] of this.dirs) {
       if (!existsSync(dir)) continue;
@@ -172,7 +176,7 @@ export class MailTemplateService {
         keys.push(namespace === 'core' ? name : `${namespace}/${name}`);
       }
     }
-    return keys;
+    return (this.keys = keys);
   }
 
   /** The shipped wording of a template (the tenant's files first, as for sending). */
@@ -189,6 +193,8 @@ export class MailTemplateService {
 
   /** The variables a template may use: what its shipped parts use (any language) and the global ones. */
   variables(template: string): { known: string[]; required: string[] } {
+    const cached = this.vars.get(template);
+    if (cached) return cached;
     const known = new Set(GLOBAL_VARIABLES);
     const required = new Set<string>();
     for (const locale of ['de', 'en'] as const) {
@@ -197,7 +203,9 @@ export class MailTemplateService {
       // A mail without its link (confirm, cancel, accept …) would leave the citizen stuck.
       for (const p of pathsOf(shipped.text)) if (p.startsWith('links.')) required.add(p);
     }
-    return { known: [...known].sort(), required: [...required].sort() };
+    const out = { known: [...known].sort(), required: [...required].sort() };
+    this.vars.set(template, out);
+    return out;
   }
 
   /**
