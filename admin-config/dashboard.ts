@@ -6,7 +6,7 @@ import { ServiceOffering } from '../apps/server/src/catalog/entities/service-off
 import { Service } from '../apps/server/src/catalog/entities/service.entity.js';
 import type { DashboardFiguresService } from '../apps/server/src/plugin-host/dashboard-figures.service.js';
 import type { PluginHostService } from '../apps/server/src/plugin-host/plugin-host.service.js';
-import { visibleTo } from '../apps/server/src/plugin-host/plugin.types.js';
+import { visibleTo, type DashboardFigure } from '../apps/server/src/plugin-host/plugin.types.js';
 import type { TenantRegistryService } from '../apps/server/src/tenancy/tenant-registry.service.js';
 import { Tenant } from '../apps/server/src/tenancy/tenant.entity.js';
 import { adminComponent } from './components.js';
@@ -14,13 +14,7 @@ import { adminComponent } from './components.js';
 const DashboardComponent = adminComponent('AmtszeitDashboard', 'dashboard.ts');
 
 /** A start-page figure: a translation key (core) or the plugin's own label; `warn` is amber, never red. */
-interface Figure {
-  key: string;
-  label?: { de: string; en: string };
-  value: number;
-  warn?: boolean;
-  byLocation?: Array<{ location: string; value: number }>;
-}
+type Figure = Omit<DashboardFigure, 'label'> & Partial<Pick<DashboardFigure, 'label'>>;
 
 export interface DashboardDeps {
   dataSource: DataSource;
