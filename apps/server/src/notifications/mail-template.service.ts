@@ -60,15 +60,15 @@ export function textToHtml(text: string): string {
     .join('\n');
 }
 
-/** Every path a template names (`booking.reference`, `links.confirm`, helpers such as `if`). */
-function pathsOf(source: string): Set<string> {
+/** Every path a template (its source or its parsed AST) names (`booking.reference`, `links.confirm`, helpers such as `if`). */
+function pathsOf(source: string | hbs.AST.Program): Set<string> {
   const paths = new Set<string>();
   class Collect extends Handlebars.Visitor {
     override PathExpression(path: hbs.AST.PathExpression): void {
       paths.add(path.original);
     }
   }
-  new Collect().accept(Handlebars.parse(source));
+  new Collect().accept(typeof source === 'string' ? Handlebars.parse(source) : source);
   return paths;
 }
 
@@ -225,8 +225,10 @@ export class MailTemplateService {
       if (!value) continue;
       let paths: Set<string>;
       try {
-        paths = pathsOf(value);
-        this.hbs.precompile(value);
+        // Parsed once: the paths are read from the AST before precompiling it (the compiler may change it).
+        const ast = Handlebars.parse(value);
+        paths = pathsOf(ast);
+        this.hbs.precompile(ast);
       } catch (err) {
         problems[field] = { problem: 'broken', detail: String((err as Error).message).split('\n')[0] };
         continue;
