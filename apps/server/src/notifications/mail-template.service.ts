@@ -296,7 +296,7 @@ export class MailTemplateService {
     };
     const [namespace, name] = this.split(template);
     // The municipality's own wording from the panel, for mail in this language; otherwise the files.
-    const override = tenant.slug && ref.id !== INSTALLATION.id ? (await this.overrides()).get(`${template}|${locale}`) : undefined;
+    const override = tenant.slug ? (await this.overrides()).get(`${template}|${locale}`) : undefined;
     const part = (p: Part) => {
       if (override && p !== 'sms') return override[p](context);
       const fn = this.lookup(tenant.slug, namespace, `${name}.${locale}.${p}.hbs`) ?? this.lookup(tenant.slug, namespace, `${name}.de.${p}.hbs`);
