@@ -96,8 +96,8 @@ export class MailTemplateService {
   private keys?: readonly string[];
   private readonly vars = new Map<string, { known: string[]; required: string[] }>();
   private readonly hbs = Handlebars.create();
-  /** MAIL_FROM's address (`Name <address>` or a bare address), the default of a town's sender address. */
-  private readonly fromAddress: string;
+  /** MAIL_FROM's address (`Name <address>` or a bare address), the default of a town's sender address; parsed at the first mail. */
+  private fromAddress?: string;
 
   constructor(
     @Inject(ENV) private readonly env: Env,
@@ -105,7 +105,6 @@ export class MailTemplateService {
     private readonly data: TenantDataService,
     @Inject(PLUGINS) plugins: AmtszeitPlugin[],
   ) {
-    this.fromAddress = /<([^>]+)>\s*$/.exec(env.MAIL_FROM)?.[1] ?? env.MAIL_FROM.trim();
     // Each plugin's templates under its name, e.g. `booking/receipt` from plugins/booking/templates.
     for (const { name: namespace, mailTemplates } of plugins) {
       if (!mailTemplates) continue;
@@ -152,7 +151,7 @@ export class MailTemplateService {
    */
   private sender(tenant: { name: string; branding: TenantBranding; settings: Record<string, unknown> }): Pick<RenderedMailText, 'from' | 'replyTo'> {
     const settings = tenant.settings as Partial<TenantSettings>;
-    const address = settings.mailFromAddress ?? this.fromAddress;
+    const address = settings.mailFromAddress ?? (this.fromAddress ??= /<([^>]+)>\s*$/.exec(this.env.MAIL_FROM)?.[1] ?? this.env.MAIL_FROM.trim());
     const replyTo = settings.mailReplyTo ?? tenant.branding.contactEmail;
     return { from: { name: settings.mailFromName ?? tenant.name, address }, ...(replyTo ? { replyTo } : {}) };
   }
