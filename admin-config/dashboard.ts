@@ -6,6 +6,7 @@ import { ServiceOffering } from '../apps/server/src/catalog/entities/service-off
 import { Service } from '../apps/server/src/catalog/entities/service.entity.js';
 import type { DashboardFiguresService } from '../apps/server/src/plugin-host/dashboard-figures.service.js';
 import type { PluginHostService } from '../apps/server/src/plugin-host/plugin-host.service.js';
+import { visibleTo, type DashboardFigure } from '../apps/server/src/plugin-host/plugin.types.js';
 import type { TenantRegistryService } from '../apps/server/src/tenancy/tenant-registry.service.js';
 import { Tenant } from '../apps/server/src/tenancy/tenant.entity.js';
 import { adminComponent } from './components.js';
@@ -13,13 +14,7 @@ import { adminComponent } from './components.js';
 const DashboardComponent = adminComponent('AmtszeitDashboard', 'dashboard.ts');
 
 /** A start-page figure: a translation key (core) or the plugin's own label; `warn` is amber, never red. */
-interface Figure {
-  key: string;
-  label?: { de: string; en: string };
-  value: number;
-  warn?: boolean;
-  byLocation?: Array<{ location: string; value: number }>;
-}
+type Figure = Omit<DashboardFigure, 'label'> & Partial<Pick<DashboardFigure, 'label'>>;
 
 export interface DashboardDeps {
   dataSource: DataSource;
@@ -67,9 +62,7 @@ function staffPages(plugins: PluginHostService, admin: CurrentAdmin) {
   return plugins
     .all()
     .filter((p) => admin.enabledPlugins.includes(p.name))
-    .flatMap((p) =>
-      (p.staffPages ?? []).filter((page) => !page.roles || page.roles.includes(admin.role)).map((page) => ({ label: page.label, href: page.path(slug) })),
-    );
+    .flatMap((p) => (p.staffPages ?? []).filter((page) => visibleTo(page, admin.role)).map((page) => ({ label: page.label, href: page.path(slug) })));
 }
 
 export function dashboard(deps: DashboardDeps) {

@@ -1,6 +1,6 @@
 import { Resource } from '@adminjs/typeorm';
 import { BaseRecord, flat, ForbiddenError, NotFoundError, ValidationError, type ActionContext, type Filter, type ParamsType } from 'adminjs';
-import { In, type BaseEntity, type DataSource, type EntityMetadata, type FindOptionsWhere } from 'typeorm';
+import { In, type BaseEntity, type DataSource, type EntityMetadata, type EntityTarget, type FindOptionsWhere } from 'typeorm';
 import type { AuditService } from '../apps/server/src/audit/audit.service.js';
 import { diffRecord } from '../apps/server/src/audit/audit.service.js';
 import { canUsePanel, isSuperAdmin, type CurrentAdmin } from '../apps/server/src/auth/current-admin.js';
@@ -43,6 +43,24 @@ export interface ResourceDeps {
 type Entity = typeof BaseEntity & { new (): BaseEntity };
 const SYSTEM_COLUMNS = new Set(['id', 'tenantId', 'createdAt', 'updatedAt']);
 const MAX_ID_LENGTH = 64;
+
+function validId(id: unknown): id is string {
+  return typeof id === 'string' && id.length > 0 && id.length <= MAX_ID_LENGTH;
+}
+
+/**
+ * Whether every id names a row of `entity` in this tenant: a rule's check of a list of references
+ * (TenantScopedResource.checkReferences does the single ones); a malformed or foreign id is as if it did not exist.
+ */
+export async function ownRows<T extends { id: string; tenantId: string }>(
+  dataSource: DataSource,
+  entity: EntityTarget<T>,
+  ids: unknown[],
+  tenantId: string | null | undefined,
+): Promise<boolean> {
+  if (!tenantId || !ids.every(validId)) return false;
+  return (await dataSource.getRepository(entity).countBy({ id: In(ids), tenantId } as FindOptionsWhere<T>)) === ids.length;
+}
 
 function adminOf(context: ActionContext | undefined): CurrentAdmin {
   const admin = context?.currentAdmin as CurrentAdmin | undefined;
@@ -90,10 +108,6 @@ export class TenantScopedResource extends Resource {
     // Property paths, so that a column of an embedded object is `citizen.email`, never a bare `email`.
     const columns = new Set(this.meta.columns.map((c) => c.propertyPath).filter((c) => !(this.rules.secret ?? []).includes(c)));
     return { ...filterToWhere(filter, columns), ...scope } as FindOptionsWhere<BaseEntity>;
-  }
-
-  private validId(id: unknown): id is string {
-    return typeof id === 'string' && id.length > 0 && id.length <= MAX_ID_LENGTH;
   }
 
   /** The row's public params: no secrets, no loaded relations. */
@@ -148,7 +162,7 @@ export class TenantScopedResource extends Resource {
 
   override async findOne(id: string, context?: ActionContext): Promise<BaseRecord | null> {
     const admin = adminOf(context);
-    if (!this.validId(id)) return null;
+    if (!validId(id)) return null;
     const row = await this.repo().findOneBy({ ...this.scopeWhere(admin), id } as FindOptionsWhere<BaseEntity>);
     return row ? (await this.records([row]))[0] : null;
   }
@@ -157,7 +171,7 @@ export class TenantScopedResource extends Resource {
     const admin = adminOf(context);
     const valid = ids
       .map(String)
-      .filter((id) => this.validId(id))
+      .filter((id) => validId(id))
       .slice(0, 500);
     if (valid.length === 0) return [];
     const rows = await this.repo().findBy({ ...this.scopeWhere(admin), id: In(valid) } as FindOptionsWhere<BaseEntity>);
@@ -165,7 +179,7 @@ export class TenantScopedResource extends Resource {
   }
 
   private async loadScoped(id: string, admin: CurrentAdmin): Promise<BaseEntity> {
-    const row = this.validId(id) ? await this.repo().findOneBy({ ...this.scopeWhere(admin), id } as FindOptionsWhere<BaseEntity>) : null;
+    const row = validId(id) ? await this.repo().findOneBy({ ...this.scopeWhere(admin), id } as FindOptionsWhere<BaseEntity>) : null;
     if (!row) throw new NotFoundError('Der Eintrag wurde nicht gefunden.', 'Resource');
     return row;
   }
@@ -213,7 +227,7 @@ export class TenantScopedResource extends Resource {
       const where: Record<string, unknown> = { id: String(value) };
       if (target.columns.some((c) => c.propertyName === 'tenantId')) where.tenantId = tenantId;
       else if (target.tableName === 'tenant') where.id = tenantId === String(value) ? tenantId : '\u0000';
-      const exists = this.validId(String(value)) && (await this.deps.dataSource.getRepository(target.target).existsBy(where));
+      const exists = validId(String(value)) && (await this.deps.dataSource.getRepository(target.target).existsBy(where));
       if (!exists) errors[key] ??= MSG.reference;
     }
   }

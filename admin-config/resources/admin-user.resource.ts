@@ -1,4 +1,4 @@
-import { In, Not } from 'typeorm';
+import { Not } from 'typeorm';
 import { AdminUser } from '../../apps/server/src/auth/admin-user.entity.js';
 import { normalizeEmail } from '../../apps/server/src/auth/admin-users.service.js';
 import { isSuperAdmin } from '../../apps/server/src/auth/current-admin.js';
@@ -8,6 +8,7 @@ import { Location } from '../../apps/server/src/catalog/entities/location.entity
 import { Tenant } from '../../apps/server/src/tenancy/tenant.entity.js';
 import { panelUser, type ActionAccess } from '../features/access.js';
 import { MSG, Rules } from '../features/validation.js';
+import { ownRows } from '../scoped-resource.js';
 import type { AdminResourceDefinition } from './define-resource.js';
 
 /** Staff accounts (Personal): tenant-admins manage their own tenant's, super-admins everybody's. */
@@ -54,11 +55,7 @@ export function adminUserResource(sessions: TypeormSessionStore): AdminResourceD
           r.fail('role', superAdmin ? 'Bitte eine Rolle wählen.' : 'Sie können nur Sachbearbeitung, Teamleitungen oder Kommunen-Admins anlegen.');
         // A clerk's locations must be the tenant's own (a foreign id is as if it did not exist).
         const locationIds: string[] = Array.isArray(d.locationIds) ? d.locationIds : [];
-        if (locationIds.length > 0) {
-          const valid = locationIds.every((id) => /^[0-9a-f-]{36}$/.test(id));
-          const own = valid && d.tenantId ? await ctx.dataSource.getRepository(Location).countBy({ id: In(locationIds), tenantId: d.tenantId }) : 0;
-          if (own !== locationIds.length) r.fail('locationIds', MSG.reference);
-        }
+        if (locationIds.length > 0 && !(await ownRows(ctx.dataSource, Location, locationIds, d.tenantId))) r.fail('locationIds', MSG.reference);
         if (!['de', 'en'].includes(d.locale)) r.fail('locale', 'Bitte Deutsch oder Englisch wählen.');
         if (d.role === 'super-admin' && d.tenantId) r.fail('tenantId', 'Super-Admins gehören zu keiner Kommune.');
         if (d.role !== 'super-admin') {

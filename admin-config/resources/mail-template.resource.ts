@@ -55,8 +55,8 @@ export function mailTemplateResource(mail: MailTemplateService): AdminResourceDe
         const tenants = new Map(
           (await dataSource.getRepository(Tenant).findBy({ id: In([...new Set(rows.map((r) => r.tenantId))]) })).map((t) => [t.id, t.name]),
         );
+        const keys = mail.templateKeys();
         for (const row of rows) {
-          const keys = mail.templateKeys();
           if (!keys.includes(row.templateKey)) continue;
           const { known, required } = mail.variables(row.templateKey);
           row.variables = JSON.stringify({ known, required });

@@ -7,6 +7,7 @@ import { adminComponent } from '../components.js';
 import { TENANT_DATA } from '../features/access.js';
 import { EURO_MESSAGE, formatEuro, parseEuro } from '../features/euro.js';
 import { MSG, Rules } from '../features/validation.js';
+import { ownRows } from '../scoped-resource.js';
 import type { AdminResourceDefinition } from './define-resource.js';
 
 export const NOT_OFFERED = '⚠ an keinem Standort angeboten';
@@ -90,8 +91,7 @@ export const serviceResource: AdminResourceDefinition = {
       const locationIds = locationIdsOf(d.locationIds);
       if (locationIds?.length) {
         // Only locations of the service's own tenant; another tenant's id counts as unknown.
-        const found = await ctx.dataSource.getRepository(Location).countBy({ id: In(locationIds), tenantId: ctx.tenantId ?? '' });
-        if (found !== locationIds.length) r.fail('locationIds', MSG.reference);
+        if (!(await ownRows(ctx.dataSource, Location, locationIds, ctx.tenantId))) r.fail('locationIds', MSG.reference);
       }
       return r.errors;
     },

@@ -11,12 +11,16 @@ import type { AdminResourceDefinition } from './define-resource.js';
 const SettingsForm = adminComponent('AmtszeitPluginSettings', 'plugin-settings.ts');
 const PluginSwitch = adminComponent('AmtszeitPluginSwitch', 'plugin-switch.ts');
 
-/** The schema's remaining complaints (rules across fields) as message keys, under the field they name (not zod's English). */
-function schemaIssues(schema: z.ZodType, value: unknown, errors: FieldErrors): void {
+/**
+ * The settings as the schema parses them (what is saved), or undefined with the schema's remaining
+ * complaints (rules across fields) as message keys, under the field they name (not zod's English).
+ */
+function parseSettings(schema: z.ZodType, value: unknown, errors: FieldErrors): Record<string, unknown> | undefined {
   const result = schema.safeParse(value);
-  if (result.success) return;
+  if (result.success) return result.data as Record<string, unknown>;
   for (const issue of result.error.issues)
     errors[issue.path.length ? `settings.${issue.path.join('.')}` : 'settingsForm'] ??= settingsIssueMessage(issue as { code: string; origin?: string });
+  return undefined;
 }
 
 /**
@@ -58,8 +62,8 @@ export function tenantPluginStateResource(plugins: PluginHostService): AdminReso
           const raw = typeof input.settings === 'object' && input.settings !== null ? (input.settings as Record<string, unknown>) : {};
           const fieldErrors: FieldErrors = {};
           const settings = readSettingsForm(settingsFields(plugin.settings), raw, fieldErrors, 'settings');
-          if (Object.keys(fieldErrors).length === 0) schemaIssues(plugin.settings, settings, fieldErrors);
-          if (Object.keys(fieldErrors).length === 0) out.settings = plugins.validateSettings(plugin.name, settings);
+          const parsed = Object.keys(fieldErrors).length === 0 ? parseSettings(plugin.settings, settings, fieldErrors) : undefined;
+          if (parsed) out.settings = parsed;
           Object.assign(errors, fieldErrors);
         }
         return out;

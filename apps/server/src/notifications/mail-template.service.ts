@@ -60,15 +60,15 @@ export function textToHtml(text: string): string {
     .join('\n');
 }
 
-/** Every path a template names (`booking.reference`, `links.confirm`, helpers such as `if`). */
-function pathsOf(source: string): Set<string> {
+/** Every path a template (its source or its parsed AST) names (`booking.reference`, `links.confirm`, helpers such as `if`). */
+function pathsOf(source: string | hbs.AST.Program): Set<string> {
   const paths = new Set<string>();
   class Collect extends Handlebars.Visitor {
     override PathExpression(path: hbs.AST.PathExpression): void {
       paths.add(path.original);
     }
   }
-  new Collect().accept(Handlebars.parse(source));
+  new Collect().accept(typeof source === 'string' ? Handlebars.parse(source) : source);
   return paths;
 }
 
@@ -92,7 +92,12 @@ export class MailTemplateService {
   private readonly dirs = new Map<string, string>([['core', fromRoot('apps/server/src/notifications/templates')]]);
   private readonly names = new Map<string, MailTemplateName>(Object.entries(CORE_NAMES));
   private readonly compiled = new Map<string, Handlebars.TemplateDelegate | null>();
+  // The shipped files do not change while running: their listing and variables are read once.
+  private keys?: readonly string[];
+  private readonly vars = new Map<string, { known: string[]; required: string[] }>();
   private readonly hbs = Handlebars.create();
+  /** MAIL_FROM's address (`Name <address>` or a bare address), the default of a town's sender address; parsed at the first mail. */
+  private fromAddress?: string;
 
   constructor(
     @Inject(ENV) private readonly env: Env,
@@ -146,7 +151,7 @@ export class MailTemplateService {
    */
   private sender(tenant: { name: string; branding: TenantBranding; settings: Record<string, unknown> }): Pick<RenderedMailText, 'from' | 'replyTo'> {
     const settings = tenant.settings as Partial<TenantSettings>;
-    const address = settings.mailFromAddress ?? /<([^>]+)>\s*$/.exec(this.env.MAIL_FROM)?.[1] ?? this.env.MAIL_FROM.trim();
+    const address = settings.mailFromAddress ?? (this.fromAddress ??= /<([^>]+)>\s*$/.exec(this.env.MAIL_FROM)?.[1] ?? this.env.MAIL_FROM.trim());
     const replyTo = settings.mailReplyTo ?? tenant.branding.contactEmail;
     return { from: { name: settings.mailFromName ?? tenant.name, address }, ...(replyTo ? { replyTo } : {}) };
   }
@@ -161,7 +166,8 @@ export class MailTemplateService {
   }
 
   /** The mail templates a municipality may reword (`booking/confirmation`; core ones without a namespace). */
-  templateKeys(): string[] {
+  templateKeys(): readonly string[] {
+    if (this.keys) return this.keys;
     const keys: string[] = [];
     for (const [namespace, dir] of this.dirs) {
       if (!existsSync(dir)) continue;
@@ -172,7 +178,7 @@ export class MailTemplateService {
         keys.push(namespace === 'core' ? name : `${namespace}/${name}`);
       }
     }
-    return keys;
+    return (this.keys = keys);
   }
 
   /** The shipped wording of a template (the tenant's files first, as for sending). */
@@ -189,6 +195,8 @@ export class MailTemplateService {
 
   /** The variables a template may use: what its shipped parts use (any language) and the global ones. */
   variables(template: string): { known: string[]; required: string[] } {
+    const cached = this.vars.get(template);
+    if (cached) return cached;
     const known = new Set(GLOBAL_VARIABLES);
     const required = new Set<string>();
     for (const locale of ['de', 'en'] as const) {
@@ -197,7 +205,9 @@ export class MailTemplateService {
       // A mail without its link (confirm, cancel, accept …) would leave the citizen stuck.
       for (const p of pathsOf(shipped.text)) if (p.startsWith('links.')) required.add(p);
     }
-    return { known: [...known].sort(), required: [...required].sort() };
+    const out = { known: [...known].sort(), required: [...required].sort() };
+    this.vars.set(template, out);
+    return out;
   }
 
   /**
@@ -214,8 +224,10 @@ export class MailTemplateService {
       if (!value) continue;
       let paths: Set<string>;
       try {
-        paths = pathsOf(value);
-        this.hbs.precompile(value);
+        // Parsed once: the paths are read from the AST before precompiling it (the compiler may change it).
+        const ast = Handlebars.parse(value);
+        paths = pathsOf(ast);
+        this.hbs.precompile(ast);
       } catch (err) {
         problems[field] = { problem: 'broken', detail: String((err as Error).message).split('\n')[0] };
         continue;
@@ -283,7 +295,7 @@ export class MailTemplateService {
     };
     const [namespace, name] = this.split(template);
     // The municipality's own wording from the panel, for mail in this language; otherwise the files.
-    const override = tenant.slug && ref.id !== INSTALLATION.id ? (await this.overrides()).get(`${template}|${locale}`) : undefined;
+    const override = tenant.slug ? (await this.overrides()).get(`${template}|${locale}`) : undefined;
     const part = (p: Part) => {
       if (override && p !== 'sms') return override[p](context);
       const fn = this.lookup(tenant.slug, namespace, `${name}.${locale}.${p}.hbs`) ?? this.lookup(tenant.slug, namespace, `${name}.de.${p}.hbs`);

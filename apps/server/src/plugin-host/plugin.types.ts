@@ -70,6 +70,11 @@ export interface PluginStaffPage {
   roles?: AdminRole[];
 }
 
+/** Whether a staff page's link is shown to this role. */
+export function visibleTo(page: PluginStaffPage, role: AdminRole): boolean {
+  return !page.roles || page.roles.includes(role);
+}
+
 /** A figure on the admin panel's start page, e.g. today's bookings per location. */
 export interface DashboardFigure {
   /** Unique per plugin, e.g. `today`. */

@@ -8,6 +8,7 @@ import { httpStatusOfCode } from '../common/domain-error.filter.js';
 import { fromRoot } from '../common/project-root.js';
 import { ENV, type Env } from '../config/env.config.js';
 import { PluginHostService } from '../plugin-host/plugin-host.service.js';
+import { visibleTo } from '../plugin-host/plugin.types.js';
 import { FormTokenService } from '../security/form-token.service.js';
 import { cspNonce } from '../security/security-headers.js';
 import { TenantContext, type TenantRef } from '../tenancy/tenant-context.js';
@@ -212,7 +213,7 @@ export class PageFrame {
     for (const plugin of user ? this.plugins.all() : []) {
       if (!plugin.staffPages?.length || !(await this.plugins.isEnabled(p.tenant.id, plugin))) continue;
       for (const page of plugin.staffPages) {
-        if (user && page.roles && !page.roles.includes(user.role)) continue;
+        if (user && !visibleTo(page, user.role)) continue;
         // Declared with the slug; on the tenant's own domain the base is ''.
         const href = p.base + page.path(p.tenant.slug).slice(p.tenant.slug.length + 1);
         nav.push({ label: page.label[p.locale], href, current: path === href || path.startsWith(`${href}/`) });
