@@ -5,8 +5,10 @@
 // Poisson stream (60 a day on average) until 15:30, lognormal service times per service, a tenth of
 // the tickets with two services; the rules are the tenant defaults (Alzey-like). The estimate uses
 // the rolling service means of the visits finished so far (history carries over from day to day).
-// Two estimates per ticket: from the live queue only, and with today's booked appointments that
-// have not checked in yet counted as expected arrivals. Reproducible: SEED (default 11), DAYS
+// Three estimates per ticket, each from the same rolling means and counter loads: the live queue's
+// order without the rules (counters take tickets in orderQueue's order at once), the live queue with
+// the rules applied as simulated time passes, and that plus today's booked appointments that have not
+// checked in yet, counted as expected arrivals (the headline figures). Reproducible: SEED (default 11), DAYS
 // (default 5), COUNTERS (default 4). Last line: one JSON object.
 import { orderQueue, pickNext } from '../plugins/queue/ordering.js';
 import type { OrderingRules, QueueEntry } from '../plugins/queue/queue.types.js';
@@ -71,6 +73,7 @@ function drawServices(): string[] {
 interface SimTicket {
   entry: QueueEntry;
   issuedAt: number;
+  orderOnly: number;
   live: number;
   withBookings: number;
   calledAt: number | null;
@@ -170,7 +173,7 @@ function simulateDay(day: number): void {
   }
 }
 
-/** The estimate the engine would show for `entry` drawn at `t`: live queue only, and with expected bookings. */
+/** The estimates the engine could show for `entry` drawn at `t`. */
 function estimateAt(
   t: number,
   waiting: readonly SimTicket[],
@@ -178,7 +181,7 @@ function estimateAt(
   counters: readonly SimCounter[],
   bookings: readonly { entry: QueueEntry; arrives: number }[],
   inRow: number,
-): { live: number; withBookings: number } {
+): Omit<SimTicket, 'entry' | 'issuedAt' | 'calledAt'> {
   const minutes = serviceMinutesFrom(history, {
     now: new Date(t),
     configuredMinutes: (id) => SERVICES.find((s) => s.id === id)?.configured ?? null,
@@ -192,6 +195,7 @@ function estimateAt(
   const now = new Date(t);
   const queue = [...waiting.map((w) => w.entry), entry];
   const order = orderQueue(queue, { now, rules: RULES, appointmentsInRow: inRow, counterId: null, serviceIds: null });
+  const orderOnly = estimateWaits(order, loads, minutes, now).get(entry.id) ?? 0;
   const live = estimateWaits(order, loads, minutes, now, ordering).get(entry.id) ?? 0;
   // Booked appointments not here yet, expected when they fall due (most come earlier).
   const expected = bookings
@@ -199,7 +203,7 @@ function estimateAt(
     .map((b) => ({ ...b.entry, sortAt: new Date(Math.max(t, b.entry.appointmentStart!.getTime() - RULES.callableMinutesBeforeStart * MINUTE)) }))
     .filter((e) => e.sortAt.getTime() > t);
   const withBookings = estimateWaits([...order, ...expected], loads, minutes, now, ordering).get(entry.id) ?? 0;
-  return { live, withBookings };
+  return { orderOnly, live, withBookings };
 }
 
 function quantile(sorted: readonly number[], q: number): number {
@@ -229,8 +233,9 @@ console.log(`sim:queue seed ${SEED}, ${DAYS} day(s), ${COUNTERS} counters, rules
 console.log(
   `tickets ${called.length} (appointments ${appointments.length}, walk-ins ${walkIns.length}); mean wait ${round(mean(called.map(waitOf)), 1)} min (appointments ${round(mean(appointments.map(waitOf)), 1)}, walk-ins ${round(mean(walkIns.map(waitOf)), 1)}), longest walk-in wait ${round(Math.max(0, ...walkIns.map(waitOf)), 1)} min`,
 );
-const live = figures('estimate, live queue only:', (t) => t.live);
-const booked = figures('estimate, with bookings:', (t) => t.withBookings);
+const orderOnly = figures('estimate, order only:', (t) => t.orderOnly);
+const live = figures('estimate, rules:', (t) => t.live);
+const booked = figures('estimate, rules + bookings:', (t) => t.withBookings);
 console.log(
   JSON.stringify({
     tickets: called.length,
@@ -239,8 +244,8 @@ console.log(
     meanWaitMinutes: round(mean(called.map(waitOf))),
     maeAppointmentsMinutes: round(booked.maeAppointments),
     maeWalkInsMinutes: round(booked.maeWalkIns),
-    maeLiveOnlyMinutes: round(live.mae),
-    p90LiveOnlyMinutes: round(live.p90),
+    maeRulesOnlyMinutes: round(live.mae),
+    maeOrderOnlyMinutes: round(orderOnly.mae),
     seed: SEED,
     days: DAYS,
     counters: COUNTERS,

@@ -53,6 +53,7 @@ export function estimateWaits(
   const left = [...order];
   const freeAt = counters.map((c) => Math.max(start, c.busyUntil?.getTime() ?? 0));
   let inRow = ordering?.appointmentsInRow ?? 0;
+  const lastArrival = order.reduce((max, e) => Math.max(max, e.sortAt.getTime()), start);
 
   while (left.length > 0) {
     let i = -1;
@@ -60,10 +61,16 @@ export function estimateWaits(
     if (i < 0) break;
     const counter = counters[i]!;
     const t = freeAt[i]!;
-    const present = left.filter((e) => e.sortAt.getTime() <= t);
+    const here = (e: QueueEntry) => e.sortAt.getTime() <= t;
     const next = ordering
-      ? pickNext(present, { now: new Date(t), rules: ordering.rules, appointmentsInRow: inRow, counterId: counter.counterId, serviceIds: counter.serviceIds })
-      : (present.find((e) => mayCall(e, counter.counterId, counter.serviceIds)) ?? null);
+      ? pickNext(t >= lastArrival ? left : left.filter(here), {
+          now: new Date(t),
+          rules: ordering.rules,
+          appointmentsInRow: inRow,
+          counterId: counter.counterId,
+          serviceIds: counter.serviceIds,
+        })
+      : (left.find((e) => here(e) && mayCall(e, counter.counterId, counter.serviceIds)) ?? null);
     if (next) {
       result.set(next.id, Math.round((t - start) / MINUTE));
       left.splice(left.indexOf(next), 1);
