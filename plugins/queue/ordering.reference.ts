@@ -15,7 +15,8 @@ import type { OrderingContext, QueueEntry } from './queue.types.js';
  *      transfer sent the ticket to the end, its later check-in / transfer time.
  *
  * Who goes next (the first rule that applies decides):
- *   5. Urgent tickets (priority above 0, set by staff) first: higher priority first, then by place.
+ *   5. Urgent tickets (priority above 0, set by staff) first, even an early arrival: higher
+ *      priority first, then by place.
  *   6. An appointment is due from `callableMinutesBeforeStart` minutes before its start; before
  *      that it is an early arrival.
  *   7. Anti-starvation: when both a due appointment and a walk-in wait, the walk-in waiting longest

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { OrderingRules, QueueEntry } from './queue.types.js';
+import { orderQueue } from './ordering.js';
 import { estimateWaits, expectedEnd, type CounterLoad } from './wait-estimate.js';
 
 const MINUTE = 60_000;
@@ -93,6 +94,44 @@ describe('waiting-time estimate', () => {
           expected += minutes[i]!;
         });
       }),
+    );
+  });
+
+  it('with the rules and nothing changing over time, one counter calls in the order orderQueue gives', () => {
+    const entryArb = fc.record({
+      kind: fc.constantFrom('appointment' as const, 'walk-in' as const),
+      priority: fc.constantFrom(0, 0, 0, 1),
+      sortAtMin: fc.integer({ min: -60, max: 0 }),
+      startMin: fc.integer({ min: -60, max: 0 }),
+      minutes: fc.integer({ min: 1, max: 20 }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(entryArb, { maxLength: 25 }),
+        fc.boolean(),
+        fc.constantFrom(0, 1, 3),
+        fc.integer({ min: 0, max: 4 }),
+        (raw, appointmentsFirst, maxAppointmentsInRow, appointmentsInRow) => {
+          const queue = raw.map((r, i) =>
+            ticket(`t${String(i).padStart(2, '0')}`, {
+              kind: r.kind,
+              priority: r.priority,
+              sortAt: inMinutes(r.sortAtMin),
+              appointmentStart: r.kind === 'appointment' ? inMinutes(r.startMin) : null,
+              serviceIds: [String(r.minutes)],
+            }),
+          );
+          // Every appointment is due already and no walk-in waiting time counts: the order cannot change as time passes.
+          const timeless = { ...rules, appointmentsFirst, maxAppointmentsInRow, walkInMaxWaitMinutes: 0 };
+          const order = orderQueue(queue, { now: NOW, rules: timeless, appointmentsInRow, counterId: 'c1', serviceIds: null });
+          const waits = estimateWaits(queue, [counter('c1')], (ids) => Number(ids[0]), NOW, { rules: timeless, appointmentsInRow });
+          let expected = 0;
+          for (const e of order) {
+            expect(waits.get(e.id)).toBe(expected);
+            expected += Number(e.serviceIds[0]);
+          }
+        },
+      ),
     );
   });
 
