@@ -1,6 +1,6 @@
 // `npm run sim:queue`: a simulated town-hall day (or several) run through the queue's own ordering
 // and waiting-time estimate, to measure how far the estimate shown at a ticket's issue is from the
-// wait that followed. 8:00–16:00, four counters (one handles only two services), 120 appointments
+// wait that followed. 8:00–16:00, four counters (the fourth handles two services only), 120 appointments
 // on a quarter-hour grid (90 % come 0–30 min early, the rest up to 15 min late), walk-ins as a
 // Poisson stream (60 a day on average) until 15:30, lognormal service times per service, a tenth of
 // the tickets with two services; the rules are the tenant defaults (Alzey-like). The estimate uses
@@ -18,6 +18,7 @@ import { estimateWaits, expectedEnd, type CounterLoad } from '../plugins/queue/w
 const SEED = Number(process.env.SEED ?? 11);
 const DAYS = Number(process.env.DAYS ?? 5);
 const COUNTERS = Number(process.env.COUNTERS ?? 4);
+if (!(Number.isInteger(DAYS) && DAYS >= 1 && Number.isInteger(COUNTERS) && COUNTERS >= 1)) throw new Error('DAYS and COUNTERS must be whole numbers from 1');
 const APPOINTMENTS = 120;
 const WALK_INS_PER_DAY = 60;
 const MINUTE = 60_000;
@@ -92,12 +93,13 @@ function simulateDay(day: number): void {
   const open = Date.parse(`2026-12-${String(7 + day).padStart(2, '0')}T08:00:00+01:00`);
   const at = (minutes: number) => open + minutes * MINUTE;
 
-  // Bookings on the quarter-hour grid, at most one per counter and slot.
+  // Bookings on the quarter-hour grid, as many per slot as counters (more if the day needs it).
+  const perSlotMax = Math.max(COUNTERS, Math.ceil(APPOINTMENTS / 32));
   const perSlot = new Map<number, number>();
   const bookings: { entry: QueueEntry; arrives: number }[] = [];
   for (let i = 0; bookings.length < APPOINTMENTS; i++) {
     const slot = Math.floor(uniform(0, 32));
-    if ((perSlot.get(slot) ?? 0) >= COUNTERS) continue;
+    if ((perSlot.get(slot) ?? 0) >= perSlotMax) continue;
     perSlot.set(slot, (perSlot.get(slot) ?? 0) + 1);
     const start = at(slot * 15);
     const arrives = onGrid(start + (random() < 0.9 ? -uniform(0, 30) : uniform(0, 15)) * MINUTE);
@@ -130,6 +132,7 @@ function simulateDay(day: number): void {
   arrivals.sort((a, b) => a.at - b.at || (a.entry.id < b.entry.id ? -1 : 1));
 
   const counters: SimCounter[] = Array.from({ length: COUNTERS }, (_, i) => ({
+    // The fourth counter handles passports and registrations only.
     load: { counterId: `c${i + 1}`, serviceIds: i === 3 ? ['pass', 'melde'] : null, busyUntil: null },
     busyUntil: at(0),
     current: null,

@@ -21,7 +21,9 @@ import type { OrderingContext, QueueEntry } from './queue.types.js';
  *      that it is an early arrival.
  *   7. Anti-starvation: when both a due appointment and a walk-in wait, the walk-in waiting longest
  *      goes next if `maxAppointmentsInRow` appointments have been called in a row since the last
- *      walk-in, or if it has waited `walkInMaxWaitMinutes` (0 switches either rule off).
+ *      walk-in, or if it has waited `walkInMaxWaitMinutes` and the last call was an appointment
+ *      (0 switches either rule off). So when every walk-in has waited that long (a counter short on
+ *      a busy day), walk-ins and appointments take turns instead of the appointments starving.
  *   8. With `appointmentsFirst` (Wickede), due appointments go before walk-ins, by place; without
  *      it, due appointments and walk-ins share one line by place.
  *   9. Walk-ins among themselves: first come, first served.
@@ -78,7 +80,10 @@ export function referencePickNext(entries: readonly QueueEntry[], ctx: OrderingC
   if (due.length > 0 && walkIns.length > 0) {
     const longestWaiting = walkIns[0]!;
     const tooManyInRow = ctx.rules.maxAppointmentsInRow > 0 && ctx.appointmentsInRow >= ctx.rules.maxAppointmentsInRow;
-    const waitedTooLong = ctx.rules.walkInMaxWaitMinutes > 0 && ctx.now.getTime() - longestWaiting.sortAt.getTime() >= ctx.rules.walkInMaxWaitMinutes * MINUTE;
+    const waitedTooLong =
+      ctx.rules.walkInMaxWaitMinutes > 0 &&
+      ctx.now.getTime() - longestWaiting.sortAt.getTime() >= ctx.rules.walkInMaxWaitMinutes * MINUTE &&
+      ctx.appointmentsInRow > 0;
     if (tooManyInRow || waitedTooLong) return longestWaiting; // rule 7
     if (ctx.rules.appointmentsFirst) return due[0]!; // rule 8
     return [due[0]!, longestWaiting].sort(byPlace)[0]!; // rule 8, one line

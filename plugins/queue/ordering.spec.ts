@@ -170,14 +170,33 @@ describe('queue ordering: the rules, stated on their own', () => {
     );
   });
 
-  it('calls a walk-in that has waited walkInMaxWaitMinutes before any further regular appointment', () => {
+  it('lets a regular appointment go ahead of a walk-in that has waited walkInMaxWaitMinutes only right after a walk-in', () => {
     fc.assert(
       fc.property(queueArb, ctxArb, (queue, ctx) => {
         const max = ctx.rules.walkInMaxWaitMinutes;
-        const regular = orderQueue(queue, ctx).filter((e) => e.priority === 0);
-        const lastOverdue = regular.map((e) => e.kind === 'walk-in' && NOW - e.sortAt.getTime() >= max * MINUTE).lastIndexOf(true);
-        const firstAppointment = regular.findIndex((e) => e.kind === 'appointment');
-        if (max > 0 && lastOverdue >= 0 && firstAppointment >= 0) expect(lastOverdue).toBeLessThan(firstAppointment);
+        const order = orderQueue(queue, ctx);
+        const overdue = (e: QueueEntry) => e.kind === 'walk-in' && e.priority === 0 && NOW - e.sortAt.getTime() >= max * MINUTE;
+        let inRow = ctx.appointmentsInRow;
+        order.forEach((e, i) => {
+          if (max > 0 && e.priority === 0 && isDue(e, ctx) && order.slice(i + 1).some(overdue)) expect(inRow).toBe(0);
+          inRow = e.kind === 'appointment' ? inRow + 1 : 0;
+        });
+      }),
+      RUNS,
+    );
+  });
+
+  it('does not let walk-ins starve due appointments: with appointments first, never two walk-ins in a row while one waits', () => {
+    fc.assert(
+      fc.property(queueArb, ctxArb, (queue, base) => {
+        const ctx = { ...base, rules: { ...base.rules, appointmentsFirst: true } };
+        const order = orderQueue(queue, ctx);
+        let inRow = ctx.appointmentsInRow;
+        order.forEach((e, i) => {
+          if (e.priority === 0 && e.kind === 'walk-in' && inRow === 0)
+            expect(order.slice(i + 1).some((later) => later.priority === 0 && isDue(later, ctx))).toBe(false);
+          inRow = e.kind === 'appointment' ? inRow + 1 : 0;
+        });
       }),
       RUNS,
     );
@@ -287,10 +306,14 @@ describe('queue ordering: examples from the towns', () => {
     expect(ids(orderQueue(queue, ask('10:00', alzey, { appointmentsInRow: 4 })))).toEqual(['T001', 'W001', 'T002']);
   });
 
-  it('Alzey: a walk-in who has waited 45 minutes goes before due appointments', () => {
-    const queue = [walkIn('W001', '09:15'), appointment('T001', '10:00', '09:45')];
-    expect(pickNext(queue, ask('09:59', alzey))?.id).toBe('T001');
-    expect(pickNext(queue, ask('10:00', alzey))?.id).toBe('W001');
+  it('Alzey: a walk-in who has waited 45 minutes goes before due appointments, taking turns with them', () => {
+    const queue = [walkIn('W001', '09:13'), walkIn('W002', '09:14'), appointment('T001', '10:00', '09:45'), appointment('T002', '10:00', '09:46')];
+    // 09:58: W001 has waited 45 minutes, W002 only 44.
+    expect(ids(orderQueue(queue, ask('09:58', alzey, { appointmentsInRow: 1 })))).toEqual(['W001', 'T001', 'T002', 'W002']);
+    // 09:59: both have, and they take turns with the appointments.
+    expect(ids(orderQueue(queue, ask('09:59', alzey, { appointmentsInRow: 1 })))).toEqual(['W001', 'T001', 'W002', 'T002']);
+    // Right after a walk-in, a due appointment gets its turn first.
+    expect(pickNext(queue, ask('09:59', alzey, { appointmentsInRow: 0 }))?.id).toBe('T001');
   });
 
   it('an urgent ticket goes first, whatever its kind and time', () => {

@@ -47,7 +47,7 @@ function byUrgency(a: QueueEntry, b: QueueEntry): number {
 function walkInOwed(w: QueueEntry, inRow: number, rules: OrderingRules, now: number): boolean {
   return (
     (rules.maxAppointmentsInRow > 0 && inRow >= rules.maxAppointmentsInRow) ||
-    (rules.walkInMaxWaitMinutes > 0 && now - w.sortAt.getTime() >= rules.walkInMaxWaitMinutes * MINUTE)
+    (rules.walkInMaxWaitMinutes > 0 && inRow > 0 && now - w.sortAt.getTime() >= rules.walkInMaxWaitMinutes * MINUTE)
   );
 }
 
