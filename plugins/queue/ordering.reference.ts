@@ -8,6 +8,7 @@ import type { OrderingContext, QueueEntry } from './queue.types.js';
  * Who a counter may call at all:
  *   1. A ticket transferred to a counter is called by that counter only.
  *   2. A counter calls only tickets all of whose services it handles today.
+ *   Tickets a counter may not call are not in its order at all.
  *
  * Place in line:
  *   3. A walk-in's place is when it was drawn (or the place a transfer kept).
