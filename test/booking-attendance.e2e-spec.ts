@@ -386,6 +386,17 @@ describe('booking attendance (published for the queue)', () => {
       );
       expect(view.status).toBe('confirmed');
       expect((await slot(TOMORROW, '17:15')).kiosk.used).toBe((before.s1.kiosk?.used ?? 0) + 1);
+
+      // A second appointment's unit joins the kiosk row that exists now.
+      const b = await onlineBooking(TOMORROW, '17:00', 2, kioskApp);
+      const kioskBefore = (await slot(TOMORROW, '17:15')).kiosk;
+      const again = await kioskApp.asTenant(SLUG, () =>
+        kioskApp.app
+          .get(TenantDataService)
+          .writeTx((tx) => kioskApp.app.get(BookingAttendanceService).giveBackUnusedTime(tx, b.bookingId, new Date('2026-11-24T16:15:00Z'))),
+      );
+      expect(again).toBe(1);
+      expect((await slot(TOMORROW, '17:15')).kiosk).toEqual({ capacity: kioskBefore.capacity + 1, used: kioskBefore.used });
       await expectCapacityInvariant(t.dataSource);
     });
   });

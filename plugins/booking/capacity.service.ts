@@ -216,7 +216,7 @@ export class CapacityService {
       }
       // Ensures the target row exists (and, on MySQL/MariaDB, locks it) without overwriting its counts.
       await repo.insertOrUpdate(
-        repo.create({ ...pick(unit), channel, capacity: 0, used: 0, owed: 0 }),
+        repo.create({ ...slotFields(unit), channel, capacity: 0, used: 0, owed: 0 }),
         ['slotMinutes'],
         ['locationId', 'slotStart', 'channel'],
       );
@@ -411,7 +411,7 @@ export class UnitLedger {
 }
 
 /** The slot fields of a unit row, for another channel's row of the same slot. */
-function pick(u: CapacityUnit): Pick<CapacityUnit, 'locationId' | 'slotStart' | 'slotMinutes' | 'localDate' | 'localStart' | 'utcOffsetMinutes'> {
+function slotFields(u: CapacityUnit): Pick<CapacityUnit, 'locationId' | 'slotStart' | 'slotMinutes' | 'localDate' | 'localStart' | 'utcOffsetMinutes'> {
   return {
     locationId: u.locationId,
     slotStart: u.slotStart,
