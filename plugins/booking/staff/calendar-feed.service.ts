@@ -15,7 +15,7 @@ import { isUuidShaped } from '../../../apps/server/src/database/uuid-entity.js';
 import { bookingManifest } from '../booking.manifest.js';
 import { Booking } from '../entities/booking.entity.js';
 import { CalendarFeed } from '../entities/calendar-feed.entity.js';
-import { CalendarService } from './calendar.service.js';
+import { BOOKED, CalendarService } from './calendar.service.js';
 import type { StaffScope } from './calendar.types.js';
 import { StaffAccessService } from './staff-access.service.js';
 import { COUNTER_UNKNOWN, type StaffActor } from './staff-bookings.service.js';
@@ -101,7 +101,7 @@ export class CalendarFeedService {
     const today = this.calendar.today();
     const scope: StaffScope = { userId: feed.createdBy, role: 'supervisor', locationIds: [feed.locationId] };
     const days = await this.calendar.range(scope, feed.locationId, addDays(today, -FEED_DAYS_BACK), addDays(today, FEED_DAYS_AHEAD));
-    const entries = days.flatMap((d) => d.entries).filter((e) => e.status === 'confirmed' && (feed.counterId === null || e.counterId === feed.counterId));
+    const entries = days.flatMap((d) => d.entries).filter((e) => BOOKED.has(e.status) && (feed.counterId === null || e.counterId === feed.counterId));
     const withNames = (await this.host.settings(bookingManifest)).calendarFeedNames;
     const names = withNames && entries.length ? await this.names(entries.map((e) => e.id)) : new Map<string, string>();
     const counters = new Map((await this.data.repo(Counter).find({ where: { locationId: feed.locationId } })).map((c) => [c.id, c.name] as const));

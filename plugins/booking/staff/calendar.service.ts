@@ -16,7 +16,11 @@ import { StaffAccessService } from './staff-access.service.js';
 /** The lane of appointments no counter is free for (or of a location without counters). */
 export const UNASSIGNED_LANE = 'Ohne Schalter';
 
-const ACTIVE: CalendarStatus[] = ['pending', 'confirmed', 'checked-in'];
+/** A confirmed appointment, whatever its attendance: what feeds and blocks count as booked. */
+export const BOOKED: ReadonlySet<CalendarStatus> = new Set(['confirmed', 'checked-in', 'no-show']);
+
+// A no-show keeps its lane: the time was booked, and staff see who did not come where they expected them.
+const ACTIVE: CalendarStatus[] = ['pending', 'confirmed', 'checked-in', 'no-show'];
 
 /**
  * The authority's calendar: a location's appointments per day and week, in counter lanes,
@@ -132,8 +136,12 @@ export function toCalendarBlock(b: CapacityBlock): CalendarBlock {
   };
 }
 
-/** A lapsed hold counts as expired even before the housekeeping task wrote it down (as for the citizen). */
+/**
+ * A lapsed hold counts as expired even before the housekeeping task wrote it down (as for the
+ * citizen); a confirmed appointment shows its attendance (served counts as checked in: the person came).
+ */
 export function calendarStatus(b: Booking, now: Date): CalendarStatus {
+  if (b.status === 'confirmed' && b.attendance) return b.attendance === 'no-show' ? 'no-show' : 'checked-in';
   return b.status === 'pending' && b.holdUntil && b.holdUntil <= now ? 'expired' : b.status;
 }
 

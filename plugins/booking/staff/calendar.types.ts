@@ -1,7 +1,7 @@
 // The contract between the authority's calendar (service and JSON API) and the staff pages that
 // render it: both sides build against these shapes.
 
-/** What staff see of an appointment's state; 'checked-in' and 'no-show' arrive with the queue. */
+/** What staff see of an appointment's state; 'checked-in' and 'no-show' come from the attendance the queue records. */
 export type CalendarStatus = 'pending' | 'confirmed' | 'checked-in' | 'no-show' | 'cancelled' | 'expired';
 
 export interface CalendarService {
@@ -86,6 +86,8 @@ export interface StaffBookingDetail extends CalendarEntry {
   revision: number;
   /** Null once the personal data was removed after the retention period. */
   citizen: { name: string; email: string | null; phone: string | null; locale: 'de' | 'en'; sms: boolean } | null;
+  /** Tenant-local time (HH:MM) the citizen checked in (kiosk or front desk), if they did. */
+  checkedIn: string | null;
   /** Whether staff can still cancel or move it (pending or confirmed, not yet begun). */
   changeable: boolean;
 }

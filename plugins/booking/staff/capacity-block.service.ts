@@ -15,7 +15,7 @@ import { BookingService } from '../booking.service.js';
 import { CapacityService } from '../capacity.service.js';
 import { CapacityBlock } from '../entities/capacity-block.entity.js';
 import { Booking } from '../entities/booking.entity.js';
-import { CalendarService, toCalendarBlock } from './calendar.service.js';
+import { BOOKED, CalendarService, toCalendarBlock } from './calendar.service.js';
 import type { BlockAffected, BlockOfferResult, BlockResult, StaffScope } from './calendar.types.js';
 import { StaffAccessService } from './staff-access.service.js';
 import { COUNTER_UNKNOWN, type StaffActor } from './staff-bookings.service.js';
@@ -208,7 +208,7 @@ export class CapacityBlockService {
     for (const day of await this.calendar.range(scope, block.locationId, from, to)) {
       for (const e of day.entries) {
         const overlaps = e.startAt < block.endAt.toISOString() && e.endAt > block.startAt.toISOString();
-        if (e.status !== 'confirmed' || !overlaps || (block.counterId !== null && e.counterId !== block.counterId)) continue;
+        if (!BOOKED.has(e.status) || !overlaps || (block.counterId !== null && e.counterId !== block.counterId)) continue;
         hits.push({ ...e, date: day.date, citizenName: null, hasEmail: false, phone: null });
       }
     }

@@ -6,6 +6,7 @@ import { CatalogService } from '../../../apps/server/src/catalog/catalog.service
 import { Counter } from '../../../apps/server/src/catalog/entities/counter.entity.js';
 import { Clock } from '../../../apps/server/src/common/clock.js';
 import { DomainError } from '../../../apps/server/src/common/domain-error.js';
+import { localTime } from '../../../apps/server/src/common/local-time.js';
 import { normalisePhone } from '../../../apps/server/src/notifications/phone-number.js';
 import { TenantContext } from '../../../apps/server/src/tenancy/tenant-context.js';
 import { TenantDataService, type TenantTx } from '../../../apps/server/src/tenancy/tenant-data.service.js';
@@ -249,7 +250,9 @@ export class StaffBookingsService {
       citizen: b.anonymizedAt
         ? null
         : { name: b.citizen.name, email: b.citizen.email, phone: b.citizen.phone, locale: b.citizen.locale, sms: b.citizen.smsConsent },
-      changeable: (entry.status === 'pending' || entry.status === 'confirmed') && b.startAt > now,
+      checkedIn: b.checkedInAt && entry.status === 'checked-in' ? localTime(b.checkedInAt, zone) : null,
+      // As before attendance existed: a pending or confirmed appointment not begun yet, checked in or not.
+      changeable: (entry.status === 'pending' || b.status === 'confirmed') && b.startAt > now,
     };
   }
 
