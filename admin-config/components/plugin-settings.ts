@@ -38,6 +38,8 @@ export default function PluginSettings(props: BasePropertyProps) {
   const lang: 'de' | 'en' = i18n.language?.startsWith('en') ? 'en' : 'de';
   if (!record) return null;
   const form = JSON.parse(String(record.params[property.name] ?? '{"fields":[],"values":{}}')) as { fields: Field[]; values: Record<string, unknown> };
+  // A device whose kind has no settings shows no empty section.
+  if (form.fields.length === 0 && property.custom?.prefix) return null;
   /** The value in the form: as edited (flattened params), else the one in force. */
   const current = (key: string): unknown => {
     const edited = flat.get(record.params, `${prefix}.${key}`);
