@@ -15,7 +15,7 @@ import { auditLogResource } from './resources/audit-log.resource.js';
 import { closureResource } from './resources/closure.resource.js';
 import { counterResource } from './resources/counter.resource.js';
 import { defineResource, type AdminResourceDefinition } from './resources/define-resource.js';
-import { deviceResource } from './resources/device.resource.js';
+import { deviceResource, type DeviceResourceDeps } from './resources/device.resource.js';
 import { documentChecklistItemResource } from './resources/document-checklist-item.resource.js';
 import { locationResource } from './resources/location.resource.js';
 import { mailTemplateResource } from './resources/mail-template.resource.js';
@@ -55,8 +55,7 @@ export function adminResourceDefinitions(
   sessions: TypeormSessionStore,
   webhooks: WebhookService,
   mail: MailTemplateService,
-  devices: DeviceService,
-  publicBaseUrl: string,
+  device: DeviceResourceDeps,
 ): AdminResourceDefinition[] {
   return [
     locationResource,
@@ -75,7 +74,7 @@ export function adminResourceDefinitions(
     webhookEndpointResource(webhooks),
     webhookAttemptResource,
     mailTemplateResource(mail),
-    deviceResource(devices, publicBaseUrl),
+    deviceResource(device),
     ...pluginResources(plugins),
   ];
 }
@@ -84,14 +83,11 @@ export function adminOptions(
   deps: ResourceDeps &
     DashboardDeps & { sessions: TypeormSessionStore; webhooks: WebhookService; mail: MailTemplateService; devices: DeviceService; publicBaseUrl: string },
 ): AdminJSOptions {
-  const resources: ResourceWithOptions[] = adminResourceDefinitions(
-    deps.plugins,
-    deps.sessions,
-    deps.webhooks,
-    deps.mail,
-    deps.devices,
-    deps.publicBaseUrl,
-  ).map((def) => defineResource(def, deps));
+  const resources: ResourceWithOptions[] = adminResourceDefinitions(deps.plugins, deps.sessions, deps.webhooks, deps.mail, {
+    devices: deps.devices,
+    audit: deps.audit,
+    publicBaseUrl: deps.publicBaseUrl,
+  }).map((def) => defineResource(def, deps));
   return {
     rootPath: ADMIN_ROOT,
     loginPath: `${ADMIN_ROOT}/login`,

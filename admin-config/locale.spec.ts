@@ -4,6 +4,7 @@ import type { TypeormSessionStore } from '../apps/server/src/auth/typeorm-sessio
 import type { WebhookService } from '../apps/server/src/webhooks/webhook.service.js';
 import type { MailTemplateService } from '../apps/server/src/notifications/mail-template.service.js';
 import type { DeviceService } from '../apps/server/src/devices/device.service.js';
+import type { AuditService } from '../apps/server/src/audit/audit.service.js';
 import { adminResourceDefinitions } from './admin-options.js';
 import { adminLocale } from './locale.js';
 import { NAVIGATION } from './navigation.js';
@@ -14,8 +15,7 @@ describe('admin locale', () => {
     {} as TypeormSessionStore,
     {} as WebhookService,
     { templateKeys: () => [] } as unknown as MailTemplateService,
-    {} as DeviceService,
-    'http://amtszeit.test',
+    { devices: {} as DeviceService, audit: {} as AuditService, publicBaseUrl: 'http://amtszeit.test' },
   );
   const { translations } = adminLocale() as unknown as {
     translations: Record<

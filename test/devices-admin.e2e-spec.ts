@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import type TestAgent from 'supertest/lib/agent.js';
 import { z } from 'zod';
 import { ALL_PLUGINS } from '../plugins/index.js';
+import { AuditLog } from '../apps/server/src/audit/audit-log.entity.js';
 import { Device } from '../apps/server/src/devices/device.entity.js';
 import { DeviceService } from '../apps/server/src/devices/device.service.js';
 import { definePlugin } from '../apps/server/src/plugin-host/plugin.types.js';
@@ -108,5 +109,24 @@ describe('devices in the panel (API): settings from the plugin schema, list figu
     t.clock.advance(3 * 60_000);
     const later = await admin.get('/admin/api/resources/Device/actions/list').expect(200);
     expect(later.body.records.find((r: any) => r.params.name === 'Kiosk Eingang').params.online).toBe(false);
+  });
+
+  it('the pairing code action shows the code with its QR on POST only, and is audited', async () => {
+    const devices = t.dataSource.getRepository(Device);
+    const row = await devices.findOneByOrFail({ name: 'Kiosk Eingang' });
+    const url = `/admin/api/resources/Device/records/${row.id}/pairingCode`;
+    const look = await admin.get(url).expect(200);
+    expect(look.body.pairing).toBeUndefined();
+    expect((await devices.findOneByOrFail({ id: row.id })).pairingCodeHash).toBeNull();
+
+    const res = await admin.post(url).send({}).expect(200);
+    const { code, url: link, qrSvg } = res.body.pairing as { code: string; url: string; qrSvg: string };
+    expect(code).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+    expect(link).toBe(`http://amtszeit.test/musterstadt/geraet/koppeln#code=${code}`);
+    expect(qrSvg).toMatch(/^<svg[^>]*>/);
+    expect(qrSvg).not.toMatch(/<script|href=/i);
+    expect(JSON.stringify(res.body)).not.toContain((await devices.findOneByOrFail({ id: row.id })).pairingCodeHash!);
+    const audit = await t.dataSource.getRepository(AuditLog).findBy({ resource: 'Device', recordId: row.id, action: 'pairingCode' });
+    expect(audit.map((a) => a.actorEmail)).toEqual(['admin@musterstadt.test']);
   });
 });

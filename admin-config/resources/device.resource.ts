@@ -1,7 +1,8 @@
 import type { ActionContext, ActionRequest } from 'adminjs';
+import type { AuditService } from '../../apps/server/src/audit/audit.service.js';
 import QRCode from 'qrcode';
 import { In } from 'typeorm';
-import { isSuperAdmin } from '../../apps/server/src/auth/current-admin.js';
+import { isSuperAdmin, type CurrentAdmin } from '../../apps/server/src/auth/current-admin.js';
 import { DeviceHeartbeat } from '../../apps/server/src/devices/device-heartbeat.entity.js';
 import { Device } from '../../apps/server/src/devices/device.entity.js';
 import { DEVICE_KINDS, type DeviceService } from '../../apps/server/src/devices/device.service.js';
@@ -26,20 +27,36 @@ const KIND_LABELS: Record<DeviceKind, string> = { display: 'Aufrufanzeige', kios
  * of the plugin that declares the kind (`deviceConfig`), a pairing code with its QR, revocation.
  * Tokens and codes exist only as hashes and never reach the panel.
  */
-export function deviceResource(devices: DeviceService, publicBaseUrl: string): AdminResourceDefinition {
+export interface DeviceResourceDeps {
+  devices: DeviceService;
+  audit: AuditService;
+  /** The pairing page's address in the QR: `<base>/<slug>/geraet/koppeln`. */
+  publicBaseUrl: string;
+}
+
+export function deviceResource({ devices, audit, publicBaseUrl }: DeviceResourceDeps): AdminResourceDefinition {
   const fieldsOf = (kind: DeviceKind) => {
     const schema = devices.configSchema(kind);
     return schema ? { schema, fields: settingsFields(schema) } : null;
   };
 
-  /** GET shows the action's page; only the button's POST changes anything. */
+  /** GET shows the action's page; only the button's POST changes anything, and goes into the audit log. */
   const recordAction =
-    (run: (device: Record<string, any>, context: ActionContext) => Promise<Record<string, unknown>>) =>
+    (name: string, run: (device: Record<string, any>, context: ActionContext) => Promise<Record<string, unknown>>) =>
     async (request: ActionRequest, _response: unknown, context: ActionContext) => {
       const record = context.record!;
       const shown = record.toJSON(context.currentAdmin);
       if (request.method !== 'post') return { record: shown };
-      return { record: shown, ...(await run(record.params, context)) };
+      const result = await run(record.params, context);
+      const admin = context.currentAdmin as CurrentAdmin;
+      await audit.write({
+        tenantId: record.params.tenantId,
+        actor: { id: admin.id, email: admin.email },
+        action: name,
+        resource: 'Device',
+        recordId: record.params.id,
+      });
+      return { record: shown, ...result };
     };
 
   return {
@@ -119,7 +136,7 @@ export function deviceResource(devices: DeviceService, publicBaseUrl: string): A
           icon: 'Link',
           component: DeviceAction,
           isAccessible: administrators,
-          handler: recordAction(async (device) => {
+          handler: recordAction('pairingCode', async (device) => {
             const pairing = await devices.inTenant(device.tenantId, async (tenant) => {
               const { code, expiresAt } = await devices.createPairingCode(device.id);
               return { code, expiresAt: expiresAt.toISOString(), url: `${publicBaseUrl}/${tenant.slug}/geraet/koppeln#code=${code}` };
@@ -135,7 +152,7 @@ export function deviceResource(devices: DeviceService, publicBaseUrl: string): A
           variant: 'danger',
           component: DeviceAction,
           isAccessible: administrators,
-          handler: recordAction(async (device, context) => {
+          handler: recordAction('revoke', async (device, context) => {
             await devices.inTenant(device.tenantId, () => devices.revoke(device.id));
             const record = await context.resource.findOne(device.id, context);
             return { record: record?.toJSON(context.currentAdmin), revoked: true };
