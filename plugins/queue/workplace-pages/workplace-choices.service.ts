@@ -15,7 +15,7 @@ export class WorkplaceChoicesService {
 
   /** The engine's actor for the logged-in user: a clerk's own locations, everybody else's all. */
   actor(user: CurrentAdmin): QueueActor {
-    return { userId: user.id, name: user.title, scope: this.access.scope(user) };
+    return { userId: user.id, name: user.title || user.email, scope: this.access.scope(user) };
   }
 
   locations(user: CurrentAdmin): Promise<Array<{ id: string; name: string }>> {
