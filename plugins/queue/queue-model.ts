@@ -30,12 +30,6 @@ export function toEntry(t: QueueTicket): QueueEntry {
   };
 }
 
-/** Whether a counter handling `serviceIds` (null or empty: all) may call the entry. */
-export function callableBy(e: QueueEntry, counterId: string, serviceIds: string[] | null): boolean {
-  if (e.targetCounterId && e.targetCounterId !== counterId) return false;
-  return !serviceIds?.length || e.serviceIds.every((s) => serviceIds.includes(s));
-}
-
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 export function toView(t: QueueTicket, place?: { position: number; estimatedWaitMinutes: number | null }): TicketView {

@@ -15,7 +15,7 @@ import { QueueTicket } from './entities/ticket.entity.js';
 import { QueueWorkplace } from './entities/workplace.entity.js';
 import { QueueChanges } from './queue-changes.js';
 import { QueueConfigService, type LocationQueueSettings } from './queue-config.service.js';
-import { AT_COUNTER, callableBy, ticketNumber, toEntry, toView } from './queue-model.js';
+import { AT_COUNTER, ticketNumber, toEntry, toView } from './queue-model.js';
 import type { TicketEventBase } from './queue.events.js';
 import type {
   CounterBoard,
@@ -30,7 +30,7 @@ import type {
   TransferTarget,
   WorkplaceView,
 } from './queue.types.js';
-import { orderQueue, pickNext } from './ordering.js';
+import { mayCall, orderQueue, pickNext } from './ordering.js';
 import { estimateWaits, type CounterLoad, type ServiceMinutes } from './wait-estimate.js';
 
 /** The staff member acting: who, under which name, with which locations and role. */
@@ -259,8 +259,7 @@ export class QueueService {
     if (appointment.status === 'cancelled') refuse('QUEUE_CHECK_IN_CANCELLED', 'Dieser Termin wurde storniert.');
     if (appointment.status !== 'confirmed' || appointment.attendance === 'served')
       refuse('QUEUE_CHECK_IN_STATE', 'Dieser Termin kann nicht (mehr) eingecheckt werden.');
-    if (localDate(appointment.start, TenantContext.current().timeZone) !== this.today())
-      refuse('QUEUE_CHECK_IN_WRONG_DAY', 'Dieser Termin ist nicht heute.');
+    if (localDate(appointment.start, TenantContext.current().timeZone) !== this.today()) refuse('QUEUE_CHECK_IN_WRONG_DAY', 'Dieser Termin ist nicht heute.');
     if (locationId && locationId !== appointment.locationId) refuse('QUEUE_CHECK_IN_WRONG_LOCATION', 'Dieser Termin gehört zu einem anderen Standort.');
   }
 
@@ -273,13 +272,13 @@ export class QueueService {
     const now = this.clock.now();
     const called = await this.inLocations([wp.locationId], async (tx, unchanged) => {
       const w = await this.readyWorkplace(tx, actor.userId);
-      const state = await tx.repo(QueueLocationState).findOneByOrFail({ locationId: w.locationId });
+      const state = await tx.repo(QueueLocationState).findOneBy({ locationId: w.locationId });
       const waiting = await tx.repo(QueueTicket).findBy({ locationId: w.locationId, day: this.today(now), status: 'waiting' });
       let pool = waiting.map(toEntry);
       const ctx = {
         now,
         rules: settings.rules,
-        appointmentsInRow: state.appointmentsInRow,
+        appointmentsInRow: state?.appointmentsInRow ?? 0,
         counterId: w.counterId,
         serviceIds: w.serviceIds.length ? w.serviceIds : null,
       };
@@ -387,9 +386,7 @@ export class QueueService {
   async noShow(actor: QueueActor, ticketId: string): Promise<TicketView> {
     const found = await this.ticketFor(actor, ticketId);
     const now = this.clock.now();
-    return toView(
-      await this.inLocations([found.locationId], async (tx) => this.toNoShow(tx, await this.atCounter(tx, actor, ticketId, ['called']), now)),
-    );
+    return toView(await this.inLocations([found.locationId], async (tx) => this.toNoShow(tx, await this.atCounter(tx, actor, ticketId, ['called']), now)));
   }
 
   /** Sets the visitor aside (e.g. to fetch a document); the counter is free again. */
@@ -441,8 +438,7 @@ export class QueueService {
   async transfer(actor: QueueActor, ticketId: string, target: TransferTarget): Promise<TicketView> {
     const found = await this.ticketFor(actor, ticketId);
     const toLocation = target.locationId ?? found.locationId;
-    if (!(await this.catalog.snapshot()).locations.some((l) => l.id === toLocation))
-      refuse('QUEUE_TRANSFER_TARGET', 'Diesen Standort gibt es nicht.');
+    if (!(await this.catalog.snapshot()).locations.some((l) => l.id === toLocation)) refuse('QUEUE_TRANSFER_TARGET', 'Diesen Standort gibt es nicht.');
     if (target.counterId && (await this.data.repo(Counter).countBy({ id: target.counterId, locationId: toLocation, active: true })) === 0)
       refuse('QUEUE_TRANSFER_TARGET', 'Diesen Schalter gibt es am Zielstandort nicht.');
     const serviceIds = target.serviceIds?.length ? await this.offeredServices(toLocation, target.serviceIds, false) : found.serviceIds;
@@ -458,7 +454,9 @@ export class QueueService {
       await this.freeCounter(tx, ticket.id);
       const sameLocation = toLocation === ticket.locationId;
       const prefix = ticket.kind === 'appointment' ? settings.appointmentPrefix : settings.walkInPrefix;
-      const numbered = sameLocation ? { seq: ticket.seq, number: ticket.number, prefix: ticket.prefix } : { ...(await this.draw(tx, toLocation, prefix, settings, now)), prefix };
+      const numbered = sameLocation
+        ? { seq: ticket.seq, number: ticket.number, prefix: ticket.prefix }
+        : { ...(await this.draw(tx, toLocation, prefix, settings, now)), prefix };
       const row = tx.repo(QueueTicket).create({
         ...this.blankTicket(),
         ...numbered,
@@ -501,9 +499,7 @@ export class QueueService {
     const snap = await this.snapshot(at);
     const serviceIds = wp?.serviceIds.length ? wp.serviceIds : null;
     const byId = new Map(snap.tickets.map((t) => [t.id, t] as const));
-    const waiting = snap.order
-      .filter((e) => !wp || callableBy(e, wp.counterId, serviceIds))
-      .map((e) => toView(byId.get(e.id)!, snap.places.get(e.id)));
+    const waiting = snap.order.filter((e) => !wp || mayCall(e, wp.counterId, serviceIds)).map((e) => toView(byId.get(e.id)!, snap.places.get(e.id)));
     return {
       version: snap.version,
       workplace: wp ? this.workplaceView(wp, snap) : null,
@@ -574,7 +570,12 @@ export class QueueService {
       serviceIds: [],
       targetCounterId: null,
     };
-    return estimateWaits([...snap.order, newcomer], snap.loads, snap.minutes, this.clock.now()).get(newcomer.id) ?? null;
+    return (
+      estimateWaits([...snap.order, newcomer], snap.loads, snap.minutes, this.clock.now(), {
+        rules: snap.settings.rules,
+        appointmentsInRow: snap.appointmentsInRow,
+      }).get(newcomer.id) ?? null
+    );
   }
 
   private async snapshot(locationId: string): Promise<LocationSnapshot> {
@@ -590,10 +591,13 @@ export class QueueService {
     const durations = new Map(catalog.services.map((s) => [s.id, s.durationMinutes] as const));
     const minutes: ServiceMinutes = (ids) => ids.reduce((sum, id) => sum + (durations.get(id) ?? 0), 0) || DEFAULT_VISIT_MINUTES;
     const appointmentsInRow = state?.appointmentsInRow ?? 0;
-    const order = orderQueue(
-      tickets.filter((t) => t.status === 'waiting').map(toEntry),
-      { now, rules: settings.rules, appointmentsInRow, counterId: null, serviceIds: null },
-    );
+    const order = orderQueue(tickets.filter((t) => t.status === 'waiting').map(toEntry), {
+      now,
+      rules: settings.rules,
+      appointmentsInRow,
+      counterId: null,
+      serviceIds: null,
+    });
     const byId = new Map(tickets.map((t) => [t.id, t] as const));
     const loads: CounterLoad[] = workplaces
       .filter((w) => w.status === 'open')
@@ -606,7 +610,7 @@ export class QueueService {
           busyUntil: current && since ? new Date(since.getTime() + minutes(current.serviceIds) * 60_000) : null,
         };
       });
-    const waits = estimateWaits(order, loads, minutes, now);
+    const waits = estimateWaits(order, loads, minutes, now, { rules: settings.rules, appointmentsInRow });
     const places = new Map(order.map((e, i) => [e.id, { position: i + 1, estimatedWaitMinutes: waits.get(e.id) ?? null }] as const));
     return {
       version: state?.version ?? 0,
@@ -793,11 +797,9 @@ export class QueueService {
     const taken = await tx.repo(QueueWorkplace).updateWhere({ currentTicketId: ticket.id }, 'id = :id AND currentTicketId IS NULL', { id: w.id });
     if (taken === 0) refuse('QUEUE_WORKPLACE_BUSY', 'Bitte schließen Sie zuerst den aktuellen Vorgang ab.');
     const states = tx.repo(QueueLocationState);
-    await states.updateWhere(
-      { appointmentsInRow: ticket.kind === 'appointment' ? () => 'appointmentsInRow + 1' : 0 },
-      'locationId = :locationId',
-      { locationId: ticket.locationId },
-    );
+    await states.updateWhere({ appointmentsInRow: ticket.kind === 'appointment' ? () => 'appointmentsInRow + 1' : 0 }, 'locationId = :locationId', {
+      locationId: ticket.locationId,
+    });
     await this.events.publish(tx, 'queue.ticket-called', {
       ...this.eventBase(ticket, now),
       counterId: w.counterId,
@@ -886,7 +888,7 @@ export class QueueService {
     const day = this.today(now);
     await numbers.insertOrUpdate(numbers.create({ locationId, day, prefix, drawn: 0 }), ['locationId'], ['locationId', 'day', 'prefix']);
     await numbers.updateWhere({ drawn: () => 'drawn + 1' }, 'locationId = :locationId AND day = :day AND prefix = :prefix', { locationId, day, prefix });
-    const row = await numbers.findOneByOrFail({ locationId, day, prefix });
+    const row = (await numbers.findOneBy({ locationId, day, prefix }))!;
     return ticketNumber(row.drawn, prefix, settings);
   }
 
