@@ -93,7 +93,7 @@ describe('counter workplace in a real browser', () => {
     const next = page.getByRole('button', { name: /Nächste\/n aufrufen/ });
     // The script announces the shortcut and shows it on the button.
     await page.locator('button[data-key="n"][aria-keyshortcuts="N"]').waitFor();
-    expect(await next.innerText()).toMatch(/Nächste\/n aufrufen\s*N/);
+    expect(await next.innerText()).toMatch(/^Nächste\/n aufrufen\s*, Taste\s*N$/);
     await auditors[0].audit();
     await expectFits(page, 'idle');
 
@@ -146,7 +146,7 @@ describe('counter workplace in a real browser', () => {
     await page.getByText('Neu in der Warteschlange: W002').waitFor();
     expect(await arrival.getAttribute('aria-live')).toBe('polite');
     await row(page, 'W002').and(page.locator('.wp-new')).waitFor();
-    expect(await row(page, 'W002').innerText()).toMatch(/neu/);
+    expect(await row(page, 'W002').innerText()).toMatch(/neu/i);
     expect(await page.evaluate('window.sameDocument')).toBe(true);
     await auditors[0].audit();
     await expectFits(page, 'arrival');
@@ -157,6 +157,9 @@ describe('counter workplace in a real browser', () => {
     await other.getByRole('button', { name: 'Abmelden' }).click();
     await login(other, 'anwesenheit', 'lea@musterstadt.test');
     await expectTitle(other, 'Anwesenheit – Stadt Musterstadt');
+    await other.getByLabel('Standort', { exact: true }).selectOption({ label: 'Bürgerbüro im Rathaus' });
+    await other.getByRole('button', { name: 'Anzeigen' }).click();
+    await other.getByRole('heading', { name: 'Bürgerbüro im Rathaus' }).waitFor();
     const clara = other.locator('tr', { hasText: 'Clara Schalter' });
     await expect(clara.innerText()).resolves.toMatch(/Platz 1\s+Clara Schalter\s+frei seit \d\d:\d\d Uhr/);
     await row(other, 'W002').waitFor();

@@ -19,4 +19,8 @@ export const queuePlugin = definePlugin({
   tasks: queueTasks,
   errors: queueErrors,
   adminResources: queueAdminResources,
+  staffPages: [
+    { label: { de: 'Schalter', en: 'Counter' }, path: (slug) => `/${slug}/schalter` },
+    { label: { de: 'Anwesenheit', en: 'Presence' }, path: (slug) => `/${slug}/anwesenheit`, roles: ['supervisor', 'tenant-admin', 'super-admin'] },
+  ],
 });

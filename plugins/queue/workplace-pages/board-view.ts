@@ -40,7 +40,8 @@ function ticketRow(c: ViewContext, v: TicketView) {
     kindLabel: c.t(`counter.kind.${v.kind}`),
     statusLabel: c.t(`counter.status.${v.status}`),
     services: serviceNames(c, v.serviceIds),
-    estimate: v.estimatedWaitMinutes === null ? null : c.t('counter.minutes', { min: v.estimatedWaitMinutes }),
+    estimate:
+      v.estimatedWaitMinutes === null ? null : v.estimatedWaitMinutes < 1 ? c.t('counter.soon') : c.t('counter.minutes', { min: v.estimatedWaitMinutes }),
   };
 }
 

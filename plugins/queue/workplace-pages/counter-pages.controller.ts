@@ -309,7 +309,7 @@ export class CounterPagesController {
       p,
       'counter-choose',
       { locations, location, singleLocation: locations.length === 1, counters, services, action, refusal: o.refusal ?? null },
-      { title: 'counter.chooseTitle', status: o.status, errors: o.errors, switchUrl: action },
+      { title: 'counter.chooseTitle', status: o.status ?? (o.errors ? 400 : 200), errors: o.errors, switchUrl: action },
     );
   }
 }

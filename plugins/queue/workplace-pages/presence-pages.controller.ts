@@ -37,10 +37,13 @@ export class PresencePagesController {
   async page(@Req() req: StaffRequest, @Res() res: Response, @Query() q: Record<string, unknown>): Promise<void> {
     if (req.staffUser.role === 'staff') throw new ForbiddenException();
     const p = await this.pages.staffRequest(req, res);
+    const actor = this.choices.actor(req.staffUser);
     const locations = await this.choices.locations(req.staffUser);
-    const location = locations.find((l) => l.id === queryString(q, 'standort')) ?? locations[0];
+    // Without a choice: the location of the supervisor's own counter, if one is open.
+    const asked = queryString(q, 'standort') ?? (await this.queue.counterBoard(actor)).workplace?.locationId;
+    const location = locations.find((l) => l.id === asked) ?? locations[0];
     if (!location) throw new NotFoundException();
-    const view = await this.queue.presence(this.choices.actor(req.staffUser), location.id);
+    const view = await this.queue.presence(actor, location.id);
     const etag = boardEtag(view.version, this.clock.now(), p.locale);
     if (notModified(req, res, etag)) return;
     const action = `${p.base}/anwesenheit`;
