@@ -224,7 +224,7 @@ describe('counter workplace pages without JavaScript', () => {
     expect(page.text).toContain('<title>Anwesenheit – Stadt Musterstadt</title>');
     expect(page.text).toContain('Clara Schalter');
     expect(page.text).toMatch(/ruft T001 auf, seit \d\d:\d\d Uhr|im Gespräch mit T001/);
-    expect(page.text).toMatch(/Lea Leitung<\/td>\s*<td><span class="wp-tag wp-tag-free">frei seit/);
+    expect(page.text).toMatch(/Lea Leitung<\/td>\s*<td class="wp-col-state"><span class="wp-tag wp-tag-free">frei seit/);
     // Numbers, never names.
     expect(page.text).not.toContain('Erika Mustermann');
     await lead.get(PRESENCE).set('If-None-Match', page.headers.etag).expect(304);
