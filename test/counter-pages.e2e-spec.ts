@@ -224,7 +224,7 @@ describe('counter workplace pages without JavaScript', () => {
     expect(page.text).toContain('<title>Anwesenheit – Stadt Musterstadt</title>');
     expect(page.text).toContain('Clara Schalter');
     expect(page.text).toMatch(/ruft T001 auf, seit \d\d:\d\d Uhr|im Gespräch mit T001/);
-    expect(page.text).toMatch(/Lea Leitung<\/td>\s*<td class="wp-col-state"><span class="wp-tag wp-tag-free">frei seit/);
+    expect(page.text).toMatch(/Lea Leitung<\/td>\s*<td><span class="wp-col-state wp-tag wp-tag-free">frei seit/);
     // Numbers, never names.
     expect(page.text).not.toContain('Erika Mustermann');
     await lead.get(PRESENCE).set('If-None-Match', page.headers.etag).expect(304);
@@ -234,5 +234,35 @@ describe('counter workplace pages without JavaScript', () => {
     const english = await lead.get(`${PRESENCE}?lang=en`).expect(200);
     expect(english.text).toContain('<title>Presence – Stadt Musterstadt</title>');
     expect((await clerk.get(`${COUNTER}?lang=en`).expect(200)).text).toContain('<title>Counter – Stadt Musterstadt</title>');
+  });
+  it('transfers the current visitor to another counter keeping its place, and pauses and resumes the workplace', async () => {
+    // Back to German after the English pages above (the language sticks in a cookie).
+    await lead.get(`${COUNTER}?lang=de`).expect(200);
+    const page = await clerk.get(`${COUNTER}?lang=de`).expect(200);
+    const id = /name="ticket" value="([^"]+)"/.exec(page.text)![1];
+    expect(page.text).toContain('<option value="' + counters['rathaus:Platz 2'] + '">Platz 2</option>');
+    const moved = await post(clerk, 'weiterleiten', { ticket: id, zielSchalter: counters['rathaus:Platz 2'], platz: 'keep' });
+    expect(moved.headers.location).toBe(`${COUNTER}?erledigt=weitergeleitet&nr=T001`);
+    const after = await clerk.get(COUNTER).expect(200);
+    expect(after.text).toContain('Niemand am Schalter.');
+    // Only the target counter may call it now.
+    expect(waitingNumbers(after.text)).toEqual([]);
+    expect(waitingNumbers((await lead.get(COUNTER).expect(200)).text)).toEqual(['T001']);
+    // A transfer without a target is refused with a message.
+    await post(lead, 'naechster', {});
+    const leadPage = await lead.get(COUNTER).expect(200);
+    const again = /name="ticket" value="([^"]+)"/.exec(leadPage.text)![1];
+    const nowhere = await post(lead, 'weiterleiten', { ticket: again, platz: 'end' });
+    expect(nowhere.status).toBe(400);
+    expect(nowhere.text).toContain('Das war nicht möglich');
+
+    expect((await post(clerk, 'pause', {})).headers.location).toBe(`${COUNTER}?erledigt=pause`);
+    const paused = await clerk.get(COUNTER).expect(200);
+    expect(paused.text).toMatch(/Pause seit \d\d:\d\d Uhr/);
+    expect(paused.text).not.toContain('Nächste/n aufrufen');
+    const refused = await post(clerk, 'naechster', {});
+    expect(refused.status).toBe(409);
+    expect((await post(clerk, 'weiter', {})).headers.location).toBe(`${COUNTER}?erledigt=weiter`);
+    expect((await clerk.get(COUNTER).expect(200)).text).toContain('Nächste/n aufrufen');
   });
 });

@@ -191,6 +191,7 @@ export class CounterPagesController {
       locationId: queryString(body, 'zielStandort') || undefined,
       position: queryString(body, 'platz') === 'end' ? 'end' : 'keep',
     };
+    if (!target.counterId && !target.serviceIds && !target.locationId) return this.invalid(req, res, body, { refusal: 'errors.transferTarget' });
     return this.act(req, res, body, async (a) => {
       const ticketId = ticketOf(body);
       const before = (await this.queue.counterBoard(a)).workplace?.current;
@@ -202,13 +203,7 @@ export class CounterPagesController {
   @Post('wartemarke')
   async issue(@Req() req: StaffRequest, @Res() res: Response, @FormBody() body: Form): Promise<void> {
     const serviceIds = queryList(body, 'dienste');
-    if (!serviceIds.length) {
-      this.pages.checkStaffForm(req, body);
-      const p = await this.pages.staffRequest(req, res);
-      const board = await this.queue.counterBoard(this.choices.actor(req.staffUser));
-      if (!board.workplace) return this.choose(req, res, p, board, undefined);
-      return this.show(req, res, p, board, { errors: { wartemarke: 'issueServices' }, status: 400 });
-    }
+    if (!serviceIds.length) return this.invalid(req, res, body, { errors: { wartemarke: 'issueServices' } });
     return this.act(req, res, body, async (a, board) => ({
       done: 'wartemarke',
       ticket: await this.queue.issueWalkIn(
@@ -252,6 +247,14 @@ export class CounterPagesController {
         status: httpStatusOf(err),
       });
     }
+  }
+
+  /** The page again (400) for a form the page itself refuses (nothing chosen), after the form token. */
+  private async invalid(req: StaffRequest, res: Response, body: Form, o: { errors?: FieldErrors; refusal?: string }): Promise<void> {
+    this.pages.checkStaffForm(req, body);
+    const p = await this.pages.staffRequest(req, res);
+    const board = await this.queue.counterBoard(this.choices.actor(req.staffUser));
+    await this.show(req, res, p, board, { errors: o.errors, refusal: o.refusal && p.t(o.refusal), status: 400 });
   }
 
   private async context(p: PortalRequest): Promise<ViewContext> {
