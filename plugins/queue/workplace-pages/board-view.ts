@@ -46,7 +46,14 @@ function ticketRow(c: ViewContext, v: TicketView) {
 }
 
 function workplaceHead(c: ViewContext, w: WorkplaceView) {
-  return { ...w, paused: w.status === 'paused', locationName: locationName(c, w.locationId), services: serviceNames(c, w.serviceIds) };
+  // A workplace for everything the location offers (none chosen means all) says so in two words.
+  const all = locationServices(c, w.locationId).every((s) => !w.serviceIds.length || w.serviceIds.includes(s.id));
+  return {
+    ...w,
+    paused: w.status === 'paused',
+    locationName: locationName(c, w.locationId),
+    services: all ? c.t('counter.allServices') : serviceNames(c, w.serviceIds),
+  };
 }
 
 /** The counter page's data: the workplace, its current visitor, the lists and the transfer targets. */
