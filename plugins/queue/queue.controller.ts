@@ -63,7 +63,10 @@ export class QueueController {
   ) {}
 
   private actor(req: StaffRequest): QueueActor {
-    return { userId: req.staffUser.id, name: req.staffUser.title || req.staffUser.email, scope: this.access.scope(req.staffUser) };
+    const user = req.staffUser;
+    // `title` falls back to the town's name when the account has no display name: then the address names the person.
+    const name = user.title && user.title !== user.tenantName ? user.title : user.email;
+    return { userId: user.id, name, scope: this.access.scope(user) };
   }
 
   @Get('board')
