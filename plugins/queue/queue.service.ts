@@ -159,9 +159,8 @@ export class QueueService {
   async closeWorkplace(actor: QueueActor): Promise<void> {
     const wp = await this.ownWorkplace(actor.userId);
     await this.inLocations([wp.locationId], async (tx) => {
-      const n = await tx.repo(QueueWorkplace).updateWhere({ status: 'paused' }, 'id = :id AND currentTicketId IS NULL', { id: wp.id });
-      if (n === 0) refuse('QUEUE_WORKPLACE_BUSY', 'Bitte schließen Sie zuerst den aktuellen Vorgang ab.');
-      await tx.repo(QueueWorkplace).delete({ id: wp.id });
+      if ((await tx.repo(QueueWorkplace).delete({ id: wp.id, currentTicketId: IsNull() })) === 0)
+        refuse('QUEUE_WORKPLACE_BUSY', 'Bitte schließen Sie zuerst den aktuellen Vorgang ab.');
     });
   }
 
