@@ -19,12 +19,10 @@ export class QueueVersionsService {
 
   /** Only the locations changed since `since` (by updatedAt, whole seconds; callers compare versions). */
   async versionsSince(since: Date): Promise<Map<string, number>> {
-    const rows = await this.dataSource
-      .getRepository(QueueLocationState)
-      .find({
-        select: { locationId: true, version: true, updatedAt: true },
-        where: { updatedAt: MoreThanOrEqual(new Date(Math.floor(since.getTime() / 1000) * 1000 - 1000)) },
-      });
+    const rows = await this.dataSource.getRepository(QueueLocationState).find({
+      select: { locationId: true, version: true, updatedAt: true },
+      where: { updatedAt: MoreThanOrEqual(new Date(Math.floor(since.getTime() / 1000) * 1000 - 1000)) },
+    });
     return new Map(rows.map((r) => [r.locationId, r.version] as const));
   }
 }
