@@ -140,7 +140,7 @@ describe('counter workplace pages without JavaScript', () => {
     const page = await clerk.get(COUNTER).expect(200);
     expect(waitingNumbers(page.text)).toEqual(['W001']);
     const etag = page.headers.etag;
-    expect(etag).toMatch(/^W\/"q\d+-\d+-de"$/);
+    expect(etag).toMatch(/^W\/".+-\d+-de"$/);
     await clerk.get(COUNTER).set('If-None-Match', etag).expect(304);
 
     const called = await post(clerk, 'naechster', {});

@@ -17,7 +17,7 @@ import { QueueService, type QueueActor } from '../queue.service.js';
 import type { CounterBoard, TicketView, TransferTarget } from '../queue.types.js';
 import { counterView, locationServices, type ViewContext } from './board-view.js';
 import { WorkplaceChoicesService } from './workplace-choices.service.js';
-import { boardEtag, notModified } from './live-page.js';
+import { liveEtag, notModified } from './live-page.js';
 import { QueueWorkplacePages } from './workplace-pages.service.js';
 
 type Form = Record<string, unknown>;
@@ -67,10 +67,13 @@ export class CounterPagesController {
   @Get()
   async page(@Req() req: StaffRequest, @Res() res: Response, @Query() q: Form): Promise<void> {
     const p = await this.pages.staffRequest(req, res);
-    const board = await this.queue.counterBoard(this.choices.actor(req.staffUser));
-    if (!board.workplace || queryString(q, 'wechseln') === '1') return this.choose(req, res, p, board, queryString(q, 'standort'));
-    const etag = boardEtag(board.version, this.clock.now(), p.locale);
-    if (notModified(req, res, etag)) return;
+    const actor = this.choices.actor(req.staffUser);
+    const changing = queryString(q, 'wechseln') === '1';
+    // The poll's 304 costs two key reads; the board is built only when something changed.
+    const etag = liveEtag(await this.queue.boardTag(actor), this.clock.now(), p.locale);
+    if (!changing && notModified(req, res, etag)) return;
+    const board = await this.queue.counterBoard(actor);
+    if (!board.workplace || changing) return this.choose(req, res, p, board, queryString(q, 'standort'));
     const done = queryString(q, 'erledigt');
     const nr = queryString(q, 'nr');
     const message = done && DONE.has(done) ? p.t(`counter.done.${done}`, { number: nr && NUMBER.test(nr) ? nr : '' }) : null;
@@ -273,7 +276,7 @@ export class CounterPagesController {
     const locations = await this.choices.locations(req.staffUser);
     const counters = await this.choices.counters(board.workplace.locationId);
     const action = `${p.base}/schalter`;
-    const etag = o.etag ?? boardEtag(board.version, this.clock.now(), p.locale);
+    const etag = o.etag ?? liveEtag(await this.queue.boardTag(this.choices.actor(req.staffUser)), this.clock.now(), p.locale);
     res.setHeader('ETag', etag);
     this.pages.render(
       res,

@@ -1,11 +1,12 @@
 import type { Request, Response } from 'express';
 
 /**
- * The validator of a live page (counter, presence): the queue's version of the location (bumped by
- * every change), the minute (waiting estimates and "late" move with the clock) and the language.
+ * The validator of a live page (counter, presence): what the engine says the view depends on (the
+ * location's version, bumped by every change, and the workplace), the minute (waiting estimates and
+ * "late" move with the clock) and the language.
  */
-export function boardEtag(version: number, now: Date, locale: string): string {
-  return `W/"q${version}-${Math.floor(now.getTime() / 60_000)}-${locale}"`;
+export function liveEtag(tag: string | number, now: Date, locale: string): string {
+  return `W/"${tag}-${Math.floor(now.getTime() / 60_000)}-${locale}"`;
 }
 
 /**

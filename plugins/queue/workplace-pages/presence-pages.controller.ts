@@ -11,7 +11,7 @@ import { queueManifest } from '../queue.manifest.js';
 import { QueueService } from '../queue.service.js';
 import { presenceView } from './board-view.js';
 import { WorkplaceChoicesService } from './workplace-choices.service.js';
-import { boardEtag, notModified } from './live-page.js';
+import { liveEtag, notModified } from './live-page.js';
 import { QueueWorkplacePages } from './workplace-pages.service.js';
 
 /**
@@ -43,9 +43,10 @@ export class PresencePagesController {
     const asked = queryString(q, 'standort') ?? (await this.queue.counterBoard(actor)).workplace?.locationId;
     const location = locations.find((l) => l.id === asked) ?? locations[0];
     if (!location) throw new NotFoundException();
-    const view = await this.queue.presence(actor, location.id);
-    const etag = boardEtag(view.version, this.clock.now(), p.locale);
+    // The poll's 304 costs one key read; the overview is built only when the location changed.
+    const etag = liveEtag(`${location.id}-${await this.queue.locationVersion(location.id)}`, this.clock.now(), p.locale);
     if (notModified(req, res, etag)) return;
+    const view = await this.queue.presence(actor, location.id);
     const action = `${p.base}/anwesenheit`;
     const self = `${action}?standort=${location.id}`;
     res.setHeader('ETag', etag);
