@@ -218,6 +218,9 @@ describe('counter workplace pages without JavaScript', () => {
   });
 
   it('lets supervisors see who waits and who is at which counter, and gives clerks the 403 page', async () => {
+    // Another town's pages refuse this town's people, whatever their role.
+    await clerk.get('/beispielheim/schalter').expect(403);
+    await lead.get('/beispielheim/anwesenheit').expect(403);
     const refused = await clerk.get(PRESENCE).expect(403);
     expect(refused.text).toContain('<html lang="de">');
     const page = await lead.get(PRESENCE).expect(200);
