@@ -677,8 +677,9 @@ export class QueueService {
     const now = this.clock.now();
     const zone = TenantContext.current().timeZone;
     const appointments = await this.attendance.dayAppointments(locationId, this.today(now));
+    if (appointments.length === 0) return [];
     const legs = await this.data.repo(QueueTicket).find({
-      where: { bookingId: In(appointments.length ? appointments.map((a) => a.bookingId) : ['-']) },
+      where: { bookingId: In(appointments.map((a) => a.bookingId)) },
       order: { issuedAt: 'ASC', id: 'ASC' },
     });
     const latest = new Map(legs.map((t) => [t.bookingId!, t] as const));
