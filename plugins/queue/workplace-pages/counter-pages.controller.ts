@@ -66,12 +66,12 @@ export class CounterPagesController {
 
   @Get()
   async page(@Req() req: StaffRequest, @Res() res: Response, @Query() q: Form): Promise<void> {
-    const p = await this.pages.staffRequest(req, res);
     const actor = this.choices.actor(req.staffUser);
     const changing = queryString(q, 'wechseln') === '1';
-    // The poll's 304 costs two key reads; the board is built only when something changed.
-    const etag = liveEtag(await this.queue.boardTag(actor), this.clock.now(), p.locale);
+    // The poll's 304 costs two key reads; the frame and the board are built only when something changed.
+    const etag = liveEtag(req, res, await this.queue.boardTag(actor), this.clock.now());
     if (!changing && notModified(req, res, etag)) return;
+    const p = await this.pages.staffRequest(req, res);
     const board = await this.queue.counterBoard(actor);
     if (!board.workplace || changing) return this.choose(req, res, p, board, queryString(q, 'standort'));
     const done = queryString(q, 'erledigt');
@@ -276,7 +276,7 @@ export class CounterPagesController {
     const locations = await this.choices.locations(req.staffUser);
     const counters = await this.choices.counters(board.workplace.locationId);
     const action = `${p.base}/schalter`;
-    const etag = o.etag ?? liveEtag(await this.queue.boardTag(this.choices.actor(req.staffUser)), this.clock.now(), p.locale);
+    const etag = o.etag ?? liveEtag(req, res, await this.queue.boardTag(this.choices.actor(req.staffUser)), this.clock.now());
     res.setHeader('ETag', etag);
     this.pages.render(
       res,

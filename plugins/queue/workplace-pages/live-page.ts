@@ -1,11 +1,15 @@
 import type { Request, Response } from 'express';
+import { TenantContext } from '../../../apps/server/src/tenancy/tenant-context.js';
+import { negotiateLocale } from '../../../apps/server/src/web/locale.js';
 
 /**
  * The validator of a live page (counter, presence): what the engine says the view depends on (the
  * location's version, bumped by every change, and the workplace), the minute (waiting estimates and
- * "late" move with the clock) and the language.
+ * "late" move with the clock) and the page's language — known before the staff frame is built, so
+ * a 304 costs the session and the engine's key reads only.
  */
-export function liveEtag(tag: string | number, now: Date, locale: string): string {
+export function liveEtag(req: Request, res: Response, tag: string | number, now: Date): string {
+  const locale = negotiateLocale(req, res, TenantContext.current().locale);
   return `W/"${tag}-${Math.floor(now.getTime() / 60_000)}-${locale}"`;
 }
 

@@ -36,7 +36,6 @@ export class PresencePagesController {
   @Get()
   async page(@Req() req: StaffRequest, @Res() res: Response, @Query() q: Record<string, unknown>): Promise<void> {
     if (req.staffUser.role === 'staff') throw new ForbiddenException();
-    const p = await this.pages.staffRequest(req, res);
     const actor = this.choices.actor(req.staffUser);
     const locations = await this.choices.locations(req.staffUser);
     // Without a choice: the location of the supervisor's own counter, if one is open.
@@ -44,8 +43,9 @@ export class PresencePagesController {
     const location = locations.find((l) => l.id === asked) ?? locations[0];
     if (!location) throw new NotFoundException();
     // The poll's 304 costs one key read; the overview is built only when the location changed.
-    const etag = liveEtag(`${location.id}-${await this.queue.locationVersion(location.id)}`, this.clock.now(), p.locale);
+    const etag = liveEtag(req, res, `${location.id}-${await this.queue.locationVersion(location.id)}`, this.clock.now());
     if (notModified(req, res, etag)) return;
+    const p = await this.pages.staffRequest(req, res);
     const view = await this.queue.presence(actor, location.id);
     const action = `${p.base}/anwesenheit`;
     const self = `${action}?standort=${location.id}`;
