@@ -15,3 +15,6 @@ export { CapacityService } from './capacity.service.js';
 export { AGENT_CHANNEL_CONSUMER } from './capacity.service.js';
 export type * from './booking.events.js';
 export { KIOSK_CHECK_IN } from './booking-mail.service.js';
+// The staff's location scope (the queue's counters and presence use the calendar's rules).
+export { StaffAccessService } from './staff/staff-access.service.js';
+export type { StaffScope } from './staff/calendar.types.js';

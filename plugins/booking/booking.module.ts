@@ -78,6 +78,6 @@ const PUBLISHED = [AvailabilityService, BookingService, CapacityService, Release
     BookingTasks,
     ReminderService,
   ],
-  exports: PUBLISHED,
+  exports: [...PUBLISHED, StaffAccessService],
 })
 export class BookingModule {}

@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { AdminAuthService, LoginRefused } from '../auth/admin-auth.service.js';
 import { AdminSessionService } from '../auth/admin-session.service.js';
 import { StaffAuthGuard } from '../auth/staff-auth.guard.js';
+import { PluginHostService } from '../plugin-host/plugin-host.service.js';
 import { FormTokenService } from '../security/form-token.service.js';
 import { FormBody } from './form-body.decorator.js';
 import { queryString, type FieldErrors } from './form-query.js';
@@ -23,10 +24,12 @@ const REFUSALS: Record<LoginRefused['code'], string> = {
  * Where to go after the login: a staff page of this tenant only (never another host, another
  * tenant's path or a citizen page), else the staff start page.
  */
-function nextPage(p: PortalRequest, value: string | undefined): string {
+function nextPage(p: PortalRequest, value: string | undefined, plugins: PluginHostService): string {
   const home = `${p.base}/mitarbeiter`;
   if (!value || value.length > 2000 || /[\\\s]|\/\//.test(value)) return home;
-  return value === home || value.startsWith(`${home}/`) || value.startsWith(`${home}?`) ? value : home;
+  // The plugins' staff pages may live outside the area's prefix (the queue's /<slug>/schalter).
+  const pages = plugins.all().flatMap((plugin) => (plugin.staffPages ?? []).map((page) => p.base + page.path(p.tenant.slug).slice(p.tenant.slug.length + 1)));
+  return [home, ...pages].some((page) => value === page || value.startsWith(`${page}/`) || value.startsWith(`${page}?`)) ? value : home;
 }
 
 /**
@@ -43,6 +46,7 @@ export class StaffLoginController {
     private readonly auth: AdminAuthService,
     private readonly sessions: AdminSessionService,
     private readonly formTokens: FormTokenService,
+    private readonly plugins: PluginHostService,
   ) {}
 
   @Get()
@@ -55,13 +59,13 @@ export class StaffLoginController {
   @Get('anmelden')
   async loginPage(@Req() req: Request, @Res() res: Response, @Query() q: Form): Promise<void> {
     const p = await this.frame.staffLoginRequest(req, res);
-    await this.renderLogin(res, p, { next: nextPage(p, queryString(q, 'weiter')), loggedOut: queryString(q, 'abgemeldet') === '1' });
+    await this.renderLogin(res, p, { next: nextPage(p, queryString(q, 'weiter'), this.plugins), loggedOut: queryString(q, 'abgemeldet') === '1' });
   }
 
   @Post('anmelden')
   async login(@Req() req: Request, @Res() res: Response, @FormBody() body: Form): Promise<void> {
     const p = await this.frame.staffLoginRequest(req, res);
-    const next = nextPage(p, queryString(body, 'weiter'));
+    const next = nextPage(p, queryString(body, 'weiter'), this.plugins);
     const email = queryString(body, 'email') ?? '';
     // The form's CSRF token first: nothing is counted or compared without it.
     if (!this.formTokens.verify(req, body.formToken)) return this.renderLogin(res, p, { next, email, status: 400, errors: { email: 'formExpired' } });
@@ -85,7 +89,7 @@ export class StaffLoginController {
   async logout(@Req() req: Request, @Res() res: Response, @FormBody() body: Form): Promise<void> {
     const p = await this.frame.staffLoginRequest(req, res);
     if (!this.formTokens.verify(req, body.formToken))
-      return this.renderLogin(res, p, { next: nextPage(p, undefined), status: 400, errors: { email: 'formExpired' } });
+      return this.renderLogin(res, p, { next: nextPage(p, undefined, this.plugins), status: 400, errors: { email: 'formExpired' } });
     await this.sessions.end(req, res);
     res.redirect(303, `${p.base}/mitarbeiter/anmelden?abgemeldet=1`);
   }
