@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { WebModule } from '../../apps/server/src/web/web.module.js';
 import { AgentCapacityService } from './agent-capacity.service.js';
 import { AvailabilityService } from './availability.service.js';
+import { BookingAttendanceService } from './booking-attendance.service.js';
 import { BookingDashboardFigures } from './booking-dashboard.js';
 import { BookingMailService } from './booking-mail.service.js';
 import { BackofficeController } from './backoffice.controller.js';
@@ -47,7 +48,7 @@ const STAFF_PAGE_CONTROLLERS = [
   FeedPagesController,
 ];
 
-const PUBLISHED = [AvailabilityService, BookingService, CapacityService, ReleaseService, BookingMailService, AgentCapacityService];
+const PUBLISHED = [AvailabilityService, BookingService, CapacityService, ReleaseService, BookingMailService, AgentCapacityService, BookingAttendanceService];
 
 /** Online appointments: capacity and release, availability, double-opt-in bookings, mails. */
 @Module({
@@ -77,6 +78,6 @@ const PUBLISHED = [AvailabilityService, BookingService, CapacityService, Release
     BookingTasks,
     ReminderService,
   ],
-  exports: PUBLISHED,
+  exports: [...PUBLISHED, StaffAccessService],
 })
 export class BookingModule {}

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Between, In, IsNull, LessThanOrEqual, MoreThan } from 'typeorm';
+import { Between, In, IsNull, LessThanOrEqual, MoreThan, MoreThanOrEqual } from 'typeorm';
 import { Clock } from '../../apps/server/src/common/clock.js';
 import { DomainError } from '../../apps/server/src/common/domain-error.js';
 import { EventBusService } from '../../apps/server/src/events/event-bus.service.js';
@@ -162,8 +162,16 @@ export class CapacityService {
     await tx.repo(CapacityAllocation).update({ id: In(allocations.map((a) => a.id)), releaseAt: IsNull() }, { releaseAt });
   }
 
-  /** Deletes each allocation and, only if this call deleted it, decrements its unit; publishes what came back. */
+  /** Frees allocations now and publishes what came back. */
   private async freeNow(tx: TenantTx, allocations: CapacityAllocation[]): Promise<number> {
+    const freedUnits = await this.freeEach(tx, allocations);
+    if (freedUnits.length === 0) return 0;
+    await this.publishFreed(tx, freedUnits);
+    return freedUnits.length;
+  }
+
+  /** Deletes each allocation and, only if this call deleted it, decrements its unit; returns the units that became free. */
+  private async freeEach(tx: TenantTx, allocations: CapacityAllocation[]): Promise<string[]> {
     const freedUnits: string[] = [];
     // One lock order for every caller, so two transactions freeing the same units cannot deadlock each other.
     for (const a of [...allocations].sort((x, y) => x.unitId.localeCompare(y.unitId))) {
@@ -173,9 +181,51 @@ export class CapacityService {
       await tx.repo(CapacityUnit).updateWhere({ used: () => 'used - 1' }, 'id = :id AND used > 0', { id: a.unitId });
       freedUnits.push(a.unitId);
     }
-    if (freedUnits.length === 0) return 0;
-    await this.publishFreed(tx, freedUnits);
-    return freedUnits.length;
+    return freedUnits;
+  }
+
+  /**
+   * Gives back at once what an owner holds in slots starting at or after `from` (an appointment
+   * finished early), moved to `channel`'s share of each slot: the freed unit's row loses one unit of
+   * capacity, the target's row (inserted when missing) gains it, and `booking.capacity-freed` names
+   * the target channel. Freeing deletes the allocation first, so a second call gives nothing.
+   * Returns the number of units given back.
+   */
+  async giveBackFrom(tx: TenantTx, ownerId: string, from: Date, channel: Channel): Promise<number> {
+    const held = await tx.repo(CapacityAllocation).findBy({ ownerId, releaseAt: IsNull() });
+    if (held.length === 0) return 0;
+    const later = new Map(
+      (await tx.repo(CapacityUnit).find({ where: { id: In(held.map((a) => a.unitId)), slotStart: MoreThanOrEqual(from) } })).map((u) => [u.id, u]),
+    );
+    const freed = await this.freeEach(
+      tx,
+      held.filter((a) => later.has(a.unitId)),
+    );
+    if (freed.length === 0) return 0;
+    const repo = tx.repo(CapacityUnit);
+    const targets: string[] = [];
+    for (const unitId of freed) {
+      const unit = later.get(unitId)!;
+      if (unit.channel === channel) {
+        targets.push(unit.id);
+        continue;
+      }
+      // `used` just went down on this row, which stays locked until commit: the unit is there to move.
+      if ((await repo.updateWhere({ capacity: () => 'capacity - 1' }, 'id = :id AND capacity - 1 >= used', { id: unit.id })) !== 1) {
+        throw new Error(`Capacity unit ${unit.id} changed under its lock`);
+      }
+      // Ensures the target row exists (and, on MySQL/MariaDB, locks it) without overwriting its counts.
+      await repo.insertOrUpdate(
+        repo.create({ ...pick(unit), channel, capacity: 0, used: 0, owed: 0 }),
+        ['slotMinutes'],
+        ['locationId', 'slotStart', 'channel'],
+      );
+      const [target] = await repo.find({ select: { id: true }, where: { locationId: unit.locationId, slotStart: unit.slotStart, channel } });
+      await repo.updateWhere({ capacity: () => 'capacity + 1' }, 'id = :id', { id: target.id });
+      targets.push(target.id);
+    }
+    await this.publishFreed(tx, targets);
+    return freed.length;
   }
 
   private async publishFreed(tx: TenantTx, unitIds: string[]): Promise<void> {
@@ -358,4 +408,16 @@ export class UnitLedger {
     }
     await this.allocate(tx, this.owners);
   }
+}
+
+/** The slot fields of a unit row, for another channel's row of the same slot. */
+function pick(u: CapacityUnit): Pick<CapacityUnit, 'locationId' | 'slotStart' | 'slotMinutes' | 'localDate' | 'localStart' | 'utcOffsetMinutes'> {
+  return {
+    locationId: u.locationId,
+    slotStart: u.slotStart,
+    slotMinutes: u.slotMinutes,
+    localDate: u.localDate,
+    localStart: u.localStart,
+    utcOffsetMinutes: u.utcOffsetMinutes,
+  };
 }

@@ -1,69 +1,108 @@
-import type { OrderingContext, QueueEntry } from './queue.types.js';
+import type { OrderingContext, OrderingRules, QueueEntry } from './queue.types.js';
 
-// CONTRACT (the queue-math helper replaces this first version and adds ordering.reference.ts with
-// property tests): pickNext decides who a counter calls; orderQueue gives the location's full order
-// for positions and estimates.
+// The production ordering: the rules of ordering.reference.ts (read that file for what they say),
+// computed in one scan (pickNext) or one sort per group and a merge (orderQueue), because the engine
+// orders a busy location's few hundred waiting tickets on every poll. ordering.spec.ts checks both
+// against the reference on random queues.
 
 const MINUTE = 60_000;
 
-function eligible(e: QueueEntry, ctx: OrderingContext): boolean {
-  if (e.targetCounterId && e.targetCounterId !== ctx.counterId && ctx.counterId !== null) return false;
-  if (ctx.serviceIds && !e.serviceIds.every((s) => ctx.serviceIds!.includes(s))) return false;
-  return true;
+/** The asking counter may call this ticket: a transfer's target counter, and all its services handled. */
+export function mayCall(entry: QueueEntry, counterId: string | null, serviceIds: readonly string[] | null): boolean {
+  if (entry.targetCounterId !== null && counterId !== null && entry.targetCounterId !== counterId) return false;
+  return serviceIds === null || entry.serviceIds.every((s) => serviceIds.includes(s));
 }
 
-const bySortAt = (a: QueueEntry, b: QueueEntry) => a.sortAt.getTime() - b.sortAt.getTime() || a.id.localeCompare(b.id);
-const byStart = (a: QueueEntry, b: QueueEntry) =>
-  (a.appointmentStart?.getTime() ?? 0) - (b.appointmentStart?.getTime() ?? 0) || bySortAt(a, b);
+/** Place in line: a walk-in's sortAt; an appointment's start, or its sortAt when that is later (came late, sent to the end). */
+export function placeInLine(entry: QueueEntry): number {
+  const sortAt = entry.sortAt.getTime();
+  return entry.kind === 'appointment' && entry.appointmentStart ? Math.max(entry.appointmentStart.getTime(), sortAt) : sortAt;
+}
+
+/** The instant an appointment becomes callable by the rules (a walk-in: at once). */
+export function callableAt(entry: QueueEntry, rules: OrderingRules): number {
+  return entry.kind === 'appointment' && entry.appointmentStart
+    ? entry.appointmentStart.getTime() - rules.callableMinutesBeforeStart * MINUTE
+    : Number.NEGATIVE_INFINITY;
+}
+
+type Group = 'urgent' | 'due' | 'walk-in' | 'early';
+
+function groupOf(e: QueueEntry, rules: OrderingRules, now: number): Group {
+  if (e.priority > 0) return 'urgent';
+  if (e.kind === 'walk-in') return 'walk-in';
+  return callableAt(e, rules) <= now ? 'due' : 'early';
+}
+
+/** Ticket order within a group: place in line, then id (deterministic ties). */
+function byPlace(a: QueueEntry, b: QueueEntry): number {
+  return placeInLine(a) - placeInLine(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+function byUrgency(a: QueueEntry, b: QueueEntry): number {
+  return b.priority - a.priority || byPlace(a, b);
+}
+
+/** Whether the anti-starvation rule sends the oldest waiting walk-in `w` before any due appointment. */
+function walkInOwed(w: QueueEntry, inRow: number, rules: OrderingRules, now: number): boolean {
+  return (
+    (rules.maxAppointmentsInRow > 0 && inRow >= rules.maxAppointmentsInRow) ||
+    (rules.walkInMaxWaitMinutes > 0 && now - w.sortAt.getTime() >= rules.walkInMaxWaitMinutes * MINUTE)
+  );
+}
+
+/** Between the first due appointment and the first walk-in (both present), which goes next. */
+function dueOrWalkIn(d: QueueEntry, w: QueueEntry, inRow: number, rules: OrderingRules, now: number): QueueEntry {
+  if (walkInOwed(w, inRow, rules, now)) return w;
+  if (rules.appointmentsFirst) return d;
+  return byPlace(d, w) <= 0 ? d : w;
+}
 
 /** The ticket the asking counter calls next, or null when nobody it may call waits. */
 export function pickNext(entries: readonly QueueEntry[], ctx: OrderingContext): QueueEntry | null {
-  const pool = entries.filter((e) => eligible(e, ctx));
-  if (pool.length === 0) return null;
-  const urgent = pool.filter((e) => e.priority > 0).sort((a, b) => b.priority - a.priority || bySortAt(a, b));
-  if (urgent.length) return urgent[0]!;
-  const { rules, now } = ctx;
-  const walkIns = pool.filter((e) => e.kind === 'walk-in').sort(bySortAt);
-  const appts = pool.filter((e) => e.kind === 'appointment');
-  const dueAt = (e: QueueEntry) => (e.appointmentStart?.getTime() ?? 0) - rules.callableMinutesBeforeStart * MINUTE;
-  const due = appts.filter((e) => dueAt(e) <= now.getTime()).sort(byStart);
-  const early = appts.filter((e) => dueAt(e) > now.getTime()).sort(byStart);
-  const oldestWalkIn = walkIns[0];
-  if (oldestWalkIn && due.length) {
-    const starving =
-      (rules.maxAppointmentsInRow > 0 && ctx.appointmentsInRow >= rules.maxAppointmentsInRow) ||
-      (rules.walkInMaxWaitMinutes > 0 && now.getTime() - oldestWalkIn.sortAt.getTime() >= rules.walkInMaxWaitMinutes * MINUTE);
-    if (starving) return oldestWalkIn;
+  const now = ctx.now.getTime();
+  const best: Partial<Record<Group, QueueEntry>> = {};
+  for (const e of entries) {
+    if (!mayCall(e, ctx.counterId, ctx.serviceIds)) continue;
+    const g = groupOf(e, ctx.rules, now);
+    const current = best[g];
+    if (!current || (g === 'urgent' ? byUrgency(e, current) : byPlace(e, current)) < 0) best[g] = e;
   }
-  if (rules.appointmentsFirst) {
-    if (due.length) return due[0]!;
-    if (oldestWalkIn) return oldestWalkIn;
-  } else {
-    const first = [...due, ...walkIns].sort((a, b) => effective(a) - effective(b) || a.id.localeCompare(b.id))[0];
-    if (first) return first;
-  }
-  return rules.callEarlyArrivals ? (early[0] ?? null) : null;
-}
-
-function effective(e: QueueEntry): number {
-  return e.kind === 'appointment' ? (e.appointmentStart ?? e.sortAt).getTime() : e.sortAt.getTime();
+  if (best.urgent) return best.urgent;
+  if (best.due && best['walk-in']) return dueOrWalkIn(best.due, best['walk-in'], ctx.appointmentsInRow, ctx.rules, now);
+  return best.due ?? best['walk-in'] ?? (ctx.rules.callEarlyArrivals ? (best.early ?? null) : null);
 }
 
 /**
- * The location's whole waiting line in call order, as if one counter called them one after
- * another from `ctx` on (appointmentsInRow evolves; time does not advance). Entries the rules
- * would not call now (early arrivals with callEarlyArrivals off) come last, by start.
+ * The tickets the asking counter (or, with counterId null, the location) may call, in call order:
+ * as if it called them one after another from `ctx` on (appointmentsInRow evolves, time stands
+ * still). Early arrivals the rules do not call yet (callEarlyArrivals off) come last, by place in
+ * line. Tickets the counter may not call are left out.
  */
 export function orderQueue(entries: readonly QueueEntry[], ctx: OrderingContext): QueueEntry[] {
-  const left = [...entries];
+  const now = ctx.now.getTime();
+  const groups: Record<Group, QueueEntry[]> = { urgent: [], due: [], 'walk-in': [], early: [] };
+  for (const e of entries) if (mayCall(e, ctx.counterId, ctx.serviceIds)) groups[groupOf(e, ctx.rules, now)].push(e);
+  groups.urgent.sort(byUrgency);
+  groups.due.sort(byPlace);
+  groups['walk-in'].sort(byPlace);
+  groups.early.sort(byPlace);
+
   const out: QueueEntry[] = [];
   let inRow = ctx.appointmentsInRow;
-  for (;;) {
-    const next = pickNext(left, { ...ctx, appointmentsInRow: inRow });
-    if (!next) break;
-    out.push(next);
-    left.splice(left.indexOf(next), 1);
-    inRow = next.kind === 'appointment' ? inRow + 1 : 0;
+  const take = (e: QueueEntry) => {
+    out.push(e);
+    inRow = e.kind === 'appointment' ? inRow + 1 : 0;
+  };
+  for (const e of groups.urgent) take(e);
+  const { due, 'walk-in': walkIns } = groups;
+  let d = 0;
+  let w = 0;
+  while (d < due.length && w < walkIns.length) {
+    if (dueOrWalkIn(due[d]!, walkIns[w]!, inRow, ctx.rules, now) === due[d]) take(due[d++]!);
+    else take(walkIns[w++]!);
   }
-  return out.concat(left.sort(byStart));
+  while (d < due.length) take(due[d++]!);
+  while (w < walkIns.length) take(walkIns[w++]!);
+  return out.concat(groups.early);
 }

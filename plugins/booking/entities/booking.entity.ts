@@ -4,6 +4,8 @@ import { TenantOwnedEntity } from '../../../apps/server/src/tenancy/tenant-owned
 
 export type BookingStatus = 'pending' | 'confirmed' | 'cancelled' | 'expired';
 export type BookingChannel = 'online' | 'phone' | 'kiosk' | 'agent';
+/** Whether the citizen came (recorded by the queue through BookingAttendanceService); null: not yet known. */
+export type Attendance = 'checked-in' | 'no-show' | 'served';
 
 export interface BookedService {
   serviceId: string;
@@ -19,6 +21,8 @@ export interface BookedService {
 @Index(['tenantId', 'endAt'])
 @Index(['tenantId', 'locationId', 'startAt'])
 @Index(['tenantId', 'locationId', 'checkInDay', 'checkInCode'], { unique: true })
+// The queue's no-show sweep: confirmed appointments nobody came to, oldest end first.
+@Index(['tenantId', 'status', 'attendance', 'endAt'])
 export class Booking extends TenantOwnedEntity {
   /** Shown to the citizen and scanned at the kiosk; doubles as the ticket number. */
   @Column({ type: 'varchar', length: 12 })
@@ -92,6 +96,14 @@ export class Booking extends TenantOwnedEntity {
   /** Free text by staff, shown to staff only (never in mails or feeds). */
   @Column({ type: 'varchar', length: 1000, nullable: true })
   staffNote!: string | null;
+
+  /** Attendance of a confirmed appointment; not personal data by itself, so retention keeps it. */
+  @Column({ type: 'varchar', length: 12, nullable: true })
+  attendance!: Attendance | null;
+
+  /** When the citizen checked in (kiosk or front desk). */
+  @Column({ type: 'datetime', nullable: true })
+  checkedInAt!: Date | null;
 
   /** Set when personal data was removed after the retention period. */
   @Column({ type: 'datetime', nullable: true })
