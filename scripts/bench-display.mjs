@@ -175,9 +175,9 @@ try {
     d.etag = res.headers.etag;
     const seen = new Map();
     for (const call of JSON.parse(res.text).state.calls) {
-      seen.set(call.ticketId, call.callCount);
-      const before = d.seen?.get(call.ticketId);
-      if (d.seen && measuring && !(before >= call.callCount)) latencies.push(at - Date.parse(call.calledAt));
+      seen.set(call.ticketId, call.calledAt);
+      // A call (or recall: its instant moves) this screen had not shown yet.
+      if (d.seen && measuring && d.seen.get(call.ticketId) !== call.calledAt) latencies.push(at - Date.parse(call.calledAt));
     }
     d.seen = seen;
   }

@@ -14,6 +14,9 @@ import { createTestDatabase, type TestDatabase } from './harness/test-database.j
 
 const SHOTS = '/tmp/i11/shots';
 
+/** Waits until the blinking of new calls is over (axe then sees the steady colours). */
+const SETTLED = 'Promise.all(document.getAnimations().map((a) => a.finished)).then(() => true)';
+
 /** The numbers the page lists, newest first. */
 const shownNumbers = (page: Page) => page.locator('#calls .call-number').allTextContents();
 
@@ -81,9 +84,9 @@ describe('call display in Chromium', () => {
     // The newest call blinks three times, then stays.
     const newest = page.locator('#calls .call').first();
     await expect(newest.getAttribute('class')).resolves.toContain('is-new');
-    const iterations = await newest.evaluate((el) => el.getAnimations().map((a) => a.effect?.getComputedTiming().iterations));
+    const iterations = await newest.evaluate('(el) => el.getAnimations().map((a) => a.effect.getComputedTiming().iterations)');
     expect(iterations).toEqual([3]);
-    await newest.evaluate((el) => Promise.all(el.getAnimations().map((a) => a.finished)));
+    await page.evaluate(SETTLED);
     await expect(page.locator('#announce').textContent()).resolves.toContain(second.number);
     await expect(page.locator('#notice').textContent()).resolves.toBe('Bitte halten Sie Ihren Personalausweis bereit.');
 
@@ -107,7 +110,7 @@ describe('call display in Chromium', () => {
       await page.locator('#calls .call').first().waitFor();
       // English first, as configured.
       await expect(page.locator('#calls-title').textContent()).resolves.toBe('Calls');
-      await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
+      await page.evaluate(SETTLED);
       expect((await runAxe(page)).violations).toEqual([]);
       await page.screenshot({ path: `${SHOTS}/D-display-portrait-1080.png` });
     } finally {
@@ -145,7 +148,7 @@ describe('call display in Chromium', () => {
       await page.locator('#empty, #calls .call').first().waitFor();
       await t.asTenant(SLUG, () => t.app.get(DeviceService).revoke(deviceId));
       await page.waitForURL(`${base}/${SLUG}/geraet/koppeln`);
-      expect(await page.evaluate((slug) => localStorage.getItem(`amtszeit.device.${slug}`), SLUG)).toBeNull();
+      expect(await page.evaluate(`localStorage.getItem('amtszeit.device.${SLUG}')`)).toBeNull();
     } finally {
       await context.close();
     }

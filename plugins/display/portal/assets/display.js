@@ -44,7 +44,7 @@
     language: 0,
     offsetMs: 0,
     gong: false,
-    // ticketId → callCount of the last answer; null until the first answer (which never gongs).
+    // ticketId → calledAt of the last answer (a recall moves it); null until the first answer, which never gongs.
     seen: null,
     body: null,
   };
@@ -168,9 +168,9 @@
     var seen = {};
     for (var i = 0; i < calls.length; i++) {
       var c = calls[i];
-      seen[c.ticketId] = c.callCount;
-      // A call this screen has not shown yet, or a recall of one it has (the count moved).
-      if (state.seen !== null && !(state.seen[c.ticketId] >= c.callCount)) {
+      seen[c.ticketId] = c.calledAt;
+      // A call this screen has not shown yet, or a recall of one it has (its instant moved).
+      if (state.seen !== null && state.seen[c.ticketId] !== c.calledAt) {
         fresh[c.ticketId] = true;
         any = true;
       }
