@@ -95,7 +95,10 @@ const { location, counter, service, codes } = await runAsTenant(tenant, async ()
     const device = await devices.create({ name: `Anzeige ${i + 1}`, kind: 'display', locationId: loc.id });
     out.push((await devices.createPairingCode(device.id)).code);
   }
-  const counters = await setup.get(TenantDataService).repo(Counter).find({ where: { locationId: loc.id }, order: { name: 'ASC' } });
+  const counters = await setup
+    .get(TenantDataService)
+    .repo(Counter)
+    .find({ where: { locationId: loc.id }, order: { name: 'ASC' } });
   return { location: loc, counter: counters[0], service: catalog.services.find((x) => x.id === offered.serviceId), codes: out };
 });
 await setup.close();
@@ -114,7 +117,13 @@ const stopServer = async () => {
 };
 try {
   for (;;) {
-    if (await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`http://127.0.0.1:${port}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}`);
     await sleep(50);
   }
@@ -135,7 +144,10 @@ try {
   // The clerk: a staff session, a workplace at the location's first counter.
   const login = await json('POST', `${api}/staff/session`, { email: CLERK, password: PASSWORD });
   if (login.status !== 200) throw new Error(`staff login answered ${login.status}`);
-  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = login.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const staff = (method, path, body) => json(method, `${api}/queue${path}`, body, { cookie });
   const ok = async (res) => {
     if (!res.ok) throw new Error(`${res.url} answered ${res.status}: ${await res.text()}`);
@@ -159,7 +171,13 @@ try {
   let notModified = 0;
   let failures = 0;
   let running = true;
-  const displays = tokens.map((token, i) => ({ token, etag: null, seen: null, agent: new http.Agent({ keepAlive: true, maxSockets: 1 }), phase: (i * POLL_MS) / tokens.length }));
+  const displays = tokens.map((token, i) => ({
+    token,
+    etag: null,
+    seen: null,
+    agent: new http.Agent({ keepAlive: true, maxSockets: 1 }),
+    phase: (i * POLL_MS) / tokens.length,
+  }));
   let measuring = false;
   async function pollOnce(d) {
     const headers = { authorization: `Bearer ${d.token}`, accept: 'application/json' };
@@ -244,13 +262,23 @@ try {
   });
   try {
     for (;;) {
-      if (await fetch(`http://127.0.0.1:${barePort}/`).then(() => true, () => false)) break;
+      if (
+        await fetch(`http://127.0.0.1:${barePort}/`).then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
       await sleep(20);
     }
     const barePerSecond = await saturate(barePort, `${api}/display/state`, headers);
     const callToScreenP95Ms = latencies.length ? Math.round(quantile(latencies, 0.95)) : null;
-    console.log(`» saturation (${CONNECTIONS} connections, ${SATURATION_SECONDS} s, 304): server ${Math.round(pollPerSecond)}/s, bare node:http ${Math.round(barePerSecond)}/s`);
-    console.log(`» call to screen: p50 ${Math.round(quantile(latencies, 0.5))} ms, p95 ${callToScreenP95Ms} ms, max ${Math.max(...latencies)} ms (goal p95 ≤ ${POLL_MS + 200} ms)`);
+    console.log(
+      `» saturation (${CONNECTIONS} connections, ${SATURATION_SECONDS} s, 304): server ${Math.round(pollPerSecond)}/s, bare node:http ${Math.round(barePerSecond)}/s`,
+    );
+    console.log(
+      `» call to screen: p50 ${Math.round(quantile(latencies, 0.5))} ms, p95 ${callToScreenP95Ms} ms, max ${Math.max(...latencies)} ms (goal p95 ≤ ${POLL_MS + 200} ms)`,
+    );
     console.log(
       JSON.stringify({
         displays: DISPLAYS,

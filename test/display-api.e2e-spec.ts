@@ -17,7 +17,14 @@ interface StateBody {
   serverTime: string;
   assetVersion: string;
   display: { layout: string; rows: number; languages: string[]; notice: string; gong: boolean; pollSeconds: number; languageSeconds: number };
-  state: { locationId: string; locationName: string; version: number; calls: Array<Record<string, unknown>>; waitingCount: number; estimatedWaitMinutes: number | null };
+  state: {
+    locationId: string;
+    locationName: string;
+    version: number;
+    calls: Array<Record<string, unknown>>;
+    waitingCount: number;
+    estimatedWaitMinutes: number | null;
+  };
 }
 
 describe('display state API', () => {
@@ -36,7 +43,11 @@ describe('display state API', () => {
   beforeAll(async () => {
     t = await createTestApp();
     ids = await demoIds(t);
-    rathaus = await pairedDevice(t, SLUG, { kind: 'display', locationId: ids.rathaus, config: { layout: 'portrait', rows: 4, notice: 'Bitte Ausweis bereithalten.' } });
+    rathaus = await pairedDevice(t, SLUG, {
+      kind: 'display',
+      locationId: ids.rathaus,
+      config: { layout: 'portrait', rows: 4, notice: 'Bitte Ausweis bereithalten.' },
+    });
     nord = await pairedDevice(t, SLUG, { kind: 'display', locationId: ids.nord });
   });
 
@@ -87,7 +98,15 @@ describe('display state API', () => {
       calledAt: expect.any(String),
       callCount: 1,
     });
-    expect(atRathaus.display).toEqual({ layout: 'portrait', rows: 4, languages: ['de', 'en'], notice: 'Bitte Ausweis bereithalten.', gong: true, pollSeconds: 3, languageSeconds: 10 });
+    expect(atRathaus.display).toEqual({
+      layout: 'portrait',
+      rows: 4,
+      languages: ['de', 'en'],
+      notice: 'Bitte Ausweis bereithalten.',
+      gong: true,
+      pollSeconds: 3,
+      languageSeconds: 10,
+    });
     expect(atNord.display.layout).toBe('landscape');
     expect(atNord.display.rows).toBe(6);
     expect(new Date(atRathaus.serverTime).toISOString()).toBe(atRathaus.serverTime);
@@ -158,10 +177,14 @@ describe('display state API', () => {
       const clerk = await clerkAt(t, SLUG, 'zwei@musterstadt.example', ids.nord, ids.ausweis);
       const ticket = await clerk.call();
       // Bounded wait for the condition (the version poll runs every CACHE_POLL_MS), not a timed assertion.
-      const after = await until('the second instance to show the call', async () => {
-        const res = await onSecond().set('If-None-Match', etag);
-        return res.status === 200 ? (res.body as StateBody) : undefined;
-      }, 10_000);
+      const after = await until(
+        'the second instance to show the call',
+        async () => {
+          const res = await onSecond().set('If-None-Match', etag);
+          return res.status === 200 ? (res.body as StateBody) : undefined;
+        },
+        10_000,
+      );
       expect(after.state.version).toBeGreaterThan(before.state.version);
       expect(after.state.calls[0].ticketId).toBe(ticket.id);
     } finally {

@@ -65,6 +65,7 @@ describe('call display in Chromium', () => {
   it('sends a browser without a token to the pairing page', async () => {
     await browser.page.goto(`${base}/${SLUG}/anzeige`);
     await browser.page.waitForURL(`${base}/${SLUG}/geraet/koppeln`);
+    expect(browser.foreignRequests).toEqual([]);
   });
 
   it('shows a call made at a counter, blinking, accessible, with nothing from another host', async () => {
@@ -147,7 +148,7 @@ describe('call display in Chromium', () => {
       const deviceId = await pairOnPage(page);
       await page.locator('#empty, #calls .call').first().waitFor();
       await t.asTenant(SLUG, () => t.app.get(DeviceService).revoke(deviceId));
-      await page.waitForURL(`${base}/${SLUG}/geraet/koppeln`);
+      await page.waitForURL(`${base}/${SLUG}/geraet/koppeln?getrennt=1`);
       expect(await page.evaluate(`localStorage.getItem('amtszeit.device.${SLUG}')`)).toBeNull();
     } finally {
       await context.close();

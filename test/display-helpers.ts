@@ -9,7 +9,12 @@ export const displayState = (slug: string) => `/api/v1/tenants/${slug}/display/s
 
 /** A location's counters, by name. */
 export async function countersOf(t: TestApp, slug: string, locationId: string): Promise<Counter[]> {
-  return t.asTenant(slug, () => t.app.get(TenantDataService).repo(Counter).find({ where: { locationId }, order: { name: 'ASC' } }));
+  return t.asTenant(slug, () =>
+    t.app
+      .get(TenantDataService)
+      .repo(Counter)
+      .find({ where: { locationId }, order: { name: 'ASC' } }),
+  );
 }
 
 /**
@@ -34,7 +39,10 @@ export async function clerkAt(t: TestApp, slug: string, email: string, locationI
         await agent.post(`${api}/tickets/${current}/start`).send({}).expect(200);
         await agent.post(`${api}/tickets/${current}/finish`).send({}).expect(200);
       }
-      await agent.post(`${api}/tickets/walk-in`).send({ locationId, serviceIds: [serviceId] }).expect(201);
+      await agent
+        .post(`${api}/tickets/walk-in`)
+        .send({ locationId, serviceIds: [serviceId] })
+        .expect(201);
       const { ticket } = (await agent.post(`${api}/tickets/call-next`).send({}).expect(200)).body as { ticket: { id: string; number: string } };
       current = ticket.id;
       return ticket;

@@ -25,7 +25,10 @@ export class DisplayApiController {
     summary: "The display's location: last calls (numbers and counters, never names), waiting count, estimated wait, the device's config and the server time",
   })
   @ApiHeader({ name: 'If-None-Match', required: false, description: 'The ETag of the last answer: 304 while nothing changed' })
-  @ApiResponse({ status: 200, description: '{ serverTime, assetVersion, display: { layout, rows, languages, notice, gong, pollSeconds, languageSeconds }, state: DisplayState }' })
+  @ApiResponse({
+    status: 200,
+    description: '{ serverTime, assetVersion, display: { layout, rows, languages, notice, gong, pollSeconds, languageSeconds }, state: DisplayState }',
+  })
   @ApiResponse({ status: 304, description: 'Unchanged since the ETag sent in If-None-Match' })
   @ApiResponse({ status: 401, description: 'No token, or not a paired display of this municipality' })
   @ApiResponse({ status: 403, description: 'The display plugin is off for this municipality' })

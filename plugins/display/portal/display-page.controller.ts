@@ -27,7 +27,6 @@ export class DisplayPageController {
       'display',
       {
         api: `/api/v1/tenants/${encodeURIComponent(p.tenant.slug)}/display/state`,
-        pairUrl: `${p.base}/geraet/koppeln`,
         labels: this.pages.labels(),
         assetVersion: this.pages.assetVersion(),
         gongUrl: this.pages.gongUrl(),

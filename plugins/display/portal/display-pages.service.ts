@@ -6,8 +6,13 @@ import { LOCALES, Messages, type Locale } from '../../../apps/server/src/web/i18
 import { PageFrame, PluginPages } from '../../../apps/server/src/web/page-frame.service.js';
 
 const DIR = fromRoot('plugins/display/portal');
-/** The files a display runs on; when one changes, open displays reload (see assetVersion). */
-const FILES = ['display.js', 'display.css', 'gong.wav'];
+/** The files a display runs on (its own and the devices' shared helper); when one changes, open displays reload (see assetVersion). */
+const FILES = [
+  ['display', 'display.js'],
+  ['display', 'display.css'],
+  ['display', 'gong.wav'],
+  ['devices', 'device-client.js'],
+] as const;
 /** The labels the screen alternates between (display.js swaps them without a request). */
 const LABELS = ['calls', 'number', 'counter', 'room', 'waiting', 'estimate', 'minutes', 'noEstimate', 'noCalls', 'newCall', 'offline'] as const;
 
@@ -42,7 +47,7 @@ export class DisplayPages extends PluginPages {
   /** One hash over the display's files: the API sends it, and a page built on other files reloads. */
   assetVersion(): string {
     this.version ??= createHash('sha256')
-      .update(FILES.map((file) => this.assets.hash('display', file)).join())
+      .update(FILES.map(([namespace, file]) => this.assets.hash(namespace, file)).join())
       .digest('hex')
       .slice(0, 16);
     return this.version;

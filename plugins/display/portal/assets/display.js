@@ -1,32 +1,17 @@
 // The call display: polls the state API with the device's token (If-None-Match, so an unchanged
 // queue costs a 304), shows the calls, gongs on a new call or a recall, alternates the labels among
-// the configured languages and recovers on its own from network loss and server restarts.
+// the configured languages and recovers on its own from network loss and server restarts. The
+// token and the way back to the pairing page are the devices' shared helper's.
+import { deviceFetch, requireToken } from '../devices/device-client.js';
+
 (function () {
-  'use strict';
   var root = document.getElementById('display');
   if (!root) return;
   var data = root.dataset;
   var labels = JSON.parse(data.labels);
-  var tokenKey = 'amtszeit.device.' + data.slug;
-  var token = null;
-  try {
-    token = window.localStorage.getItem(tokenKey);
-  } catch (e) {
-    token = null;
-  }
-  // Not paired (or the token was refused): the pairing page.
-  function toPairing() {
-    try {
-      window.localStorage.removeItem(tokenKey);
-    } catch (e) {
-      /* nothing stored to remove */
-    }
-    window.location.replace(data.pair);
-  }
-  if (!token) {
-    toPairing();
-    return;
-  }
+  var site = { slug: data.slug, base: data.base };
+  // Not paired: the helper opens the pairing page.
+  if (!requireToken(site)) return;
 
   var MAX_BACKOFF_MS = 30000;
   // After this many failures in a row the page reloads once the server answers again (never while
@@ -201,14 +186,12 @@
   }
 
   function poll() {
-    var headers = { Authorization: 'Bearer ' + token, Accept: 'application/json' };
+    var headers = { Accept: 'application/json' };
     if (state.etag) headers['If-None-Match'] = state.etag;
-    fetch(data.api, { headers: headers, cache: 'no-store', credentials: 'omit' })
+    // A 401 (revoked, re-paired, another town) makes the helper open the pairing page.
+    if (!requireToken(site)) return;
+    deviceFetch(site, data.api, { headers: headers })
       .then(function (res) {
-        if (res.status === 401) {
-          toPairing();
-          return 'stop';
-        }
         if (res.status !== 200 && res.status !== 304) throw new Error('HTTP ' + res.status);
         if (state.failures >= RELOAD_AFTER_FAILURES) {
           window.location.reload();
@@ -238,7 +221,9 @@
           online(true);
           window.setTimeout(poll, state.pollMs);
         },
-        function () {
+        function (err) {
+          // The helper is already opening the pairing page.
+          if (err && err.message === 'not paired') return;
           state.failures += 1;
           online(false);
           var backoff = Math.min(MAX_BACKOFF_MS, state.pollMs * Math.pow(2, state.failures - 1));
