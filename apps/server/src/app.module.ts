@@ -5,6 +5,7 @@ import { CatalogController } from './catalog/catalog.controller.js';
 import { CORE_ENTITIES, CORE_MIGRATIONS } from './core.entities.js';
 import { CoreModule, type CoreOptions } from './core.module.js';
 import { dataSourceOptions, type DriverType } from './database/data-source-options.js';
+import { DevicesModule } from './devices/devices.module.js';
 import { HealthController } from './health/health.controller.js';
 
 export interface AppOptions extends CoreOptions {
@@ -25,6 +26,7 @@ export class AppModule {
         TypeOrmModule.forRoot(dataSourceOptions(options.env.DATABASE_URL, entities, migrations, { driver: options.driver })),
         CoreModule.forRoot(options),
         AuthModule,
+        DevicesModule,
         ...options.plugins.map((p) => p.module),
         ...(options.imports ?? []),
       ],

@@ -12,6 +12,8 @@ import { ScheduleRange } from './catalog/entities/schedule-range.entity.js';
 import { Schedule } from './catalog/entities/schedule.entity.js';
 import { ServiceOffering } from './catalog/entities/service-offering.entity.js';
 import { Service } from './catalog/entities/service.entity.js';
+import { DeviceHeartbeat } from './devices/device-heartbeat.entity.js';
+import { Device } from './devices/device.entity.js';
 import { DomainEvent } from './events/domain-event.entity.js';
 import { EventDelivery } from './events/event-delivery.entity.js';
 import { CORE_MIGRATION_LIST } from './database/migrations/index.js';
@@ -35,6 +37,7 @@ export const CACHED_CORE_ENTITIES: Function[] = [
   DocumentChecklistItem,
   WebhookEndpoint,
   MailTemplateOverride,
+  Device,
 ];
 
 export const CORE_ENTITIES: Function[] = [
@@ -63,6 +66,8 @@ export const CORE_ENTITIES: Function[] = [
   WebhookEndpoint,
   WebhookAttempt,
   MailTemplateOverride,
+  Device,
+  DeviceHeartbeat,
 ];
 
 export const CORE_MIGRATIONS: Function[] = CORE_MIGRATION_LIST;

@@ -10,6 +10,7 @@ import { OpeningCalendarService } from './catalog/opening-calendar.service.js';
 import { Clock } from './common/clock.js';
 import { DomainErrorFilter } from './common/domain-error.filter.js';
 import { ENV, type Env } from './config/env.config.js';
+import { DeviceService } from './devices/device.service.js';
 import { EventBusService } from './events/event-bus.service.js';
 import { EventDeliveryService } from './events/event-delivery.service.js';
 import { EventSubscriberRegistry } from './events/event-subscriber.registry.js';
@@ -63,6 +64,7 @@ const EXPORTED = [
   EventSubscriberRegistry,
   WebhookService,
   DashboardFiguresService,
+  DeviceService,
 ];
 
 @Global()

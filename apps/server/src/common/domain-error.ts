@@ -42,6 +42,10 @@ export const CORE_ERRORS = defineErrors(
     PHONE_NOT_MOBILE: 'refused',
     // SMS gateway delivery reports.
     SMS_REPORT_INVALID: 'refused',
+    // Pairing of kiosks and call displays (devices/).
+    DEVICE_CODE_INVALID: 'refused',
+    DEVICE_CODE_UNKNOWN: 'refused',
+    DEVICE_PAIR_LIMITED: 'limited',
   },
   { messages: fromRoot('apps/server/src/web/portal/i18n') },
 );

@@ -43,6 +43,16 @@ export class SharedLimitsService {
     return previous * previousWeight + current <= limit;
   }
 
+  /**
+   * Takes back a hit counted at `at` on `key` (an attempt that turned out not to count, such as a
+   * pairing that succeeded): limits on failures count every attempt first, so parallel attempts
+   * cannot pass the check together, and give back the successes.
+   */
+  async refund(key: string, windowSeconds: number, at: Date): Promise<void> {
+    const window = Math.floor(at.getTime() / (windowSeconds * 1000));
+    await this.counters().decrement({ key: `${key}|${window}` }, 'count', 1);
+  }
+
   /** True the first time a token is presented until it expires, false on every reuse, on any instance. */
   async spend(token: string, expiresAt: Date): Promise<boolean> {
     return this.insertFirst(`spent|${token}`, expiresAt);

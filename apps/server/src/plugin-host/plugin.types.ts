@@ -2,6 +2,7 @@ import type { Type } from '@nestjs/common';
 import type { z } from 'zod';
 import type { AdminRole } from '../auth/admin-user.entity.js';
 import type { DomainErrorDeclaration } from '../common/domain-error.js';
+import type { DeviceKind } from '../devices/device.types.js';
 import type { EventSubscriberClass } from '../events/event.types.js';
 import type { PluginMailTemplates } from '../notifications/notification.types.js';
 import type { TenantRef } from '../tenancy/tenant-context.js';
@@ -143,6 +144,11 @@ export interface AmtszeitPlugin<S extends Record<string, unknown> = Record<strin
   errors?: DomainErrorDeclaration;
   /** The plugin's mail templates and their names for the panel (registered with MailTemplateService). */
   mailTemplates?: PluginMailTemplates;
+  /**
+   * The plugin whose pages run on devices of this kind declares their per-device settings: the
+   * panel's device form shows the schema's fields (labels from `.meta`) and stores what it parses.
+   */
+  deviceConfig?: { kind: DeviceKind; schema: z.ZodType<Record<string, unknown>> };
 }
 
 export function definePlugin<S extends Record<string, unknown>>(plugin: AmtszeitPlugin<S>): AmtszeitPlugin<S> {
