@@ -136,7 +136,7 @@ describe('display state API', () => {
   });
 
   it('reads the state once per change, however many displays poll at once', async () => {
-    const clerk = await clerkAt(t, SLUG, 'einmal@musterstadt.example', ids.rathaus, ids.anmeldung);
+    const clerk = await clerkAt(t, SLUG, 'einmal@musterstadt.example', ids.rathaus, ids.anmeldung, 1);
     const ticket = await clerk.call();
     const reads = countQueries(t.dataSource, /queue_ticket/);
     try {
@@ -174,7 +174,7 @@ describe('display state API', () => {
       const onSecond = () => second.http.get(displayState(SLUG)).set('Authorization', `Bearer ${nord.token}`);
       const before = (await onSecond().expect(200)).body as StateBody;
       const etag = (await onSecond().expect(200)).headers.etag;
-      const clerk = await clerkAt(t, SLUG, 'zwei@musterstadt.example', ids.nord, ids.ausweis);
+      const clerk = await clerkAt(t, SLUG, 'zwei@musterstadt.example', ids.nord, ids.ausweis, 1);
       const ticket = await clerk.call();
       // Bounded wait for the condition (the version poll runs every CACHE_POLL_MS), not a timed assertion.
       const after = await until(

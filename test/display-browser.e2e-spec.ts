@@ -134,7 +134,7 @@ describe('call display in Chromium', () => {
     expect(await shownNumbers(page)).toEqual(shownBefore);
 
     await start();
-    const clerk = await clerkAt(t, SLUG, 'neustart@musterstadt.example', ids.rathaus, ids.anmeldung);
+    const clerk = await clerkAt(t, SLUG, 'neustart@musterstadt.example', ids.rathaus, ids.anmeldung, 1);
     const next = await clerk.call();
     await page.locator('#calls .call-number', { hasText: next.number }).waitFor({ timeout: 60_000 });
     await page.locator('#offline').waitFor({ state: 'hidden' });

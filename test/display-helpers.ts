@@ -18,13 +18,13 @@ export async function countersOf(t: TestApp, slug: string, locationId: string): 
 }
 
 /**
- * A supervisor at a counter of the location, through the staff API: `call()` serves the current
+ * A supervisor at the location's `counter`-th counter (each clerk needs a free one), through the staff API: `call()` serves the current
  * visitor (if any), issues a walk-in and calls the next ticket; it returns the called ticket.
  */
-export async function clerkAt(t: TestApp, slug: string, email: string, locationId: string, serviceId: string) {
+export async function clerkAt(t: TestApp, slug: string, email: string, locationId: string, serviceId: string, counterIndex = 0) {
   await createAccount(t, 'supervisor', email, slug);
   const agent: ReturnType<typeof supertest.agent> = await loginStaff(t, email, slug);
-  const [counter] = await countersOf(t, slug, locationId);
+  const counter = (await countersOf(t, slug, locationId))[counterIndex];
   const api = `/api/v1/tenants/${slug}/queue`;
   await agent.post(`${api}/workplace/open`).send({ locationId, counterId: counter.id, serviceIds: [] }).expect(200);
   let current: string | null = null;
