@@ -14,7 +14,7 @@ const FILES = [
   ['devices', 'device-client.js'],
 ] as const;
 /** The labels the screen alternates between (display.js swaps them without a request). */
-const LABELS = ['calls', 'number', 'counter', 'room', 'waiting', 'estimate', 'minutes', 'noEstimate', 'noCalls', 'newCall', 'offline'] as const;
+const LABELS = ['calls', 'number', 'counter', 'waiting', 'estimate', 'minutes', 'noEstimate', 'noCalls', 'newCall', 'offline'] as const;
 
 /** The call display's page in the frame's device layout, its assets and its labels in every language. */
 @Injectable()

@@ -1,17 +1,18 @@
 // The call display: polls the state API with the device's token (If-None-Match, so an unchanged
 // queue costs a 304), shows the calls, gongs on a new call or a recall, alternates the labels among
 // the configured languages and recovers on its own from network loss and server restarts. The
-// token and the way back to the pairing page are the devices' shared helper's.
-import { deviceFetch, requireToken } from '../devices/device-client.js';
-
+// token and the way back to the pairing page are the devices' shared helper's (device-client.js,
+// loaded before this file).
 (function () {
+  'use strict';
+  var device = window.AmtszeitDevice;
   var root = document.getElementById('display');
   if (!root) return;
   var data = root.dataset;
   var labels = JSON.parse(data.labels);
   var site = { slug: data.slug, base: data.base };
   // Not paired: the helper opens the pairing page.
-  if (!requireToken(site)) return;
+  if (!device.requireToken(site)) return;
 
   var MAX_BACKOFF_MS = 30000;
   // After this many failures in a row the page reloads once the server answers again (never while
@@ -104,11 +105,13 @@ import { deviceFetch, requireToken } from '../devices/device-client.js';
       number.textContent = call.number;
       var counter = document.createElement('span');
       counter.className = 'call-counter';
-      counter.textContent = call.counterName;
+      var name = document.createElement('span');
+      name.textContent = call.counterName;
+      counter.appendChild(name);
+      // The room as the catalog names it ("Erdgeschoss, Raum 0.12"): no label, it reads in any language.
       if (call.room) {
         var room = document.createElement('small');
-        room.setAttribute('data-room', call.room);
-        room.textContent = label('room', { room: call.room });
+        room.textContent = call.room;
         counter.appendChild(room);
       }
       item.appendChild(number);
@@ -121,8 +124,6 @@ import { deviceFetch, requireToken } from '../devices/device-client.js';
   function renderFigures(s) {
     el('waiting').textContent = String(s.waitingCount);
     el('estimate').textContent = s.estimatedWaitMinutes === null ? label('noEstimate') : label('minutes', { n: s.estimatedWaitMinutes });
-    var rooms = root.querySelectorAll('[data-room]');
-    for (var i = 0; i < rooms.length; i++) rooms[i].textContent = label('room', { room: rooms[i].getAttribute('data-room') });
   }
 
   function apply(body) {
@@ -189,20 +190,16 @@ import { deviceFetch, requireToken } from '../devices/device-client.js';
     var headers = { Accept: 'application/json' };
     if (state.etag) headers['If-None-Match'] = state.etag;
     // A 401 (revoked, re-paired, another town) makes the helper open the pairing page.
-    if (!requireToken(site)) return;
-    deviceFetch(site, data.api, { headers: headers })
+    if (!device.requireToken(site)) return;
+    device
+      .deviceFetch(site, data.api, { headers: headers })
       .then(function (res) {
         if (res.status !== 200 && res.status !== 304) throw new Error('HTTP ' + res.status);
         if (state.failures >= RELOAD_AFTER_FAILURES) {
           window.location.reload();
           return 'stop';
         }
-        var date = Date.parse(res.headers.get('Date') || '');
-        if (res.status === 304) {
-          // The server's clock, to the second, from its Date header.
-          if (!isNaN(date) && Math.abs(date - (Date.now() + state.offsetMs)) > 1500) state.offsetMs = date - Date.now();
-          return 'ok';
-        }
+        if (res.status === 304) return 'ok';
         return res.json().then(function (body) {
           // A new release of this page's files: load it (the server is up, it just answered).
           if (body.assetVersion !== data.assets) {
