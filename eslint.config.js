@@ -10,7 +10,7 @@ export default tseslint.config(
     ignores: ['**/dist/**', '**/data/**', '**/node_modules/**', '**/coverage/**', '.adminjs/**', '.adminjs-tmp/**', '**/migrations/**'],
   },
   {
-    files: ['apps/**/*.ts', 'plugins/**/*.ts', 'admin-config/**/*.ts', 'tenants/**/*.ts', 'test/**/*.ts'],
+    files: ['apps/**/*.ts', 'plugins/**/*.ts', 'admin-config/**/*.ts', 'tenants/**/*.ts', 'test/**/*.ts', 'scripts/**/*.ts'],
     extends: [js.configs.recommended, tseslint.configs.recommended],
     languageOptions: { globals: globals.node },
     rules: {

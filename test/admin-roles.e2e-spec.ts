@@ -106,10 +106,12 @@ describe('admin roles and plugin gates', () => {
       'WebhookEndpoint',
     ];
     const agent = ['TerminagentOffer', 'TerminagentWish'];
+    // Both towns have the queue on.
+    const queue = ['QueueLocationConfig'];
     // Musterstadt has the Terminagent on, Beispielheim has it off: its resources follow the switch.
-    expect(await sidebar(muster)).toEqual([...core, ...agent].sort());
-    expect(await sidebar(beispiel)).toEqual(core);
-    expect(await sidebar(root)).toEqual([...core, ...agent, 'GateProbe', 'Tenant'].sort());
+    expect(await sidebar(muster)).toEqual([...core, ...queue, ...agent].sort());
+    expect(await sidebar(beispiel)).toEqual([...core, ...queue].sort());
+    expect(await sidebar(root)).toEqual([...core, ...queue, ...agent, 'GateProbe', 'Tenant'].sort());
   });
 
   it('a tenant-admin cannot reach the tenants, not even its own', async () => {

@@ -17,6 +17,7 @@ import { MailTemplateOverride } from '../apps/server/src/notifications/mail-temp
 import { PluginHostService } from '../apps/server/src/plugin-host/plugin-host.service.js';
 import { TenantPluginState } from '../apps/server/src/tenancy/tenant-plugin-state.entity.js';
 import { Tenant } from '../apps/server/src/tenancy/tenant.entity.js';
+import { QueueLocationConfig } from '../plugins/queue/entities/location-config.entity.js';
 import { TerminagentOffer } from '../plugins/terminagent/entities/offer.entity.js';
 import { TerminagentWish } from '../plugins/terminagent/entities/wish.entity.js';
 import { createAccount, createAdminTestApp, loginAgent, TEST_PASSWORD } from './harness/admin-session.js';
@@ -176,6 +177,12 @@ const SUBJECTS: Subject[] = [
     editPayload: { status: 'accepted' },
     newPayload: (v) => ({ status: 'open', wishId: 'x', tenantId: v.tenantId }),
   },
+  {
+    resource: 'QueueLocationConfig',
+    entity: QueueLocationConfig,
+    editPayload: { walkInPrefix: 'X' },
+    newPayload: (v) => ({ locationId: v.location, walkInPrefix: 'X', tenantId: v.tenantId }),
+  },
 ];
 
 const SLUGS = ['musterstadt', 'beispielheim'] as const;
@@ -255,6 +262,8 @@ describe('admin panel: a tenant-admin cannot reach the other tenant (every resou
           bookingReference: null,
         }),
       );
+      const queueConfigs = ds.getRepository(QueueLocationConfig);
+      await queueConfigs.save(queueConfigs.create({ tenantId: tenant.id, locationId: location.id, walkInPrefix: 'Q' }));
       fixtures[slug] = {};
       for (const s of SUBJECTS) {
         const repo = ds.getRepository(s.entity);

@@ -43,7 +43,7 @@ const duplicate = definePlugin({
 
 describe('domain error codes of the core and the plugins', () => {
   it('finds the codes of booking and the Terminagent in their plugins, not in the core', () => {
-    expect(owners.map((o) => o.owner)).toEqual(['core', 'booking', 'terminagent']);
+    expect(owners.map((o) => o.owner)).toEqual(['core', 'booking', 'terminagent', 'queue']);
     const table = collectDomainErrors(ALL_PLUGINS.map((p) => ({ owner: p.name, errors: p.errors })));
     expect(table.get('CAPACITY_GONE')).toMatchObject({ owner: 'booking', kind: 'conflict' });
     expect(table.get('OFFER_LAPSED')).toMatchObject({ owner: 'terminagent', kind: 'conflict' });

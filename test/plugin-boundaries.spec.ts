@@ -8,7 +8,7 @@ import { fromRoot } from '../apps/server/src/common/project-root.js';
  * every plugin's definition `<name>/<name>.plugin.ts` and manifest `<name>/<name>.manifest.ts`
  * (for dependsOn and typed handles).
  */
-const PUBLISHED = ['plugins/booking/booking.api.ts'];
+const PUBLISHED = ['plugins/booking/booking.api.ts', 'plugins/queue/queue.api.ts'];
 const DEFINITION = /^plugins\/([^/]+)\/\1\.(plugin|manifest)\.ts$/;
 
 const PLUGINS = fromRoot('plugins');

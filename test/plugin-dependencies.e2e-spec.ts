@@ -12,7 +12,10 @@ import { loadTenantConfigs } from '../apps/server/src/tenancy/tenant-config.load
 import { TenantPluginState } from '../apps/server/src/tenancy/tenant-plugin-state.entity.js';
 import { bookingManifest } from '../plugins/booking/booking.manifest.js';
 import type { BookingSettings } from '../plugins/booking/booking.settings.js';
+import { displayManifest } from '../plugins/display/display.manifest.js';
 import { ALL_PLUGINS } from '../plugins/index.js';
+import { kioskManifest } from '../plugins/kiosk/kiosk.manifest.js';
+import { queueManifest } from '../plugins/queue/queue.manifest.js';
 import { terminagentManifest } from '../plugins/terminagent/terminagent.manifest.js';
 import { createAccount, createAdminTestApp, loginAgent } from './harness/admin-session.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';
@@ -33,6 +36,9 @@ describe('plugin dependencies (dependsOn)', () => {
     host = t.app.get(PluginHostService);
     await createAccount(t, 'super-admin', 'root@example.test');
     root = await loginAgent(t, 'root@example.test');
+    // The queue (and the devices needing it) depend on booking too: off in the town whose booking the tests switch off.
+    const beispielheim = (await t.tenant('beispielheim')).id;
+    for (const m of [displayManifest, kioskManifest, queueManifest]) await host.setEnabled(beispielheim, m, false);
   });
   afterAll(async () => t.close());
 
@@ -60,7 +66,7 @@ describe('plugin dependencies (dependsOn)', () => {
   it('refuses to switch a dependency off while a dependant is on, naming the dependants', async () => {
     const id = (await t.tenant('musterstadt')).id;
     await expect(host.setEnabled(id, bookingManifest, false)).rejects.toThrow(
-      "Plugin 'booking' cannot be switched off while 'terminagent' is on; switch 'terminagent' off first.",
+      "Plugin 'booking' cannot be switched off while 'terminagent', 'queue' is on; switch 'terminagent', 'queue' off first.",
     );
     expect(await host.isEnabled(id, bookingManifest)).toBe(true);
   });
@@ -73,7 +79,7 @@ describe('plugin dependencies (dependsOn)', () => {
         .send({ enabled: String(enabled) });
     const off = await edit(await state('musterstadt', 'booking'), false);
     expect(off.body.record.errors.enabled.message).toBe(
-      '„Online-Terminbuchung“ kann nicht ausgeschaltet werden, solange „Terminagent (Warteliste)“ eingeschaltet ist; bitte zuerst „Terminagent (Warteliste)“ ausschalten.',
+      '„Online-Terminbuchung“ kann nicht ausgeschaltet werden, solange „Terminagent (Warteliste)“, „Warteschlange und Aufruf“ eingeschaltet ist; bitte zuerst „Terminagent (Warteliste)“, „Warteschlange und Aufruf“ ausschalten.',
     );
     expect((await state('musterstadt', 'booking')).enabled).toBe(true);
 
@@ -154,7 +160,8 @@ describe('dependencies at boot', () => {
     let t = await createTestApp({ database: db, tenantsDir: dir });
     await t.app.get(PluginHostService).setEnabled((await t.tenant('beispielheim')).id, terminagentManifest, true);
     await t.close();
-    writeFileSync(file, original.replace('booking:\n    enabled: true', 'booking:\n    enabled: false'));
+    // Booking off, and with it what the file says depends on it (queue, kiosk, display).
+    writeFileSync(file, original.replaceAll('enabled: true', 'enabled: false'));
     try {
       await expect(createTestApp({ database: db, tenantsDir: dir })).rejects.toThrow(
         "plugin 'terminagent' would be on without plugin 'booking', which it needs",

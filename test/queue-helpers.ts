@@ -1,7 +1,11 @@
 import type supertest from 'supertest';
+import { In } from 'typeorm';
 import { AdminUser } from '../apps/server/src/auth/admin-user.entity.js';
 import { Counter } from '../apps/server/src/catalog/entities/counter.entity.js';
+import { DomainEvent } from '../apps/server/src/events/domain-event.entity.js';
 import { TenantDataService } from '../apps/server/src/tenancy/tenant-data.service.js';
+import { QueueTicket } from '../plugins/queue/entities/ticket.entity.js';
+import { QueueWorkplace } from '../plugins/queue/entities/workplace.entity.js';
 import { createAccount } from './harness/admin-session.js';
 import type { TestApp } from './harness/test-app.js';
 import { demoIds, SLUG, type DemoIds } from './booking-helpers.js';
@@ -49,4 +53,16 @@ export async function walkIn(agent: Agent, locationId: string, serviceIds: strin
       .send({ locationId, serviceIds, ...(priority === undefined ? {} : { priority }) })
       .expect(201)
   ).body;
+}
+
+/** Ends every open ticket and frees every counter (between tests sharing one app). */
+export async function clearQueue(t: TestApp): Promise<void> {
+  await t.dataSource.getRepository(QueueTicket).update({ status: In(['waiting', 'called', 'serving', 'parked', 'no-show']) }, { status: 'cancelled' });
+  await t.dataSource.getRepository(QueueWorkplace).update({ status: In(['open', 'paused']) }, { currentTicketId: null, status: 'open' });
+}
+
+/** The queue events recorded so far, oldest first. */
+export async function queueEvents(t: TestApp, type?: string) {
+  const rows = await t.dataSource.getRepository(DomainEvent).find({ order: { occurredAt: 'ASC' } });
+  return rows.filter((e) => (type ? e.type === type : e.type.startsWith('queue.')));
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, MoreThanOrEqual } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { QueueLocationState } from './entities/location-state.entity.js';
 
 /**
@@ -14,17 +14,6 @@ export class QueueVersionsService {
   /** locationId → version, for all locations whose queue ever changed. */
   async allVersions(): Promise<Map<string, number>> {
     const rows = await this.dataSource.getRepository(QueueLocationState).find({ select: { locationId: true, version: true } });
-    return new Map(rows.map((r) => [r.locationId, r.version] as const));
-  }
-
-  /** Only the locations changed since `since` (by updatedAt, whole seconds; callers compare versions). */
-  async versionsSince(since: Date): Promise<Map<string, number>> {
-    const rows = await this.dataSource
-      .getRepository(QueueLocationState)
-      .find({
-        select: { locationId: true, version: true, updatedAt: true },
-        where: { updatedAt: MoreThanOrEqual(new Date(Math.floor(since.getTime() / 1000) * 1000 - 1000)) },
-      });
     return new Map(rows.map((r) => [r.locationId, r.version] as const));
   }
 }

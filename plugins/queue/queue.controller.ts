@@ -3,6 +3,7 @@ import { ApiBody, ApiCookieAuth, ApiOperation, ApiParam, ApiQuery, ApiResponse, 
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { StaffAuthGuard, type StaffRequest } from '../../apps/server/src/auth/staff-auth.guard.js';
+import { Clock } from '../../apps/server/src/common/clock.js';
 import { ZodValidationPipe } from '../../apps/server/src/common/zod-validation.pipe.js';
 import { RequiresPlugin } from '../../apps/server/src/plugin-host/requires-plugin.decorator.js';
 import { StaffAccessService } from '../booking/booking.api.js';
@@ -60,10 +61,14 @@ export class QueueController {
   constructor(
     private readonly queue: QueueService,
     private readonly access: StaffAccessService,
+    private readonly clock: Clock,
   ) {}
 
   private actor(req: StaffRequest): QueueActor {
-    return { userId: req.staffUser.id, name: req.staffUser.title || req.staffUser.email, scope: this.access.scope(req.staffUser) };
+    const user = req.staffUser;
+    // `title` falls back to the town's name when the account has no display name: then the address names the person.
+    const name = user.title && user.title !== user.tenantName ? user.title : user.email;
+    return { userId: user.id, name, scope: this.access.scope(user) };
   }
 
   @Get('board')
@@ -71,11 +76,13 @@ export class QueueController {
     summary: 'The counter board: own workplace, callable waiting tickets in order (position, estimate), parked/no-show, today’s appointments',
   })
   @ApiQuery({ name: 'locationId', required: false, description: 'Before a workplace is open: the location whose lists to show' })
-  @ApiResponse({ status: 200, description: 'CounterBoard; ETag (queue version and minute); 304 on If-None-Match' })
+  @ApiResponse({ status: 200, description: 'CounterBoard; ETag (queue version, workplace and minute); 304 on If-None-Match' })
   @ApiResponse({ status: 304, description: 'Unchanged since the ETag sent' })
   async board(@Query(new ZodValidationPipe(locationQuery)) query: z.infer<typeof locationQuery>, @Req() req: StaffRequest, @Res() res: Response) {
-    const board = await this.queue.counterBoard(this.actor(req), query.locationId);
-    return this.sendTagged(req, res, `b${board.version}-${board.workplace?.status ?? 'none'}`, board);
+    const actor = this.actor(req);
+    const etag = this.etag(await this.queue.boardTag(actor, query.locationId));
+    if (this.notModified(req, res, etag)) return;
+    res.status(200).json(await this.queue.counterBoard(actor, query.locationId));
   }
 
   @Get('presence')
@@ -84,18 +91,19 @@ export class QueueController {
   @ApiResponse({ status: 403, description: 'Clerks, or a location outside the scope' })
   async presence(@Query(new ZodValidationPipe(presenceQuery)) query: z.infer<typeof presenceQuery>, @Req() req: StaffRequest, @Res() res: Response) {
     const view = await this.queue.presence(this.actor(req), query.locationId);
-    return this.sendTagged(req, res, `p${view.version}`, view);
+    if (!this.notModified(req, res, this.etag(`p${view.version}`))) res.status(200).json(view);
   }
 
   /** Estimates and "late" markers move with time, so the tag carries the minute beside the version. */
-  private sendTagged(req: Request, res: Response, tag: string, body: unknown): void {
-    const etag = `W/"${tag}-${Math.floor(Date.now() / 60_000)}"`;
+  private etag(tag: string): string {
+    return `W/"${tag}-${Math.floor(this.clock.now().getTime() / 60_000)}"`;
+  }
+
+  private notModified(req: Request, res: Response, etag: string): boolean {
     res.setHeader('ETag', etag);
-    if (req.headers['if-none-match'] === etag) {
-      res.status(304).end();
-      return;
-    }
-    res.status(200).json(body);
+    if (req.headers['if-none-match'] !== etag) return false;
+    res.status(304).end();
+    return true;
   }
 
   @Post('workplace/open')

@@ -1,10 +1,10 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
-import { In, IsNull, LessThan, Not } from 'typeorm';
+import { In, IsNull, LessThan, MoreThanOrEqual, Not } from 'typeorm';
 import { CatalogService } from '../../apps/server/src/catalog/catalog.service.js';
 import { Counter } from '../../apps/server/src/catalog/entities/counter.entity.js';
 import { Clock } from '../../apps/server/src/common/clock.js';
 import { DomainError, type DomainErrorCode } from '../../apps/server/src/common/domain-error.js';
-import { localDate, localTime } from '../../apps/server/src/common/local-time.js';
+import { addDays, localDate, localTime } from '../../apps/server/src/common/local-time.js';
 import { EventBusService } from '../../apps/server/src/events/event-bus.service.js';
 import { TenantContext } from '../../apps/server/src/tenancy/tenant-context.js';
 import { TenantDataService, type TenantReader, type TenantTx } from '../../apps/server/src/tenancy/tenant-data.service.js';
@@ -31,7 +31,8 @@ import type {
   WorkplaceView,
 } from './queue.types.js';
 import { mayCall, orderQueue, pickNext } from './ordering.js';
-import { estimateWaits, type CounterLoad, type ServiceMinutes } from './wait-estimate.js';
+import { serviceMinutesFrom, type FinishedVisit } from './service-times.js';
+import { estimateWaits, expectedEnd, type CounterLoad, type ServiceMinutes } from './wait-estimate.js';
 
 /** The staff member acting: who, under which name, with which locations and role. */
 export interface QueueActor {
@@ -69,6 +70,9 @@ const NOT_AT_YOUR_COUNTER = 'Diese Wartemarke ist nicht bei Ihnen am Schalter; d
 const SUPERVISORS_ONLY = 'Diese Aktion ist der Teamleitung und den Kommunen-Admins vorbehalten.';
 /** Minutes per visit when no service says (no catalog duration). */
 const DEFAULT_VISIT_MINUTES = 10;
+/** The finished visits the rolling service times look at: the newest of the last two weeks. */
+const HISTORY_DAYS = 14;
+const HISTORY_VISITS = 400;
 /** Candidates callNext tries when another counter took its pick first. */
 const CALL_ATTEMPTS = 8;
 
@@ -155,9 +159,8 @@ export class QueueService {
   async closeWorkplace(actor: QueueActor): Promise<void> {
     const wp = await this.ownWorkplace(actor.userId);
     await this.inLocations([wp.locationId], async (tx) => {
-      const n = await tx.repo(QueueWorkplace).updateWhere({ status: 'paused' }, 'id = :id AND currentTicketId IS NULL', { id: wp.id });
-      if (n === 0) refuse('QUEUE_WORKPLACE_BUSY', 'Bitte schließen Sie zuerst den aktuellen Vorgang ab.');
-      await tx.repo(QueueWorkplace).delete({ id: wp.id });
+      if ((await tx.repo(QueueWorkplace).delete({ id: wp.id, currentTicketId: IsNull() })) === 0)
+        refuse('QUEUE_WORKPLACE_BUSY', 'Bitte schließen Sie zuerst den aktuellen Vorgang ab.');
     });
   }
 
@@ -510,6 +513,16 @@ export class QueueService {
     };
   }
 
+  /**
+   * What the counter board depends on, cheaply (two primary-key reads): the location's version and
+   * the workplace. The HTTP layer answers 304 on it without building the board.
+   */
+  async boardTag(actor: QueueActor, locationId?: string): Promise<string> {
+    const wp = await this.data.repo(QueueWorkplace).findOneBy({ userId: actor.userId });
+    const at = wp?.locationId ?? locationId;
+    return at ? `${at}-${await this.locationVersion(at)}-${wp?.counterId ?? 'none'}` : 'none';
+  }
+
   /** Supervisors' overview of one location. */
   async presence(actor: QueueActor, locationId: string): Promise<PresenceView> {
     this.access.assertSupervisor(actor.scope);
@@ -580,16 +593,17 @@ export class QueueService {
 
   private async snapshot(locationId: string): Promise<LocationSnapshot> {
     const now = this.clock.now();
-    const [state, tickets, workplaces, counters, settings, catalog] = await Promise.all([
+    const [state, tickets, workplaces, counters, settings, catalog, history] = await Promise.all([
       this.data.repo(QueueLocationState).findOneBy({ locationId }),
       this.data.repo(QueueTicket).findBy({ locationId, day: this.today(now), status: In(['waiting', 'called', 'serving', 'parked', 'no-show']) }),
       this.data.repo(QueueWorkplace).find({ where: { locationId }, order: { since: 'ASC', id: 'ASC' } }),
       this.data.repo(Counter).findBy({ locationId }),
       this.config.forLocation(locationId),
       this.catalog.snapshot(),
+      this.recentVisits(locationId, now),
     ]);
     const durations = new Map(catalog.services.map((s) => [s.id, s.durationMinutes] as const));
-    const minutes: ServiceMinutes = (ids) => ids.reduce((sum, id) => sum + (durations.get(id) ?? 0), 0) || DEFAULT_VISIT_MINUTES;
+    const minutes = serviceMinutesFrom(history, { now, configuredMinutes: (id) => durations.get(id) ?? null, defaultMinutes: DEFAULT_VISIT_MINUTES });
     const appointmentsInRow = state?.appointmentsInRow ?? 0;
     const order = orderQueue(tickets.filter((t) => t.status === 'waiting').map(toEntry), {
       now,
@@ -607,7 +621,7 @@ export class QueueService {
         return {
           counterId: w.counterId,
           serviceIds: w.serviceIds.length ? w.serviceIds : null,
-          busyUntil: current && since ? new Date(since.getTime() + minutes(current.serviceIds) * 60_000) : null,
+          busyUntil: current && since ? expectedEnd(since, minutes(current.serviceIds), now) : null,
         };
       });
     const waits = estimateWaits(order, loads, minutes, now, { rules: settings.rules, appointmentsInRow });
@@ -624,6 +638,19 @@ export class QueueService {
       minutes,
       settings,
     };
+  }
+
+  /** The location's finished visits of the last two weeks (newest first), for the rolling service times. */
+  private async recentVisits(locationId: string, now: Date): Promise<FinishedVisit[]> {
+    const rows = await this.data.repo(QueueTicket).find({
+      select: { id: true, serviceIds: true, deliveredServiceIds: true, startedAt: true, finishedAt: true },
+      where: { locationId, status: 'done', day: MoreThanOrEqual(addDays(this.today(now), -HISTORY_DAYS)) },
+      order: { finishedAt: 'DESC', id: 'ASC' },
+      take: HISTORY_VISITS,
+    });
+    return rows
+      .filter((r) => r.startedAt && r.finishedAt)
+      .map((r) => ({ serviceIds: r.deliveredServiceIds ?? r.serviceIds, startedAt: r.startedAt!, finishedAt: r.finishedAt! }));
   }
 
   private workplaceView(w: QueueWorkplace, snap: LocationSnapshot): WorkplaceView {
@@ -650,8 +677,9 @@ export class QueueService {
     const now = this.clock.now();
     const zone = TenantContext.current().timeZone;
     const appointments = await this.attendance.dayAppointments(locationId, this.today(now));
+    if (appointments.length === 0) return [];
     const legs = await this.data.repo(QueueTicket).find({
-      where: { bookingId: In(appointments.length ? appointments.map((a) => a.bookingId) : ['-']) },
+      where: { bookingId: In(appointments.map((a) => a.bookingId)) },
       order: { issuedAt: 'ASC', id: 'ASC' },
     });
     const latest = new Map(legs.map((t) => [t.bookingId!, t] as const));

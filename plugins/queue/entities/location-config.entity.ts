@@ -1,4 +1,5 @@
-import { Column, Entity, Index } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
+import { Location } from '../../../apps/server/src/catalog/entities/location.entity.js';
 import { TenantOwnedEntity } from '../../../apps/server/src/tenancy/tenant-owned.entity.js';
 
 /** A location's overrides of the queue settings (queue.settings.ts); an empty column takes the tenant's value. */
@@ -7,6 +8,11 @@ import { TenantOwnedEntity } from '../../../apps/server/src/tenancy/tenant-owned
 export class QueueLocationConfig extends TenantOwnedEntity {
   @Column({ type: 'varchar', length: 36 })
   locationId!: string;
+
+  /** A reference, so the panel offers the tenant's own locations by name and refuses another's. */
+  @ManyToOne(() => Location, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'locationId' })
+  location?: Relation<Location>;
 
   @Column({ type: 'varchar', length: 3, nullable: true })
   appointmentPrefix!: string | null;

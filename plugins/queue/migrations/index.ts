@@ -1,2 +1,2 @@
-import { QueueQueueInitial1796212570659 } from './1796212570659-queue-initial.migration.js';
-export const QUEUE_MIGRATIONS: Function[] = [QueueQueueInitial1796212570659];
+import { QueueQueueInitial1796214477300 } from './1796214477300-queue-initial.migration.js';
+export const QUEUE_MIGRATIONS: Function[] = [QueueQueueInitial1796214477300];

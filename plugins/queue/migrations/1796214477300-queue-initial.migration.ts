@@ -2,8 +2,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { runDialectSql } from '../../../apps/server/src/database/dialect-migration.js';
 
-export class QueueQueueInitial1796212570659 implements MigrationInterface {
-  name = 'QueueQueueInitial1796212570659';
+export class QueueQueueInitial1796214477300 implements MigrationInterface {
+  name = 'QueueQueueInitial1796214477300';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await runDialectSql(queryRunner, {
@@ -24,6 +24,11 @@ export class QueueQueueInitial1796212570659 implements MigrationInterface {
     "CREATE INDEX \"IDX_f88720fda82ddd2a6e179bcdfd\" ON \"queue_workplace\" (\"tenantId\", \"counterId\") ",
     "CREATE INDEX \"IDX_38db6c274ff67802e32fcfa4e0\" ON \"queue_workplace\" (\"tenantId\", \"locationId\") ",
     "CREATE UNIQUE INDEX \"IDX_8e1835cab6224002e4469ea457\" ON \"queue_workplace\" (\"tenantId\", \"userId\") ",
+    "CREATE TABLE \"temporary_queue_location_config\" (\"id\" varchar(36) PRIMARY KEY NOT NULL, \"tenantId\" varchar(36) NOT NULL, \"createdAt\" datetime NOT NULL DEFAULT (datetime('now')), \"updatedAt\" datetime NOT NULL DEFAULT (datetime('now')), \"locationId\" varchar(36) NOT NULL, \"appointmentPrefix\" varchar(3), \"walkInPrefix\" varchar(3), \"appointmentsFirst\" boolean, \"callableMinutesBeforeStart\" integer, \"callEarlyArrivals\" boolean, \"maxAppointmentsInRow\" integer, \"walkInMaxWaitMinutes\" integer, \"callCountMax\" integer, \"recallPauseSeconds\" integer, CONSTRAINT \"FK_1c32c95ab50e221b4d6c5f8b848\" FOREIGN KEY (\"locationId\") REFERENCES \"location\" (\"id\") ON DELETE CASCADE ON UPDATE NO ACTION)",
+    "INSERT INTO \"temporary_queue_location_config\"(\"id\", \"tenantId\", \"createdAt\", \"updatedAt\", \"locationId\", \"appointmentPrefix\", \"walkInPrefix\", \"appointmentsFirst\", \"callableMinutesBeforeStart\", \"callEarlyArrivals\", \"maxAppointmentsInRow\", \"walkInMaxWaitMinutes\", \"callCountMax\", \"recallPauseSeconds\") SELECT \"id\", \"tenantId\", \"createdAt\", \"updatedAt\", \"locationId\", \"appointmentPrefix\", \"walkInPrefix\", \"appointmentsFirst\", \"callableMinutesBeforeStart\", \"callEarlyArrivals\", \"maxAppointmentsInRow\", \"walkInMaxWaitMinutes\", \"callCountMax\", \"recallPauseSeconds\" FROM \"queue_location_config\"",
+    "DROP TABLE \"queue_location_config\"",
+    "ALTER TABLE \"temporary_queue_location_config\" RENAME TO \"queue_location_config\"",
+    "CREATE UNIQUE INDEX \"IDX_a4ba06ca0b4729c09cd2a69ddb\" ON \"queue_location_config\" (\"tenantId\", \"locationId\") ",
       ],
       mysql: [
     "CREATE TABLE `queue_location_config` (`id` varchar(36) NOT NULL, `tenantId` varchar(36) NOT NULL, `createdAt` datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), `updatedAt` datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6), `locationId` varchar(36) NOT NULL, `appointmentPrefix` varchar(3) NULL, `walkInPrefix` varchar(3) NULL, `appointmentsFirst` tinyint NULL, `callableMinutesBeforeStart` int NULL, `callEarlyArrivals` tinyint NULL, `maxAppointmentsInRow` int NULL, `walkInMaxWaitMinutes` int NULL, `callCountMax` int NULL, `recallPauseSeconds` int NULL, UNIQUE INDEX `IDX_a4ba06ca0b4729c09cd2a69ddb` (`tenantId`, `locationId`), PRIMARY KEY (`id`)) ENGINE=InnoDB",
@@ -31,11 +36,12 @@ export class QueueQueueInitial1796212570659 implements MigrationInterface {
     "CREATE TABLE `queue_number` (`id` varchar(36) NOT NULL, `tenantId` varchar(36) NOT NULL, `createdAt` datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), `updatedAt` datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6), `locationId` varchar(36) NOT NULL, `day` varchar(10) NOT NULL, `prefix` varchar(3) NOT NULL, `drawn` int NOT NULL DEFAULT '0', UNIQUE INDEX `IDX_ff1f9bd2df545f952f9e21a8e4` (`tenantId`, `locationId`, `day`, `prefix`), PRIMARY KEY (`id`)) ENGINE=InnoDB",
     "CREATE TABLE `queue_ticket` (`id` varchar(36) NOT NULL, `tenantId` varchar(36) NOT NULL, `createdAt` datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), `updatedAt` datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6), `locationId` varchar(36) NOT NULL, `day` varchar(10) NOT NULL, `number` varchar(8) NOT NULL, `prefix` varchar(3) NOT NULL, `seq` int NOT NULL, `kind` varchar(12) NOT NULL, `status` varchar(12) NOT NULL, `priority` int NOT NULL DEFAULT '0', `serviceIds` text NOT NULL, `bookingId` varchar(36) NULL, `bookingKey` varchar(36) NULL, `source` varchar(8) NOT NULL, `sortAt` datetime(3) NOT NULL, `issuedAt` datetime(3) NOT NULL, `appointmentStart` datetime NULL, `appointmentEnd` datetime NULL, `calledAt` datetime(3) NULL, `firstCalledAt` datetime(3) NULL, `callCount` int NOT NULL DEFAULT '0', `counterId` varchar(36) NULL, `calledByUserId` varchar(36) NULL, `startedAt` datetime(3) NULL, `finishedAt` datetime(3) NULL, `deliveredServiceIds` text NULL, `parentId` varchar(36) NULL, `targetCounterId` varchar(36) NULL, `closedReason` varchar(20) NULL, INDEX `IDX_2b847014c6001aa753a57b78b5` (`tenantId`, `bookingId`), UNIQUE INDEX `IDX_b6537baa6b88a71b5f7e7c327c` (`tenantId`, `bookingKey`), INDEX `IDX_9b4c7e2fff649747537687476c` (`tenantId`, `counterId`, `status`), INDEX `IDX_73b63583a870a84b230d10df9b` (`tenantId`, `status`, `day`), INDEX `IDX_e93a8d2f786ef459995d11c306` (`tenantId`, `locationId`, `day`, `status`), PRIMARY KEY (`id`)) ENGINE=InnoDB",
     "CREATE TABLE `queue_workplace` (`id` varchar(36) NOT NULL, `tenantId` varchar(36) NOT NULL, `createdAt` datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6), `updatedAt` datetime(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6), `userId` varchar(36) NOT NULL, `userName` varchar(200) NOT NULL, `locationId` varchar(36) NOT NULL, `counterId` varchar(36) NOT NULL, `serviceIds` text NOT NULL, `status` varchar(8) NOT NULL, `since` datetime(3) NOT NULL, `currentTicketId` varchar(36) NULL, INDEX `IDX_f88720fda82ddd2a6e179bcdfd` (`tenantId`, `counterId`), INDEX `IDX_38db6c274ff67802e32fcfa4e0` (`tenantId`, `locationId`), UNIQUE INDEX `IDX_8e1835cab6224002e4469ea457` (`tenantId`, `userId`), PRIMARY KEY (`id`)) ENGINE=InnoDB",
+    "ALTER TABLE `queue_location_config` ADD CONSTRAINT `FK_1c32c95ab50e221b4d6c5f8b848` FOREIGN KEY (`locationId`) REFERENCES `location`(`id`) ON DELETE CASCADE ON UPDATE NO ACTION",
       ],
     });
   }
 
   async down(): Promise<void> {
-    throw new Error('QueueQueueInitial1796212570659 cannot be reverted; restore a backup instead');
+    throw new Error('QueueQueueInitial1796214477300 cannot be reverted; restore a backup instead');
   }
 }
