@@ -2,6 +2,7 @@ import type { AdminJSOptions, ResourceWithOptions } from 'adminjs';
 import type { PluginHostService } from '../apps/server/src/plugin-host/plugin-host.service.js';
 import type { TypeormSessionStore } from '../apps/server/src/auth/typeorm-session-store.js';
 import type { WebhookService } from '../apps/server/src/webhooks/webhook.service.js';
+import type { DeviceService } from '../apps/server/src/devices/device.service.js';
 import type { MailTemplateService } from '../apps/server/src/notifications/mail-template.service.js';
 import { fromRoot } from '../apps/server/src/common/project-root.js';
 import { componentLoader } from './components.js';
@@ -14,6 +15,7 @@ import { auditLogResource } from './resources/audit-log.resource.js';
 import { closureResource } from './resources/closure.resource.js';
 import { counterResource } from './resources/counter.resource.js';
 import { defineResource, type AdminResourceDefinition } from './resources/define-resource.js';
+import { deviceResource } from './resources/device.resource.js';
 import { documentChecklistItemResource } from './resources/document-checklist-item.resource.js';
 import { locationResource } from './resources/location.resource.js';
 import { mailTemplateResource } from './resources/mail-template.resource.js';
@@ -53,6 +55,8 @@ export function adminResourceDefinitions(
   sessions: TypeormSessionStore,
   webhooks: WebhookService,
   mail: MailTemplateService,
+  devices: DeviceService,
+  publicBaseUrl: string,
 ): AdminResourceDefinition[] {
   return [
     locationResource,
@@ -71,16 +75,23 @@ export function adminResourceDefinitions(
     webhookEndpointResource(webhooks),
     webhookAttemptResource,
     mailTemplateResource(mail),
+    deviceResource(devices, publicBaseUrl),
     ...pluginResources(plugins),
   ];
 }
 
 export function adminOptions(
-  deps: ResourceDeps & DashboardDeps & { sessions: TypeormSessionStore; webhooks: WebhookService; mail: MailTemplateService },
+  deps: ResourceDeps &
+    DashboardDeps & { sessions: TypeormSessionStore; webhooks: WebhookService; mail: MailTemplateService; devices: DeviceService; publicBaseUrl: string },
 ): AdminJSOptions {
-  const resources: ResourceWithOptions[] = adminResourceDefinitions(deps.plugins, deps.sessions, deps.webhooks, deps.mail).map((def) =>
-    defineResource(def, deps),
-  );
+  const resources: ResourceWithOptions[] = adminResourceDefinitions(
+    deps.plugins,
+    deps.sessions,
+    deps.webhooks,
+    deps.mail,
+    deps.devices,
+    deps.publicBaseUrl,
+  ).map((def) => defineResource(def, deps));
   return {
     rootPath: ADMIN_ROOT,
     loginPath: `${ADMIN_ROOT}/login`,

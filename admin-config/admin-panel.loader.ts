@@ -10,6 +10,7 @@ import { fromRoot } from '../apps/server/src/common/project-root.js';
 import type { PluginHostService } from '../apps/server/src/plugin-host/plugin-host.service.js';
 import type { FormTokenService } from '../apps/server/src/security/form-token.service.js';
 import type { WebhookService } from '../apps/server/src/webhooks/webhook.service.js';
+import type { DeviceService } from '../apps/server/src/devices/device.service.js';
 import type { TenantRegistryService } from '../apps/server/src/tenancy/tenant-registry.service.js';
 import type { MailTemplateService } from '../apps/server/src/notifications/mail-template.service.js';
 import type { DashboardFiguresService } from '../apps/server/src/plugin-host/dashboard-figures.service.js';
@@ -134,6 +135,8 @@ export interface AdminPanelDeps {
   tenants: TenantRegistryService;
   figures: DashboardFiguresService;
   mail: MailTemplateService;
+  devices: DeviceService;
+  publicBaseUrl: string;
 }
 
 /**
@@ -153,6 +156,8 @@ export async function buildAdminPanel(deps: AdminPanelDeps): Promise<RequestHand
       figures: deps.figures,
       tenants: deps.tenants,
       mail: deps.mail,
+      devices: deps.devices,
+      publicBaseUrl: deps.publicBaseUrl,
     }),
   );
   if (process.env.NODE_ENV === 'production') {

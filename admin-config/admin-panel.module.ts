@@ -1,4 +1,4 @@
-import { Logger, Module, type OnModuleInit } from '@nestjs/common';
+import { Inject, Logger, Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import { DataSource } from 'typeorm';
@@ -11,6 +11,8 @@ import { TenantRegistryService } from '../apps/server/src/tenancy/tenant-registr
 import { MailTemplateService } from '../apps/server/src/notifications/mail-template.service.js';
 import { DashboardFiguresService } from '../apps/server/src/plugin-host/dashboard-figures.service.js';
 import { WebhookService } from '../apps/server/src/webhooks/webhook.service.js';
+import { DeviceService } from '../apps/server/src/devices/device.service.js';
+import { ENV, type Env } from '../apps/server/src/config/env.config.js';
 import { ADMIN_ROOT } from './admin-root.js';
 
 const logger = new Logger('AdminPanel');
@@ -42,6 +44,8 @@ export class AdminPanelModule implements OnModuleInit {
     private readonly tenants: TenantRegistryService,
     private readonly figures: DashboardFiguresService,
     private readonly mail: MailTemplateService,
+    private readonly devices: DeviceService,
+    @Inject(ENV) private readonly env: Env,
   ) {}
 
   onModuleInit(): void {
@@ -70,6 +74,8 @@ export class AdminPanelModule implements OnModuleInit {
           tenants: this.tenants,
           figures: this.figures,
           mail: this.mail,
+          devices: this.devices,
+          publicBaseUrl: this.env.PUBLIC_BASE_URL,
         }),
       )
       .catch((err: unknown) => {

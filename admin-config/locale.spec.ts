@@ -3,6 +3,7 @@ import type { PluginHostService } from '../apps/server/src/plugin-host/plugin-ho
 import type { TypeormSessionStore } from '../apps/server/src/auth/typeorm-session-store.js';
 import type { WebhookService } from '../apps/server/src/webhooks/webhook.service.js';
 import type { MailTemplateService } from '../apps/server/src/notifications/mail-template.service.js';
+import type { DeviceService } from '../apps/server/src/devices/device.service.js';
 import { adminResourceDefinitions } from './admin-options.js';
 import { adminLocale } from './locale.js';
 import { NAVIGATION } from './navigation.js';
@@ -13,6 +14,8 @@ describe('admin locale', () => {
     {} as TypeormSessionStore,
     {} as WebhookService,
     { templateKeys: () => [] } as unknown as MailTemplateService,
+    {} as DeviceService,
+    'http://amtszeit.test',
   );
   const { translations } = adminLocale() as unknown as {
     translations: Record<

@@ -156,6 +156,20 @@ const resources: Record<string, { label: { de: string; en: string }; properties:
       description: { de: 'Beschreibung', en: 'Description' },
     },
   },
+  Device: {
+    label: { de: 'Geräte', en: 'Devices' },
+    properties: {
+      name: { de: 'Name', en: 'Name' },
+      kind: { de: 'Art', en: 'Kind' },
+      locationId: { de: 'Standort', en: 'Location' },
+      online: { de: 'Online', en: 'Online' },
+      lastSeenAt: { de: 'Zuletzt gesehen', en: 'Last seen' },
+      paired: { de: 'Gekoppelt', en: 'Paired' },
+      pairedAt: { de: 'Gekoppelt am', en: 'Paired at' },
+      revokedAt: { de: 'Gesperrt am', en: 'Revoked at' },
+      configForm: { de: 'Geräteeinstellungen', en: 'Device settings' },
+    },
+  },
   WebhookAttempt: {
     label: { de: 'Webhook-Zustellungen', en: 'Webhook deliveries' },
     properties: {
@@ -188,6 +202,13 @@ const singular: Record<string, { de: string; en: string }> = {
   MailTemplateOverride: { de: 'E-Mail-Vorlage', en: 'Email template' },
   WebhookEndpoint: { de: 'Webhook', en: 'Webhook' },
   WebhookAttempt: { de: 'Zustellung', en: 'Delivery' },
+  Device: { de: 'Gerät', en: 'Device' },
+};
+
+/** The device resource's own actions (resources/device.resource.ts). */
+const deviceActions = {
+  pairingCode: { de: 'Kopplungscode erzeugen', en: 'Create pairing code' },
+  revoke: { de: 'Sperren', en: 'Revoke' },
 };
 
 function notices(lang: 'de' | 'en', one: string): Record<string, string> {
@@ -286,6 +307,14 @@ const help: Record<string, { de: string; en: string }> = {
     de: 'Kommunen mit einer Datei tenants/<Kürzel>/tenant.yaml übernehmen Name, Zeitzone, Bundesland und Sprache bei jedem Start aus der Datei.',
     en: 'Municipalities with a tenants/<slug>/tenant.yaml file take name, time zone, state and language from it at every start.',
   },
+  helpDeviceName: {
+    de: 'Woran das Gerät vor Ort zu erkennen ist, z. B. „Anzeige Wartebereich EG“.',
+    en: 'How to recognise the device on site, e.g. "Display waiting area ground floor".',
+  },
+  helpDeviceKind: {
+    de: 'Aufrufanzeige (Bildschirm im Wartebereich) oder Kiosk (Ticket-Terminal). Nach dem Anlegen nicht mehr änderbar.',
+    en: 'Call display (screen in the waiting area) or kiosk (ticket terminal). Cannot be changed after creation.',
+  },
   helpWebhookUrl: {
     de: 'https- oder http-Adresse des Empfängers. Interne Adressen (localhost, private Netze) sind gesperrt, außer der Betrieb erlaubt sie.',
     en: 'https or http URL of the receiver. Internal addresses (localhost, private networks) are refused unless the operator allows them.',
@@ -352,6 +381,24 @@ const messages = {
   noLocations: { de: 'Noch keine Standorte angelegt.', en: 'No locations yet.' },
   no: { de: 'Nein', en: 'No' },
   pluginSettings: { de: 'Einstellungen', en: 'Settings' },
+  deviceSettings: { de: 'Geräteeinstellungen', en: 'Device settings' },
+  devicePairingIntro: {
+    de: 'Ein Kopplungscode verbindet das Gerät „{{name}}“ mit diesem Eintrag: am Gerät die Seite …/geraet/koppeln öffnen und den Code eingeben oder den QR-Code scannen. Der Code gilt 15 Minuten und nur einmal. Ist das Gerät schon gekoppelt, gilt sein bisheriger Zugang, bis die neue Kopplung gelingt.',
+    en: 'A pairing code connects the device "{{name}}" with this entry: open …/geraet/koppeln on the device and enter the code, or scan the QR code. The code is valid for 15 minutes and only once. If the device is already paired, its current access works until the new pairing succeeds.',
+  },
+  deviceCreateCode: { de: 'Kopplungscode erzeugen', en: 'Create pairing code' },
+  deviceNewCode: { de: 'Neuen Code erzeugen', en: 'Create a new code' },
+  devicePairingCode: { de: 'Kopplungscode:', en: 'Pairing code:' },
+  devicePairingExpires: { de: 'Gültig bis {{time}} Uhr.', en: 'Valid until {{time}}.' },
+  devicePairingQr: { de: 'QR-Code mit der Kopplungsadresse', en: 'QR code with the pairing address' },
+  devicePairingUrl: { de: 'Kopplungsseite:', en: 'Pairing page:' },
+  deviceRevokeIntro: {
+    de: 'Sperren trennt das Gerät „{{name}}“ sofort: Es zeigt nichts mehr an und kehrt zur Kopplungsseite zurück. Mit einem neuen Kopplungscode lässt es sich wieder koppeln.',
+    en: 'Revoking disconnects the device "{{name}}" at once: it shows nothing more and returns to the pairing page. A new pairing code pairs it again.',
+  },
+  deviceRevokeButton: { de: 'Gerät sperren', en: 'Revoke device' },
+  deviceRevoked: { de: 'Das Gerät „{{name}}“ ist gesperrt.', en: 'The device "{{name}}" is revoked.' },
+  deviceActionFailed: { de: 'Das hat nicht geklappt. Bitte versuchen Sie es erneut.', en: 'That did not work. Please try again.' },
   settingsRange: { de: 'Erlaubt: {{min}} bis {{max}}.', en: 'Allowed: {{min}} to {{max}}.' },
   // Field messages of the settings form, the euro fields and the mail templates: the server answers
   // the key, the panel shows it in the user's language (a settings range with the field's own bounds).
@@ -413,6 +460,7 @@ function build(lang: 'de' | 'en', extraLabels: Record<string, { de: string; en: 
   return {
     labels: { ...pick(lang, labels), ...Object.fromEntries(Object.entries(resources).map(([id, r]) => [id, r.label[lang]])), ...pick(lang, extraLabels) },
     properties: pick(lang, common),
+    actions: pick(lang, deviceActions),
     messages: { ...pick(lang, messages), ...pick(lang, help), ...notices(lang, lang === 'de' ? 'Eintrag' : 'Entry') },
     components: {
       Login: {

@@ -6,6 +6,7 @@ import { AuditService } from '../apps/server/src/audit/audit.service.js';
 import { AdminUser } from '../apps/server/src/auth/admin-user.entity.js';
 import { Closure } from '../apps/server/src/catalog/entities/closure.entity.js';
 import { Counter } from '../apps/server/src/catalog/entities/counter.entity.js';
+import { Device } from '../apps/server/src/devices/device.entity.js';
 import { DocumentChecklistItem } from '../apps/server/src/catalog/entities/document-checklist-item.entity.js';
 import { Location } from '../apps/server/src/catalog/entities/location.entity.js';
 import { ReleasePolicy } from '../apps/server/src/catalog/entities/release-policy.entity.js';
@@ -163,6 +164,13 @@ const SUBJECTS: Subject[] = [
     editPayload: { subject: 'Übernommen' },
     newPayload: (v) => ({ templateKey: 'booking/receipt', locale: 'en', subject: 'Eingeschleust', text: '{{{links.confirm}}}', tenantId: v.tenantId }),
   },
+  {
+    resource: 'Device',
+    entity: Device,
+    text: 'name',
+    editPayload: { name: 'Übernommen' },
+    newPayload: (v) => ({ name: 'Eingeschleust', kind: 'display', locationId: v.location, tenantId: v.tenantId }),
+  },
   // Plugin resources get the same scope (the Terminagent is switched on for both towns below).
   {
     resource: 'TerminagentWish',
@@ -225,6 +233,10 @@ describe('admin panel: a tenant-admin cannot reach the other tenant (every resou
       await mailTemplates.save(
         mailTemplates.create({ tenantId: tenant.id, templateKey: 'booking/receipt', locale: 'de', subject: 'Termin', text: '{{{links.confirm}}}', html: null }),
       );
+      const devices = ds.getRepository(Device);
+      await devices.save(
+        devices.create({ tenantId: tenant.id, name: 'Anzeige', kind: 'display', locationId: location.id, config: {}, tokenHash: `token-hash-${slug}` }),
+      );
       await t.app.get(PluginHostService).setEnabled(tenant.id, terminagentManifest, true);
       const wishes = ds.getRepository(TerminagentWish);
       const wish = await wishes.save(
@@ -286,6 +298,21 @@ describe('admin panel: a tenant-admin cannot reach the other tenant (every resou
     for (const slug of SLUGS) agents[slug] = await loginAgent(t, `admin@${slug}.test`);
   });
   afterAll(async () => t.close());
+
+  it("the device actions (pairing code, revoke) refuse the other town's device and change nothing", async () => {
+    for (const [attacker, victim] of [SLUGS, [...SLUGS].reverse()] as Array<[string, string]>) {
+      const { row } = fixtures[victim].Device;
+      const before = JSON.stringify(await t.dataSource.getRepository(Device).findOneBy({ id: row.id }));
+      for (const action of ['pairingCode', 'revoke']) {
+        const url = `/admin/api/resources/Device/records/${row.id}/${action}`;
+        for (const res of [await agents[attacker].get(url), await agents[attacker].post(url).send({})]) {
+          expect(res.status >= 400 || res.body?.notice?.type === 'error' || res.status === 302).toBe(true);
+          expect(res.text).not.toContain(fixtures[victim].Device.marker!);
+        }
+      }
+      expect(JSON.stringify(await t.dataSource.getRepository(Device).findOneBy({ id: row.id }))).toBe(before);
+    }
+  });
 
   for (const [attacker, victim] of [SLUGS, [...SLUGS].reverse()] as Array<[string, string]>) {
     for (const subject of SUBJECTS) {

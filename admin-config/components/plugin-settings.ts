@@ -1,6 +1,7 @@
 // A plugin's settings as form fields, generated from the descriptions that the server reads from the
 // plugin's zod schema (features/settings-fields.ts) and sends as the `settingsForm` JSON. Each field is
 // submitted as `settings.<key>`; the server checks it and answers a message key shown under the field.
+// A device's settings use the same form: property `configForm`, `custom: { prefix: 'config', heading }`.
 import { Box, CheckBox, FormGroup, FormMessage, Input, Label, Text } from '@adminjs/design-system';
 import { flat, useTranslation, type BasePropertyProps } from 'adminjs';
 import React from 'react';
@@ -30,14 +31,18 @@ const selectStyle = {
 };
 
 export default function PluginSettings(props: BasePropertyProps) {
-  const { record, onChange, where } = props;
+  const { record, onChange, where, property } = props;
+  const prefix: string = property.custom?.prefix ?? 'settings';
+  const heading: string = property.custom?.heading ?? 'pluginSettings';
   const { translateMessage, i18n } = useTranslation();
   const lang: 'de' | 'en' = i18n.language?.startsWith('en') ? 'en' : 'de';
   if (!record) return null;
-  const form = JSON.parse(String(record.params.settingsForm ?? '{"fields":[],"values":{}}')) as { fields: Field[]; values: Record<string, unknown> };
+  const form = JSON.parse(String(record.params[property.name] ?? '{"fields":[],"values":{}}')) as { fields: Field[]; values: Record<string, unknown> };
+  // A device whose kind has no settings shows no empty section.
+  if (form.fields.length === 0 && property.custom?.prefix) return null;
   /** The value in the form: as edited (flattened params), else the one in force. */
   const current = (key: string): unknown => {
-    const edited = flat.get(record.params, `settings.${key}`);
+    const edited = flat.get(record.params, `${prefix}.${key}`);
     return edited !== undefined ? edited : form.values[key];
   };
   const valueOf = (key: string): string => {
@@ -67,7 +72,7 @@ export default function PluginSettings(props: BasePropertyProps) {
     return h(
       Box,
       { mb: 'xl' },
-      h('h2', { style: { fontSize: 16, fontWeight: 700, margin: '0 0 8px' } }, translateMessage('pluginSettings')),
+      h('h2', { style: { fontSize: 16, fontWeight: 700, margin: '0 0 8px' } }, translateMessage(heading)),
       h(
         'dl',
         { style: { margin: 0 } },
@@ -80,13 +85,13 @@ export default function PluginSettings(props: BasePropertyProps) {
   }
 
   const input = (f: Field) => {
-    const id = `settings-${f.key}`;
+    const id = `${prefix}-${f.key}`;
     const value = valueOf(f.key);
-    const set = (v: string) => onChange?.(`settings.${f.key}`, v);
+    const set = (v: string) => onChange?.(`${prefix}.${f.key}`, v);
     const described = f.help || f.kind === 'number' ? { 'aria-describedby': `${id}-help` } : {};
     if (f.kind === 'multi') {
       const ticked = listOf(f.key);
-      const toggle = (v: string) => onChange?.(`settings.${f.key}`, ticked.includes(v) ? ticked.filter((t) => t !== v) : [...ticked, v]);
+      const toggle = (v: string) => onChange?.(`${prefix}.${f.key}`, ticked.includes(v) ? ticked.filter((t) => t !== v) : [...ticked, v]);
       return h(
         Box,
         { id, role: 'group', 'aria-label': f.label[lang], ...described },
@@ -131,17 +136,17 @@ export default function PluginSettings(props: BasePropertyProps) {
   return h(
     Box,
     { mb: 'xl' },
-    h('h2', { style: { fontSize: 16, fontWeight: 700, margin: '0 0 16px' } }, translateMessage('pluginSettings')),
-    record.errors?.settingsForm && h(FormMessage, null, translateMessage(record.errors.settingsForm.message)),
+    h('h2', { style: { fontSize: 16, fontWeight: 700, margin: '0 0 16px' } }, translateMessage(heading)),
+    record.errors?.[property.name] && h(FormMessage, null, translateMessage(record.errors[property.name].message)),
     ...form.fields.map((f) => {
-      const error = record.errors?.[`settings.${f.key}`];
+      const error = record.errors?.[`${prefix}.${f.key}`];
       return h(
         FormGroup,
         { key: f.key, error: Boolean(error) },
-        h(Label, { htmlFor: `settings-${f.key}` }, f.label[lang]),
+        h(Label, { htmlFor: `${prefix}-${f.key}` }, f.label[lang]),
         input(f),
         (f.help || f.kind === 'number') &&
-          h(Text, { id: `settings-${f.key}-help`, variant: 'sm', mt: 'sm', color: 'grey80' }, [f.help?.[lang], range(f)].filter(Boolean).join(' ')),
+          h(Text, { id: `${prefix}-${f.key}-help`, variant: 'sm', mt: 'sm', color: 'grey80' }, [f.help?.[lang], range(f)].filter(Boolean).join(' ')),
         // The server answers a message key; the bounds are the field's own.
         error && h(FormMessage, null, translateMessage(error.message, undefined, { min: f.min ?? '…', max: f.max ?? '…' })),
       );

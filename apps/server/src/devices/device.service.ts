@@ -1,4 +1,5 @@
 import { createHash, randomInt } from 'node:crypto';
+import { In } from 'typeorm';
 import { Inject, Injectable, Logger, NotFoundException, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
 import { ENV, type Env } from '../config/env.config.js';
@@ -9,6 +10,7 @@ import { SharedLimitsService } from '../limits/shared-limits.service.js';
 import { PluginHostService } from '../plugin-host/plugin-host.service.js';
 import { TenantContext, runAsTenant, type TenantRef } from '../tenancy/tenant-context.js';
 import { TenantDataService } from '../tenancy/tenant-data.service.js';
+import { TenantRegistryService } from '../tenancy/tenant-registry.service.js';
 import { DeviceHeartbeat } from './device-heartbeat.entity.js';
 import { Device } from './device.entity.js';
 import type { DeviceIdentity, DeviceKind } from './device.types.js';
@@ -99,6 +101,7 @@ export class DeviceService implements OnModuleInit, OnApplicationShutdown {
     private readonly data: TenantDataService,
     private readonly limits: SharedLimitsService,
     private readonly plugins: PluginHostService,
+    private readonly tenants: TenantRegistryService,
     private readonly clock: Clock,
     @Inject(ENV) private readonly env: Env,
   ) {}
@@ -217,19 +220,32 @@ export class DeviceService implements OnModuleInit, OnApplicationShutdown {
     return TenantContext.currentOrNull()?.id === tenant.id ? this.authenticate(token, kinds) : runAsTenant(tenant, () => this.authenticate(token, kinds));
   }
 
-  /** Last seen and online flag of the current tenant's devices (this instance's memory over the stored rows). */
+  /** Last seen and online flag of the current tenant's devices. */
   async statuses(deviceIds: string[]): Promise<Map<string, DeviceStatus>> {
-    const tenant = TenantContext.current();
-    const stored = deviceIds.length ? await this.data.repo(DeviceHeartbeat).find({ where: deviceIds.map((deviceId) => ({ deviceId })) }) : [];
-    const now = this.clock.now().getTime();
-    const out = new Map<string, DeviceStatus>();
-    for (const id of deviceIds) {
-      const memory = this.seen.get(id);
-      const candidates = [stored.find((h) => h.deviceId === id)?.lastSeenAt, memory?.tenant.id === tenant.id ? memory.at : undefined];
-      const lastSeenAt = candidates.reduce<Date | null>((a, b) => (b && (!a || b > a) ? b : a), null);
-      out.set(id, { lastSeenAt, online: lastSeenAt !== null && now - lastSeenAt.getTime() <= ONLINE_WITHIN_MS });
-    }
-    return out;
+    const stored = deviceIds.length ? await this.data.repo(DeviceHeartbeat).findBy({ deviceId: In(deviceIds) }) : [];
+    return new Map(
+      deviceIds.map((id) => [
+        id,
+        this.status(
+          id,
+          stored.find((h) => h.deviceId === id),
+        ),
+      ]),
+    );
+  }
+
+  /** A device's last seen (the later of this instance's memory and the stored row) and whether that is within 2 minutes. */
+  status(deviceId: string, stored: Pick<DeviceHeartbeat, 'lastSeenAt'> | undefined): DeviceStatus {
+    const memory = this.seen.get(deviceId)?.at;
+    const lastSeenAt = memory && (!stored || memory > stored.lastSeenAt) ? memory : (stored?.lastSeenAt ?? null);
+    return { lastSeenAt, online: lastSeenAt !== null && this.clock.now().getTime() - lastSeenAt.getTime() <= ONLINE_WITHIN_MS };
+  }
+
+  /** Runs `fn` as the tenant of that id (the admin panel knows a device's tenant by its row). */
+  async inTenant<T>(tenantId: string, fn: (tenant: TenantRef) => Promise<T>): Promise<T> {
+    const tenant = (await this.tenants.all()).find((t) => t.id === tenantId);
+    if (!tenant) throw new NotFoundException('Unknown municipality');
+    return runAsTenant(tenant, () => fn(tenant));
   }
 
   /**
