@@ -86,7 +86,9 @@ describe('call display in Chromium', () => {
     const newest = page.locator('#calls .call').first();
     await expect(newest.getAttribute('class')).resolves.toContain('is-new');
     const blink = await newest.evaluate((el) => {
-      const style = (globalThis as unknown as { getComputedStyle(e: unknown): { animationName: string; animationIterationCount: string } }).getComputedStyle(el);
+      const style = (globalThis as unknown as { getComputedStyle(e: unknown): { animationName: string; animationIterationCount: string } }).getComputedStyle(
+        el,
+      );
       return { name: style.animationName, count: style.animationIterationCount };
     });
     expect(blink).toEqual({ name: 'call-blink', count: '3' });
