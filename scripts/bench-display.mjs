@@ -171,6 +171,10 @@ try {
   let notModified = 0;
   let failures = 0;
   let running = true;
+  let stop;
+  const stopped = new Promise((r) => (stop = r));
+  /** A pause that ends early when the run stops. */
+  const pause = (ms) => Promise.race([sleep(ms), stopped]);
   const displays = tokens.map((token, i) => ({
     token,
     etag: null,
@@ -200,18 +204,18 @@ try {
     d.seen = seen;
   }
   const loops = displays.map(async (d) => {
-    await sleep(d.phase);
+    await pause(d.phase);
     while (running) {
       const next = Date.now() + POLL_MS;
       await pollOnce(d).catch(() => (failures += 1));
-      await sleep(Math.max(0, next - Date.now()));
+      await pause(Math.max(0, next - Date.now()));
     }
   });
   const calls = (async () => {
     while (running) {
       const next = Date.now() + CALL_MS;
       await callOne();
-      await sleep(Math.max(0, next - Date.now()));
+      await pause(Math.max(0, next - Date.now()));
     }
   })();
 
@@ -224,6 +228,7 @@ try {
   const cpuShare = (cpuSeconds(server.pid) - cpu0) / ((performance.now() - t0) / 1000);
   measuring = false;
   running = false;
+  stop();
   await Promise.all([...loops, calls]);
   for (const d of displays) d.agent.destroy();
   console.log(
