@@ -302,3 +302,5 @@ try {
   await stopServer();
   await db.drop();
 }
+// Handles of the closed setup instance's libraries may linger; the figures are printed, so end here.
+process.exit(process.exitCode ?? 0);
