@@ -6,8 +6,6 @@ import { displaySettingsSchema } from './display.settings.js';
 export const displayManifest = definePluginManifest({
   name: 'display',
   label: { de: 'Aufrufanzeige', en: 'Call display' },
-  // The devices' pages and API come with the kiosk and display issues; until then nothing to switch on.
-  inPreparation: true,
   settings: displaySettingsSchema,
   dependsOn: [queueManifest],
 });

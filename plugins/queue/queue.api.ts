@@ -6,5 +6,6 @@ export { QueueModule } from './queue.module.js';
 export { QueueService, type QueueActor, type WalkInInput, type CheckInInput } from './queue.service.js';
 export { QueueChanges, type QueueChangeListener } from './queue-changes.js';
 export { QueueVersionsService } from './queue-versions.service.js';
+export { DisplayFeedService, DISPLAY_MAX_CALLS, type FeedEntry } from './display-feed.service.js';
 export type * from './queue.types.js';
 export type * from './queue.events.js';

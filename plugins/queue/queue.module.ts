@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { WebModule } from '../../apps/server/src/web/web.module.js';
 import { BookingModule } from '../booking/booking.api.js';
+import { DisplayFeedService } from './display-feed.service.js';
 import { QueueChanges } from './queue-changes.js';
 import { QueueConfigService } from './queue-config.service.js';
 import { QueueVersionsService } from './queue-versions.service.js';
@@ -12,7 +13,7 @@ import { PresencePagesController } from './workplace-pages/presence-pages.contro
 import { WorkplaceChoicesService } from './workplace-pages/workplace-choices.service.js';
 import { QueueWorkplacePages } from './workplace-pages/workplace-pages.service.js';
 
-const PUBLISHED = [QueueService, QueueChanges, QueueVersionsService, QueueConfigService];
+const PUBLISHED = [QueueService, QueueChanges, QueueVersionsService, QueueConfigService, DisplayFeedService];
 
 /** The waiting queue: tickets, counters' calls, the staff JSON API and the views of counters, presence and displays. */
 @Module({

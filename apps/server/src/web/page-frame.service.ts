@@ -68,6 +68,8 @@ export interface RenderOptions {
   step?: number;
   /** Only a start page is for search engines; the steps and mail-link pages are not. */
   indexable?: boolean;
+  /** 'device': a full-screen page of a paired device (no header, footer or language switch). */
+  layout?: 'device';
 }
 
 /**
@@ -270,7 +272,7 @@ export class PageFrame {
         switchLocale: { href: urlWithLocale(options.switchUrl ?? p.url, other), locale: other },
       },
       { locale: p.locale, t, zone: p.tenant.timeZone },
-      p.staff ? 'staff' : 'main',
+      options.layout ?? (p.staff ? 'staff' : 'main'),
     );
     res
       .status(options.status ?? 200)
