@@ -15,10 +15,31 @@ export const queueSettingsSchema = z
       .regex(/^[A-Z]{0,3}$/)
       .default('W')
       .meta({ label: { de: 'Präfix für Wartemarken', en: 'Prefix for walk-in tickets' } }),
-    numberRangeStart: z.number().int().min(0).max(9998).default(1).meta({ label: { de: 'Nummern ab', en: 'Numbers from' } }),
-    numberRangeEnd: z.number().int().min(1).max(9999).default(999).meta({ label: { de: 'Nummern bis', en: 'Numbers up to' } }),
-    numberPadding: z.number().int().min(1).max(4).default(3).meta({ label: { de: 'Stellen der Nummer', en: 'Digits of the number' } }),
-    appointmentsFirst: z.boolean().default(true).meta({ label: { de: 'Termine vor Wartemarken aufrufen', en: 'Call appointments before walk-ins' } }),
+    numberRangeStart: z
+      .number()
+      .int()
+      .min(0)
+      .max(9998)
+      .default(1)
+      .meta({ label: { de: 'Nummern ab', en: 'Numbers from' } }),
+    numberRangeEnd: z
+      .number()
+      .int()
+      .min(1)
+      .max(9999)
+      .default(999)
+      .meta({ label: { de: 'Nummern bis', en: 'Numbers up to' } }),
+    numberPadding: z
+      .number()
+      .int()
+      .min(1)
+      .max(4)
+      .default(3)
+      .meta({ label: { de: 'Stellen der Nummer', en: 'Digits of the number' } }),
+    appointmentsFirst: z
+      .boolean()
+      .default(true)
+      .meta({ label: { de: 'Termine vor Wartemarken aufrufen', en: 'Call appointments before walk-ins' } }),
     callableMinutesBeforeStart: minutes(120)
       .default(2)
       .meta({ label: { de: 'Termin aufrufbar ab … Minuten vor Beginn', en: 'Appointment callable … minutes before its start' } }),
@@ -36,7 +57,13 @@ export const queueSettingsSchema = z
     walkInMaxWaitMinutes: minutes(480)
       .default(45)
       .meta({ label: { de: 'Wartemarke spätestens nach … Minuten (0: aus)', en: 'A walk-in at the latest after … minutes (0: off)' } }),
-    callCountMax: z.number().int().min(1).max(10).default(3).meta({ label: { de: 'Aufrufe bis „nicht erschienen“', en: 'Calls before no-show' } }),
+    callCountMax: z
+      .number()
+      .int()
+      .min(1)
+      .max(10)
+      .default(3)
+      .meta({ label: { de: 'Aufrufe bis „nicht erschienen“', en: 'Calls before no-show' } }),
     recallPauseSeconds: z
       .number()
       .int()

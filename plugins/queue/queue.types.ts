@@ -5,15 +5,7 @@
 
 export type TicketKind = 'appointment' | 'walk-in';
 
-export type TicketStatus =
-  | 'waiting'
-  | 'called'
-  | 'serving'
-  | 'done'
-  | 'no-show'
-  | 'parked'
-  | 'transferred'
-  | 'cancelled';
+export type TicketStatus = 'waiting' | 'called' | 'serving' | 'done' | 'no-show' | 'parked' | 'transferred' | 'cancelled';
 
 /** Who issued a ticket: staff at the front desk or a counter, or a kiosk device. */
 export type TicketSource = 'staff' | 'kiosk';
