@@ -13,6 +13,9 @@ import { CapacityUnit } from '../plugins/booking/entities/capacity-unit.entity.j
 import { decodeHtml, mailLink } from './harness/mail-links.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';
 import { bookingManifest } from '../plugins/booking/booking.manifest.js';
+import { displayManifest } from '../plugins/display/display.manifest.js';
+import { kioskManifest } from '../plugins/kiosk/kiosk.manifest.js';
+import { queueManifest } from '../plugins/queue/queue.manifest.js';
 import { terminagentManifest } from '../plugins/terminagent/terminagent.manifest.js';
 
 /** The value of the first input/radio with this name (or every radio's value). */
@@ -391,6 +394,9 @@ describe('citizen portal without JavaScript (supertest)', () => {
   it('answers 404 pages when the booking plugin is off for the tenant', async () => {
     const host = t.app.get(PluginHostService);
     const tenant = await t.tenant('beispielheim');
+    // What depends on booking goes off first (the queue, and the devices that need the queue).
+    const dependants = [displayManifest, kioskManifest, queueManifest];
+    for (const plugin of dependants) await host.setEnabled(tenant.id, plugin, false);
     await host.setEnabled(tenant.id, bookingManifest, false);
     try {
       const res = await t.http.get('/beispielheim/').expect(404);
@@ -400,6 +406,7 @@ describe('citizen portal without JavaScript (supertest)', () => {
       await t.http.get('/musterstadt/').expect(200);
     } finally {
       await host.setEnabled(tenant.id, bookingManifest, true);
+      for (const plugin of dependants.reverse()) await host.setEnabled(tenant.id, plugin, true);
     }
     await t.http.get('/beispielheim/').expect(200);
   });
