@@ -200,27 +200,32 @@ describe('booking attendance (published for the queue)', () => {
     expect(await inTx((tx) => attendance().markNoShow(tx, a.bookingId), other)).toBe(false);
     expect(await inTx((tx) => attendance().markServed(tx, a.bookingId), other)).toBe(false);
     expect(await inTx((tx) => attendance().giveBackUnusedTime(tx, a.bookingId, new Date('2026-11-24T07:00:00Z')), other)).toBe(0);
-    expect(await asTown(() => attendance().unattendedEndedBefore(new Date('2026-12-31T00:00:00Z'), 500), other)).not.toContainEqual(
+    expect(await asTown(() => attendance().unattendedEndedBetween(new Date(0), new Date('2026-12-31T00:00:00Z'), 500), other)).not.toContainEqual(
       expect.objectContaining({ bookingId: a.bookingId }),
     );
     expect((await asTown(() => attendance().find(a.bookingId)))!.attendance).toBeNull();
     await expectCapacityInvariant(t.dataSource);
   });
 
-  it('lists confirmed appointments that ended unattended before an instant, oldest end first, up to the limit', async () => {
+  it('lists confirmed appointments that ended unattended in a window, oldest end first, up to the limit', async () => {
     const first = await staffBooking(TOMORROW, '10:00');
     const second = await staffBooking(TOMORROW, '10:15');
     const attended = await staffBooking(TOMORROW, '10:30');
     await inTx((tx) => attendance().markCheckedIn(tx, attended.bookingId, new Date('2026-11-24T09:25:00Z')));
     const after = new Date('2026-11-24T09:45:00Z');
-    const listed = await asTown(() => attendance().unattendedEndedBefore(after, 500));
+    const listed = await asTown(() => attendance().unattendedEndedBetween(new Date(0), after, 500));
     const mine = listed.filter((a) => [first, second, attended].some((b) => b.bookingId === a.bookingId)).map((a) => a.reference);
     expect(mine).toEqual([first.reference, second.reference]);
     expect(listed.every((a) => a.status === 'confirmed' && a.attendance === null && a.end < after)).toBe(true);
     expect(listed.map((a) => a.end.getTime())).toEqual([...listed.map((a) => a.end.getTime())].sort((x, y) => x - y));
     // Ending exactly at the instant is not "before" it.
-    expect((await asTown(() => attendance().unattendedEndedBefore(second.end, 500))).map((a) => a.bookingId)).not.toContain(second.bookingId);
-    expect(await asTown(() => attendance().unattendedEndedBefore(after, 1))).toHaveLength(1);
+    expect((await asTown(() => attendance().unattendedEndedBetween(new Date(0), second.end, 500))).map((a) => a.bookingId)).not.toContain(second.bookingId);
+    // Ending before the window's start is history, not a no-show to record.
+    expect((await asTown(() => attendance().unattendedEndedBetween(second.end, after, 500))).map((a) => a.bookingId)).toEqual(
+      expect.not.arrayContaining([first.bookingId]),
+    );
+    expect((await asTown(() => attendance().unattendedEndedBetween(second.end, after, 500))).map((a) => a.bookingId)).toContain(second.bookingId);
+    expect(await asTown(() => attendance().unattendedEndedBetween(new Date(0), after, 1))).toHaveLength(1);
   });
 
   it('gives back the unused slots of an appointment finished early once, to the online share, where citizens can book them', async () => {

@@ -26,8 +26,11 @@ describe('queue tasks', () => {
     const gone = await insertBooking(t, ids, { startAt: new Date('2026-11-24T07:10:00Z'), minutes: 30 }); // ended 07:40
     const graceLeft = await insertBooking(t, ids, { startAt: new Date('2026-11-24T07:30:00Z'), minutes: 20 }); // ended 07:50
     const checkedIn = await insertBooking(t, ids, { startAt: new Date('2026-11-24T07:00:00Z'), minutes: 15, attendance: 'checked-in' });
+    // Two days back: history from before arrivals were recorded, not a no-show.
+    const history = await insertBooking(t, ids, { startAt: new Date('2026-11-22T09:00:00Z'), minutes: 15 });
     await run('queue.no-shows');
     expect([await attendance(gone.id), await attendance(graceLeft.id), await attendance(checkedIn.id)]).toEqual(['no-show', null, 'checked-in']);
+    expect(await attendance(history.id)).toBeNull();
     t.clock.advance(5 * 60_000);
     await run('queue.no-shows');
     t.clock.advance(5 * 60_000);

@@ -1,5 +1,5 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
-import { Between, IsNull, LessThan } from 'typeorm';
+import { And, Between, IsNull, LessThan, MoreThanOrEqual } from 'typeorm';
 import { addDays, isIsoDate, startOfLocalDay } from '../../apps/server/src/common/local-time.js';
 import { isUuidShaped } from '../../apps/server/src/database/uuid-entity.js';
 import { PluginHostService } from '../../apps/server/src/plugin-host/plugin-host.service.js';
@@ -88,10 +88,14 @@ export class BookingAttendanceService {
     return this.mark(tx, bookingId, { attendance: 'served' }, ['checked-in']);
   }
 
-  /** Confirmed appointments of the tenant that ended before `instant` with no attendance recorded, oldest end first. */
-  async unattendedEndedBefore(instant: Date, limit: number): Promise<AttendanceAppointment[]> {
+  /**
+   * Confirmed appointments of the tenant that ended in [since, instant) with no attendance recorded,
+   * oldest end first. The lower bound keeps appointments from before the counter recorded arrivals
+   * (history, a queue switched on later) from being counted as no-shows.
+   */
+  async unattendedEndedBetween(since: Date, instant: Date, limit: number): Promise<AttendanceAppointment[]> {
     const rows = await this.data.repo(Booking).find({
-      where: { status: 'confirmed', attendance: IsNull(), endAt: LessThan(instant) },
+      where: { status: 'confirmed', attendance: IsNull(), endAt: And(MoreThanOrEqual(since), LessThan(instant)) },
       order: { endAt: 'ASC', id: 'ASC' },
       take: limit,
     });

@@ -4,7 +4,7 @@ import { CatalogService } from '../../apps/server/src/catalog/catalog.service.js
 import { Counter } from '../../apps/server/src/catalog/entities/counter.entity.js';
 import { Clock } from '../../apps/server/src/common/clock.js';
 import { DomainError, type DomainErrorCode } from '../../apps/server/src/common/domain-error.js';
-import { addDays, localDate, localTime } from '../../apps/server/src/common/local-time.js';
+import { addDays, localDate, localTime, startOfLocalDay } from '../../apps/server/src/common/local-time.js';
 import { EventBusService } from '../../apps/server/src/events/event-bus.service.js';
 import { TenantContext } from '../../apps/server/src/tenancy/tenant-context.js';
 import { TenantDataService, type TenantReader, type TenantTx } from '../../apps/server/src/tenancy/tenant-data.service.js';
@@ -716,7 +716,10 @@ export class QueueService {
   async markUnattendedNoShows(): Promise<number> {
     const settings = await this.config.tenantDefaults();
     const now = this.clock.now();
-    const due = await this.attendance.unattendedEndedBefore(new Date(now.getTime() - settings.noShowGraceMinutes * 60_000), 200);
+    const zone = TenantContext.current().timeZone;
+    // From yesterday's start: a run missed overnight still catches the evening; older history is left alone.
+    const since = startOfLocalDay(addDays(localDate(now, zone), -1), zone);
+    const due = await this.attendance.unattendedEndedBetween(since, new Date(now.getTime() - settings.noShowGraceMinutes * 60_000), 200);
     let marked = 0;
     for (const a of due) {
       await this.data.writeTx(async (tx) => {
