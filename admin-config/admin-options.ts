@@ -50,6 +50,17 @@ function pluginResources(plugins: PluginHostService): AdminResourceDefinition[] 
   );
 }
 
+/** The plugins' names for their resources, keyed by resource id (the options' `id`, else the entity's name). */
+function pluginResourceLabels(plugins: PluginHostService) {
+  return Object.fromEntries(
+    plugins
+      .all()
+      .flatMap((plugin) => plugin.adminResources ?? [])
+      .filter((r) => r.labels)
+      .map((r) => [(r.options?.id as string | undefined) ?? r.entity.name, r.labels!]),
+  );
+}
+
 export function adminResourceDefinitions(
   plugins: PluginHostService,
   sessions: TypeormSessionStore,
@@ -93,7 +104,7 @@ export function adminOptions(
     loginPath: `${ADMIN_ROOT}/login`,
     logoutPath: `${ADMIN_ROOT}/logout`,
     resources,
-    locale: adminLocale({}, deps.mail.templateNames()),
+    locale: adminLocale(pluginResourceLabels(deps.plugins), deps.mail.templateNames()),
     componentLoader,
     dashboard: dashboard(deps),
     // The sidebar stays open from 1200 px (AdminJS: from 1324 px, so a 1280 px screen had to open it by hand).

@@ -50,3 +50,22 @@ describe('admin locale', () => {
     expect(Object.keys(translations.en.labels).sort()).toEqual(Object.keys(translations.de.labels).sort());
   });
 });
+
+describe('admin locale of plugin resources', () => {
+  it.each(['de', 'en'] as const)('names every plugin resource and its listed columns in %s', async (lang) => {
+    const { ALL_PLUGINS } = await import('../plugins/index.js');
+    const declared = ALL_PLUGINS.flatMap((p) => p.adminResources ?? []).filter((r) => r.labels);
+    expect(declared.length).toBeGreaterThan(0);
+    const t = (
+      adminLocale(Object.fromEntries(declared.map((r) => [String(r.options?.id ?? r.entity.name), r.labels!]))) as unknown as {
+        translations: Record<'de' | 'en', { labels: Record<string, string>; resources: Record<string, { properties: Record<string, string> }> }>;
+      }
+    ).translations[lang];
+    for (const r of declared) {
+      const id = String(r.options?.id ?? r.entity.name);
+      expect(t.labels[id]).toBe(r.labels!.label[lang]);
+      for (const column of (r.options?.listProperties ?? []) as string[])
+        expect({ column, label: t.resources[id]!.properties[column] }).toEqual({ column, label: expect.any(String) });
+    }
+  });
+});

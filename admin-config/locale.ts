@@ -456,9 +456,12 @@ function mailTemplateLabels(lang: 'de' | 'en', names: Record<string, MailTemplat
   };
 }
 
-function build(lang: 'de' | 'en', extraLabels: Record<string, { de: string; en: string }>, mailTemplates: Record<string, MailTemplateName>) {
+type ResourceLabels = { label: { de: string; en: string }; properties: Record<string, { de: string; en: string }> };
+
+function build(lang: 'de' | 'en', pluginResources: Record<string, ResourceLabels>, mailTemplates: Record<string, MailTemplateName>) {
+  const all = { ...resources, ...pluginResources };
   return {
-    labels: { ...pick(lang, labels), ...Object.fromEntries(Object.entries(resources).map(([id, r]) => [id, r.label[lang]])), ...pick(lang, extraLabels) },
+    labels: { ...pick(lang, labels), ...Object.fromEntries(Object.entries(all).map(([id, r]) => [id, r.label[lang]])) },
     properties: pick(lang, common),
     actions: pick(lang, deviceActions),
     messages: { ...pick(lang, messages), ...pick(lang, help), ...notices(lang, lang === 'de' ? 'Eintrag' : 'Entry') },
@@ -479,7 +482,7 @@ function build(lang: 'de' | 'en', extraLabels: Record<string, { de: string; en: 
       },
     },
     resources: Object.fromEntries(
-      Object.entries(resources).map(([id, r]) => [
+      Object.entries(all).map(([id, r]) => [
         id,
         {
           properties: pick(lang, r.properties),
@@ -492,14 +495,15 @@ function build(lang: 'de' | 'en', extraLabels: Record<string, { de: string; en: 
 }
 
 /**
- * Translations; plugins add labels for their own resources (`extraLabels`: resource id → label) and
- * name their mail templates (`mailTemplates`: template key → name, see MailTemplateService.templateNames).
+ * Translations; plugins name their own resources and columns (`pluginResources`: resource id →
+ * labels, from PluginAdminResource.labels) and their mail templates (`mailTemplates`: template key →
+ * name, see MailTemplateService.templateNames).
  */
-export function adminLocale(extraLabels: Record<string, { de: string; en: string }> = {}, mailTemplates: Record<string, MailTemplateName> = {}) {
+export function adminLocale(pluginResources: Record<string, ResourceLabels> = {}, mailTemplates: Record<string, MailTemplateName> = {}) {
   return {
     language: 'de',
     availableLanguages: ['de', 'en'],
-    translations: { de: build('de', extraLabels, mailTemplates), en: build('en', extraLabels, mailTemplates) } as unknown as Record<
+    translations: { de: build('de', pluginResources, mailTemplates), en: build('en', pluginResources, mailTemplates) } as unknown as Record<
       string,
       Partial<LocaleTranslations>
     >,

@@ -57,6 +57,8 @@ export interface PluginAdminResource {
   /** Columns never sent to the panel nor taken from it (link tokens, keys). */
   secret?: string[];
   options?: Record<string, unknown>;
+  /** The panel's names for the resource and its columns (German and English). */
+  labels?: { label: { de: string; en: string }; properties: Record<string, { de: string; en: string }> };
 }
 
 /**
