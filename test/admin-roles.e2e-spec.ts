@@ -93,6 +93,7 @@ describe('admin roles and plugin gates', () => {
       'AuditLog',
       'Closure',
       'Counter',
+      'Device',
       'DocumentChecklistItem',
       'Location',
       'MailTemplateOverride',
@@ -221,7 +222,9 @@ describe('admin roles and plugin gates', () => {
     const book = { label: { de: 'Termin für Anrufer buchen', en: 'Book for a caller' }, href: '/musterstadt/mitarbeiter/buchen' };
     const block = { label: { de: 'Kapazität sperren', en: 'Block capacity' }, href: '/musterstadt/mitarbeiter/sperren' };
     const feeds = { label: { de: 'Kalender-Abo', en: 'Calendar subscription' }, href: '/musterstadt/mitarbeiter/kalender-abo' };
-    expect(await pages(muster)).toEqual([calendar, search, book, block, feeds, figures]);
+    const counter = { label: { de: 'Schalter', en: 'Counter' }, href: '/musterstadt/schalter' };
+    const presence = { label: { de: 'Anwesenheit', en: 'Presence' }, href: '/musterstadt/anwesenheit' };
+    expect(await pages(muster)).toEqual([calendar, search, book, block, feeds, figures, counter, presence]);
     const page = await muster.get(figures.href).expect(200);
     expect(page.text).toContain('Stadt Musterstadt');
     // Beispielheim has the Terminagent off; a super-admin has no tenant to open the page for.
@@ -231,6 +234,8 @@ describe('admin roles and plugin gates', () => {
       { ...book, href: '/beispielheim/mitarbeiter/buchen' },
       { ...block, href: '/beispielheim/mitarbeiter/sperren' },
       { ...feeds, href: '/beispielheim/mitarbeiter/kalender-abo' },
+      { ...counter, href: '/beispielheim/schalter' },
+      { ...presence, href: '/beispielheim/anwesenheit' },
     ]);
     expect(await pages(root)).toEqual([]);
   });
