@@ -35,6 +35,10 @@ export async function openBrowser(baseUrl: string): Promise<TestBrowser> {
     ],
   });
   const context = await browser.newContext({ locale: 'de-DE', timezoneId: 'Europe/Berlin' });
+  // Generous like jest's timeout: the panel's first load imports AdminJS, which on a loaded 2-core
+  // machine took over playwright's default 30 s. A hang still fails; speed is the benchmarks' business.
+  context.setDefaultNavigationTimeout(120_000);
+  context.setDefaultTimeout(60_000);
   const allowed = new URL(baseUrl).host;
   const foreignRequests: string[] = [];
   await context.route('**/*', (route) => {
