@@ -33,7 +33,16 @@ const code = (c: string) => c as DomainErrorCode;
 describe('domain errors', () => {
   it('gives every core code a German and an English text in the frame, and the frame no text of a code the core does not own', () => {
     const core = Object.keys(CORE_ERRORS.codes).sort();
-    expect(core).toEqual(['CONSENT_REQUIRED', 'PHONE_INVALID', 'PHONE_NOT_MOBILE', 'PHONE_REQUIRED', 'SMS_REPORT_INVALID']);
+    expect(core).toEqual([
+      'CONSENT_REQUIRED',
+      'DEVICE_CODE_INVALID',
+      'DEVICE_CODE_UNKNOWN',
+      'DEVICE_PAIR_LIMITED',
+      'PHONE_INVALID',
+      'PHONE_NOT_MOBILE',
+      'PHONE_REQUIRED',
+      'SMS_REPORT_INVALID',
+    ]);
     for (const locale of ['de', 'en'] as const) {
       const texts = frame
         .keys(locale)
