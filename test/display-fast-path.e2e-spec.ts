@@ -82,7 +82,7 @@ describe('display poll fast route', () => {
     const foreign = await pairedDevice(t, OTHER, { kind: 'display' });
     const german = '{"statusCode":401,"error":"Unauthorized","message":"Dieses Gerät ist nicht (mehr) gekoppelt."}';
     for (const headers of [
-      {},
+      {} as Record<string, string>,
       { authorization: 'Bearer not-a-token' },
       { authorization: `Bearer ${kiosk.token}` },
       { authorization: `Bearer ${foreign.token}` },
@@ -101,7 +101,7 @@ describe('display poll fast route', () => {
     await host.setEnabled(tenant.id, displayManifest, false);
     try {
       const body = '{"message":"The display plugin is not enabled for Stadt Musterstadt","error":"Forbidden","statusCode":403}';
-      for (const headers of [{ authorization: `Bearer ${display.token}` }, {}]) {
+      for (const headers of [{ authorization: `Bearer ${display.token}` }, {} as Record<string, string>]) {
         const res = await poll(SLUG, headers).expect(403);
         expect(res.text).toBe(body);
         expect(headersOf(res)).toEqual(json(403, body));
