@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { WebModule } from '../../apps/server/src/web/web.module.js';
 import { QueueModule } from '../queue/queue.api.js';
 import { DisplayApiController } from './display-api.controller.js';
+import { DisplayStateRoute } from './display-state.route.js';
 import { DisplayStateService } from './display-state.service.js';
 import { DisplayPageController } from './portal/display-page.controller.js';
 import { DisplayPages } from './portal/display-pages.service.js';
@@ -11,6 +12,6 @@ import { DisplayPages } from './portal/display-pages.service.js';
   // The calls come from the queue's display feed; the page renders in the core's frame (device layout).
   imports: [QueueModule, WebModule],
   controllers: [DisplayApiController, DisplayPageController],
-  providers: [DisplayPages, DisplayStateService],
+  providers: [DisplayPages, DisplayStateService, DisplayStateRoute],
 })
 export class DisplayModule {}

@@ -14,6 +14,7 @@ import { loadTenantConfigs } from './tenancy/tenant-config.loader.js';
 import { TenantRegistryService } from './tenancy/tenant-registry.service.js';
 import { hoistWebSecurity, useWebSecurity } from './security/web-security.js';
 import { tenantResolverMiddleware } from './tenancy/tenant-resolver.middleware.js';
+import { fastRouteHandler } from './web/fast-route.js';
 
 export interface CreateAppOptions {
   env?: Env;
@@ -53,7 +54,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestExp
   // Pages carry a fresh CSP nonce each time and API answers are no-store, so an ETag would never
   // match; it would only cost a hash of every body. Static files keep theirs (serve-static's own).
   app.set('etag', false);
-  useWebSecurity(app.getHttpAdapter().getInstance(), env);
+  const fastRoutes = plugins.flatMap((p) => p.fastRoutes ?? []).map((route) => app.get(route, { strict: false }));
+  useWebSecurity(app.getHttpAdapter().getInstance(), env, [fastRouteHandler(fastRoutes)]);
   app.use(tenantResolverMiddleware(app.get(TenantRegistryService)));
   app.enableShutdownHooks();
 

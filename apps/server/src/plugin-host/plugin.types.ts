@@ -6,6 +6,7 @@ import type { DeviceKind } from '../devices/device.types.js';
 import type { EventSubscriberClass } from '../events/event.types.js';
 import type { PluginMailTemplates } from '../notifications/notification.types.js';
 import type { TenantRef } from '../tenancy/tenant-context.js';
+import type { FastRoute } from '../web/fast-route.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a task list mixes handler types
 export type TaskSchedule<H = any> =
@@ -151,6 +152,8 @@ export interface AmtszeitPlugin<S extends Record<string, unknown> = Record<strin
    * panel's device form shows the schema's fields (labels from `.meta`) and stores what it parses.
    */
   deviceConfig?: { kind: DeviceKind; schema: z.ZodType<Record<string, unknown>> };
+  /** Routes answered in front of the middleware and Nest's router (see web/fast-route.ts): providers of `module`. */
+  fastRoutes?: Array<Type<FastRoute>>;
 }
 
 export function definePlugin<S extends Record<string, unknown>>(plugin: AmtszeitPlugin<S>): AmtszeitPlugin<S> {

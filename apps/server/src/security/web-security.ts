@@ -9,10 +9,12 @@ const FIRST = Symbol('amtszeit.web-security');
  * Security headers and the cross-site check, in front of everything the server answers. The admin
  * panel's loader moves its router to the front of Express's stack (behind `expressInit`, so that
  * Nest's body parsers come after it); `hoistWebSecurity` then puts these handlers before it again,
- * so no route of any kind is served without them.
+ * so no route of any kind is served without them (fast routes, in `front`, set them themselves).
  */
-export function useWebSecurity(app: Express, env: Env): void {
-  for (const handler of [...securityHeaders(), originCheckMiddleware({ publicBaseUrl: env.PUBLIC_BASE_URL, trustProxy: env.TRUST_PROXY })]) {
+export function useWebSecurity(app: Express, env: Env, front: RequestHandler[] = []): void {
+  // `front` (fast routes) answers before these: it sets the same headers itself, and refuses any
+  // method the origin check would look at.
+  for (const handler of [...front, ...securityHeaders(), originCheckMiddleware({ publicBaseUrl: env.PUBLIC_BASE_URL, trustProxy: env.TRUST_PROXY })]) {
     (handler as RequestHandler & { [FIRST]?: true })[FIRST] = true;
     app.use(handler);
   }
