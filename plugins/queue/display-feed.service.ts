@@ -58,6 +58,8 @@ export class DisplayFeedService implements OnApplicationBootstrap, OnApplication
 
   onApplicationBootstrap(): void {
     this.unsubscribe = this.changes.subscribe((locationId) => this.invalidate(locationId));
+    // Background work follows the task switch like DeviceService (off in tests: they call watch()).
+    if (this.env.TASK_POLL_SECONDS === 0) return;
     this.timer = setInterval(() => void this.watch().catch((err: unknown) => this.logger.warn(`version poll failed: ${String(err)}`)), this.env.CACHE_POLL_MS);
     this.timer.unref();
   }
