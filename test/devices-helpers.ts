@@ -1,5 +1,4 @@
 import { Location } from '../apps/server/src/catalog/entities/location.entity.js';
-import { Device } from '../apps/server/src/devices/device.entity.js';
 import { DeviceService } from '../apps/server/src/devices/device.service.js';
 import type { DeviceKind } from '../apps/server/src/devices/device.types.js';
 import { TenantDataService } from '../apps/server/src/tenancy/tenant-data.service.js';
@@ -15,37 +14,10 @@ export async function tenantLocations(t: TestApp, slug: string): Promise<Locatio
   );
 }
 
-/**
- * A device of the tenant (at its first location unless one is named), not yet paired: the row the
- * panel's form saves (devices are created there only; test/devices-admin covers that path), with
- * the config its plugin's schema parses.
- */
+/** A device of the tenant (at its first location unless one is named), not yet paired. */
 export async function createDevice(t: TestApp, slug: string, o: { kind: DeviceKind; locationId?: string; name?: string; config?: Record<string, unknown> }) {
   const locationId = o.locationId ?? (await tenantLocations(t, slug))[0].id;
-  const config =
-    t.app
-      .get(DeviceService)
-      .configSchema(o.kind)
-      ?.parse(o.config ?? {}) ??
-    o.config ??
-    {};
-  return t.asTenant(slug, () =>
-    t.app.get(TenantDataService).writeTx((tx) =>
-      tx.repo(Device).save(
-        tx.repo(Device).create({
-          name: o.name ?? `Gerät ${o.kind}`,
-          kind: o.kind,
-          locationId,
-          config,
-          tokenHash: null,
-          pairingCodeHash: null,
-          pairingCodeExpiresAt: null,
-          pairedAt: null,
-          revokedAt: null,
-        }),
-      ),
-    ),
-  );
+  return t.asTenant(slug, () => t.app.get(DeviceService).create({ name: o.name ?? `Gerät ${o.kind}`, kind: o.kind, locationId, config: o.config }));
 }
 
 /** A fresh pairing code of the device. */

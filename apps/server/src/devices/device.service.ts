@@ -6,6 +6,7 @@ import { Clock } from '../common/clock.js';
 import { ENV, type Env } from '../config/env.config.js';
 import { DomainError } from '../common/domain-error.js';
 import { randomToken } from '../common/random-token.js';
+import { Location } from '../catalog/entities/location.entity.js';
 import { SharedLimitsService } from '../limits/shared-limits.service.js';
 import { PluginHostService } from '../plugin-host/plugin-host.service.js';
 import { TenantContext, runAsTenant, type TenantRef } from '../tenancy/tenant-context.js';
@@ -117,6 +118,26 @@ export class DeviceService implements OnModuleInit, OnApplicationShutdown {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.flushHeartbeats({ all: true }).catch(() => undefined);
+  }
+
+  /** A new device of the current tenant at one of its locations, not yet paired (scripts: the bench's setup). */
+  async create(input: { name: string; kind: DeviceKind; locationId: string; config?: Record<string, unknown> }): Promise<Device> {
+    const name = input.name.trim();
+    return this.data.writeTx(async (tx) => {
+      await tx.repo(Location).getById(input.locationId, 'Location');
+      const device = tx.repo(Device).create({
+        name,
+        kind: input.kind,
+        locationId: input.locationId,
+        config: this.parseConfig(input.kind, input.config ?? {}),
+        tokenHash: null,
+        pairingCodeHash: null,
+        pairingCodeExpiresAt: null,
+        pairedAt: null,
+        revokedAt: null,
+      });
+      return tx.repo(Device).save(device);
+    });
   }
 
   /** Blocks the device at once: its token is forgotten, an open code too; a new code pairs it again. */
@@ -238,6 +259,12 @@ export class DeviceService implements OnModuleInit, OnApplicationShutdown {
   /** The schema of the plugin whose pages run on this kind of device, if a loaded plugin declares one. */
   configSchema(kind: DeviceKind) {
     return this.plugins.all().find((p) => p.deviceConfig?.kind === kind)?.deviceConfig?.schema ?? null;
+  }
+
+  /** A device's settings as its plugin's schema parses them (defaults filled); throws a zod error when invalid. */
+  parseConfig(kind: DeviceKind, config: Record<string, unknown>): Record<string, unknown> {
+    const schema = this.configSchema(kind);
+    return schema ? schema.parse(config) : config;
   }
 
   private async flush(all: boolean): Promise<void> {
