@@ -235,6 +235,32 @@ describe('devices: pairing, tokens, revocation, heartbeats', () => {
     expect(later.get(one.deviceId)).toMatchObject({ online: false, lastSeenAt: expect.any(Date) });
   });
 
+  it('forgets a deleted device: its heartbeat row goes with it and is not written again', async () => {
+    const devices = a.app.get(DeviceService);
+    const gone = await pairedDevice(a, 'musterstadt', { kind: 'display' });
+    const rows = () => a.dataSource.getRepository(DeviceHeartbeat).countBy({ deviceId: gone.deviceId });
+    await probe(a, 'musterstadt', gone.token).expect(200);
+    await devices.flushHeartbeats({ all: true });
+    expect(await rows()).toBe(1);
+    // Seen again, not yet written, then deleted (as in the panel or with its location).
+    a.clock.advance(60_000);
+    await probe(a, 'musterstadt', gone.token).expect(200);
+    await a.dataSource.getRepository(Device).delete({ id: gone.deviceId });
+    expect(await rows()).toBe(0);
+    await devices.flushHeartbeats({ all: true });
+    expect(await rows()).toBe(0);
+  });
+
+  it('reads a config stored under an older schema leniently: unknown keys dropped, a refused value defaulted, the rest kept', async () => {
+    const old = await pairedDevice(a, 'musterstadt', { kind: 'display', config: { layout: 'portrait', notice: 'Bitte Nummer merken.' } });
+    await a.dataSource
+      .getRepository(Device)
+      .update({ id: old.deviceId }, { config: { layout: 'portrait', notice: 'Bitte Nummer merken.', rows: 99, retiredField: true } });
+    await a.app.get(ConfigCacheService).refresh();
+    const config = ((await probe(a, 'musterstadt', old.token).expect(200)).body as DeviceIdentity).config;
+    expect(config).toEqual({ layout: 'portrait', notice: 'Bitte Nummer merken.', languages: ['de', 'en'], gong: true });
+  });
+
   it('throttles wrong codes per address (successful pairings do not count)', async () => {
     for (let i = 0; i < 3; i++) await pairedDevice(a, 'musterstadt', { kind: 'display' });
     for (let i = 0; i < 10; i++) await a.http.post(PAIR('musterstadt')).send({ code: 'AAAA-AAAA' }).expect(400);

@@ -6,7 +6,7 @@ import { PluginHostService } from '../apps/server/src/plugin-host/plugin-host.se
 import { displayManifest } from '../plugins/display/display.manifest.js';
 import { demoIds, SLUG, type DemoIds } from './booking-helpers.js';
 import { createDevice, pairingCode } from './devices-helpers.js';
-import { clerkAt } from './display-helpers.js';
+import { clerkAt, displayState } from './display-helpers.js';
 import { freePort } from './harness/built-server.js';
 import { openBrowser, runAxe, type TestBrowser } from './harness/browser.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';
@@ -146,6 +146,22 @@ describe('call display in Chromium', () => {
     await page.locator('#calls .call-number', { hasText: next.number }).waitFor({ timeout: 60_000 });
     await page.locator('#offline').waitFor({ state: 'hidden' });
     expect((await shownNumbers(page))[0]).toBe(next.number);
+  });
+
+  it('marks itself offline and keeps polling when a request never answers (a wedged server or connection)', async () => {
+    const page = browser.page;
+    await page.goto(`${base}/${SLUG}/anzeige`);
+    await page.locator('#empty, #calls .call').first().waitFor();
+    const state = `${base}${displayState(SLUG)}`;
+    // Held, never answered nor failed: only the page's own timeout ends such a request.
+    await page.route(state, () => undefined);
+    try {
+      await page.locator('#offline').waitFor({ state: 'visible', timeout: 30_000 });
+    } finally {
+      await page.unroute(state);
+    }
+    // Polling goes on: the next answer clears the mark.
+    await page.locator('#offline').waitFor({ state: 'hidden', timeout: 60_000 });
   });
 
   it('goes back to the pairing page when the device is revoked', async () => {

@@ -100,7 +100,18 @@ describe('staff pages: login, frame and access', () => {
   });
 
   it('never leads elsewhere after the login than to a staff page of this town', async () => {
-    for (const next of ['https://evil.example/', '//evil.example/x', '/beispielheim/mitarbeiter', `/${SLUG}/termin`, `${HOME}//evil.example`]) {
+    for (const next of [
+      'https://evil.example/',
+      '//evil.example/x',
+      '/beispielheim/mitarbeiter',
+      `/${SLUG}/termin`,
+      `${HOME}//evil.example`,
+      // Dot segments, plain or encoded: the browser would resolve them to another town's path.
+      `${HOME}/../../beispielheim/mitarbeiter`,
+      `${HOME}/%2e%2e/%2E%2E/beispielheim/mitarbeiter`,
+      `${HOME}/terminagent/./../../../beispielheim/mitarbeiter?x=1`,
+      `/${SLUG}/schalter/../../beispielheim/mitarbeiter`,
+    ]) {
       const { res } = await pageLogin('clerk@musterstadt.test', next);
       expect([res.status, res.headers.location]).toEqual([303, HOME]);
     }

@@ -1,11 +1,9 @@
 import type { ActionContext, ActionRequest } from 'adminjs';
 import type { AuditService } from '../../apps/server/src/audit/audit.service.js';
 import QRCode from 'qrcode';
-import { In } from 'typeorm';
 import { isSuperAdmin, type CurrentAdmin } from '../../apps/server/src/auth/current-admin.js';
-import { DeviceHeartbeat } from '../../apps/server/src/devices/device-heartbeat.entity.js';
 import { Device } from '../../apps/server/src/devices/device.entity.js';
-import { DEVICE_KINDS, type DeviceService } from '../../apps/server/src/devices/device.service.js';
+import { DEVICE_KINDS, type DeviceService, type DeviceStatus } from '../../apps/server/src/devices/device.service.js';
 import type { DeviceKind } from '../../apps/server/src/devices/device.types.js';
 import { adminComponent } from '../components.js';
 import { tenantAdminOnly, type Access, type ActionAccess } from '../features/access.js';
@@ -75,7 +73,8 @@ export function deviceResource({ devices, audit, publicBaseUrl }: DeviceResource
         if (!form) return ctx.before ? {} : { config: {} };
         const raw = typeof input.config === 'object' && input.config !== null ? (input.config as Record<string, unknown>) : {};
         const fieldErrors: FieldErrors = {};
-        const values = { ...(ctx.before?.config ?? {}), ...readSettingsForm(form.fields, raw, fieldErrors, 'config') };
+        // The stored config as DeviceService reads it (an older schema's leftovers dropped); the input strictly.
+        const values = { ...(ctx.before ? devices.storedConfig(kind, ctx.before.config) : {}), ...readSettingsForm(form.fields, raw, fieldErrors, 'config') };
         if (Object.keys(fieldErrors).length === 0) {
           const parsed = form.schema.safeParse(values);
           if (parsed.success) return { config: parsed.data };
@@ -92,20 +91,20 @@ export function deviceResource({ devices, audit, publicBaseUrl }: DeviceResource
         if (!DEVICE_KINDS.includes(d.kind)) rules.fail('kind', 'Bitte Aufrufanzeige oder Kiosk wählen.');
         return rules.errors;
       },
-      async decorate(rows, deps) {
-        const ids = rows.map((r) => String(r.id)).filter(Boolean);
-        const beats = ids.length ? await deps.dataSource.getRepository(DeviceHeartbeat).findBy({ deviceId: In(ids) }) : [];
+      async decorate(rows) {
+        // Online and last seen as DeviceService tells them, per tenant (a superadmin's list mixes towns).
+        const byTenant = new Map<string, string[]>();
+        for (const row of rows) if (row.id) byTenant.set(String(row.tenantId), [...(byTenant.get(String(row.tenantId)) ?? []), String(row.id)]);
+        const statuses = new Map<string, DeviceStatus>();
+        for (const [tenantId, ids] of byTenant)
+          for (const [id, status] of await devices.inTenant(tenantId, () => devices.statuses(ids))) statuses.set(id, status);
         for (const row of rows) {
-          const status = devices.status(
-            String(row.id),
-            beats.find((b) => b.deviceId === row.id && b.tenantId === row.tenantId),
-          );
-          row.online = status.online;
-          row.lastSeenAt = status.lastSeenAt;
+          const status = statuses.get(String(row.id));
+          row.online = status?.online ?? false;
+          row.lastSeenAt = status?.lastSeenAt ?? null;
           row.paired = row.pairedAt != null && row.revokedAt == null;
           const form = DEVICE_KINDS.includes(row.kind) ? fieldsOf(row.kind) : null;
-          const values = form?.schema.safeParse(row.config ?? {});
-          row.configForm = JSON.stringify({ fields: form?.fields ?? [], values: values?.success ? values.data : (row.config ?? {}) });
+          row.configForm = JSON.stringify({ fields: form?.fields ?? [], values: devices.storedConfig(row.kind, row.config) });
         }
       },
     },

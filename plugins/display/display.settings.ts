@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DISPLAY_MAX_CALLS } from '../queue/queue.api.js';
 
 export const displaySettingsSchema = z
   .object({
@@ -7,7 +8,7 @@ export const displaySettingsSchema = z
       .number()
       .int()
       .min(1)
-      .max(20)
+      .max(DISPLAY_MAX_CALLS)
       .default(6)
       .meta({ label: { de: 'Angezeigte letzte Aufrufe', en: 'Recent calls shown' } }),
     /** Seconds between device polls. */
@@ -53,7 +54,7 @@ export const displayDeviceConfigSchema = z
       .number()
       .int()
       .min(1)
-      .max(20)
+      .max(DISPLAY_MAX_CALLS)
       .optional()
       .meta({
         label: { de: 'Angezeigte Aufrufe', en: 'Calls shown' },

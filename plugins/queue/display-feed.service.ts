@@ -7,8 +7,11 @@ import { QueueVersionsService } from './queue-versions.service.js';
 import { QueueService } from './queue.service.js';
 import type { DisplayState } from './queue.types.js';
 
-/** The most calls a display may show (its `rows`); the feed keeps this many, each device takes its share. */
-export const DISPLAY_MAX_CALLS = 20;
+/**
+ * The most calls a display may show (its `rows`); the feed keeps this many, each device takes its
+ * share. More rows would shrink the room line below what reads at 3 m (docs/display.md).
+ */
+export const DISPLAY_MAX_CALLS = 8;
 /** Estimates age with the clock even when nothing happens: a state is read again after this long at the latest. */
 const MAX_AGE_MS = 30_000;
 /** An entry no display asked for in this long is dropped (a screen switched off, a location closed). */
@@ -58,6 +61,8 @@ export class DisplayFeedService implements OnApplicationBootstrap, OnApplication
 
   onApplicationBootstrap(): void {
     this.unsubscribe = this.changes.subscribe((locationId) => this.invalidate(locationId));
+    // Background work follows the task switch like DeviceService (off in tests: they call watch()).
+    if (this.env.TASK_POLL_SECONDS === 0) return;
     this.timer = setInterval(() => void this.watch().catch((err: unknown) => this.logger.warn(`version poll failed: ${String(err)}`)), this.env.CACHE_POLL_MS);
     this.timer.unref();
   }

@@ -1,5 +1,6 @@
-import { Column, Entity, Index } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
 import { TenantOwnedEntity } from '../tenancy/tenant-owned.entity.js';
+import { Device } from './device.entity.js';
 
 /** When a device was last seen; written in batches (DeviceService), apart from the cached `device` rows. */
 @Entity('device_heartbeat')
@@ -7,6 +8,11 @@ import { TenantOwnedEntity } from '../tenancy/tenant-owned.entity.js';
 export class DeviceHeartbeat extends TenantOwnedEntity {
   @Column({ type: 'varchar', length: 36 })
   deviceId!: string;
+
+  /** Goes with its device (deleted in the panel or with its location). */
+  @ManyToOne(() => Device, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'deviceId' })
+  device?: Relation<Device>;
 
   @Column({ type: 'datetime' })
   lastSeenAt!: Date;

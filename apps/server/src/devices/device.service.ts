@@ -1,5 +1,6 @@
 import { createHash, randomInt } from 'node:crypto';
 import { In } from 'typeorm';
+import { z } from 'zod';
 import { Inject, Injectable, Logger, NotFoundException, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
 import { ENV, type Env } from '../config/env.config.js';
@@ -119,7 +120,7 @@ export class DeviceService implements OnModuleInit, OnApplicationShutdown {
     await this.flushHeartbeats({ all: true }).catch(() => undefined);
   }
 
-  /** A new device of the current tenant at one of its locations, not yet paired. */
+  /** A new device of the current tenant at one of its locations, not yet paired (scripts: the bench's setup). */
   async create(input: { name: string; kind: DeviceKind; locationId: string; config?: Record<string, unknown> }): Promise<Device> {
     const name = input.name.trim();
     return this.data.writeTx(async (tx) => {
@@ -139,13 +140,10 @@ export class DeviceService implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
-  async rename(deviceId: string, name: string): Promise<void> {
-    await this.changeOne(deviceId, { name: name.trim() });
-  }
-
   /** Blocks the device at once: its token is forgotten, an open code too; a new code pairs it again. */
   async revoke(deviceId: string): Promise<void> {
     await this.changeOne(deviceId, { tokenHash: null, pairingCodeHash: null, pairingCodeExpiresAt: null, revokedAt: this.clock.now() });
+    this.seen.delete(deviceId);
   }
 
   /**
@@ -235,7 +233,7 @@ export class DeviceService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** A device's last seen (the later of this instance's memory and the stored row) and whether that is within 2 minutes. */
-  status(deviceId: string, stored: Pick<DeviceHeartbeat, 'lastSeenAt'> | undefined): DeviceStatus {
+  private status(deviceId: string, stored: Pick<DeviceHeartbeat, 'lastSeenAt'> | undefined): DeviceStatus {
     const memory = this.seen.get(deviceId)?.at;
     const lastSeenAt = memory && (!stored || memory > stored.lastSeenAt) ? memory : (stored?.lastSeenAt ?? null);
     return { lastSeenAt, online: lastSeenAt !== null && this.clock.now().getTime() - lastSeenAt.getTime() <= ONLINE_WITHIN_MS };
@@ -280,14 +278,20 @@ export class DeviceService implements OnModuleInit, OnApplicationShutdown {
       due.set(seen.tenant.id, group);
     }
     for (const { tenant, rows } of due.values()) {
-      await runAsTenant(tenant, () =>
-        this.data.repo(DeviceHeartbeat).insertOrUpdate(
-          rows.map((r) => Object.assign(new DeviceHeartbeat(), { deviceId: r.id, lastSeenAt: r.at })),
+      await runAsTenant(tenant, async () => {
+        // A device deleted since it was seen (in the panel, with its location) is forgotten: its
+        // heartbeat went with it and must not come back.
+        const present = new Set((await this.data.repo(Device).find({ select: { id: true }, where: { id: In(rows.map((r) => r.id)) } })).map((d) => d.id));
+        for (const r of rows) if (!present.has(r.id)) this.seen.delete(r.id);
+        const kept = rows.filter((r) => present.has(r.id));
+        if (!kept.length) return;
+        await this.data.repo(DeviceHeartbeat).insertOrUpdate(
+          kept.map((r) => Object.assign(new DeviceHeartbeat(), { deviceId: r.id, lastSeenAt: r.at })),
           ['lastSeenAt'],
           ['deviceId'],
-        ),
-      );
-      for (const r of rows) r.seen.flushedAt = Math.max(now, r.at.getTime());
+        );
+        for (const r of kept) r.seen.flushedAt = Math.max(now, r.at.getTime());
+      });
     }
   }
 
@@ -310,10 +314,27 @@ export class DeviceService implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
-  /** Stored settings with the schema's defaults; settings an older schema accepted are passed on as stored. */
+  /**
+   * A stored device config as its plugin's schema reads it now, with defaults filled: the one reading
+   * of stored configs (device pages, panel). Lenient where input is strict: keys a later schema
+   * no longer knows are dropped, and a field it no longer accepts falls back to its default, so
+   * one change of the schema never loses a device's other settings.
+   */
+  storedConfig(kind: DeviceKind, config: Record<string, unknown> | null | undefined): Record<string, unknown> {
+    const schema = this.configSchema(kind);
+    const stored = config ?? {};
+    if (!schema) return stored;
+    if (!(schema instanceof z.ZodObject)) return schema.safeParse(stored).data ?? {};
+    const lenient = schema.strip();
+    const whole = lenient.safeParse(stored);
+    if (whole.success) return whole.data;
+    const shape = schema.shape as Record<string, z.ZodType>;
+    const valid = Object.entries(stored).filter(([key, value]) => key in shape && shape[key]!.safeParse(value).success);
+    return lenient.safeParse(Object.fromEntries(valid)).data ?? {};
+  }
+
   private configWithDefaults(device: Device): Record<string, unknown> {
-    const parsed = this.configSchema(device.kind)?.safeParse(device.config ?? {});
-    return parsed?.success ? parsed.data : (device.config ?? {});
+    return this.storedConfig(device.kind, device.config);
   }
 
   private async changeOne(deviceId: string, patch: Partial<Omit<Device, 'config'>>): Promise<void> {

@@ -27,8 +27,17 @@ const REFUSALS: Record<LoginRefused['code'], string> = {
 function nextPage(p: PortalRequest, value: string | undefined, plugins: PluginHostService): string {
   const home = `${p.base}/mitarbeiter`;
   if (!value || value.length > 2000 || /[\\\s]|\/\//.test(value)) return home;
+  // Dot segments (plain or percent-encoded) would let the browser resolve a prefixed path to another
+  // tenant's: the path must already be in its normal form.
+  const path = value.split(/[?#]/, 1)[0]!;
+  if (/%2e/i.test(path) || new URL(path, 'http://x').pathname !== path) return home;
   // The plugins' staff pages may live outside the area's prefix (the queue's /<slug>/schalter).
-  const pages = plugins.all().flatMap((plugin) => (plugin.staffPages ?? []).map((page) => p.base + page.path(p.tenant.slug).slice(p.tenant.slug.length + 1)));
+  const own = `/${p.tenant.slug}/`;
+  const pages = plugins
+    .all()
+    .flatMap((plugin) => (plugin.staffPages ?? []).map((page) => page.path(p.tenant.slug)))
+    .filter((path) => path.startsWith(own))
+    .map((path) => p.base + path.slice(own.length - 1));
   return [home, ...pages].some((page) => value === page || value.startsWith(`${page}/`) || value.startsWith(`${page}?`)) ? value : home;
 }
 

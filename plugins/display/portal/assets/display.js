@@ -18,6 +18,9 @@
   // After this many failures in a row the page reloads once the server answers again (never while
   // it is down: a reload then would leave the browser's error page, which polls nothing).
   var RELOAD_AFTER_FAILURES = 10;
+  // A poll that has not finished after this long is aborted and counts as a failure (offline mark,
+  // retry): without it a request that never settles would stop the polling for good.
+  var MIN_TIMEOUT_MS = 10000;
   var el = function (id) {
     return document.getElementById(id);
   };
@@ -192,7 +195,7 @@
     // A 401 (revoked, re-paired, another town) makes the helper open the pairing page.
     if (!device.requireToken(site)) return;
     device
-      .deviceFetch(site, data.api, { headers: headers })
+      .deviceFetch(site, data.api, { headers: headers }, Math.max(MIN_TIMEOUT_MS, 3 * state.pollMs))
       .then(function (res) {
         if (res.status !== 200 && res.status !== 304) throw new Error('HTTP ' + res.status);
         if (state.failures >= RELOAD_AFTER_FAILURES) {

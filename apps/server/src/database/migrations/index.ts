@@ -1,6 +1,7 @@
 import { CoreAdminAuthAudit1795321191569 } from './1795321191569-admin-auth-audit.migration.js';
 import { CoreAdminUserLocale1796160350126 } from './1796160350126-admin-user-locale.migration.js';
 import { CoreConfigVersion1796180831221 } from './1796180831221-config-version.migration.js';
+import { CoreDeviceHeartbeatCascade1796218297214 } from './1796218297214-device-heartbeat-cascade.migration.js';
 import { CoreDevices1796212340402 } from './1796212340402-devices.migration.js';
 import { CoreDomainEvents1796169825170 } from './1796169825170-domain-events.migration.js';
 import { CoreEventTimeMilliseconds1796181422884 } from './1796181422884-event-time-milliseconds.migration.js';
@@ -13,4 +14,4 @@ import { CoreOutboxMessage1795321515281 } from './1795321515281-outbox-message.m
 import { CoreSharedCounter1795330828834 } from './1795330828834-shared-counter.migration.js';
 import { CoreStaffLocations1796201546401 } from './1796201546401-staff-locations.migration.js';
 import { CoreWebhooks1796171567892 } from './1796171567892-webhooks.migration.js';
-export const CORE_MIGRATION_LIST: Function[] = [CoreInitial1795320803792, CoreAdminAuthAudit1795321191569, CoreOutboxMessage1795321515281, CoreSharedCounter1795330828834, CoreOutboxDrainIndex1796160232669, CoreIdempotencyRecord1796160256764, CoreAdminUserLocale1796160350126, CoreDomainEvents1796169825170, CoreOutboxChannels1796170121675, CoreWebhooks1796171567892, CoreConfigVersion1796180831221, CoreEventTimeMilliseconds1796181422884, CoreStaffLocations1796201546401, CoreMailTemplateOverride1796203276594, CoreDevices1796212340402];
+export const CORE_MIGRATION_LIST: Function[] = [CoreInitial1795320803792, CoreAdminAuthAudit1795321191569, CoreOutboxMessage1795321515281, CoreSharedCounter1795330828834, CoreOutboxDrainIndex1796160232669, CoreIdempotencyRecord1796160256764, CoreAdminUserLocale1796160350126, CoreDomainEvents1796169825170, CoreOutboxChannels1796170121675, CoreWebhooks1796171567892, CoreConfigVersion1796180831221, CoreEventTimeMilliseconds1796181422884, CoreStaffLocations1796201546401, CoreMailTemplateOverride1796203276594, CoreDevices1796212340402, CoreDeviceHeartbeatCascade1796218297214];

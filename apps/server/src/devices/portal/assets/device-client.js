@@ -51,14 +51,19 @@
 
   /**
    * fetch() with the device's bearer token; a 401 (revoked, re-paired elsewhere, another town) sends
-   * the device back to the pairing page. Network errors are the caller's (retry, offline mark).
+   * the device back to the pairing page. Network errors are the caller's (retry, offline mark), and
+   * so is a request that has not finished after `timeoutMs` (a wedged server, a proxy holding it, a
+   * half-open connection): it is aborted, so the promise always settles. The abort also covers
+   * reading the body; once that is read it does nothing.
    */
-  async function deviceFetch(site, url, init = {}) {
+  async function deviceFetch(site, url, init = {}, timeoutMs = 10000) {
     const token = requireToken(site);
     if (!token) throw new Error('not paired');
     const headers = new Headers(init.headers);
     headers.set('Authorization', `Bearer ${token}`);
-    const response = await fetch(url, { ...init, headers, cache: 'no-store', credentials: 'omit' });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), timeoutMs);
+    const response = await fetch(url, { ...init, headers, cache: 'no-store', credentials: 'omit', signal: controller.signal });
     if (response.status === 401) {
       backToPairing(site);
       throw new Error('not paired');
