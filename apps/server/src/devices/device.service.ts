@@ -233,7 +233,7 @@ export class DeviceService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** A device's last seen (the later of this instance's memory and the stored row) and whether that is within 2 minutes. */
-  private status(deviceId: string, stored: Pick<DeviceHeartbeat, 'lastSeenAt'> | undefined): DeviceStatus {
+  status(deviceId: string, stored: Pick<DeviceHeartbeat, 'lastSeenAt'> | undefined): DeviceStatus {
     const memory = this.seen.get(deviceId)?.at;
     const lastSeenAt = memory && (!stored || memory > stored.lastSeenAt) ? memory : (stored?.lastSeenAt ?? null);
     return { lastSeenAt, online: lastSeenAt !== null && this.clock.now().getTime() - lastSeenAt.getTime() <= ONLINE_WITHIN_MS };
