@@ -107,7 +107,7 @@ describe('queue: review fixes', () => {
       expect((await post(lea, `tickets/${ticket.id}/call`).expect(409)).body.code).toBe('QUEUE_TICKET_CHANGED');
       expect((await ticketRow(ticket.id)).status).toBe('waiting');
     } finally {
-      await post(lea, 'workplace/close').expect(200);
+      await post(lea, 'workplace/close').expect(204);
     }
   });
 
