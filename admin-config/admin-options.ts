@@ -44,7 +44,7 @@ function pluginResources(plugins: PluginHostService): AdminResourceDefinition[] 
       navigation: r.navigation,
       access: TENANT_DATA,
       gate: pluginGate(plugin.name),
-      rules: { scope: 'tenant-owned' as const, secret: r.secret },
+      rules: { scope: 'tenant-owned' as const, secret: r.secret, ...(r.validate ? { validate: (draft: Record<string, unknown>) => r.validate!(draft) } : {}) },
       options: r.options,
     })),
   );

@@ -112,7 +112,7 @@ describe('counter workplace in a real browser', () => {
     // A key typed into a field never acts; on the page it presses the button it names.
     const ignored = await page.evaluate(`(() => {
       const e = new KeyboardEvent('keydown', { key: 'n', bubbles: true, cancelable: true });
-      document.getElementById('wm-dringend').dispatchEvent(e);
+      document.querySelector('#wartemarke-dienste input').dispatchEvent(e);
       return e.defaultPrevented;
     })()`);
     expect(ignored).toBe(false);

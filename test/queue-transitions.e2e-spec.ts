@@ -129,7 +129,9 @@ describe('queue transitions, refusals and roles', () => {
     expect((await post(anna, `tickets/${ticket.id}/park`).expect(200)).body.status).toBe('parked');
     expect((await post(anna, `tickets/${ticket.id}/start`).expect(403)).status).toBe(403); // no longer at her counter
     await post(ben, `tickets/${ticket.id}/restore`).expect(200);
-    expect((await callNext(ben)).id).toBe(ticket.id);
+    // A parked visitor comes back to the counter that parked them (anna's), not to whoever calls next.
+    expect(await callNext(ben)).toBeNull();
+    expect((await callNext(anna)).id).toBe(ticket.id);
   });
 
   it('transfers to a counter keeping the place: same number, only that counter calls it', async () => {
@@ -158,7 +160,9 @@ describe('queue transitions, refusals and roles', () => {
     expect((await callNext(anna)).id).toBe(waiting.id);
     await post(anna, `tickets/${waiting.id}/finish`).expect(200);
     expect((await callNext(anna)).id).toBe(toService.id);
-    const toNord = (await post(anna, `tickets/${toService.id}/transfer`, { locationId: ids.nord, position: 'end' }).expect(200)).body;
+    // A clerk forwards within their own locations only (anna: Rathaus); a supervisor across them.
+    await post(anna, `tickets/${toService.id}/transfer`, { locationId: ids.nord, position: 'end' }).expect(403);
+    const toNord = (await post(lea, `tickets/${toService.id}/transfer`, { locationId: ids.nord, position: 'end' }).expect(200)).body;
     expect(toNord).toMatchObject({ locationId: ids.nord, status: 'waiting', number: 'W001' });
     expect((await callNext(nora)).id).toBe(toNord.id);
     // A counter of another location is no target.

@@ -83,6 +83,14 @@ export class BookingAttendanceService {
     return this.mark(tx, bookingId, { attendance: 'no-show' }, ['checked-in']);
   }
 
+  /**
+   * The no-show sweep's mark: only an appointment with no attendance at all. A visitor who checked
+   * in after the sweep read its list stays checked in (markNoShow, the counter's, also takes checked-in).
+   */
+  async markUnattendedNoShow(tx: TenantTx, bookingId: string): Promise<boolean> {
+    return this.mark(tx, bookingId, { attendance: 'no-show' }, []);
+  }
+
   /** The appointment was served at a counter; false when it is not confirmed, marked no-show or served already. */
   async markServed(tx: TenantTx, bookingId: string): Promise<boolean> {
     return this.mark(tx, bookingId, { attendance: 'served' }, ['checked-in']);
@@ -118,9 +126,8 @@ export class BookingAttendanceService {
 
   private async mark(tx: TenantTx, bookingId: string, patch: Partial<Pick<Booking, 'attendance' | 'checkedInAt'>>, from: Attendance[]): Promise<boolean> {
     if (!isUuidShaped(bookingId)) return false;
-    const changed = await tx
-      .repo(Booking)
-      .updateWhere(patch, "id = :id AND status = 'confirmed' AND (attendance IS NULL OR attendance IN (:...from))", { id: bookingId, from });
+    const condition = from.length ? '(attendance IS NULL OR attendance IN (:...from))' : 'attendance IS NULL';
+    const changed = await tx.repo(Booking).updateWhere(patch, `id = :id AND status = 'confirmed' AND ${condition}`, { id: bookingId, from });
     return changed === 1;
   }
 }

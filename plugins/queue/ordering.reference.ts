@@ -7,7 +7,9 @@ import type { OrderingContext, QueueEntry } from './queue.types.js';
  *
  * Who a counter may call at all:
  *   1. A ticket transferred to a counter is called by that counter only.
- *   2. A counter calls only tickets all of whose services it handles today.
+ *   2. A counter calls only tickets all of whose services it handles today, except a ticket
+ *      transferred (or a parked visitor brought back) to that very counter: the explicit target
+ *      overrides the service filter, else nobody could ever call it.
  *   Tickets a counter may not call are not in its order at all.
  *
  * Place in line:
@@ -44,8 +46,8 @@ const MINUTE = 60_000;
 function counterMayCall(ticket: QueueEntry, ctx: OrderingContext): boolean {
   // Rule 1 (a location-wide order, counterId null, includes every counter's transfers).
   if (ticket.targetCounterId !== null && ctx.counterId !== null && ticket.targetCounterId !== ctx.counterId) return false;
-  // Rule 2.
-  if (ctx.serviceIds === null) return true;
+  // Rule 2 (not for a ticket sent to this very counter).
+  if (ctx.serviceIds === null || (ticket.targetCounterId !== null && ticket.targetCounterId === ctx.counterId)) return true;
   for (const service of ticket.serviceIds) if (!ctx.serviceIds.includes(service)) return false;
   return true;
 }

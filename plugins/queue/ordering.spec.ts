@@ -56,7 +56,9 @@ const isDue = (e: QueueEntry, ctx: OrderingContext) =>
   e.kind === 'appointment' && e.appointmentStart!.getTime() - ctx.rules.callableMinutesBeforeStart * MINUTE <= ctx.now.getTime();
 const allowed = (e: QueueEntry, ctx: OrderingContext) =>
   (e.targetCounterId === null || ctx.counterId === null || e.targetCounterId === ctx.counterId) &&
-  (ctx.serviceIds === null || e.serviceIds.every((s) => ctx.serviceIds!.includes(s)));
+  (ctx.serviceIds === null ||
+    (e.targetCounterId !== null && e.targetCounterId === ctx.counterId) ||
+    e.serviceIds.every((s) => ctx.serviceIds!.includes(s)));
 
 describe('queue ordering: production against the reference', () => {
   it('pickNext agrees with the reference', () => {
@@ -332,5 +334,12 @@ describe('queue ordering: examples from the towns', () => {
     expect(ids(orderQueue(queue, ask('10:00', wickede, { counterId: 'c1', serviceIds: ['pass'] })))).toEqual(['W003']);
     expect(ids(orderQueue(queue, ask('10:00', wickede, { counterId: 'c2', serviceIds: ['pass', 'kfz'] })))).toEqual(['W001', 'W002', 'W003']);
     expect(ids(orderQueue(queue, ask('10:00', wickede, { counterId: null })))).toEqual(['W001', 'W002', 'W003']);
+  });
+
+  it('a ticket transferred to a counter is called there even for a service that counter did not choose', () => {
+    const queue = [walkIn('W001', '09:30', { targetCounterId: 'c2', serviceIds: ['kfz'] }), walkIn('W002', '09:40', { serviceIds: ['kfz'] })];
+    expect(ids(orderQueue(queue, ask('10:00', wickede, { counterId: 'c2', serviceIds: ['pass'] })))).toEqual(['W001']);
+    expect(pickNext(queue, ask('10:00', wickede, { counterId: 'c2', serviceIds: ['pass'] }))?.id).toBe('W001');
+    expect(pickNext(queue, ask('10:00', wickede, { counterId: 'c1', serviceIds: ['pass'] }))).toBeNull();
   });
 });

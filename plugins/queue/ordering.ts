@@ -7,9 +7,10 @@ import type { OrderingContext, OrderingRules, QueueEntry } from './queue.types.j
 
 const MINUTE = 60_000;
 
-/** The asking counter may call this ticket: a transfer's target counter, and all its services handled. */
+/** The asking counter may call this ticket: a transfer's target counter (whatever its services), else all its services handled. */
 export function mayCall(entry: QueueEntry, counterId: string | null, serviceIds: readonly string[] | null): boolean {
   if (entry.targetCounterId !== null && counterId !== null && entry.targetCounterId !== counterId) return false;
+  if (entry.targetCounterId !== null && entry.targetCounterId === counterId) return true;
   return serviceIds === null || entry.serviceIds.every((s) => serviceIds.includes(s));
 }
 

@@ -3,7 +3,7 @@ import { PluginHostService } from '../../apps/server/src/plugin-host/plugin-host
 import { TenantDataService } from '../../apps/server/src/tenancy/tenant-data.service.js';
 import { QueueLocationConfig } from './entities/location-config.entity.js';
 import { queueManifest } from './queue.manifest.js';
-import type { QueueSettings } from './queue.settings.js';
+import { queueSettingsSchema, type QueueSettings } from './queue.settings.js';
 import type { OrderingRules } from './queue.types.js';
 
 /** A location's queue settings: the tenant's (plugin settings) with the location's overrides. */
@@ -39,7 +39,9 @@ export class QueueConfigService {
     const merged: QueueSettings = { ...tenant };
     for (const key of OVERRIDABLE) {
       const value = row?.[key];
-      if (value !== null && value !== undefined) (merged as Record<string, unknown>)[key] = value;
+      // An override the settings schema refuses (e.g. callCountMax 0, a prefix 't1') keeps the tenant's value.
+      if (value === null || value === undefined) continue;
+      if (queueSettingsSchema.shape[key].safeParse(value).success) (merged as Record<string, unknown>)[key] = value;
     }
     return {
       ...merged,

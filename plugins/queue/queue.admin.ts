@@ -12,11 +12,38 @@ const settingLabels: Record<string, Label> = Object.fromEntries(
   }),
 );
 
+const OVERRIDES = [
+  'appointmentPrefix',
+  'walkInPrefix',
+  'appointmentsFirst',
+  'callableMinutesBeforeStart',
+  'callEarlyArrivals',
+  'maxAppointmentsInRow',
+  'walkInMaxWaitMinutes',
+  'callCountMax',
+  'recallPauseSeconds',
+] as const;
+
+/** Each filled override against the tenant setting's own rules (an empty field keeps the tenant value). */
+export function validateLocationConfig(draft: Record<string, unknown>): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const key of OVERRIDES) {
+    const value = draft[key];
+    if (value === null || value === undefined || value === '') continue;
+    if (!queueSettingsSchema.shape[key].safeParse(value).success)
+      errors[key] = key.endsWith('Prefix')
+        ? 'Bitte bis zu drei Großbuchstaben A–Z angeben (oder leer lassen).'
+        : 'Dieser Wert ist hier nicht erlaubt; bitte den Bereich der Einstellung beachten (oder leer lassen).';
+  }
+  return errors;
+}
+
 /** Administrators override the tenant's queue settings per location; an empty field keeps the tenant's value. */
 export const queueAdminResources: PluginAdminResource[] = [
   {
     entity: QueueLocationConfig,
     navigation: 'plugins',
+    validate: validateLocationConfig,
     options: {
       id: 'QueueLocationConfig',
       listProperties: ['locationId', 'appointmentsFirst', 'callableMinutesBeforeStart', 'maxAppointmentsInRow', 'walkInMaxWaitMinutes', 'updatedAt'],

@@ -8,7 +8,7 @@ import { ZodValidationPipe } from '../../apps/server/src/common/zod-validation.p
 import { RequiresPlugin } from '../../apps/server/src/plugin-host/requires-plugin.decorator.js';
 import { StaffAccessService } from '../booking/booking.api.js';
 import { queueManifest } from './queue.manifest.js';
-import { QueueService, type QueueActor } from './queue.service.js';
+import { QueueService, queueActor, type QueueActor } from './queue.service.js';
 
 const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const id = (what: string) => z.string({ message: `Bitte ${what} angeben.` }).regex(UUID_SHAPE, `${what} ist ungültig.`);
@@ -65,10 +65,7 @@ export class QueueController {
   ) {}
 
   private actor(req: StaffRequest): QueueActor {
-    const user = req.staffUser;
-    // `title` falls back to the town's name when the account has no display name: then the address names the person.
-    const name = user.title && user.title !== user.tenantName ? user.title : user.email;
-    return { userId: user.id, name, scope: this.access.scope(user) };
+    return queueActor(req.staffUser, this.access.scope(req.staffUser));
   }
 
   @Get('board')

@@ -39,6 +39,13 @@ export interface TicketMoved extends TicketEventBase {
   from: TicketStatus;
   to: TicketStatus;
   counterId: string | null;
+  /** 'staff': a clerk's or supervisor's action; 'day-end': closed by the nightly task (an earlier day's leftover). */
+  reason: 'staff' | 'day-end';
+}
+/** A supervisor set a ticket's priority (urgent > 0). */
+export interface TicketPriority extends TicketEventBase {
+  from: number;
+  to: number;
 }
 export interface TicketTransferred extends TicketEventBase {
   newTicketId: string;
@@ -62,6 +69,7 @@ declare module '../../apps/server/src/events/event.types.js' {
     'queue.ticket-finished': TicketFinished;
     /** no-show, parked, back to waiting, cancelled, closed at the day's end. */
     'queue.ticket-moved': TicketMoved;
+    'queue.ticket-priority': TicketPriority;
     'queue.ticket-transferred': TicketTransferred;
     'queue.appointment-no-show': AppointmentNoShow;
   }

@@ -41,6 +41,18 @@ export interface QueueActor {
   scope: StaffScope;
 }
 
+/**
+ * The one way to build the actor (API and pages): the user's display name, unless it is only the
+ * town's name (what `title` falls back to for accounts without one), then the e-mail address.
+ */
+export function queueActor(
+  user: { id: string; title?: string | null; email: string; tenantName?: string | null },
+  scope: StaffScope,
+): QueueActor {
+  const name = user.title && user.title !== user.tenantName ? user.title : user.email;
+  return { userId: user.id, name, scope };
+}
+
 export interface WalkInInput {
   locationId: string;
   serviceIds: string[];
@@ -182,6 +194,8 @@ export class QueueService {
 
   /** A walk-in ticket (Wartemarke), issued by staff (actor) or a kiosk device (actor null). */
   async issueWalkIn(input: WalkInInput, actor: QueueActor | null): Promise<TicketView> {
+    // Urgent is a supervisor's call, here as in setPriority (kiosks never send a priority).
+    if ((input.priority ?? 0) > 0 && (!actor || actor.scope.role === 'staff')) throw new ForbiddenException(SUPERVISORS_ONLY);
     await this.locationFor(actor, input.locationId);
     const serviceIds = await this.offeredServices(input.locationId, input.serviceIds, false);
     const settings = await this.config.forLocation(input.locationId);
@@ -222,12 +236,15 @@ export class QueueService {
         : null;
     if (!appointment || (actor && !this.access.covers(actor.scope, appointment.locationId))) throw new NotFoundException('Termin nicht gefunden.');
     const existing = await this.data.repo(QueueTicket).findOneBy({ bookingKey: appointment.bookingId });
+    if (existing?.status === 'no-show')
+      refuse('QUEUE_CHECK_IN_STATE', 'Dieser Termin wurde bereits als nicht erschienen vermerkt; bitte die Wartemarke zurückholen.');
     if (existing) return this.placed(existing);
     this.assertCheckInAllowed(appointment, input.locationId);
     const settings = await this.config.forLocation(appointment.locationId);
     const now = this.clock.now();
     const ticket = await this.inLocations([appointment.locationId], async (tx) => {
       const again = await tx.repo(QueueTicket).findOneBy({ bookingKey: appointment.bookingId });
+      if (again?.status === 'no-show') refuse('QUEUE_CHECK_IN_STATE', 'Dieser Termin wurde bereits als nicht erschienen vermerkt; bitte die Wartemarke zurückholen.');
       if (again) return again;
       if (!(await this.attendance.markCheckedIn(tx, appointment.bookingId, now)))
         refuse('QUEUE_CHECK_IN_STATE', 'Dieser Termin kann nicht (mehr) eingecheckt werden.');
@@ -309,6 +326,10 @@ export class QueueService {
         const w = await this.readyWorkplace(tx, actor.userId);
         const ticket = await this.fresh(tx, ticketId);
         if (w.locationId !== ticket.locationId) refuse('QUEUE_WRONG_LOCATION', 'Diese Wartemarke gehört zu einem anderen Standort.');
+        if (ticket.day !== this.today(now)) this.changed();
+        // Clerks call what their counter may call (a transfer to another counter is not theirs).
+        if (actor.scope.role === 'staff' && !mayCall(toEntry(ticket), w.counterId, w.serviceIds.length ? w.serviceIds : null))
+          throw new ForbiddenException(NOT_AT_YOUR_COUNTER);
         if (!(await this.call(tx, ticket, w, actor, now, ['waiting']))) this.changed();
         return ticket;
       }),
@@ -362,7 +383,9 @@ export class QueueService {
    */
   async finish(actor: QueueActor, ticketId: string, deliveredServiceIds?: string[]): Promise<TicketView> {
     const found = await this.ticketFor(actor, ticketId);
-    const delivered = deliveredServiceIds?.length ? await this.knownServices(deliveredServiceIds) : found.serviceIds;
+    // Not given: the ticket's services. Given, at least one, and offered at the location.
+    if (deliveredServiceIds && deliveredServiceIds.length === 0) refuse('QUEUE_SERVICE_UNKNOWN', 'Bitte mindestens ein erbrachtes Anliegen wählen.');
+    const delivered = deliveredServiceIds ? await this.offeredServices(found.locationId, deliveredServiceIds, false) : found.serviceIds;
     const now = this.clock.now();
     return toView(
       await this.inLocations([found.locationId], async (tx) => {
@@ -411,8 +434,10 @@ export class QueueService {
         const ticket = await this.fresh(tx, ticketId);
         const from = ticket.status;
         if (from !== 'no-show' && from !== 'parked') this.changed();
-        // A fresh count: the visitor is called up to callCountMax times again.
-        await this.move(tx, ticket, [from], { status: 'waiting', counterId: null, callCount: 0, calledAt: null });
+        // A fresh count: the visitor is called up to callCountMax times again. A parked visitor
+        // comes back to the counter that parked them (counterId stays as where they were parked).
+        const back = from === 'parked' && ticket.counterId ? { targetCounterId: ticket.counterId } : { counterId: null };
+        await this.move(tx, ticket, [from], { status: 'waiting', callCount: 0, calledAt: null, ...back });
         if (from === 'no-show' && ticket.bookingId) await this.attendance.markCheckedIn(tx, ticket.bookingId, now);
         await this.publishMoved(tx, ticket, from, now);
         return ticket;
@@ -427,7 +452,9 @@ export class QueueService {
     return toView(
       await this.inLocations([found.locationId], async (tx) => {
         const ticket = await this.fresh(tx, ticketId);
+        const was = ticket.priority;
         await this.move(tx, ticket, ['waiting', 'parked', 'no-show'], { priority });
+        await this.events.publish(tx, 'queue.ticket-priority', { ...this.eventBase(ticket, this.clock.now()), from: was, to: priority });
         return ticket;
       }),
     );
@@ -442,6 +469,8 @@ export class QueueService {
     const found = await this.ticketFor(actor, ticketId);
     const toLocation = target.locationId ?? found.locationId;
     if (!(await this.catalog.snapshot()).locations.some((l) => l.id === toLocation)) refuse('QUEUE_TRANSFER_TARGET', 'Diesen Standort gibt es nicht.');
+    // Forward only within the actor's own locations (the page offers no others).
+    await this.access.location(actor.scope, toLocation);
     if (target.counterId && (await this.data.repo(Counter).countBy({ id: target.counterId, locationId: toLocation, active: true })) === 0)
       refuse('QUEUE_TRANSFER_TARGET', 'Diesen Schalter gibt es am Zielstandort nicht.');
     const serviceIds = target.serviceIds?.length ? await this.offeredServices(toLocation, target.serviceIds, false) : found.serviceIds;
@@ -497,7 +526,7 @@ export class QueueService {
   async counterBoard(actor: QueueActor, locationId?: string): Promise<CounterBoard> {
     const wp = await this.data.repo(QueueWorkplace).findOneBy({ userId: actor.userId });
     const at = wp?.locationId ?? locationId;
-    if (!at) return { version: 0, workplace: null, waiting: [], parked: [], appointments: [], mayCallSpecific: false };
+    if (!at) return { version: 0, workplace: null, waiting: [], parked: [], appointments: [], mayCallSpecific: false, mayPrioritize: false };
     if (!wp) await this.access.location(actor.scope, at);
     const snap = await this.snapshot(at);
     const serviceIds = wp?.serviceIds.length ? wp.serviceIds : null;
@@ -510,6 +539,7 @@ export class QueueService {
       parked: snap.tickets.filter((t) => t.status === 'parked' || t.status === 'no-show').map((t) => toView(t)),
       appointments: await this.dayAppointments(at, snap.tickets),
       mayCallSpecific: actor.scope.role !== 'staff' || snap.settings.clerksMayCallSpecific,
+      mayPrioritize: actor.scope.role !== 'staff',
     };
   }
 
@@ -520,6 +550,7 @@ export class QueueService {
   async boardTag(actor: QueueActor, locationId?: string): Promise<string> {
     const wp = await this.data.repo(QueueWorkplace).findOneBy({ userId: actor.userId });
     const at = wp?.locationId ?? locationId;
+    if (!wp && at) await this.access.location(actor.scope, at);
     return at ? `${at}-${await this.locationVersion(at)}-${wp?.counterId ?? 'none'}` : 'none';
   }
 
@@ -723,7 +754,8 @@ export class QueueService {
     let marked = 0;
     for (const a of due) {
       await this.data.writeTx(async (tx) => {
-        if (!(await this.attendance.markNoShow(tx, a.bookingId))) return;
+        // Only from no attendance: a visitor who checked in since the list was read stays checked in.
+        if (!(await this.attendance.markUnattendedNoShow(tx, a.bookingId))) return;
         marked++;
         await this.events.publish(tx, 'queue.appointment-no-show', {
           bookingId: a.bookingId,
@@ -774,7 +806,12 @@ export class QueueService {
     const from = t.status;
     t.status = to;
     await this.freeCounter(tx, t.id);
-    await this.publishMoved(tx, t, from, now);
+    // The appointment's attendance is closed too: served when it was at a counter, else no-show.
+    if (t.bookingId) {
+      if (to === 'done') await this.attendance.markServed(tx, t.bookingId);
+      else await this.attendance.markNoShow(tx, t.bookingId);
+    }
+    await this.publishMoved(tx, t, from, now, 'day-end');
     return true;
   }
 
@@ -974,17 +1011,11 @@ export class QueueService {
     return catalog.services.filter((s) => wanted.has(s.id)).map((s) => s.id);
   }
 
-  private async knownServices(serviceIds: string[]): Promise<string[]> {
-    const known = new Set((await this.catalog.snapshot()).services.map((s) => s.id));
-    if (serviceIds.some((id) => !known.has(id))) refuse('QUEUE_SERVICE_UNKNOWN', 'Unbekanntes Anliegen.');
-    return [...new Set(serviceIds)];
-  }
-
   private eventBase(t: QueueTicket, at: Date): TicketEventBase {
     return { ticketId: t.id, locationId: t.locationId, kind: t.kind as TicketKind, serviceIds: t.serviceIds, bookingId: t.bookingId, at: at.toISOString() };
   }
 
-  private publishMoved(tx: TenantTx, t: QueueTicket, from: TicketStatus, now: Date): Promise<string> {
-    return this.events.publish(tx, 'queue.ticket-moved', { ...this.eventBase(t, now), from, to: t.status, counterId: t.counterId });
+  private publishMoved(tx: TenantTx, t: QueueTicket, from: TicketStatus, now: Date, reason: 'staff' | 'day-end' = 'staff'): Promise<string> {
+    return this.events.publish(tx, 'queue.ticket-moved', { ...this.eventBase(t, now), from, to: t.status, counterId: t.counterId, reason });
   }
 }

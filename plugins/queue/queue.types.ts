@@ -140,6 +140,8 @@ export interface CounterBoard {
   appointments: DayAppointmentView[];
   /** The caller may call a specific ticket (supervisor, or a tenant setting for clerks). */
   mayCallSpecific: boolean;
+  /** The caller may issue urgent tickets and set priorities (supervisors and admins). */
+  mayPrioritize: boolean;
 }
 
 /** Supervisors' overview of a location (who waits, who is at which counter, since when). */

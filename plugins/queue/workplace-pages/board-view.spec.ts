@@ -70,7 +70,7 @@ function workplace(over: Partial<WorkplaceView> = {}): WorkplaceView {
 }
 
 function board(over: Partial<CounterBoard> = {}): CounterBoard {
-  return { version: 3, workplace: workplace(), waiting: [], parked: [], appointments: [], mayCallSpecific: false, ...over };
+  return { version: 3, workplace: workplace(), waiting: [], parked: [], appointments: [], mayCallSpecific: false, mayPrioritize: false, ...over };
 }
 
 const targets = {

@@ -84,9 +84,11 @@ export function counterView(
       services: serviceNames(c, a.serviceIds),
       arrivalLabel: c.t(`counter.arrival.${a.arrival}`),
       number: a.ticketId ? (tickets.get(a.ticketId)?.number ?? null) : null,
-      canCheckIn: a.arrival === 'not-yet' || a.arrival === 'late' || a.arrival === 'no-show',
+      // With a ticket (e.g. a no-show one) the visitor is brought back from the parked list ("zurückholen").
+      canCheckIn: !a.ticketId && (a.arrival === 'not-yet' || a.arrival === 'late' || a.arrival === 'no-show'),
     })),
     mayCallSpecific: board.mayCallSpecific,
+    mayPrioritize: board.mayPrioritize,
     // Calling a specific ticket needs a free, open workplace, as calling the next one does.
     mayCallNow: !cur && w.status === 'open',
     walkInServices: locationServices(c, w.locationId, true),

@@ -154,7 +154,11 @@ export class CounterPagesController {
 
   @Post('erneut')
   recall(@Req() req: StaffRequest, @Res() res: Response, @FormBody() body: Form): Promise<void> {
-    return this.act(req, res, body, async (a) => ({ done: 'erneut', ticket: await this.queue.recall(a, ticketOf(body)) }));
+    return this.act(req, res, body, async (a) => {
+      const ticket = await this.queue.recall(a, ticketOf(body));
+      // The call after the last one makes the visitor a no-show.
+      return { done: ticket.status === 'no-show' ? 'nicht-erschienen' : 'erneut', ticket };
+    });
   }
 
   @Post('beginnen')

@@ -3,7 +3,7 @@ import type { CurrentAdmin } from '../../../apps/server/src/auth/current-admin.j
 import { Counter } from '../../../apps/server/src/catalog/entities/counter.entity.js';
 import { TenantDataService } from '../../../apps/server/src/tenancy/tenant-data.service.js';
 import { StaffAccessService } from '../../booking/booking.api.js';
-import type { QueueActor } from '../queue.service.js';
+import { queueActor, type QueueActor } from '../queue.service.js';
 
 /** What the pages offer to choose from: the user's locations and a location's counters. */
 @Injectable()
@@ -15,7 +15,7 @@ export class WorkplaceChoicesService {
 
   /** The engine's actor for the logged-in user: a clerk's own locations, everybody else's all. */
   actor(user: CurrentAdmin): QueueActor {
-    return { userId: user.id, name: user.title || user.email, scope: this.access.scope(user) };
+    return queueActor(user, this.access.scope(user));
   }
 
   locations(user: CurrentAdmin): Promise<Array<{ id: string; name: string }>> {

@@ -60,6 +60,8 @@ export interface PluginAdminResource {
   options?: Record<string, unknown>;
   /** The panel's names for the resource and its columns (German and English). */
   labels?: { label: { de: string; en: string }; properties: Record<string, { de: string; en: string }> };
+  /** Checks a create/edit draft: field → German message (empty: valid); the panel refuses the save with them. */
+  validate?(draft: Record<string, unknown>): Record<string, string>;
 }
 
 /**
