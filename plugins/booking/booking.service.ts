@@ -283,6 +283,8 @@ export class BookingService {
       startAt: start,
       endAt: new Date(start.getTime() + booking.minutes * 60_000),
       revision: booking.revision + 1,
+      attendance: null,
+      checkedInAt: null,
     } as Booking;
     const sameDay = booking.locationId === next.locationId && booking.checkInDay === newCheckInCode(start, zone).checkInDay && booking.checkInCode !== null;
     for (let attempt = 0; ; attempt++) {
@@ -299,6 +301,9 @@ export class BookingService {
               revision: next.revision,
               checkInCode: next.checkInCode,
               checkInDay: next.checkInDay,
+              // The moved appointment is a new visit: an earlier check-in belonged to the old time.
+              attendance: null,
+              checkedInAt: null,
             },
           );
           if (changed !== 1) throw new DomainError('BOOKING_CHANGED', 'The booking changed meanwhile. Please reload.');

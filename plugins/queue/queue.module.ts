@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { WebModule } from '../../apps/server/src/web/web.module.js';
 import { BookingModule } from '../booking/booking.api.js';
+import { BookingEventsSubscriber } from './booking-events.subscriber.js';
 import { DisplayFeedService } from './display-feed.service.js';
 import { QueueChanges } from './queue-changes.js';
 import { QueueConfigService } from './queue-config.service.js';
@@ -21,7 +22,7 @@ const PUBLISHED = [QueueService, QueueChanges, QueueVersionsService, QueueConfig
   // The counter and presence pages (workplace-pages/) render in the core's staff frame.
   imports: [BookingModule, WebModule],
   controllers: [QueueController, CounterPagesController, PresencePagesController],
-  providers: [...PUBLISHED, QueueTasks, QueueWorkplacePages, WorkplaceChoicesService],
+  providers: [...PUBLISHED, QueueTasks, BookingEventsSubscriber, QueueWorkplacePages, WorkplaceChoicesService],
   exports: PUBLISHED,
 })
 export class QueueModule {}

@@ -1,4 +1,5 @@
 import { definePlugin } from '../../apps/server/src/plugin-host/plugin.types.js';
+import { BookingEventsSubscriber } from './booking-events.subscriber.js';
 import { QueueLocationConfig } from './entities/location-config.entity.js';
 import { QueueLocationState } from './entities/location-state.entity.js';
 import { QueueNumber } from './entities/number.entity.js';
@@ -17,6 +18,7 @@ export const queuePlugin = definePlugin({
   entities: [QueueTicket, QueueLocationState, QueueNumber, QueueWorkplace, QueueLocationConfig],
   migrations: QUEUE_MIGRATIONS,
   tasks: queueTasks,
+  subscribers: [BookingEventsSubscriber],
   errors: queueErrors,
   adminResources: queueAdminResources,
   staffPages: [

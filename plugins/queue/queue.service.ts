@@ -1018,4 +1018,44 @@ export class QueueService {
   private publishMoved(tx: TenantTx, t: QueueTicket, from: TicketStatus, now: Date, reason: 'staff' | 'day-end' = 'staff'): Promise<string> {
     return this.events.publish(tx, 'queue.ticket-moved', { ...this.eventBase(t, now), from, to: t.status, counterId: t.counterId, reason });
   }
+
+  /**
+   * The appointment was cancelled or moved (`reason`) away from its time `visitStart`: the tickets
+   * of that visit end. Open ones (waiting, called, parked, or a restorable no-show) are cancelled;
+   * a serving visit is left to the clerk. Their booking key is released, so a moved appointment
+   * checks in anew on its new day. Legs are matched by the old time, so a redelivered event never
+   * touches a ticket checked in for the new one; each change is a conditional update, and a second
+   * run finds nothing and changes nothing.
+   */
+  async closeForBooking(bookingId: string, reason: 'booking-cancelled' | 'booking-moved', visitStart: Date): Promise<number> {
+    const legs = (await this.data.repo(QueueTicket).find({ where: { bookingId }, order: { issuedAt: 'ASC', id: 'ASC' } })).filter(
+      (t) => t.appointmentStart?.getTime() === visitStart.getTime(),
+    );
+    const locations = [...new Set(legs.filter((t) => t.status !== 'serving').map((t) => t.locationId))];
+    if (locations.length === 0) return 0;
+    const now = this.clock.now();
+    return this.inLocations(locations, async (tx, unchanged) => {
+      let closed = 0;
+      let released = 0;
+      for (const leg of legs) {
+        const t = await tx.repo(QueueTicket).findById(leg.id);
+        if (!t || t.status === 'serving') continue;
+        if (t.bookingKey !== null)
+          released += await tx.repo(QueueTicket).updateWhere({ bookingKey: null }, 'id = :id AND bookingKey IS NOT NULL', { id: t.id });
+        const from = t.status;
+        if (!['waiting', 'called', 'parked', 'no-show'].includes(from)) continue;
+        const n = await tx.repo(QueueTicket).updateWhere({ status: 'cancelled', closedReason: reason, finishedAt: now }, 'id = :id AND status = :from', {
+          id: t.id,
+          from,
+        });
+        if (n === 0) continue;
+        Object.assign(t, { status: 'cancelled', closedReason: reason, finishedAt: now });
+        await this.freeCounter(tx, t.id);
+        await this.publishMoved(tx, t, from, now);
+        closed++;
+      }
+      if (closed === 0 && released === 0) unchanged();
+      return closed;
+    });
+  }
 }

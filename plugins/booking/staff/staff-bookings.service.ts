@@ -251,7 +251,7 @@ export class StaffBookingsService {
         ? null
         : { name: b.citizen.name, email: b.citizen.email, phone: b.citizen.phone, locale: b.citizen.locale, sms: b.citizen.smsConsent },
       checkedIn: b.checkedInAt && entry.status === 'checked-in' ? localTime(b.checkedInAt, zone) : null,
-      // As before attendance existed: a pending or confirmed appointment not begun yet, checked in or not.
+      // A pending or confirmed appointment not begun yet, checked in or not: a move resets the check-in, the queue closes its ticket.
       changeable: (entry.status === 'pending' || b.status === 'confirmed') && b.startAt > now,
     };
   }
