@@ -113,7 +113,7 @@ describe('a cancelled or moved appointment leaves no ticket and no check-in behi
 
     // Thursday: the appointment is expected, not arrived; a check-in draws a new ticket.
     t.clock.set('2026-11-26T07:00:00Z');
-    expect((await board()).appointments).toContainEqual(expect.objectContaining({ bookingId: id, arrival: 'not-yet' }));
+    expect((await board()).appointments).toContainEqual(expect.objectContaining({ bookingId: id, arrival: 'not-yet', ticketId: null }));
     const again = (await checkIn(id).expect(200)).body;
     expect(again).toMatchObject({ status: 'waiting', bookingId: id, appointmentStart: new Date(to).toISOString() });
     expect(again.id).not.toBe(placed.id);

@@ -45,10 +45,7 @@ export interface QueueActor {
  * The one way to build the actor (API and pages): the user's display name, unless it is only the
  * town's name (what `title` falls back to for accounts without one), then the e-mail address.
  */
-export function queueActor(
-  user: { id: string; title?: string | null; email: string; tenantName?: string | null },
-  scope: StaffScope,
-): QueueActor {
+export function queueActor(user: { id: string; title?: string | null; email: string; tenantName?: string | null }, scope: StaffScope): QueueActor {
   const name = user.title && user.title !== user.tenantName ? user.title : user.email;
   return { userId: user.id, name, scope };
 }
@@ -244,7 +241,8 @@ export class QueueService {
     const now = this.clock.now();
     const ticket = await this.inLocations([appointment.locationId], async (tx) => {
       const again = await tx.repo(QueueTicket).findOneBy({ bookingKey: appointment.bookingId });
-      if (again?.status === 'no-show') refuse('QUEUE_CHECK_IN_STATE', 'Dieser Termin wurde bereits als nicht erschienen vermerkt; bitte die Wartemarke zurückholen.');
+      if (again?.status === 'no-show')
+        refuse('QUEUE_CHECK_IN_STATE', 'Dieser Termin wurde bereits als nicht erschienen vermerkt; bitte die Wartemarke zurückholen.');
       if (again) return again;
       if (!(await this.attendance.markCheckedIn(tx, appointment.bookingId, now)))
         refuse('QUEUE_CHECK_IN_STATE', 'Dieser Termin kann nicht (mehr) eingecheckt werden.');
@@ -713,7 +711,9 @@ export class QueueService {
       where: { bookingId: In(appointments.map((a) => a.bookingId)) },
       order: { issuedAt: 'ASC', id: 'ASC' },
     });
-    const latest = new Map(legs.map((t) => [t.bookingId!, t] as const));
+    // Only legs of the appointment's current time: a moved appointment's old ticket is not its arrival.
+    const startOf = new Map(appointments.map((a) => [a.bookingId, a.start.getTime()] as const));
+    const latest = new Map(legs.filter((t) => t.appointmentStart?.getTime() === startOf.get(t.bookingId!)).map((t) => [t.bookingId!, t] as const));
     const openIds = new Set(open.map((t) => t.id));
     return appointments.map((a) => {
       const ticket = latest.get(a.bookingId) ?? null;
