@@ -3,23 +3,13 @@ import { PluginHostService } from '../../apps/server/src/plugin-host/plugin-host
 import { TenantDataService } from '../../apps/server/src/tenancy/tenant-data.service.js';
 import { QueueLocationConfig } from './entities/location-config.entity.js';
 import { queueManifest } from './queue.manifest.js';
-import { queueSettingsSchema, type QueueSettings } from './queue.settings.js';
+import { LOCATION_OVERRIDES, queueSettingsSchema, type QueueSettings } from './queue.settings.js';
 import type { OrderingRules } from './queue.types.js';
 
 /** A location's queue settings: the tenant's (plugin settings) with the location's overrides. */
 export type LocationQueueSettings = QueueSettings & { rules: OrderingRules };
 
-const OVERRIDABLE = [
-  'appointmentPrefix',
-  'walkInPrefix',
-  'appointmentsFirst',
-  'callableMinutesBeforeStart',
-  'callEarlyArrivals',
-  'maxAppointmentsInRow',
-  'walkInMaxWaitMinutes',
-  'callCountMax',
-  'recallPauseSeconds',
-] as const satisfies ReadonlyArray<keyof QueueLocationConfig & keyof QueueSettings>;
+const OVERRIDABLE = LOCATION_OVERRIDES satisfies ReadonlyArray<keyof QueueLocationConfig & keyof QueueSettings>;
 
 @Injectable()
 export class QueueConfigService {

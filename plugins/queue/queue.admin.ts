@@ -1,6 +1,6 @@
 import type { PluginAdminResource } from '../../apps/server/src/plugin-host/plugin.types.js';
 import { QueueLocationConfig } from './entities/location-config.entity.js';
-import { queueSettingsSchema } from './queue.settings.js';
+import { LOCATION_OVERRIDES, queueSettingsSchema } from './queue.settings.js';
 
 type Label = { de: string; en: string };
 
@@ -12,22 +12,10 @@ const settingLabels: Record<string, Label> = Object.fromEntries(
   }),
 );
 
-const OVERRIDES = [
-  'appointmentPrefix',
-  'walkInPrefix',
-  'appointmentsFirst',
-  'callableMinutesBeforeStart',
-  'callEarlyArrivals',
-  'maxAppointmentsInRow',
-  'walkInMaxWaitMinutes',
-  'callCountMax',
-  'recallPauseSeconds',
-] as const;
-
 /** Each filled override against the tenant setting's own rules (an empty field keeps the tenant value). */
 export function validateLocationConfig(draft: Record<string, unknown>): Record<string, string> {
   const errors: Record<string, string> = {};
-  for (const key of OVERRIDES) {
+  for (const key of LOCATION_OVERRIDES) {
     const value = draft[key];
     if (value === null || value === undefined || value === '') continue;
     if (!queueSettingsSchema.shape[key].safeParse(value).success)

@@ -83,3 +83,16 @@ export const queueSettingsSchema = z
   .refine((s) => s.numberRangeStart < s.numberRangeEnd, { message: 'numberRangeStart must be below numberRangeEnd', path: ['numberRangeEnd'] });
 
 export type QueueSettings = z.infer<typeof queueSettingsSchema>;
+
+/** The settings a location may override (QueueLocationConfig's columns). */
+export const LOCATION_OVERRIDES = [
+  'appointmentPrefix',
+  'walkInPrefix',
+  'appointmentsFirst',
+  'callableMinutesBeforeStart',
+  'callEarlyArrivals',
+  'maxAppointmentsInRow',
+  'walkInMaxWaitMinutes',
+  'callCountMax',
+  'recallPauseSeconds',
+] as const;
