@@ -12,7 +12,8 @@ import { openBrowser, runAxe, type TestBrowser } from './harness/browser.js';
 import { createTestApp, type TestApp } from './harness/test-app.js';
 import { createTestDatabase, type TestDatabase } from './harness/test-database.js';
 
-const SHOTS = '/tmp/i11/shots';
+/** With SHOTS_DIR set the screens are kept as screenshots to look at (not part of the assertions). */
+const SHOTS = process.env.SHOTS_DIR;
 
 /** Waits until the blinking of new calls is over (axe then sees the steady colours). */
 const SETTLED = 'Promise.all(document.getAnimations().map((a) => a.finished)).then(() => true)';
@@ -45,7 +46,7 @@ describe('call display in Chromium', () => {
   }
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
+    if (SHOTS) mkdirSync(SHOTS, { recursive: true });
     database = await createTestDatabase();
     port = await freePort();
     base = `http://127.0.0.1:${port}`;
@@ -101,10 +102,10 @@ describe('call display in Chromium', () => {
     const axe = await runAxe(page);
     expect(axe.violations).toEqual([]);
     expect(axe.passed).toBeGreaterThanOrEqual(10);
-    await page.screenshot({ path: `${SHOTS}/D-display-landscape-1920.png` });
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/D-display-landscape-1920.png` });
     for (const width of [1280, 375]) {
       await page.setViewportSize({ width, height: width === 375 ? 812 : 800 });
-      await page.screenshot({ path: `${SHOTS}/D-display-${width}.png` });
+      if (SHOTS) await page.screenshot({ path: `${SHOTS}/D-display-${width}.png` });
     }
     expect(browser.foreignRequests).toEqual([]);
   });
@@ -120,7 +121,7 @@ describe('call display in Chromium', () => {
       await expect(page.locator('#calls-title').textContent()).resolves.toBe('Calls');
       await page.evaluate(SETTLED);
       expect((await runAxe(page)).violations).toEqual([]);
-      await page.screenshot({ path: `${SHOTS}/D-display-portrait-1080.png` });
+      if (SHOTS) await page.screenshot({ path: `${SHOTS}/D-display-portrait-1080.png` });
     } finally {
       await context.close();
     }
@@ -136,7 +137,7 @@ describe('call display in Chromium', () => {
     await t.app.close();
     await page.locator('#offline').waitFor({ state: 'visible' });
     await expect(page.locator('#offline').textContent()).resolves.toBe('Verbindung unterbrochen – Anzeige wird wiederhergestellt');
-    await page.screenshot({ path: `${SHOTS}/D-display-offline-1920.png` });
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/D-display-offline-1920.png` });
     // The calls stay on screen while the server is away.
     expect(await shownNumbers(page)).toEqual(shownBefore);
 
