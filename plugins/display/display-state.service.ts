@@ -5,7 +5,7 @@ import type { DeviceIdentity } from '../../apps/server/src/devices/device.types.
 import { PluginHostService } from '../../apps/server/src/plugin-host/plugin-host.service.js';
 import { DisplayFeedService } from '../queue/queue.api.js';
 import { displayManifest } from './display.manifest.js';
-import { displayDeviceConfigSchema, type DisplayLanguage, type DisplaySettings } from './display.settings.js';
+import type { DisplayDeviceConfig, DisplayLanguage, DisplaySettings } from './display.settings.js';
 import { DisplayPages } from './portal/display-pages.service.js';
 
 /** What a display applies: its own config over the municipality's display settings. */
@@ -58,9 +58,8 @@ export class DisplayStateService {
     const source = JSON.stringify([device.config, settings]);
     const known = this.resolved.get(device.deviceId);
     if (known?.source === source) return known;
-    // Stored configs were validated on save; one from an older schema falls back to the defaults.
-    const own = displayDeviceConfigSchema.safeParse(device.config);
-    const config = own.success ? own.data : displayDeviceConfigSchema.parse({});
+    // DeviceService hands over the stored config already read against this plugin's deviceConfig schema.
+    const config = device.config as DisplayDeviceConfig;
     const view: DisplayView = {
       layout: config.layout,
       rows: config.rows ?? settings.recentCalls,

@@ -105,10 +105,23 @@ export class PluginHostService {
       : `Plugin ${label(pluginName)} cannot be switched off while ${list} is on; switch ${list} off first.`;
   }
 
-  /** The current tenant's settings of a plugin: stored values over the plugin's defaults. */
+  /** Parsed settings per cached state row (a new cache generation brings new rows), and each plugin's defaults. */
+  private readonly parsed = new WeakMap<TenantPluginState, unknown>();
+  private readonly defaults = new Map<string, unknown>();
+
+  /**
+   * The current tenant's settings of a plugin: stored values over the plugin's defaults. Parsed once
+   * per cache generation, not per call (device polls read them on every request); callers only read.
+   */
   async settings<S extends Record<string, unknown>>(plugin: PluginManifest<S>): Promise<S> {
     const state = (await this.states(TenantContext.current().id)).get(plugin.name);
-    return this.get(plugin.name).settings.parse(state?.settings ?? {}) as S;
+    const schema = this.get(plugin.name).settings;
+    if (!state) {
+      if (!this.defaults.has(plugin.name)) this.defaults.set(plugin.name, schema.parse({}));
+      return this.defaults.get(plugin.name) as S;
+    }
+    if (!this.parsed.has(state)) this.parsed.set(state, schema.parse(state.settings ?? {}));
+    return this.parsed.get(state) as S;
   }
 
   /** Validates a settings patch against the plugin's schema; invalid input writes nothing. */
